@@ -1,0 +1,104 @@
+/** One service's connection to its own Postgres schema, with migrations and a statement counter. */
+import 'reflect-metadata';
+import { DataSource, type Logger as TypeOrmLogger, type MigrationInterface, type EntityManager } from 'typeorm';
+import pg from 'pg';
+
+export type { EntityManager, MigrationInterface };
+
+export interface ServiceDatabaseOptions {
+  url: string;
+  /** The schema this service owns; every unqualified name resolves there. */
+  schema: string;
+  migrations: Array<new () => MigrationInterface>;
+  poolSize?: number;
+  /** Log every statement (debugging). */
+  logStatements?: boolean;
+}
+
+/** Counts SQL statements so tests and benchmarks can prove there is no N+1. */
+export class StatementCounter implements TypeOrmLogger {
+  count = 0;
+  constructor(private readonly print = false) {}
+  logQuery(query: string) {
+    this.count += 1;
+    if (this.print) process.stderr.write(`[sql] ${query}\n`);
+  }
+  logQueryError() {}
+  logQuerySlow() {}
+  logSchemaBuild() {}
+  logMigration() {}
+  log() {}
+}
+
+export interface ServiceDatabase {
+  dataSource: DataSource;
+  schema: string;
+  url: string;
+  statements: StatementCounter;
+  /** Runs `work` in one transaction (READ COMMITTED) and commits unless it throws. */
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T>;
+  query<T = any>(sql: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+/** Connects with `search_path` set to the service's schema, creating the schema if needed. */
+export async function openServiceDatabase(options: ServiceDatabaseOptions): Promise<ServiceDatabase> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error(`Bad schema name ${options.schema}`);
+  const statements = new StatementCounter(options.logStatements);
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: options.url,
+    schema: options.schema,
+    migrations: options.migrations,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: ['query'],
+    logger: statements,
+    poolSize: options.poolSize ?? 20,
+    extra: { options: `-c search_path=${options.schema},public`, application_name: options.schema },
+  });
+  await ensureSchema(options.url, options.schema);
+  await dataSource.initialize();
+  return {
+    dataSource,
+    schema: options.schema,
+    url: options.url,
+    statements,
+    transaction: (work) => dataSource.transaction(work),
+    query: (sql, params) => dataSource.query(sql, params),
+    close: async () => {
+      if (dataSource.isInitialized) await dataSource.destroy();
+    },
+  };
+}
+
+async function ensureSchema(url: string, schema: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  } catch (error) {
+    // Two replicas racing to create the schema: the loser sees a unique violation, which is fine.
+    if ((error as { code?: string }).code !== '23505') throw error;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Applies pending migrations while holding an advisory lock named after the schema, so that
+ * replicas starting together never run the same migration twice.
+ */
+export async function migrate(database: ServiceDatabase): Promise<string[]> {
+  const lock = new pg.Client({ connectionString: database.url });
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock(hashtext($1))', [`migrations:${database.schema}`]);
+    const applied = await database.dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [`migrations:${database.schema}`]).catch(() => {});
+    await lock.end();
+  }
+}

@@ -1,0 +1,58 @@
+/** Every error code the API can answer with, and the one place errors are shaped for clients. */
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+export const ErrorCode = {
+  BadUserInput: 'BAD_USER_INPUT',
+  NotFound: 'NOT_FOUND',
+  Unauthenticated: 'UNAUTHENTICATED',
+  Forbidden: 'FORBIDDEN',
+  Conflict: 'CONFLICT',
+  InternalServerError: 'INTERNAL_SERVER_ERROR',
+  SubgraphUnavailable: 'SUBGRAPH_UNAVAILABLE',
+  SubscriptionSchemaReload: 'SUBSCRIPTION_SCHEMA_RELOAD',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const KNOWN_CODES = new Set<string>([
+  ...Object.values(ErrorCode),
+  // Codes Apollo Server itself assigns to malformed requests; they are safe to show.
+  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE',
+]);
+
+export function badUserInput(message: string, details: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.BadUserInput, ...details } });
+}
+export function notFound(what: string, id: string): GraphQLError {
+  return new GraphQLError(`${what} ${id} was not found`, { extensions: { code: ErrorCode.NotFound, what, id } });
+}
+export function unauthenticated(message = 'You must be signed in to do this'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.Unauthenticated } });
+}
+export function forbidden(message = 'You are not allowed to do this'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.Forbidden } });
+}
+export function conflict(message: string, details: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.Conflict, ...details } });
+}
+
+/**
+ * Apollo `formatError`: known codes pass through without stack traces; anything else is an
+ * unexpected failure and the client sees only a generic message (the log has the detail).
+ */
+export function formatErrorForClient(onUnexpected?: (formatted: GraphQLFormattedError, original: unknown) => void) {
+  return (formatted: GraphQLFormattedError, original: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    const { stacktrace: _drop, exception: _drop2, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+    if (typeof code === 'string' && KNOWN_CODES.has(code)) {
+      return { ...formatted, extensions };
+    }
+    onUnexpected?.(formatted, original);
+    return {
+      message: 'Something went wrong on our side; it has been logged',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: ErrorCode.InternalServerError },
+    };
+  };
+}
