@@ -102,3 +102,12 @@ export async function migrate(database: ServiceDatabase): Promise<string[]> {
     await lock.end();
   }
 }
+
+/**
+ * TypeORM answers `UPDATE/DELETE ... RETURNING` with `[rows, affectedCount]` on Postgres but
+ * plain SELECT/INSERT with `rows`: this gives the rows either way.
+ */
+export function returnedRows<T>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return result as T[];
+}

@@ -1,4 +1,4 @@
-export { openServiceDatabase, migrate, StatementCounter } from './database.js';
+export { openServiceDatabase, migrate, StatementCounter, returnedRows } from './database.js';
 export type { ServiceDatabase, ServiceDatabaseOptions, EntityManager, MigrationInterface } from './database.js';
 export { startEmbeddedPostgres } from './embedded.js';
 export type { EmbeddedPostgresHandle } from './embedded.js';

@@ -1,0 +1,51 @@
+/** Settings of the gateway, read from the environment. */
+import { fileURLToPath } from 'node:url';
+import { ConfigError, DEVELOPMENT_DEFAULTS, env, isProduction, loadConfig, z } from '@distribution/config';
+
+export const configShape = {
+  PORT: env.port(4000),
+  JWT_SECRET: env.secret(DEVELOPMENT_DEFAULTS.jwtSecret),
+  // When set, tokens are verified against these keys and JWT_SECRET is not used.
+  JWKS_URL: env.optionalUrl(),
+  INTERNAL_CREDENTIAL: env.secret(DEVELOPMENT_DEFAULTS.internalCredential),
+  MANUFACTURER_URL: env.url().default('http://localhost:4001/graphql'),
+  INVENTORY_URL: env.url().default('http://localhost:4002/graphql'),
+  ORDER_URL: env.url().default('http://localhost:4003/graphql'),
+  // Resolved from this file, so the gateway finds it whatever the working directory.
+  SUPERGRAPH_PATH: env.text(fileURLToPath(new URL('../supergraph.graphql', import.meta.url))),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: env.int(50, 1),
+  MAX_CONNECTIONS: env.int(10000, 1),
+};
+
+/**
+ * What a container deployment must set. JWKS_URL may stand in for JWT_SECRET; the subgraph
+ * URLs have localhost defaults that are wrong anywhere but a laptop.
+ */
+export const productionVariables: string[] = ['JWT_SECRET', 'INTERNAL_CREDENTIAL', 'MANUFACTURER_URL', 'INVENTORY_URL', 'ORDER_URL'];
+
+/** Reads and checks the settings; throws a ConfigError naming every missing or invalid variable. */
+export function loadServiceConfig(environment: NodeJS.ProcessEnv = process.env) {
+  const missing = isProduction(environment)
+    ? productionVariables.filter((name) => !environment[name] && !(name === 'JWT_SECRET' && environment.JWKS_URL))
+    : [];
+  if (missing.length > 0) {
+    throw new ConfigError(missing.map((name) => `${name}: required in production${name === 'JWT_SECRET' ? ' (or set JWKS_URL)' : ''}`));
+  }
+  const c = loadConfig(configShape, environment);
+  return {
+    port: c.PORT,
+    jwtSecret: c.JWT_SECRET,
+    jwksUrl: c.JWKS_URL,
+    internalCredential: c.INTERNAL_CREDENTIAL,
+    manufacturerUrl: c.MANUFACTURER_URL,
+    inventoryUrl: c.INVENTORY_URL,
+    orderUrl: c.ORDER_URL,
+    supergraphPath: c.SUPERGRAPH_PATH,
+    logLevel: c.LOG_LEVEL,
+    maxSubscriptionsPerConnection: c.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    maxConnections: c.MAX_CONNECTIONS,
+  };
+}
+
+export type GatewayConfig = ReturnType<typeof loadServiceConfig>;

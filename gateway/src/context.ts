@@ -1,0 +1,11 @@
+/** What the gateway knows about one incoming GraphQL request. */
+import type { Identity } from '@distribution/auth';
+
+export interface GatewayContext {
+  requestId: string;
+  /** Null for an anonymous caller; a bad token never gets this far (context creation fails). */
+  identity: Identity | null;
+  /** Filled in by the request-log plugin so the HTTP layer can log one line per request. */
+  operationName?: string | null;
+  errorCodes?: string[];
+}

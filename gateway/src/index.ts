@@ -1,0 +1,3 @@
+/** Public surface of the gateway package. */
+export { startGateway, GRAPHQL_PATH, type GatewaySettings, type RunningGateway } from './server.js';
+export { composeSupergraph, CompositionError, SUBGRAPHS, type SubgraphSource } from './supergraph.js';

@@ -1,0 +1,28 @@
+/** Records each operation's name and error codes on the context, and logs unexpected errors with their request id. */
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Logger } from '@distribution/logging';
+import type { GatewayContext } from './context.js';
+
+const UNEXPECTED = new Set([undefined, 'INTERNAL_SERVER_ERROR', 'DOWNSTREAM_SERVICE_ERROR']);
+
+export function requestLogPlugin(logger: Logger): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      return {
+        async didResolveOperation({ operationName }) {
+          contextValue.operationName = operationName;
+        },
+        async didEncounterErrors({ errors }) {
+          contextValue.errorCodes = errors.map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+          for (const error of errors) {
+            const code = error.extensions?.code as string | undefined;
+            // Clients see a generic message for these (formatErrorForClient); the log keeps the detail.
+            if (UNEXPECTED.has(code)) {
+              logger.error({ requestId: contextValue.requestId, err: error.originalError ?? error, path: error.path, code }, error.message);
+            }
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,211 @@
+/**
+ * Moves this service's outbox to the bus (relay) and feeds bus events to this service's
+ * handlers (consumers), at least once, applied exactly once thanks to the inbox.
+ */
+import { returnedRows, type ServiceDatabase, type EntityManager } from '@distribution/db';
+import type { Logger } from '@distribution/logging';
+import type { DomainEvent } from './event.js';
+import { outboxChannel } from './outbox.js';
+import { BUS_APPEND_LOCK, BUS_CHANNEL, ensureBusSchema } from './bus-schema.js';
+import { PostgresListener } from './listener.js';
+
+/** Applies a batch of events inside the consumer's transaction; throwing rolls the batch back. */
+export type EventHandler = (events: DomainEvent[], manager: EntityManager) => Promise<void>;
+
+export interface EventBusOptions {
+  database: ServiceDatabase;
+  logger: Logger;
+  batchSize?: number;
+  pollIntervalMs?: number;
+  /** An event that fails alone this many times is parked and skipped, so it cannot block the rest. */
+  maxAttempts?: number;
+  listener?: PostgresListener;
+}
+
+interface Consumer {
+  name: string;
+  types: string[];
+  handler: EventHandler;
+  /** After a failed batch, events are retried one by one to find the culprit. */
+  singleStep: boolean;
+  failures: Map<string, number>;
+}
+
+/** A loop that runs `work` when woken or every interval, never twice at once, and again if woken while running. */
+class WakeableLoop {
+  private running = false;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private current: Promise<void> = Promise.resolve();
+  constructor(private readonly work: () => Promise<boolean>, private readonly intervalMs: number, private readonly onError: (e: unknown) => void) {}
+  start() { this.schedule(0); }
+  wake() {
+    if (this.stopped) return;
+    if (this.running) { this.again = true; return; }
+    this.schedule(0);
+  }
+  private schedule(ms: number) {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => { this.current = this.run(); }, ms);
+  }
+  private async run() {
+    this.timer = null;
+    this.running = true;
+    let more = false;
+    try {
+      more = await this.work();
+    } catch (error) {
+      this.onError(error);
+    } finally {
+      this.running = false;
+    }
+    const rerun = more || this.again;
+    this.again = false;
+    this.schedule(rerun ? 0 : this.intervalMs);
+  }
+  async stop() {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.current.catch(() => {});
+  }
+}
+
+export class EventBus {
+  private readonly consumers: Consumer[] = [];
+  private readonly loops: WakeableLoop[] = [];
+  private readonly listener: PostgresListener;
+  private readonly ownsListener: boolean;
+  private readonly unlisten: Array<() => Promise<void>> = [];
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly maxAttempts: number;
+  private started = false;
+
+  constructor(private readonly options: EventBusOptions) {
+    this.batchSize = options.batchSize ?? 100;
+    this.pollIntervalMs = options.pollIntervalMs ?? 500;
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.ownsListener = !options.listener;
+    this.listener = options.listener ?? new PostgresListener(options.database.url, (e) => options.logger.warn({ err: e }, 'listener reconnecting'));
+  }
+
+  private get db() { return this.options.database; }
+
+  /** Registers a consumer. Its name identifies its cursor and inbox: keep it stable. */
+  consume(name: string, types: string[], handler: EventHandler): this {
+    if (this.started) throw new Error('Register consumers before start()');
+    this.consumers.push({ name, types, handler, singleStep: false, failures: new Map() });
+    return this;
+  }
+
+  async start(): Promise<void> {
+    this.started = true;
+    await ensureBusSchema(this.db.url);
+    const onError = (error: unknown) => this.options.logger.error({ err: error }, 'event loop failed; will retry');
+    const relay = new WakeableLoop(() => this.relayBatch(), this.pollIntervalMs, onError);
+    this.loops.push(relay);
+    this.unlisten.push(await this.listener.listen(outboxChannel(this.db.schema), () => relay.wake()));
+    const consumerLoops = this.consumers.map((c) => new WakeableLoop(() => this.consumeBatch(c), this.pollIntervalMs, onError));
+    this.loops.push(...consumerLoops);
+    if (consumerLoops.length) this.unlisten.push(await this.listener.listen(BUS_CHANNEL, () => consumerLoops.forEach((l) => l.wake())));
+    for (const loop of this.loops) loop.start();
+  }
+
+  async stop(): Promise<void> {
+    for (const off of this.unlisten.splice(0)) await off();
+    await Promise.all(this.loops.splice(0).map((l) => l.stop()));
+    if (this.ownsListener) await this.listener.stop();
+  }
+
+  /** Moves one batch from the outbox to the bus. Returns true when there may be more. */
+  private async relayBatch(): Promise<boolean> {
+    return this.db.transaction(async (m) => {
+      // One relay per service at a time (replicas skip), which keeps the service's own order.
+      const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`relay:${this.db.schema}`]);
+      if (!locked) return false;
+      const rows = returnedRows<{ id: string; event_id: string; type: string; version: number; payload: unknown; occurred_at: Date }>(await m.query(
+        `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT $1)
+         RETURNING id, event_id, type, version, payload, occurred_at`,
+        [this.batchSize],
+      ));
+      if (rows.length === 0) return false;
+      rows.sort((a, b) => Number(a.id) - Number(b.id));
+      await m.query('SELECT pg_advisory_xact_lock($1)', [BUS_APPEND_LOCK]);
+      await m.query(
+        `INSERT INTO bus.events (event_id, type, version, source, payload, occurred_at)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::jsonb[], $6::timestamptz[])`,
+        [
+          rows.map((r) => r.event_id), rows.map((r) => r.type), rows.map((r) => r.version),
+          rows.map(() => this.db.schema), rows.map((r) => JSON.stringify(r.payload)), rows.map((r) => r.occurred_at),
+        ],
+      );
+      await m.query(`SELECT pg_notify('${BUS_CHANNEL}', '')`);
+      return rows.length === this.batchSize;
+    });
+  }
+
+  /** Applies one batch for one consumer. Returns true when there may be more. */
+  private async consumeBatch(consumer: Consumer): Promise<boolean> {
+    const limit = consumer.singleStep ? 1 : this.batchSize;
+    const attempt: { first: DomainEvent | null } = { first: null };
+    try {
+      return await this.db.transaction(async (m) => {
+        await m.query('INSERT INTO event_cursor (consumer) VALUES ($1) ON CONFLICT DO NOTHING', [consumer.name]);
+        // The cursor row lock makes replicas of one consumer take turns, keeping bus order.
+        const [{ position }] = await m.query('SELECT position FROM event_cursor WHERE consumer = $1 FOR UPDATE', [consumer.name]);
+        const rows: Array<{ position: string; event_id: string; type: string; version: number; source: string; payload: unknown; occurred_at: Date }> =
+          await m.query(
+            `SELECT position, event_id, type, version, source, payload, occurred_at FROM bus.events
+             WHERE position > $1 AND type = ANY($2) ORDER BY position LIMIT $3`,
+            [position, consumer.types, limit],
+          );
+        if (rows.length === 0) return false;
+        const fresh: string[] = returnedRows<{ event_id: string }>(await m.query(
+          `INSERT INTO inbox (consumer, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id`,
+          [consumer.name, rows.map((r) => r.event_id)],
+        )).map((r) => r.event_id);
+        const freshSet = new Set(fresh);
+        const events: DomainEvent[] = rows
+          .filter((r) => freshSet.has(r.event_id))
+          .map((r) => ({ id: r.event_id, type: r.type, version: r.version, source: r.source, payload: r.payload, occurredAt: new Date(r.occurred_at).toISOString(), position: Number(r.position) }));
+        attempt.first = events[0] ?? null;
+        if (events.length) await consumer.handler(events, m);
+        await m.query('UPDATE event_cursor SET position = $2 WHERE consumer = $1', [consumer.name, rows[rows.length - 1]!.position]);
+        consumer.singleStep = false;
+        return rows.length === limit;
+      });
+    } catch (error) {
+      await this.recordFailure(consumer, attempt.first, error);
+      return true;
+    }
+  }
+
+  private async recordFailure(consumer: Consumer, event: DomainEvent | null, error: unknown) {
+    const log = this.options.logger;
+    if (!consumer.singleStep) {
+      log.warn({ consumer: consumer.name, err: error }, 'event batch failed; retrying one event at a time');
+      consumer.singleStep = true;
+      return;
+    }
+    if (!event) throw error;
+    const attempts = (consumer.failures.get(event.id) ?? 0) + 1;
+    consumer.failures.set(event.id, attempts);
+    log.warn({ consumer: consumer.name, eventId: event.id, type: event.type, attempts, err: error }, 'event failed');
+    if (attempts < this.maxAttempts) {
+      await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempts)));
+      return;
+    }
+    // Park it: record why, mark it applied, move on; an operator can replay it from parked_event.
+    await this.db.transaction(async (m) => {
+      await m.query(
+        `INSERT INTO parked_event (consumer, event_id, position, type, error, attempts) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+        [consumer.name, event.id, event.position, event.type, String((error as Error)?.message ?? error), attempts],
+      );
+      await m.query('INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [consumer.name, event.id]);
+    });
+    consumer.failures.delete(event.id);
+    log.error({ consumer: consumer.name, eventId: event.id, type: event.type }, 'event parked after repeated failures');
+  }
+}

@@ -1,0 +1,7 @@
+export type { DomainEvent, NewEvent } from './event.js';
+export { recordEvent, recordEvents, outboxChannel } from './outbox.js';
+export { EventTables1700000000000 } from './migration.js';
+export { EventBus } from './bus.js';
+export type { EventHandler, EventBusOptions } from './bus.js';
+export { PostgresListener } from './listener.js';
+export { ensureBusSchema, BUS_CHANNEL } from './bus-schema.js';

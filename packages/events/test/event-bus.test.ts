@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openServiceDatabase, migrate, type ServiceDatabase } from '@distribution/db';
+import { createLogger } from '@distribution/logging';
+import { createTestDatabase, eventually } from '@distribution/testkit';
+import { EventBus, EventTables1700000000000, recordEvent, type DomainEvent } from '@distribution/events';
+
+class AppliedTable1700000000001 {
+  name = 'AppliedTable1700000000001';
+  async up(r: { query(s: string): Promise<unknown> }) { await r.query('CREATE TABLE applied (event_id uuid, n int)'); }
+  async down() {}
+}
+
+describe('the outbox event bus', () => {
+  let url: string;
+  let producer: ServiceDatabase;
+  let consumer: ServiceDatabase;
+  const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
+
+  beforeAll(async () => {
+    url = await createTestDatabase('events');
+    producer = await openServiceDatabase({ url, schema: 'producer', migrations: [EventTables1700000000000] });
+    consumer = await openServiceDatabase({ url, schema: 'consumer', migrations: [EventTables1700000000000, AppliedTable1700000000001] });
+    await migrate(producer);
+    await migrate(consumer);
+  });
+  afterAll(async () => { await producer?.close(); await consumer?.close(); });
+
+  const publish = (n: number) => producer.transaction((m) => recordEvent(m, 'producer', { type: 'Counted', payload: { n } }));
+  const consumerBus = (batches: number[]) => new EventBus({ database: consumer, logger, pollIntervalMs: 50 }).consume('counter', ['Counted'], async (events: DomainEvent[], m) => {
+    batches.push(events.length);
+    for (const e of events) await m.query('INSERT INTO applied VALUES ($1, $2)', [e.id, e.payload.n]);
+  });
+
+  it('does not publish an event whose transaction rolled back', async () => {
+    await expect(producer.transaction(async (m) => {
+      await recordEvent(m, 'producer', { type: 'Counted', payload: { n: -1 } });
+      throw new Error('change failed');
+    })).rejects.toThrow('change failed');
+    const [{ count }] = await producer.query('SELECT count(*)::int AS count FROM outbox');
+    expect(count).toBe(0);
+  });
+
+  it('delivers every event exactly once, in batches, also to a consumer that was stopped meanwhile', async () => {
+    const relay = new EventBus({ database: producer, logger, pollIntervalMs: 50 });
+    await relay.start();
+    const batches: number[] = [];
+    const first = consumerBus(batches);
+    await first.start();
+    for (let i = 0; i < 5; i++) await publish(i);
+    await eventually(async () => (await consumer.query('SELECT count(*)::int AS c FROM applied'))[0].c === 5);
+    await first.stop();
+
+    // The consumer is down: events wait on the bus.
+    await Promise.all(Array.from({ length: 200 }, (_, i) => publish(100 + i)));
+    await eventually(async () => (await producer.query('SELECT count(*)::int AS c FROM outbox'))[0].c === 0);
+    expect((await consumer.query('SELECT count(*)::int AS c FROM applied'))[0].c).toBe(5);
+
+    const second = consumerBus(batches);
+    await second.start();
+    await eventually(async () => (await consumer.query('SELECT count(*)::int AS c FROM applied'))[0].c === 205);
+    await second.stop();
+    await relay.stop();
+
+    const dupes = await consumer.query('SELECT event_id FROM applied GROUP BY event_id HAVING count(*) > 1');
+    expect(dupes).toEqual([]);
+    const ns = (await consumer.query('SELECT n FROM applied ORDER BY n')).map((r: { n: number }) => r.n);
+    expect(ns).toEqual([0, 1, 2, 3, 4, ...Array.from({ length: 200 }, (_, i) => 100 + i)]);
+    // Catching up after the stop took batches, not one transaction per event.
+    expect(Math.max(...batches)).toBeGreaterThan(1);
+  });
+
+  it('ignores a redelivered event thanks to the inbox', async () => {
+    const [{ position, event_id }] = await consumer.query('SELECT position, event_id FROM bus.events ORDER BY position LIMIT 1');
+    await consumer.query('UPDATE event_cursor SET position = $1 - 1 WHERE consumer = $2', [position, 'counter']);
+    const batches: number[] = [];
+    const bus = consumerBus(batches);
+    await bus.start();
+    await eventually(async () => (await consumer.query('SELECT position FROM event_cursor'))[0].position !== String(Number(position) - 1));
+    await bus.stop();
+    const [{ c }] = await consumer.query('SELECT count(*)::int AS c FROM applied WHERE event_id = $1', [event_id]);
+    expect(c).toBe(1);
+  });
+
+  it('parks an event that keeps failing and goes on with the rest', async () => {
+    const bus = new EventBus({ database: consumer, logger, pollIntervalMs: 20, maxAttempts: 2 }).consume('picky', ['Counted'], async (events, m) => {
+      for (const e of events) {
+        if (e.payload.n === 2) throw new Error('cannot apply 2');
+        await m.query('INSERT INTO applied VALUES ($1, $2)', [e.id, 1000 + e.payload.n]);
+      }
+    });
+    await bus.start();
+    await eventually(async () => (await consumer.query('SELECT count(*)::int AS c FROM applied WHERE n >= 1000'))[0].c === 204, { timeoutMs: 20_000 });
+    await bus.stop();
+    const parked = await consumer.query('SELECT type, attempts FROM parked_event WHERE consumer = $1', ['picky']);
+    expect(parked).toEqual([{ type: 'Counted', attempts: 2 }]);
+  });
+});

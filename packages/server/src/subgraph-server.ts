@@ -1,0 +1,133 @@
+/**
+ * Starts one subgraph: Apollo Server on node:http, graphql-ws on the same port, /healthz and
+ * /readyz, the gateway's internal credential required on every request, graceful shutdown.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLSchema } from 'graphql';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { hasInternalCredential, identityFromHeaders, type Identity } from '@distribution/auth';
+import { formatErrorForClient } from '@distribution/errors';
+import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from '@distribution/logging';
+import { serveGraphQL } from './http-graphql.js';
+
+/** What every resolver can rely on, whatever the service adds. */
+export interface RequestContext {
+  identity: Identity | null;
+  requestId: string;
+  logger: Logger;
+}
+
+export interface SubgraphOptions<C extends RequestContext> {
+  name: string;
+  schema: GraphQLSchema;
+  port: number;
+  internalCredential: string;
+  logger: Logger;
+  /** Adds per-request state (DataLoaders, database) to the base context. */
+  createContext: (base: RequestContext) => C | Promise<C>;
+  /** Readiness: false while dependencies (database, event bus) are not usable. */
+  isReady?: () => Promise<boolean> | boolean;
+  host?: string;
+}
+
+export interface RunningSubgraph {
+  url: string;
+  port: number;
+  httpServer: http.Server;
+  stop(): Promise<void>;
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+export async function startSubgraph<C extends RequestContext>(options: SubgraphOptions<C>): Promise<RunningSubgraph> {
+  const { logger } = options;
+  const httpServer = http.createServer();
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsCleanup = useServer<Record<string, unknown>>(
+    {
+      schema: options.schema,
+      onConnect: (ctx) => {
+        const params = (ctx.connectionParams ?? {}) as Record<string, string>;
+        return hasInternalCredential(params, options.internalCredential);
+      },
+      context: async (ctx) => {
+        const params = (ctx.connectionParams ?? {}) as Record<string, string>;
+        const requestId = requestIdFrom(params[REQUEST_ID_HEADER]);
+        return options.createContext({ identity: identityFromHeaders(params), requestId, logger: logger.child({ requestId }) });
+      },
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<C & BaseContext>({
+    schema: options.schema,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: formatErrorForClient((formatted, original) => logger.error({ err: original, path: formatted.path }, 'unexpected error')),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      {
+        async serverWillStart() {
+          return { async drainServer() { await wsCleanup.dispose(); } };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  httpServer.on('request', (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok', service: options.name });
+    if (path === '/readyz') {
+      Promise.resolve(options.isReady?.() ?? true)
+        .then((ready) => sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', service: options.name }))
+        .catch(() => sendJson(res, 503, { status: 'not ready', service: options.name }));
+      return;
+    }
+    if (path !== '/graphql') return sendJson(res, 404, { error: 'not found' });
+    if (!hasInternalCredential(req.headers, options.internalCredential)) {
+      return sendJson(res, 403, { errors: [{ message: 'Requests must come through the gateway', extensions: { code: 'FORBIDDEN' } }] });
+    }
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    const started = performance.now();
+    serveGraphQL(apollo, req, res, async () => options.createContext({
+      identity: identityFromHeaders(req.headers),
+      requestId,
+      logger: logger.child({ requestId }),
+    }) as Promise<C & BaseContext>, { [REQUEST_ID_HEADER]: requestId })
+      .then(() => logger.debug({ requestId, ms: Math.round(performance.now() - started) }, 'request'))
+      .catch((error) => {
+        logger.error({ err: error, requestId }, 'request failed');
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+        else res.end();
+      });
+  });
+
+  await new Promise<void>((resolve) => httpServer.listen(options.port, options.host ?? '0.0.0.0', resolve));
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://localhost:${port}/graphql`;
+  logger.info({ url }, `${options.name} subgraph listening`);
+  let stopping: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    httpServer,
+    stop: () => (stopping ??= (async () => {
+      await apollo.stop();
+      for (const client of wsServer.clients) client.terminate();
+      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    })()),
+  };
+}
