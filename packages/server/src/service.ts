@@ -1,0 +1,95 @@
+/**
+ * Everything a subgraph process does around its own schema and resolvers: open its database,
+ * migrate, start the event bus with its consumers, serve GraphQL, and stop in reverse order.
+ */
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { openServiceDatabase, migrate, type ServiceDatabase, type MigrationInterface } from '@distribution/db';
+import { EventBus, PostgresListener } from '@distribution/events';
+import type { Logger } from '@distribution/logging';
+import { startSubgraph, type RequestContext } from './subgraph-server.js';
+
+/** What a service's own code gets to work with. */
+export interface ServiceRuntime {
+  database: ServiceDatabase;
+  bus: EventBus;
+  /** Shared LISTEN connection (NOTIFY wake-ups, live updates). */
+  listener: PostgresListener;
+  logger: Logger;
+}
+
+export interface ServiceDefinition<C extends RequestContext> {
+  /** Service name; also its Postgres schema. */
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<any>;
+  migrations: Array<new () => MigrationInterface>;
+  /** Registers this service's event consumers on the bus. */
+  registerConsumers?: (bus: EventBus, runtime: ServiceRuntime) => void;
+  createContext: (base: RequestContext, runtime: ServiceRuntime) => C;
+  /** Background work started after the server is up (timers); returns its stop function. */
+  startBackgroundWork?: (runtime: ServiceRuntime) => Promise<() => Promise<void>> | (() => Promise<void>);
+}
+
+export interface ServiceSettings {
+  databaseUrl: string;
+  port: number;
+  internalCredential: string;
+  logger: Logger;
+  eventBatchSize?: number;
+  eventPollIntervalMs?: number;
+}
+
+export interface RunningService extends ServiceRuntime {
+  url: string;
+  port: number;
+  schema: GraphQLSchema;
+  stop(): Promise<void>;
+}
+
+export async function startService<C extends RequestContext>(definition: ServiceDefinition<C>, settings: ServiceSettings): Promise<RunningService> {
+  const { logger } = settings;
+  const database = await openServiceDatabase({ url: settings.databaseUrl, schema: definition.name, migrations: definition.migrations });
+  const applied = await migrate(database);
+  if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
+  const listener = new PostgresListener(settings.databaseUrl, (e) => logger.warn({ err: e }, 'LISTEN connection lost; reconnecting'));
+  const bus = new EventBus({ database, logger, listener, batchSize: settings.eventBatchSize, pollIntervalMs: settings.eventPollIntervalMs });
+  const runtime: ServiceRuntime = { database, bus, listener, logger };
+  definition.registerConsumers?.(bus, runtime);
+  await bus.start();
+
+  const schema = buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: definition.resolvers });
+  let accepting = true;
+  const server = await startSubgraph<C>({
+    name: definition.name,
+    schema,
+    port: settings.port,
+    internalCredential: settings.internalCredential,
+    logger,
+    createContext: (base) => definition.createContext(base, runtime),
+    isReady: async () => {
+      if (!accepting) return false;
+      await database.query('SELECT 1');
+      return true;
+    },
+  });
+  const stopBackground = (await definition.startBackgroundWork?.(runtime)) ?? (async () => {});
+
+  let stopping: Promise<void> | null = null;
+  return {
+    ...runtime,
+    url: server.url,
+    port: server.port,
+    schema,
+    stop: () => (stopping ??= (async () => {
+      accepting = false;
+      await stopBackground();
+      await server.stop();
+      await bus.stop();
+      await listener.stop();
+      await database.close();
+      logger.info(`${definition.name} stopped`);
+    })()),
+  };
+}
