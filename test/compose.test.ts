@@ -1,0 +1,213 @@
+// The container deployment agrees with what each service's configuration demands.
+import { describe, it, expect } from 'vitest';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { ConfigError, DEVELOPMENT_DEFAULTS } from '@distribution/config';
+import * as manufacturer from '../subgraphs/manufacturer/src/config.js';
+import * as inventory from '../subgraphs/inventory/src/config.js';
+import * as order from '../subgraphs/order/src/config.js';
+import * as gateway from '../gateway/src/config.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+interface ComposeService {
+  image?: string;
+  build?: string | { context?: string; dockerfile?: string };
+  environment?: Record<string, string | number | boolean | null> | string[];
+  healthcheck?: { test?: string | string[] };
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  ports?: Array<string | number | { published?: string | number; target?: number }>;
+}
+
+const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')) as { services: Record<string, ComposeService> };
+
+const apps = [
+  { name: 'manufacturer', folder: 'subgraphs/manufacturer', config: manufacturer },
+  { name: 'inventory', folder: 'subgraphs/inventory', config: inventory },
+  { name: 'order', folder: 'subgraphs/order', config: order },
+  { name: 'gateway', folder: 'gateway', config: gateway },
+];
+const subgraphs = apps.filter((app) => app.name !== 'gateway');
+
+/** Compose accepts `environment` as a map or as a list of NAME=value. */
+function variableNames(service: ComposeService): string[] {
+  const environment = service.environment ?? {};
+  return Array.isArray(environment) ? environment.map((entry) => entry.split('=')[0]) : Object.keys(environment);
+}
+
+function dependencies(service: ComposeService): Record<string, { condition?: string }> {
+  const dependsOn = service.depends_on ?? {};
+  return Array.isArray(dependsOn) ? Object.fromEntries(dependsOn.map((name) => [name, {}])) : dependsOn;
+}
+
+function dockerfileOf(service: ComposeService): string {
+  const build = typeof service.build === 'string' ? { context: service.build } : service.build!;
+  return path.join(root, build.context ?? '.', build.dockerfile ?? 'Dockerfile');
+}
+
+/** The ConfigError's problems, or a failure when nothing was thrown. */
+function problemsOf(load: () => unknown): string[] {
+  try {
+    load();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+/** Every workspace manifest, as the Dockerfiles must copy them before `npm ci`. */
+const workspaceManifests = ['packages', 'subgraphs']
+  .flatMap((dir) => readdirSync(path.join(root, dir)).map((name) => `${dir}/${name}/package.json`))
+  .concat('gateway/package.json')
+  .filter((manifest) => existsSync(path.join(root, manifest)));
+
+describe('docker-compose.yml', () => {
+  it('runs postgres with a healthcheck', () => {
+    expect(compose.services.postgres?.healthcheck?.test).toBeTruthy();
+  });
+
+  describe.each(apps)('the $name service', ({ name, folder, config }) => {
+    const service = compose.services[name];
+
+    it('is built from its own multi-stage Dockerfile, or names an image', () => {
+      expect(service).toBeDefined();
+      if (service.image && !service.build) return;
+      const dockerfile = dockerfileOf(service);
+      expect(path.relative(root, dockerfile)).toBe(`${folder}/Dockerfile`);
+      expect(existsSync(dockerfile)).toBe(true);
+      const text = readFileSync(dockerfile, 'utf8');
+      expect(text.match(/^FROM\s/gim)?.length ?? 0).toBeGreaterThanOrEqual(2);
+      // npm ci needs every workspace named in package-lock.json to have its manifest.
+      for (const manifest of workspaceManifests) expect(text, `${folder}/Dockerfile copies ${manifest}`).toContain(manifest);
+    });
+
+    it('has a healthcheck on /readyz at its port', () => {
+      const test = service.healthcheck?.test;
+      expect(test).toBeTruthy();
+      const command = Array.isArray(test) ? test.join(' ') : String(test);
+      expect(command).toContain(`localhost:${config.loadServiceConfig({}).port}/readyz`);
+    });
+
+    it('sets every variable production requires, in production mode', () => {
+      const names = variableNames(service);
+      for (const variable of config.productionVariables) expect(names, `${name} sets ${variable}`).toContain(variable);
+      expect(names).toContain('NODE_ENV');
+      expect((service.environment as Record<string, unknown>).NODE_ENV).toBe('production');
+    });
+  });
+
+  it('starts the subgraphs once postgres is healthy', () => {
+    for (const { name } of subgraphs) {
+      expect(dependencies(compose.services[name]).postgres?.condition, name).toBe('service_healthy');
+    }
+  });
+
+  it('starts the gateway once every subgraph is healthy, and publishes only the gateway', () => {
+    const dependsOn = dependencies(compose.services.gateway);
+    for (const { name } of subgraphs) expect(dependsOn[name]?.condition, name).toBe('service_healthy');
+    expect(compose.services.gateway.ports?.map(String)).toContain('4000:4000');
+    for (const { name } of subgraphs) expect(compose.services[name].ports, name).toBeUndefined();
+  });
+});
+
+describe.each(apps)('$name configuration', ({ name, config }) => {
+  const complete: Record<string, string> = {
+    NODE_ENV: 'production',
+    DATABASE_URL: 'postgres://user:password@postgres:5432/distribution',
+    INTERNAL_CREDENTIAL: 'a-production-internal-credential',
+    JWT_SECRET: 'a-production-jwt-secret-of-some-length',
+    MANUFACTURER_URL: 'http://manufacturer:4001/graphql',
+    INVENTORY_URL: 'http://inventory:4002/graphql',
+    ORDER_URL: 'http://order:4003/graphql',
+  };
+
+  it('runs on development defaults when nothing is set', () => {
+    const settings = config.loadServiceConfig({});
+    expect(settings.internalCredential).toBe(DEVELOPMENT_DEFAULTS.internalCredential);
+    expect(settings.logLevel).toBe('info');
+  });
+
+  it('names every missing variable in production', () => {
+    const problems = problemsOf(() => config.loadServiceConfig({ NODE_ENV: 'production' }));
+    expect(config.productionVariables.length).toBeGreaterThan(0);
+    for (const variable of config.productionVariables) {
+      expect(problems.some((problem) => problem.startsWith(`${variable}:`)), variable).toBe(true);
+    }
+  });
+
+  it('starts in production once the production variables are set', () => {
+    const settings = config.loadServiceConfig(complete);
+    expect(settings.internalCredential).toBe(complete.INTERNAL_CREDENTIAL);
+  });
+
+  it.each(['not-a-port', '70000', '-1', '4.5'])('rejects PORT=%s, naming PORT', (port) => {
+    expect(problemsOf(() => config.loadServiceConfig({ PORT: port })).join('\n')).toMatch(/^PORT:/m);
+  });
+
+  it('rejects an INTERNAL_CREDENTIAL shorter than 16 characters, naming it', () => {
+    const problems = problemsOf(() => config.loadServiceConfig({ INTERNAL_CREDENTIAL: 'too-short' }));
+    expect(problems).toEqual([expect.stringMatching(/^INTERNAL_CREDENTIAL: .*16 characters/)]);
+  });
+
+  it('rejects an unknown LOG_LEVEL, naming it', () => {
+    expect(problemsOf(() => config.loadServiceConfig({ LOG_LEVEL: 'verbose' })).join('\n')).toMatch(/^LOG_LEVEL:/m);
+  });
+
+  it('reads PORT as a number', () => {
+    expect(config.loadServiceConfig({ PORT: '5000' }).port).toBe(5000);
+  });
+
+  if (name !== 'gateway') {
+    it('leaves DATABASE_URL unset in development, for the embedded Postgres, and rejects a non-URL', () => {
+      expect(config.loadServiceConfig({})).toMatchObject({ databaseUrl: undefined, eventBatchSize: 100, eventPollIntervalMs: 500 });
+      expect(problemsOf(() => config.loadServiceConfig({ DATABASE_URL: 'localhost' })).join('\n')).toMatch(/^DATABASE_URL:/m);
+    });
+  }
+});
+
+describe('service-specific settings', () => {
+  it('gives each service its own port', () => {
+    expect(apps.map(({ config }) => config.loadServiceConfig({}).port)).toEqual([4001, 4002, 4003, 4000]);
+  });
+
+  it('inventory: monthly rounds and a low-stock threshold of 5 unless told otherwise', () => {
+    expect(inventory.loadServiceConfig({})).toMatchObject({ roundPeriod: 'P1M', lowStockThreshold: 5 });
+    expect(inventory.loadServiceConfig({ ROUND_PERIOD: 'PT30S', LOW_STOCK_THRESHOLD: '2' })).toMatchObject({ roundPeriod: 'PT30S', lowStockThreshold: 2 });
+    expect(problemsOf(() => inventory.loadServiceConfig({ ROUND_PERIOD: 'monthly' })).join('\n')).toMatch(/^ROUND_PERIOD:/m);
+  });
+
+  it('order: signs with the development secret and waits 5 s for a reservation unless told otherwise', () => {
+    expect(order.loadServiceConfig({})).toMatchObject({ jwtSecret: DEVELOPMENT_DEFAULTS.jwtSecret, placeOrderWaitMs: 5000 });
+    expect(order.loadServiceConfig({ PLACE_ORDER_WAIT_MS: '250' }).placeOrderWaitMs).toBe(250);
+  });
+
+  it('gateway: local subgraphs, the supergraph file next to the gateway, and connection limits by default', () => {
+    expect(gateway.loadServiceConfig({})).toMatchObject({
+      jwtSecret: DEVELOPMENT_DEFAULTS.jwtSecret,
+      jwksUrl: undefined,
+      manufacturerUrl: 'http://localhost:4001/graphql',
+      inventoryUrl: 'http://localhost:4002/graphql',
+      orderUrl: 'http://localhost:4003/graphql',
+      supergraphPath: path.join(root, 'gateway', 'supergraph.graphql'),
+      maxSubscriptionsPerConnection: 50,
+      maxConnections: 10000,
+    });
+  });
+
+  it('gateway: JWKS_URL stands in for JWT_SECRET in production', () => {
+    const env = {
+      NODE_ENV: 'production',
+      JWKS_URL: 'https://auth.example.com/.well-known/jwks.json',
+      INTERNAL_CREDENTIAL: 'a-production-internal-credential',
+      MANUFACTURER_URL: 'http://manufacturer:4001/graphql',
+      INVENTORY_URL: 'http://inventory:4002/graphql',
+      ORDER_URL: 'http://order:4003/graphql',
+    };
+    expect(gateway.loadServiceConfig(env).jwksUrl).toBe(env.JWKS_URL);
+    const { JWKS_URL: _unused, ...withNeither } = env;
+    expect(problemsOf(() => gateway.loadServiceConfig(withNeither))).toEqual([expect.stringMatching(/^JWT_SECRET: .*JWKS_URL/)]);
+  });
+});
