@@ -10,10 +10,10 @@ export function requestLogPlugin(logger: Logger): ApolloServerPlugin<GatewayCont
     async requestDidStart({ contextValue }) {
       return {
         async didResolveOperation({ operationName }) {
-          contextValue.operationName = operationName;
+          contextValue.requestLog.operationName = operationName;
         },
         async didEncounterErrors({ errors }) {
-          contextValue.errorCodes = errors.map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+          contextValue.requestLog.errorCodes = errors.map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
           for (const error of errors) {
             const code = error.extensions?.code as string | undefined;
             // Clients see a generic message for these (formatErrorForClient); the log keeps the detail.

@@ -99,7 +99,7 @@ export async function startGateway(config: GatewaySettings, { logger = createLog
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const context: GatewayContext = { requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]), identity: null };
+    const context: GatewayContext = { requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]), identity: null, requestLog: {} };
     res.setHeader(REQUEST_ID_HEADER, context.requestId);
     const isGraphQL = url.pathname === GRAPHQL_PATH;
     res.once('close', () => {
@@ -109,8 +109,8 @@ export async function startGateway(config: GatewaySettings, { logger = createLog
         method: req.method,
         path: url.pathname,
         status: res.statusCode,
-        operationName: context.operationName ?? undefined,
-        errors: context.errorCodes,
+        operationName: context.requestLog.operationName ?? undefined,
+        errors: context.requestLog.errorCodes,
         durationMs: Math.round((performance.now() - started) * 10) / 10,
       }, 'request');
     });
@@ -135,8 +135,8 @@ export async function startGateway(config: GatewaySettings, { logger = createLog
           return context;
         },
       });
-      if (typeof context.operationName !== 'string' && isObject(httpGraphQLRequest.body) && typeof httpGraphQLRequest.body.operationName === 'string') {
-        context.operationName = httpGraphQLRequest.body.operationName;
+      if (typeof context.requestLog.operationName !== 'string' && isObject(httpGraphQLRequest.body) && typeof httpGraphQLRequest.body.operationName === 'string') {
+        context.requestLog.operationName = httpGraphQLRequest.body.operationName;
       }
       await writeHTTPGraphQLResponse(res, response);
     } catch (error) {

@@ -1,0 +1,60 @@
+/**
+ * `npm start`: the whole network on this machine. Uses DATABASE_URL when set, otherwise an
+ * embedded Postgres kept in .data/postgres. Loads sample data on first start. Ctrl-C stops all.
+ */
+import { locateDatabase } from '@distribution/db';
+import { createLogger } from '@distribution/logging';
+import { DEVELOPMENT_DEFAULTS } from '@distribution/config';
+import { startLocalNetwork } from './local-network.js';
+import { seedSampleData } from './seed.js';
+
+const launchedAt = performance.now();
+const log = createLogger('start', process.env.LOG_LEVEL ?? 'info');
+const say = (message: string) => process.stdout.write(`${message}\n`);
+
+const env = process.env;
+const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
+
+const database = await locateDatabase(env, (m) => log.debug(m));
+say(database.embedded ? `Postgres: embedded server on port ${database.embedded.port} (data in .data/postgres)` : 'Postgres: DATABASE_URL');
+
+let network: Awaited<ReturnType<typeof startLocalNetwork>> | null = null;
+const stopAll = async (code: number) => {
+  try {
+    await network?.stop();
+  } finally {
+    await database.embedded?.stop();
+    process.exit(code);
+  }
+};
+process.once('SIGINT', () => { say('\nStopping...'); void stopAll(0); });
+process.once('SIGTERM', () => void stopAll(0));
+
+try {
+  network = await startLocalNetwork({
+    databaseUrl: database.url,
+    ports: { gateway: port('GATEWAY_PORT', 4000), manufacturer: port('MANUFACTURER_PORT', 4001), inventory: port('INVENTORY_PORT', 4002), order: port('ORDER_PORT', 4003) },
+    jwtSecret: env.JWT_SECRET ?? DEVELOPMENT_DEFAULTS.jwtSecret,
+    internalCredential: env.INTERNAL_CREDENTIAL ?? DEVELOPMENT_DEFAULTS.internalCredential,
+    roundPeriod: env.ROUND_PERIOD,
+    logLevel: env.LOG_LEVEL ?? 'warn',
+  });
+  const firstAnswer = await fetch(network.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ products(first: 1) { edges { node { id } } } }' }),
+  });
+  if (!firstAnswer.ok) throw new Error(`the gateway answered ${firstAnswer.status} to the first query`);
+  const readyMs = Math.round(performance.now() - launchedAt);
+  if (env.SEED !== 'false') await seedSampleData(network.gatewayUrl, network.jwtSecret, say);
+  say('');
+  say(`Gateway (GraphQL, Apollo Sandbox):  ${network.gatewayUrl}`);
+  say(`Subscriptions (graphql-ws):         ${network.gatewayUrl.replace('http', 'ws')}`);
+  for (const [name, service] of Object.entries(network.services)) say(`  ${name.padEnd(13)} subgraph:       ${service.url}`);
+  say(`First query answered ${readyMs} ms after launch. Ctrl-C stops everything.`);
+  say('Try: npm run token -- --role operator --sub ops-1');
+} catch (error) {
+  log.fatal({ err: error }, 'start failed');
+  say(`Start failed: ${(error as Error).message}`);
+  await stopAll(1);
+}
