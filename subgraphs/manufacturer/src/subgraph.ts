@@ -1,0 +1,19 @@
+/** The manufacturer subgraph: manufacturers, their catalog and supply, and the settlements they receive. */
+import { readFileSync } from 'node:fs';
+import { gql } from 'graphql-tag';
+import type { ServiceDefinition } from '@distribution/server';
+import { createContext, type ManufacturerContext } from './context.js';
+import { migrations } from './db/migrations/index.js';
+import { registerSettlementConsumer } from './events/round-closed.js';
+import { resolvers } from './resolvers/index.js';
+
+export const typeDefs = gql(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
+
+export const manufacturerService: ServiceDefinition<ManufacturerContext> = {
+  name: 'manufacturer',
+  typeDefs,
+  resolvers,
+  migrations,
+  registerConsumers: (bus, runtime) => registerSettlementConsumer(bus, { schema: runtime.database.schema, logger: runtime.logger }),
+  createContext,
+};
