@@ -1,0 +1,42 @@
+/** What the order service's resolvers work with, per request. */
+import type { ServiceDatabase } from '@distribution/db';
+import type { RequestContext, ServiceRuntime } from '@distribution/server';
+import { createLoaders, type OrderLoaders } from './loaders.js';
+import { OrderSignals } from './events/order-signals.js';
+
+export interface OrderSettings {
+  /** Signs the token registerCustomer returns; the gateway verifies with the same secret. */
+  jwtSecret: string;
+  /** How long placeOrder, cancelOrder and changeOrderLine wait for inventory's answer. */
+  placeOrderWaitMs: number;
+}
+
+export interface OrderContext extends RequestContext {
+  database: ServiceDatabase;
+  loaders: OrderLoaders;
+  signals: OrderSignals;
+  settings: OrderSettings;
+  /** Fresh loaders (a subscription's context outlives one event; cached rows would go stale). */
+  refreshLoaders(): void;
+}
+
+// One LISTEN-backed signal hub per running service (keyed by its runtime, so two services in one process stay apart).
+const signalsByRuntime = new WeakMap<ServiceRuntime, OrderSignals>();
+
+export function signalsOf(runtime: ServiceRuntime): OrderSignals {
+  let signals = signalsByRuntime.get(runtime);
+  if (!signals) signalsByRuntime.set(runtime, (signals = new OrderSignals(runtime.listener, runtime.logger)));
+  return signals;
+}
+
+export function createOrderContext(base: RequestContext, runtime: ServiceRuntime, settings: OrderSettings): OrderContext {
+  const context: OrderContext = {
+    ...base,
+    database: runtime.database,
+    loaders: createLoaders(runtime.database),
+    signals: signalsOf(runtime),
+    settings,
+    refreshLoaders: () => { context.loaders = createLoaders(runtime.database); },
+  };
+  return context;
+}

@@ -1,0 +1,19 @@
+/** Which member of PlaceOrderResult an order (or a change of one) answers with (pure). */
+import type { OrderStatus } from './order-lifecycle.js';
+
+/** Inventory's reasons for refusing a reservation (StockRejected.reason). */
+export const RejectionReason = {
+  InsufficientStock: 'INSUFFICIENT_STOCK',
+  UnknownProduct: 'UNKNOWN_PRODUCT',
+  NoOpenRound: 'NO_OPEN_ROUND',
+} as const;
+export type RejectionReason = (typeof RejectionReason)[keyof typeof RejectionReason];
+
+export type PlaceOrderResultKind = 'Order' | 'InsufficientStock' | 'RoundNotOpen';
+
+export function resultKindOf(order: { status: OrderStatus; rejectionReason: string | null }): PlaceOrderResultKind {
+  if (order.status !== 'REJECTED') return 'Order';
+  return order.rejectionReason === RejectionReason.NoOpenRound ? 'RoundNotOpen' : 'InsufficientStock';
+}
+
+export const ROUND_NOT_OPEN_MESSAGE = 'No distribution round is open: orders are reserved while a round is open. Try again when the next round opens.';

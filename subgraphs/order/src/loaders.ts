@@ -1,0 +1,30 @@
+/** Per-request DataLoaders: every entity and related list is read with one `= ANY($1)` statement per batch. */
+import DataLoader from 'dataloader';
+import type { ServiceDatabase } from '@distribution/db';
+import { customersByIds } from './db/customers.js';
+import { ordersByIds, orderLinesOf, purchasesOf } from './db/orders.js';
+import { cartLinesOf } from './db/carts.js';
+import type { CartLineRecord, CustomerRecord, OrderLineRecord, OrderRecord, PurchaseRecord } from './db/records.js';
+
+function byKey<T, K extends keyof T>(keys: readonly string[], rows: T[], key: K): Array<T | null> {
+  const found = new Map(rows.map((r) => [r[key] as unknown as string, r]));
+  return keys.map((k) => found.get(k) ?? null);
+}
+
+function groupedBy<T, K extends keyof T>(keys: readonly string[], rows: T[], key: K): T[][] {
+  const groups = new Map<string, T[]>(keys.map((k) => [k, []]));
+  for (const row of rows) groups.get(row[key] as unknown as string)?.push(row);
+  return keys.map((k) => groups.get(k)!);
+}
+
+export function createLoaders(database: ServiceDatabase) {
+  return {
+    customers: new DataLoader<string, CustomerRecord | null>(async (ids) => byKey(ids, await customersByIds(database, ids), 'id')),
+    orders: new DataLoader<string, OrderRecord | null>(async (ids) => byKey(ids, await ordersByIds(database, ids), 'id')),
+    orderLines: new DataLoader<string, OrderLineRecord[]>(async (ids) => groupedBy(ids, await orderLinesOf(database, ids), 'orderId')),
+    cartLines: new DataLoader<string, CartLineRecord[]>(async (ids) => groupedBy(ids, await cartLinesOf(database, ids), 'customerId')),
+    purchases: new DataLoader<string, PurchaseRecord[]>(async (ids) => groupedBy(ids, await purchasesOf(database, ids), 'customerId')),
+  };
+}
+
+export type OrderLoaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,32 @@
+/** The order subgraph: customers, carts, orders and what customers own. */
+import { readFileSync } from 'node:fs';
+import { gql } from 'graphql-tag';
+import type { ServiceDefinition } from '@distribution/server';
+import { createOrderContext, signalsOf, type OrderContext, type OrderSettings } from './context.js';
+import { migrations } from './db/migrations/index.js';
+import { registerCatalogConsumer } from './events/catalog-consumer.js';
+import { registerOutcomeConsumer } from './events/outcome-consumer.js';
+import { resolvers } from './resolvers/index.js';
+
+export const typeDefs = gql(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
+
+/**
+ * The Postgres schema (and bus source) of this service. Not `order`: that is a reserved word in
+ * SQL, and the schema name is written unquoted in CREATE SCHEMA and search_path.
+ */
+export const ORDER_SCHEMA = 'orders';
+
+export function createOrderService(settings: OrderSettings): ServiceDefinition<OrderContext> {
+  return {
+    name: ORDER_SCHEMA,
+    typeDefs,
+    resolvers,
+    migrations,
+    registerConsumers: (bus, runtime) => {
+      registerCatalogConsumer(bus, runtime.logger);
+      registerOutcomeConsumer(bus, runtime.logger);
+      signalsOf(runtime);
+    },
+    createContext: (base, runtime) => createOrderContext(base, runtime, settings),
+  };
+}
