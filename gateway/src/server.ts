@@ -17,7 +17,7 @@ import type { GatewayContext } from './context.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
 import { requestLogPlugin } from './request-log-plugin.js';
 import { BadHttpRequest, toHTTPGraphQLRequest, writeError, writeHTTPGraphQLResponse } from './http-adapter.js';
-import { attachSubscriptions } from './subscriptions/index.js';
+import { attachSubscriptions, metricsHandler, type SubscriptionEndpoint, type SubscriptionTuning } from './subscriptions/index.js';
 
 /** The part of the service config (see config.ts) the server needs; the full config satisfies it. */
 export interface GatewaySettings {
@@ -37,6 +37,8 @@ export interface RunningGateway {
   url: string;
   port: number;
   server: HttpServer;
+  /** The graphql-ws endpoint (reload, stats). */
+  subscriptions: SubscriptionEndpoint;
   /** Stops taking requests, lets in-flight ones finish, closes sockets; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -49,7 +51,10 @@ function readSupergraph(path: string): string {
 }
 
 /** Starts the gateway and resolves once it listens with the supergraph loaded. */
-export async function startGateway(config: GatewaySettings, { logger = createLogger('gateway') }: { logger?: Logger } = {}): Promise<RunningGateway> {
+export async function startGateway(
+  config: GatewaySettings,
+  { logger = createLogger('gateway'), subscriptionTuning = {} }: { logger?: Logger; subscriptionTuning?: Partial<SubscriptionTuning> } = {},
+): Promise<RunningGateway> {
   const production = isProduction();
   const verifyToken = createTokenVerifier({ secret: config.jwtSecret, jwksUrl: config.jwksUrl });
   // The config decides where subgraphs live; the supergraph's routing URLs are the local defaults.
@@ -58,8 +63,9 @@ export async function startGateway(config: GatewaySettings, { logger = createLog
     inventory: config.inventoryUrl,
     order: config.orderUrl,
   };
+  const supergraphSdl = readSupergraph(config.supergraphPath);
   const gateway = new ApolloGateway({
-    supergraphSdl: readSupergraph(config.supergraphPath),
+    supergraphSdl,
     buildService: ({ name, url }) => new SubgraphDataSource(name, routingUrls[name] ?? url!, config.internalCredential),
     logger,
   });
@@ -67,11 +73,18 @@ export async function startGateway(config: GatewaySettings, { logger = createLog
   let ready = false;
   const httpServer = createServer((req, res) => void handle(req, res));
   const subscriptions = attachSubscriptions(httpServer, {
+    ...subscriptionTuning,
     logger,
     path: GRAPHQL_PATH,
     maxConnections: config.maxConnections,
     maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection,
+    supergraphSdl,
+    subgraphUrls: routingUrls,
+    internalCredential: config.internalCredential,
+    verifyToken,
   });
+  // Subscriptions follow the supergraph the HTTP path serves (a no-op for the one they started with).
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => subscriptions.reload(coreSupergraphSdl));
   const closeSubscriptions: ApolloServerPlugin<GatewayContext> = {
     async serverWillStart() {
       return { drainServer: () => subscriptions.close() };
@@ -118,6 +131,7 @@ export async function startGateway(config: GatewaySettings, { logger = createLog
     try {
       if (url.pathname === '/healthz') return writeStatus(res, 200, 'ok');
       if (url.pathname === '/readyz') return ready ? writeStatus(res, 200, 'ready') : writeStatus(res, 503, 'not ready');
+      if (url.pathname === '/metrics') return await metricsHandler(req, res);
       if (!isGraphQL) return writeError(res, 404, `Nothing at ${url.pathname}; GraphQL is at ${GRAPHQL_PATH}`, 'NOT_FOUND');
 
       const httpGraphQLRequest = await toHTTPGraphQLRequest(req, url);
@@ -168,6 +182,7 @@ export async function startGateway(config: GatewaySettings, { logger = createLog
     url: `http://localhost:${port}${GRAPHQL_PATH}`,
     port,
     server: httpServer,
+    subscriptions,
     stop: () => (stopping ??= (async () => {
       ready = false;
       await apollo.stop();

@@ -129,16 +129,6 @@ describe('the gateway', () => {
     expect((await fetch(`${base}/nowhere`)).status).toBe(404);
   });
 
-  it('closes subscription sockets with 4400 until subscriptions exist', async () => {
-    const ws = new WebSocket(gateway.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
-    const [code, reason] = await new Promise<[number, string]>((resolve, reject) => {
-      ws.once('close', (c, r) => resolve([c, r.toString()]));
-      ws.once('error', reject);
-    });
-    expect(code).toBe(4400);
-    expect(reason).toBe('subscriptions are not available yet');
-  });
-
   it('reports a subgraph it cannot reach as SUBGRAPH_UNAVAILABLE, without its address', async () => {
     const cut = await startGateway({ ...settings, inventoryUrl: STALE_URL });
     try {

@@ -1,0 +1,74 @@
+/** Subscription counters for Prometheus (`GET /metrics`) and for tests (`subscriptionStats()`). */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Counter, Gauge, Registry } from 'prom-client';
+
+export interface SubscriptionStats {
+  /** Client sockets open on this process. */
+  connections: number;
+  /** Subscriptions clients hold. */
+  downstreamSubscriptions: number;
+  /** Subscriptions open on subgraphs; identical ones are shared, so this is at most downstreamSubscriptions. */
+  upstreamSubscriptions: number;
+  /** Events received from subgraphs since the process started. */
+  events: number;
+}
+
+type LiveCounts = () => Omit<SubscriptionStats, 'events'>;
+
+/** The gateway's own registry, so that tests starting several gateways in one process stay apart from prom-client's global one. */
+export const metricsRegistry = new Registry();
+const sources = new Set<LiveCounts>();
+let events = 0;
+
+const sum = (field: keyof Omit<SubscriptionStats, 'events'>) => [...sources].reduce((total, counts) => total + counts()[field], 0);
+
+new Gauge({
+  name: 'gateway_upstream_subscriptions',
+  help: 'Subscriptions the gateway holds open on subgraphs (shared between identical client subscriptions)',
+  registers: [metricsRegistry],
+  collect() { this.set(sum('upstreamSubscriptions')); },
+});
+new Gauge({
+  name: 'gateway_downstream_subscriptions',
+  help: 'Subscriptions clients hold on the gateway',
+  registers: [metricsRegistry],
+  collect() { this.set(sum('downstreamSubscriptions')); },
+});
+new Gauge({
+  name: 'gateway_subscription_connections',
+  help: 'graphql-ws client connections open on the gateway',
+  registers: [metricsRegistry],
+  collect() { this.set(sum('connections')); },
+});
+const eventsTotal = new Counter({
+  name: 'gateway_subscription_events_total',
+  help: 'Subscription events received from subgraphs',
+  labelNames: ['subgraph'],
+  registers: [metricsRegistry],
+});
+
+/** Counts one event from a subgraph. */
+export function countEvent(subgraph: string): void {
+  events += 1;
+  eventsTotal.inc({ subgraph });
+}
+
+/** Adds a running endpoint's live counts to the totals; returns the function that removes them. */
+export function registerStatsSource(counts: LiveCounts): () => void {
+  sources.add(counts);
+  return () => void sources.delete(counts);
+}
+
+/** This process's subscription totals, read in-process (tests, diagnostics). */
+export function subscriptionStats(): SubscriptionStats {
+  return { connections: sum('connections'), downstreamSubscriptions: sum('downstreamSubscriptions'), upstreamSubscriptions: sum('upstreamSubscriptions'), events };
+}
+
+/** Serves the registry in Prometheus text format. */
+export async function metricsHandler(_req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await metricsRegistry.metrics();
+  res.statusCode = 200;
+  res.setHeader('content-type', metricsRegistry.contentType);
+  res.setHeader('cache-control', 'no-store');
+  res.end(body);
+}
