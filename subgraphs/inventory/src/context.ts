@@ -1,0 +1,16 @@
+/** What inventory's resolvers get per request. */
+import type { ServiceDatabase } from '@distribution/db';
+import type { RequestContext, ServiceRuntime } from '@distribution/server';
+import { createLoaders, type Loaders } from './loaders.js';
+import type { InventoryDeps } from './settings.js';
+
+export interface InventoryContext extends RequestContext {
+  database: ServiceDatabase;
+  deps: InventoryDeps;
+  loaders: Loaders;
+}
+
+/** Fresh loaders per request, so cached values never go stale; the service logger carries the request id. */
+export function createContext(base: RequestContext, runtime: ServiceRuntime, deps: InventoryDeps): InventoryContext {
+  return { ...base, database: runtime.database, deps: { ...deps, logger: base.logger }, loaders: createLoaders(runtime.database, deps.defaultThreshold) };
+}

@@ -1,0 +1,42 @@
+/** The stock movement ledger: append-only, and enough to recompute every stock row. */
+import type { Movement, MovementKind } from '../domain/ledger.js';
+import type { Sql } from './sql.js';
+
+/** Appends movements: ONE `INSERT ... SELECT unnest`. */
+export async function recordMovements(sql: Sql, movements: Movement[]): Promise<void> {
+  if (movements.length === 0) return;
+  await sql.query(
+    `INSERT INTO stock_movement (product_id, round_number, kind, quantity, order_id)
+     SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::int[], $5::uuid[])`,
+    [movements.map((m) => m.productId), movements.map((m) => m.roundNumber), movements.map((m) => m.kind), movements.map((m) => m.quantity), movements.map((m) => m.orderId)],
+  );
+}
+
+/** What a product's stock row must say, recomputed from its movements alone (audit). */
+export async function recomputeStock(sql: Sql, productId: string): Promise<{ onHand: number; reserved: number }> {
+  const [row] = await sql.query(
+    `SELECT
+       coalesce(sum(CASE WHEN kind IN ('ROUND_OPENED_SUPPLY', 'SUPPLY_IN') THEN quantity WHEN kind IN ('SALE', 'WITHDRAWN') THEN -quantity ELSE 0 END), 0)::int AS on_hand,
+       coalesce(sum(CASE kind WHEN 'RESERVE' THEN quantity WHEN 'RELEASE' THEN -quantity WHEN 'SALE' THEN -quantity ELSE 0 END), 0)::int AS reserved
+     FROM stock_movement WHERE product_id = $1`,
+    [productId],
+  );
+  return { onHand: row.on_hand, reserved: row.reserved };
+}
+
+export interface MovementEntry extends Movement {
+  id: string;
+  createdAt: Date;
+}
+
+/** A page of a product's movements, oldest first, after movement `afterId`; `limit + 1` rows to tell if there is more. */
+export async function movementsOf(sql: Sql, productId: string, limit: number, afterId: string | null): Promise<MovementEntry[]> {
+  const rows = await sql.query(
+    `SELECT m.id::text AS id, m.product_id, m.round_number, m.kind, m.quantity, m.order_id, m.created_at FROM stock_movement m
+     WHERE m.product_id = $1 AND ($2::bigint IS NULL OR m.id > $2::bigint) ORDER BY m.id LIMIT $3`,
+    [productId, afterId, limit + 1],
+  );
+  return rows.map((r: any) => ({
+    id: r.id, productId: r.product_id, roundNumber: r.round_number, kind: r.kind as MovementKind, quantity: r.quantity, orderId: r.order_id, createdAt: r.created_at,
+  }));
+}

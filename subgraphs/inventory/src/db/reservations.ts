@@ -1,0 +1,43 @@
+/** Reservation rows: what each order holds of each product in a round (with its line's unit price). */
+import type { Reservation, ReservationWrite } from '../domain/reservation.js';
+import type { SoldReservation } from '../domain/rounds.js';
+import type { Sql } from './sql.js';
+
+/** What the given orders hold in round `roundNumber`. */
+export async function reservationsHeldBy(sql: Sql, orderIds: string[], roundNumber: number | null): Promise<Reservation[]> {
+  if (orderIds.length === 0 || roundNumber === null) return [];
+  const rows = await sql.query(
+    `SELECT order_id, product_id, round_number, quantity, unit_price_cents FROM reservation
+     WHERE order_id = ANY($1::uuid[]) AND round_number = $2 AND status = 'RESERVED' ORDER BY order_id, product_id`,
+    [orderIds, roundNumber],
+  );
+  return rows.map((r: any) => ({ orderId: r.order_id, productId: r.product_id, roundNumber: r.round_number, quantity: r.quantity, unitPriceCents: r.unit_price_cents }));
+}
+
+/** Writes the final state of every reservation a batch touched: ONE `INSERT ... SELECT unnest ... ON CONFLICT`. */
+export async function saveReservations(sql: Sql, writes: ReservationWrite[]): Promise<void> {
+  if (writes.length === 0) return;
+  await sql.query(
+    `INSERT INTO reservation (order_id, product_id, round_number, quantity, unit_price_cents, status)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::int[], $6::text[])
+     ON CONFLICT (order_id, product_id) DO UPDATE SET round_number = EXCLUDED.round_number, quantity = EXCLUDED.quantity,
+       unit_price_cents = EXCLUDED.unit_price_cents, status = EXCLUDED.status, updated_at = now()`,
+    [
+      writes.map((w) => w.orderId), writes.map((w) => w.productId), writes.map((w) => w.roundNumber),
+      writes.map((w) => w.quantity), writes.map((w) => w.unitPriceCents), writes.map((w) => w.status),
+    ],
+  );
+}
+
+/** Marks every reservation still held in the round as sold, returning them with their product's manufacturer. */
+export async function sellHeldReservations(sql: Sql, roundNumber: number): Promise<SoldReservation[]> {
+  const rows = await sql.query(
+    `WITH sold AS (
+       UPDATE reservation SET status = 'SOLD', updated_at = now()
+       WHERE round_number = $1 AND status = 'RESERVED'
+       RETURNING order_id, product_id, quantity, unit_price_cents)
+     SELECT sold.*, p.manufacturer_id FROM sold JOIN product p ON p.id = sold.product_id ORDER BY sold.order_id, sold.product_id`,
+    [roundNumber],
+  );
+  return rows.map((r: any) => ({ orderId: r.order_id, productId: r.product_id, manufacturerId: r.manufacturer_id, quantity: r.quantity, unitPriceCents: r.unit_price_cents }));
+}

@@ -1,0 +1,56 @@
+/**
+ * Consumer `inventory.manufacturer`: SupplyChanged and SettlementApplied in ONE consumer, so
+ * their order is kept (a settlement's SupplyChanged is applied before its SettlementApplied).
+ * SupplyChanged keeps the product read model; during an open round new production enters stock
+ * at once. SettlementApplied marks a manufacturer settled; the last one settles the round.
+ */
+import { recordEvents, type DomainEvent, type EventBus, type NewEvent } from '@distribution/events';
+import type { EntityManager } from '@distribution/db';
+import { applySupplyChanges, latestFacts, movesStock } from '../domain/supply.js';
+import { holdStockWriterLock } from '../db/locks.js';
+import { saveProductFacts } from '../db/products.js';
+import { markManufacturerSettled, openRound, settleRoundIfComplete } from '../db/rounds.js';
+import { lockStock, upsertStock } from '../db/stock.js';
+import { recordMovements } from '../db/ledger.js';
+import { retryOnConflict } from '../db/retry.js';
+import type { InventoryDeps } from '../settings.js';
+import { readSettlementApplied, readSupplyChanged, roundSettled } from './payloads.js';
+import { stockChangeEvents } from './stock-events.js';
+
+export const MANUFACTURER_CONSUMER = 'inventory.manufacturer';
+
+export function registerManufacturerConsumer(bus: EventBus, deps: InventoryDeps): void {
+  bus.consume(MANUFACTURER_CONSUMER, ['SupplyChanged', 'SettlementApplied'], (events: DomainEvent[], manager: EntityManager) =>
+    retryOnConflict(manager, deps.logger, 'supply batch', () => applyManufacturerBatch(manager, events, deps)));
+}
+
+export async function applyManufacturerBatch(sql: EntityManager, events: DomainEvent[], deps: InventoryDeps): Promise<void> {
+  const supplyChanges = events.filter((e) => e.type === 'SupplyChanged').map(readSupplyChanged);
+  const settlements = events.filter((e) => e.type === 'SettlementApplied').map(readSettlementApplied);
+  const announcements: NewEvent[] = [];
+
+  await holdStockWriterLock(sql);
+  await saveProductFacts(sql, latestFacts(supplyChanges).sort((a, b) => (a.productId < b.productId ? -1 : 1)));
+  const round = await openRound(sql);
+  if (round) {
+    const touched = [...new Set(supplyChanges.filter(movesStock).map((c) => c.productId))].sort();
+    const stock = await lockStock(sql, touched, deps.defaultThreshold);
+    const { changes, movements } = applySupplyChanges({ roundNumber: round.number, stock, defaultThreshold: deps.defaultThreshold }, supplyChanges);
+    await upsertStock(sql, changes.map((c) => c.after));
+    await recordMovements(sql, movements);
+    announcements.push(...stockChangeEvents(changes));
+  }
+
+  const settledRounds = new Set<number>();
+  for (const s of settlements) {
+    if (await markManufacturerSettled(sql, s.roundNumber, s.manufacturerId, s.settlementId)) settledRounds.add(s.roundNumber);
+    else deps.logger.info(s, 'settlement not awaited (already applied, or that manufacturer sold nothing in the round); ignored');
+  }
+  for (const roundNumber of settledRounds) {
+    if (await settleRoundIfComplete(sql, roundNumber)) {
+      announcements.push(roundSettled(roundNumber));
+      deps.logger.info({ roundNumber }, 'round settled');
+    }
+  }
+  await recordEvents(sql, deps.schema, announcements);
+}

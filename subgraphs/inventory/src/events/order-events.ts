@@ -1,0 +1,52 @@
+/**
+ * Consumer `inventory.orders`: OrderPlaced, OrderCancelled and OrderLineChangeRequested, a batch
+ * per transaction. The batch locks every stock row it touches with ONE statement in product-id
+ * order, applies its requests in bus order with the pure rules, writes back set-based, and
+ * announces the outcomes and stock changes in the same transaction.
+ */
+import { recordEvents, type DomainEvent, type EventBus } from '@distribution/events';
+import type { EntityManager } from '@distribution/db';
+import { applyRequests, productsTouched, type ReservationRequest } from '../domain/reservation.js';
+import type { StockRow } from '../domain/stock.js';
+import { holdStockWriterLock } from '../db/locks.js';
+import { openRound } from '../db/rounds.js';
+import { reservationsHeldBy, saveReservations } from '../db/reservations.js';
+import { lockStock, updateStock } from '../db/stock.js';
+import { recordMovements } from '../db/ledger.js';
+import { retryOnConflict } from '../db/retry.js';
+import { closeRoundIfDepleted } from '../rounds/close-round.js';
+import type { InventoryDeps } from '../settings.js';
+import { outcomeEvent, readOrderRequest } from './payloads.js';
+import { stockChangeEvents } from './stock-events.js';
+
+export const ORDERS_CONSUMER = 'inventory.orders';
+export const ORDER_EVENT_TYPES = ['OrderPlaced', 'OrderCancelled', 'OrderLineChangeRequested'];
+
+export function registerOrderConsumer(bus: EventBus, deps: InventoryDeps): void {
+  bus.consume(ORDERS_CONSUMER, ORDER_EVENT_TYPES, (events: DomainEvent[], manager: EntityManager) => {
+    const requests = events.map(readOrderRequest);
+    return retryOnConflict(manager, deps.logger, 'reservation batch', () => applyReservationBatch(manager, requests, deps));
+  });
+}
+
+/** Applies a batch of order requests in the caller's transaction. */
+export async function applyReservationBatch(sql: EntityManager, requests: ReservationRequest[], deps: InventoryDeps): Promise<void> {
+  await holdStockWriterLock(sql);
+  const round = await openRound(sql);
+  const roundNumber = round?.number ?? null;
+  const reservations = await reservationsHeldBy(sql, [...new Set(requests.map((r) => r.orderId))], roundNumber);
+  const stock = await lockStock(sql, productsTouched(requests, reservations), deps.defaultThreshold);
+
+  const result = applyRequests({ roundNumber, stock, reservations }, requests);
+  await updateStock(sql, result.changes.map((c) => c.after));
+  await saveReservations(sql, result.reservations);
+  await recordMovements(sql, result.movements);
+  await recordEvents(sql, deps.schema, [...result.outcomes.map(outcomeEvent), ...stockChangeEvents(result.changes)]);
+  deps.logger.debug({ requests: requests.length, outcomes: result.outcomes.length, roundNumber }, 'reservation batch applied');
+
+  if (round) {
+    const changed = new Map(result.changes.map((c) => [c.after.productId, c.after]));
+    const held: StockRow[] = stock.map((row) => changed.get(row.productId) ?? row);
+    await closeRoundIfDepleted(sql, round, held, deps);
+  }
+}

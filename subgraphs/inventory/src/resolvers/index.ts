@@ -1,0 +1,16 @@
+/** Every resolver of the inventory subgraph. */
+import { MoneyScalar } from '@distribution/server';
+import { stockResolvers } from './stock.js';
+import { roundResolvers } from './rounds.js';
+import { ledgerResolvers } from './ledger.js';
+
+export const resolvers = {
+  Money: MoneyScalar,
+  Product: stockResolvers.Product,
+  StockItem: stockResolvers.StockItem,
+  DistributionRound: roundResolvers.DistributionRound,
+  RoundSale: roundResolvers.RoundSale,
+  StockMovement: ledgerResolvers.StockMovement,
+  Query: { ...stockResolvers.Query, ...roundResolvers.Query, ...ledgerResolvers.Query },
+  Mutation: { ...stockResolvers.Mutation, ...roundResolvers.Mutation },
+};

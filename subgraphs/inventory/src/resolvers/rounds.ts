@@ -1,0 +1,48 @@
+/** Rounds: reading them, opening and closing them (operator only). */
+import { Role, requireRole } from '@distribution/auth';
+import { badUserInput } from '@distribution/errors';
+import { decodeCursor, encodeCursor, pageSize, toConnection } from '@distribution/server';
+import type { RoundSale } from '../domain/rounds.js';
+import { latestRound, roundsPage, type Round } from '../db/rounds.js';
+import { openNextRound } from '../rounds/open-round.js';
+import { closeRoundByOperator } from '../rounds/close-round.js';
+import type { InventoryContext } from '../context.js';
+
+const iso = (date: Date | null) => (date ? new Date(date).toISOString() : null);
+
+export const roundResolvers = {
+  DistributionRound: {
+    openedAt: (round: Round) => iso(round.openedAt),
+    endsAt: (round: Round) => iso(round.endsAt),
+    closedAt: (round: Round) => iso(round.closedAt),
+    sales: (round: Round, _: unknown, ctx: InventoryContext) => (round.status === 'OPEN' ? [] : ctx.loaders.salesOfRound.load(round.number)),
+  },
+  RoundSale: {
+    product: (sale: RoundSale) => ({ id: sale.productId }),
+    manufacturer: (sale: RoundSale) => ({ __typename: 'Manufacturer', id: sale.manufacturerId }),
+    revenue: (sale: RoundSale) => sale.revenueCents,
+  },
+  Query: {
+    currentRound: (_: unknown, __: unknown, ctx: InventoryContext) => latestRound(ctx.database),
+    rounds: async (_: unknown, args: { first?: number | null; after?: string | null }, ctx: InventoryContext) => {
+      const limit = pageSize(args.first);
+      let before: number | null = null;
+      if (args.after != null) {
+        const [number] = decodeCursor(args.after, 1);
+        if (!Number.isInteger(number) || (number as number) < 1) throw badUserInput('The cursor is not valid; use a cursor returned by this API', { argument: 'after' });
+        before = number as number;
+      }
+      return toConnection(await roundsPage(ctx.database, limit, before), limit, (round) => encodeCursor([round.number]));
+    },
+  },
+  Mutation: {
+    openRound: (_: unknown, __: unknown, ctx: InventoryContext) => {
+      requireRole(ctx.identity, Role.Operator);
+      return openNextRound(ctx.database, ctx.deps);
+    },
+    closeRound: (_: unknown, __: unknown, ctx: InventoryContext) => {
+      requireRole(ctx.identity, Role.Operator);
+      return closeRoundByOperator(ctx.database, ctx.deps);
+    },
+  },
+};

@@ -1,0 +1,76 @@
+/**
+ * Closing a round: every promised unit is sold, the round records what each manufacturer sold,
+ * and RoundClosed asks them to settle. Three ways in: the operator, the period ending (the
+ * period watch) and depletion (right after the reservation batch that took the last unit).
+ */
+import type { EntityManager, ServiceDatabase } from '@distribution/db';
+import { recordEvents } from '@distribution/events';
+import { conflict } from '@distribution/errors';
+import { closingStock, manufacturersToSettle, salesOf, type RoundCloseReason } from '../domain/rounds.js';
+import type { StockRow } from '../domain/stock.js';
+import { holdRoundTransitionLock } from '../db/locks.js';
+import { lockOpenRound, recordRoundClosed, roundPastItsEnd, type Round } from '../db/rounds.js';
+import { lockPromisedStock, roundIsDepleted, tryLockOtherPromisedStock, updateStock } from '../db/stock.js';
+import { sellHeldReservations } from '../db/reservations.js';
+import { recordMovements } from '../db/ledger.js';
+import { roundClosed, roundSettled } from '../events/payloads.js';
+import { stockChangeEvents } from '../events/stock-events.js';
+import type { InventoryDeps } from '../settings.js';
+
+/**
+ * Closes `round` in the caller's transaction. The caller holds the locks of every stock row with
+ * promised units (`promisedRows`, as they are now) and keeps other closers out.
+ */
+export async function closeRoundNow(sql: EntityManager, round: Round, reason: RoundCloseReason, promisedRows: StockRow[], deps: InventoryDeps): Promise<Round> {
+  const sold = await sellHeldReservations(sql, round.number);
+  const { changes, movements } = closingStock({ roundNumber: round.number, reservedRows: promisedRows, sold });
+  await updateStock(sql, changes.map((c) => c.after));
+  await recordMovements(sql, movements);
+  const sales = salesOf(sold);
+  const closed = await recordRoundClosed(sql, round.number, reason, sales, manufacturersToSettle(sales));
+  const events = [roundClosed(round.number, closed.closedAt!, reason, sales), ...stockChangeEvents(changes)];
+  if (closed.status === 'SETTLED') events.push(roundSettled(round.number));
+  await recordEvents(sql, deps.schema, events);
+  deps.logger.info({ roundNumber: round.number, reason, products: sales.length, status: closed.status }, 'round closed');
+  return closed;
+}
+
+/** The operator closes the open round (CONFLICT when none is open). */
+export async function closeRoundByOperator(database: ServiceDatabase, deps: InventoryDeps): Promise<Round> {
+  return database.transaction(async (sql) => {
+    await holdRoundTransitionLock(sql);
+    const round = await lockOpenRound(sql);
+    if (!round) throw conflict('No round is open, so there is none to close');
+    return closeRoundNow(sql, round, 'OPERATOR', await lockPromisedStock(sql, deps.defaultThreshold), deps);
+  });
+}
+
+/** Closes the open round if its period has ended; replicas racing here close it once. */
+export async function closeRoundIfPeriodEnded(database: ServiceDatabase, deps: InventoryDeps): Promise<Round | null> {
+  if ((await roundPastItsEnd(database)) === null) return null;
+  return database.transaction(async (sql) => {
+    await holdRoundTransitionLock(sql);
+    const round = await lockOpenRound(sql, { pastItsEnd: true, skipLocked: true });
+    if (!round) return null;
+    return closeRoundNow(sql, round, 'PERIOD_ENDED', await lockPromisedStock(sql, deps.defaultThreshold), deps);
+  });
+}
+
+/**
+ * Inside a reservation batch (which holds the stock-writer lock and its own rows): closes the
+ * round when no unit of it is left. It never waits for more row locks (it holds rows out of the
+ * global order): when another writer holds a promised row, that writer is usually bringing new
+ * supply, and the next batch looks again.
+ */
+export async function closeRoundIfDepleted(sql: EntityManager, round: Round, heldRows: StockRow[], deps: InventoryDeps): Promise<Round | null> {
+  if (!(await roundIsDepleted(sql, round.number))) return null;
+  const others = await tryLockOtherPromisedStock(sql, heldRows.map((r) => r.productId), deps.defaultThreshold);
+  if (!others.complete) {
+    deps.logger.debug({ roundNumber: round.number }, 'round looks depleted but a stock row is busy; the next batch checks again');
+    return null;
+  }
+  const locked = await lockOpenRound(sql);
+  if (!locked || locked.number !== round.number) return null;
+  const promised = [...heldRows.filter((r) => r.reserved > 0), ...others.rows].sort((a, b) => (a.productId < b.productId ? -1 : 1));
+  return closeRoundNow(sql, locked, 'DEPLETED', promised, deps);
+}

@@ -1,0 +1,36 @@
+/** The inventory subgraph: schema, resolvers, migrations, consumers and the period watch. */
+import { readFileSync } from 'node:fs';
+import { gql } from 'graphql-tag';
+import type { ServiceDefinition } from '@distribution/server';
+import { migrations } from './db/migrations/index.js';
+import { resolvers } from './resolvers/index.js';
+import { createContext, type InventoryContext } from './context.js';
+import { registerOrderConsumer } from './events/order-events.js';
+import { registerManufacturerConsumer } from './events/manufacturer-events.js';
+import { startPeriodWatch } from './rounds/period-watch.js';
+import type { Logger } from '@distribution/logging';
+import { checkOptions, SERVICE_NAME, type InventoryDeps, type InventoryOptions } from './settings.js';
+
+const typeDefs = gql(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
+
+/** Builds the service definition with its options (round period, default low-stock threshold). */
+export function createInventoryService(options: InventoryOptions = {}): ServiceDefinition<InventoryContext> {
+  const checked = checkOptions(options); // a bad period fails here, before anything starts
+  let deps: InventoryDeps | null = null;
+  const depsOf = (logger: Logger) => (deps ??= { ...checked, logger });
+  return {
+    name: SERVICE_NAME,
+    typeDefs,
+    resolvers,
+    migrations,
+    registerConsumers: (bus, runtime) => {
+      registerManufacturerConsumer(bus, depsOf(runtime.logger));
+      registerOrderConsumer(bus, depsOf(runtime.logger));
+    },
+    createContext: (base, runtime) => createContext(base, runtime, depsOf(runtime.logger)),
+    startBackgroundWork: (runtime) => startPeriodWatch(runtime.database, depsOf(runtime.logger)),
+  };
+}
+
+/** The definition with the default options (monthly rounds, threshold 5). */
+export const inventoryService = createInventoryService();
