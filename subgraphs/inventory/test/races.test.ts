@@ -6,7 +6,7 @@ import { createTestDatabase, eventually } from '@distribution/testkit';
 import { recomputeStock } from '../src/db/ledger.js';
 import {
   capturingLogger, CLOSE_ROUND, invariantViolations, lineChange, OPEN_ROUND, openInspector, operator, orderCancelled, orderPlaced, product,
-  published, startFakeProducer, startInventory, supplyChanged, untilKnown, untilOutcomes, type FakeProducer, type InventoryUnderTest,
+  published, startFakeProducer, startInventory, supplyChanged, untilKnown, untilOutcomes, untilRelayed, type FakeProducer, type InventoryUnderTest,
 } from './support/harness.js';
 
 describe('racing writers of stock', () => {
@@ -108,6 +108,7 @@ describe('racing writers of stock', () => {
     expect(placements.some((o) => o.type === 'StockRejected' && o.payload.reason === 'NO_OPEN_ROUND')).toBe(true);
 
     // What the round says it sold is what the ledger sold, and nothing is left promised.
+    await untilRelayed(inspector);
     const [roundClosed, ...again] = await published(inspector, ['RoundClosed']);
     expect(again).toEqual([]);
     const sold = await inspector.query(`SELECT product_id, sum(quantity)::int AS units FROM stock_movement WHERE kind = 'SALE' AND round_number = 1 GROUP BY product_id`);

@@ -5,7 +5,7 @@ import { createTestDatabase, eventually } from '@distribution/testkit';
 import { recomputeStock } from '../src/db/ledger.js';
 import {
   invariantViolations, OPEN_ROUND, openInspector, operator, orderCancelled, orderPlaced, product, published, startFakeProducer, startInventory,
-  stockRow, supplyChanged, untilKnown, untilOutcomes, type FakeProducer, type InventoryUnderTest,
+  stockRow, supplyChanged, untilKnown, untilOutcomes, untilRelayed, type FakeProducer, type InventoryUnderTest,
 } from './support/harness.js';
 
 describe('a consumer that was down', () => {
@@ -71,6 +71,7 @@ describe('a consumer that was down', () => {
   });
 
   it('changes nothing when the bus delivers everything again', async () => {
+    await untilRelayed(inspector);
     const before = {
       tea: await stockRow(inspector, tea.productId),
       movements: (await inspector.query('SELECT count(*)::int AS n FROM stock_movement'))[0].n,
@@ -82,6 +83,7 @@ describe('a consumer that was down', () => {
     inventory = await startInventory(url);
     await eventually(async () => (await inspector.query(`SELECT position FROM event_cursor WHERE consumer = 'inventory.orders'`))[0].position === position);
 
+    await untilRelayed(inspector);
     expect(await stockRow(inspector, tea.productId)).toEqual(before.tea);
     expect((await inspector.query('SELECT count(*)::int AS n FROM stock_movement'))[0].n).toBe(before.movements);
     expect(await published(inspector, ['StockReserved', 'StockRejected', 'StockReleased'])).toHaveLength(before.outcomes);

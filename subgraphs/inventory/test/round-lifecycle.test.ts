@@ -6,7 +6,7 @@ import { createTestDatabase, eventually } from '@distribution/testkit';
 import { recomputeStock } from '../src/db/ledger.js';
 import {
   CLOSE_ROUND, invariantViolations, lineChange, OPEN_ROUND, openInspector, operator, orderCancelled, orderPlaced, product, published,
-  settlementApplied, startFakeProducer, startInventory, stockRow, supplyChanged, untilKnown, type FakeProducer, type InventoryUnderTest, type PublishedEvent,
+  settlementApplied, startFakeProducer, startInventory, stockRow, supplyChanged, untilKnown, untilRelayed, type FakeProducer, type InventoryUnderTest, type PublishedEvent,
 } from './support/harness.js';
 
 const ROUND = 'query { currentRound { number status closeReason openedAt endsAt closedAt sales { product { id } manufacturerId manufacturer { id } unitsSold revenue } } }';
@@ -92,6 +92,7 @@ describe('a distribution round from supply to settlement', () => {
     expect(round).toMatchObject({ number: 1, status: 'CLOSED', closeReason: 'DEPLETED' });
     expect(round.sales.find((s: any) => s.product.id === a.productId)).toEqual({ product: { id: a.productId }, manufacturerId: m1, manufacturer: { id: m1 }, unitsSold: 5, revenue: '10.00' });
     for (const p of [a, b, d]) expect(await stockRow(inspector, p.productId)).toMatchObject({ on_hand: 0, reserved: 0 });
+    await untilRelayed(inspector);
     // B ran out twice: sold out, one unit given back by a cancellation, sold out again.
     const depleted = (await published(inspector, ['StockDepleted'])).map((ev) => ev.payload.productId);
     expect(depleted.filter((id) => id === b.productId)).toHaveLength(2);
@@ -104,6 +105,7 @@ describe('a distribution round from supply to settlement', () => {
     const movementsBefore = (await inspector.query('SELECT count(*)::int AS n FROM stock_movement'))[0].n;
     await orders.publish(orderCancelled(soldOrder));
     await eventually(async () => (await inspector.query(`SELECT count(*)::int AS n FROM inbox WHERE consumer = 'inventory.orders'`))[0].n === 9);
+    await untilRelayed(inspector);
     expect((await published(inspector, ['StockReleased'])).filter((r) => r.payload.orderId === soldOrder)).toEqual([]);
     expect((await inspector.query('SELECT count(*)::int AS n FROM stock_movement'))[0].n).toBe(movementsBefore);
   });
@@ -126,6 +128,7 @@ describe('a distribution round from supply to settlement', () => {
     await manufacturer.publish(supplyChanged(b, 0, -2, 'SETTLED'), supplyChanged(d, 0, -1, 'SETTLED'), settlementOfM2);
     await manufacturer.publish({ ...settlementOfM2 });
     await eventually(async () => (await inspector.query(`SELECT count(*)::int AS n FROM inbox WHERE consumer = 'inventory.manufacturer'`))[0].n === 12);
+    await untilRelayed(inspector);
     const settled = await published(inspector, ['RoundSettled']);
     expect(settled.map((s) => s.payload)).toEqual([{ roundNumber: 1 }]);
     expect((await inventory.as(operator)(ROUND)).data.currentRound.status).toBe('SETTLED');

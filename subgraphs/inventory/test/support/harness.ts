@@ -119,6 +119,11 @@ export async function invariantViolations(inspector: ServiceDatabase): Promise<u
     WHERE NOT (0 <= s.reserved AND s.reserved <= s.on_hand) OR s.reserved <> coalesce(h.held, 0)`);
 }
 
+/** Waits until inventory's relay has moved everything it recorded to the bus (before counting or ruling events out). */
+export async function untilRelayed(inspector: ServiceDatabase): Promise<void> {
+  await eventually(async () => (await inspector.query('SELECT count(*)::int AS n FROM outbox'))[0].n === 0);
+}
+
 /** Waits until inventory's read model knows these products (its consumer applied their SupplyChanged). */
 export async function untilKnown(inspector: ServiceDatabase, productIds: string[]): Promise<void> {
   await eventually(async () => (await inspector.query('SELECT count(*)::int AS n FROM product WHERE id = ANY($1::uuid[])', [productIds]))[0].n === productIds.length);
