@@ -9,6 +9,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    env: { NODE_ENV: 'test' },
+    // No test ever talks to Apollo's telemetry endpoint or cloud metadata services.
+    env: { NODE_ENV: 'test', APOLLO_TELEMETRY_DISABLED: 'true' },
   },
 });

@@ -51,6 +51,10 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown) {
 export async function startSubgraph<C extends RequestContext>(options: SubgraphOptions<C>): Promise<RunningSubgraph> {
   const { logger } = options;
   const httpServer = http.createServer();
+  // The gateway keeps connections to subgraphs alive; a server that drops idle sockets sooner
+  // than the client expects races with reuse and surfaces as "subgraph unavailable".
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const wsCleanup = useServer<Record<string, unknown>>(
     {
