@@ -19,6 +19,8 @@ export interface Readback {
   /** Orders by status as the API lists them at the end. */
   ordersByStatus: Record<string, number>;
   rounds: RoundSummary[];
+  /** Units reserved now, in the open round (if any). */
+  reservedNow: number;
 }
 
 interface ProductState { id: string; name: string; supply: number; stock: { available: number; status: string } & { onHand?: number; reserved?: number } }
@@ -83,6 +85,7 @@ export async function readBack(operator: Call, options: { quietForMs?: number } 
   return {
     checks,
     ordersByStatus,
+    reservedNow: products.reduce((n, p) => n + p.stock.reserved!, 0),
     rounds: rounds.map((r) => ({
       number: r.number,
       status: r.status,

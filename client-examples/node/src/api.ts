@@ -1,0 +1,118 @@
+/**
+ * One customer's, manufacturer's or operator's connection to the gateway: Apollo Client over HTTP
+ * for queries and mutations, a graphql-ws client for subscriptions. The operations are the files
+ * in client-examples/operations, named without `.graphql`.
+ */
+import { ApolloClient, HttpLink, InMemoryCache, gql, type DocumentNode, type OperationVariables } from '@apollo/client';
+import { createClient, type Client as WsClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { operation } from '../../operations/index.js';
+import { POSSIBLE_TYPES } from '../../operations/possible-types.js';
+
+export const DEFAULT_GATEWAY_URL = 'http://localhost:4000/graphql';
+
+export interface ApiOptions {
+  /** The gateway's GraphQL URL; graphql-ws is served on the same URL. */
+  url: string;
+  /** Bearer token: a customer's from registerCustomer, or a signed manufacturer or operator token. */
+  token?: string;
+}
+
+/** A subscription event: data, or the errors the gateway answered with. */
+export type SubscriptionEvent<T> = { data: T } | { errors: ReadonlyArray<{ message: string }> };
+
+export interface Api {
+  query<T = any>(name: string, variables?: OperationVariables): Promise<T>;
+  mutate<T = any>(name: string, variables?: OperationVariables): Promise<T>;
+  /** Runs until the server completes it or `signal` aborts; calls `onEvent` for each event. */
+  subscribe<T = any>(name: string, variables: OperationVariables, onEvent: (event: SubscriptionEvent<T>) => void, signal?: AbortSignal): Promise<void>;
+  /** Same API as another caller (e.g. a customer after registering). */
+  withToken(token: string): Api;
+  /** Closes the subscription socket, if one was opened. */
+  close(): Promise<void>;
+}
+
+const documents = new Map<string, DocumentNode>();
+function document(name: string): DocumentNode {
+  let doc = documents.get(name);
+  if (!doc) documents.set(name, (doc = gql(operation(name))));
+  return doc;
+}
+
+/** ws://host/graphql for http://host/graphql (wss for https). */
+export function subscriptionUrl(httpUrl: string): string {
+  return httpUrl.replace(/^http/, 'ws');
+}
+
+export function createApi(options: ApiOptions): Api {
+  const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
+  const apollo = new ApolloClient({
+    link: new HttpLink({ uri: options.url, fetch, headers }),
+    cache: new InMemoryCache({ possibleTypes: POSSIBLE_TYPES }),
+    // A command-line run reads each thing once: no normalised cache to keep consistent.
+    defaultOptions: { query: { fetchPolicy: 'no-cache' }, mutate: { fetchPolicy: 'no-cache' } },
+  });
+  let ws: WsClient | null = null;
+  const wsClient = () => (ws ??= createClient({
+    url: subscriptionUrl(options.url),
+    webSocketImpl: WebSocket,
+    // The gateway reads the token from connection_init, as HTTP reads the Authorization header.
+    connectionParams: options.token ? { authorization: `Bearer ${options.token}` } : {},
+    lazy: true,
+    retryAttempts: 3,
+  }));
+
+  return {
+    async query(name, variables) {
+      const result = await apollo.query({ query: document(name), variables });
+      return result.data as any;
+    },
+    async mutate(name, variables) {
+      const result = await apollo.mutate({ mutation: document(name), variables });
+      return result.data as any;
+    },
+    subscribe(name, variables, onEvent, signal) {
+      return new Promise<void>((resolve, reject) => {
+        if (signal?.aborted) return resolve();
+        let settled = false;
+        const finish = (error?: unknown) => {
+          if (settled) return;
+          settled = true;
+          signal?.removeEventListener('abort', onAbort);
+          if (error) reject(error);
+          else resolve();
+        };
+        const dispose = wsClient().subscribe({ query: operation(name), variables }, {
+          next: (result) => onEvent(result.errors?.length ? { errors: result.errors } : { data: result.data as any }),
+          error: (error) => finish(Array.isArray(error) ? new SubscriptionRefused(name, error) : error instanceof Error ? error : new Error(describeCloseEvent(error))),
+          complete: () => finish(),
+        });
+        const onAbort = () => {
+          dispose();
+          finish();
+        };
+        signal?.addEventListener('abort', onAbort);
+      });
+    },
+    withToken: (token) => createApi({ ...options, token }),
+    async close() {
+      apollo.stop();
+      await ws?.dispose();
+    },
+  };
+}
+
+/** The gateway refused the subscription (unknown field, not allowed): its GraphQL errors, by message. */
+export class SubscriptionRefused extends Error {
+  constructor(public readonly operationName: string, public readonly errors: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }>) {
+    super(`${operationName} refused: ${errors.map((e) => e.message).join('; ')}`);
+    this.name = 'SubscriptionRefused';
+  }
+}
+
+/** graphql-ws reports a refused or lost socket as a CloseEvent. */
+function describeCloseEvent(error: unknown): string {
+  const e = error as { code?: number; reason?: string; message?: string };
+  if (e?.code) return `socket closed with ${e.code}${e.reason ? ` (${e.reason})` : ''}`;
+  return e?.message ?? String(error);
+}

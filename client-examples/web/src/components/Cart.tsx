@@ -1,0 +1,88 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMutation, useQuery } from '@apollo/client/react';
+import { MY_CART, ON_AVAILABILITY_CHANGED, PLACE_ORDER_FROM_CART, REMOVE_FROM_CART, SET_CART_LINE_QUANTITY } from '../operations';
+import { useLiveSubscription } from '../live';
+import type { Cart as CartData, CartLine, Shortage } from '../types';
+
+const PROBLEMS: Record<NonNullable<CartLine['problem']>, (line: CartLine) => string> = {
+  INSUFFICIENT_STOCK: (l) => `only ${l.available} available`,
+  OUT_OF_STOCK: () => 'out of stock',
+  DISCONTINUED: () => 'discontinued',
+};
+
+type CheckoutResult = { __typename: 'Order'; id: string; status: string } | { __typename: 'InsufficientStock'; lines: Shortage[] } | { __typename: 'RoundNotOpen'; message: string };
+
+/** The cart, checked against stock whenever stock of one of its products changes; checkout orders it. */
+export function Cart() {
+  const { data, refetch, startPolling, stopPolling } = useQuery<{ me: { cart: CartData } | null }>(MY_CART);
+  const cart = data?.me?.cart;
+  const key = (cart?.lines ?? []).map((l) => l.product.id).sort().join(',');
+  const productIds = useMemo(() => (key ? key.split(',') : []), [key]);
+  // Any change to the stock of a product in the cart may make a line unservable: read the cart again.
+  const mode = useLiveSubscription(ON_AVAILABILITY_CHANGED, { variables: { productIds }, skip: productIds.length === 0, onData: () => void refetch() });
+  useEffect(() => {
+    if (mode === 'polling') startPolling(2000);
+    else stopPolling();
+  }, [mode, startPolling, stopPolling]);
+
+  const [placeOrder, { loading }] = useMutation<{ placeOrder: CheckoutResult }>(PLACE_ORDER_FROM_CART, { refetchQueries: ['MyCart', 'MyOrders'] });
+  const [outcome, setOutcome] = useState<string | null>(null);
+  // One key per checkout attempt: a retry after a lost answer returns the same order, never a second one.
+  const attemptKey = useRef<string | null>(null);
+  const checkout = async () => {
+    attemptKey.current ??= `web-${crypto.randomUUID()}`;
+    setOutcome(null);
+    try {
+      const result = (await placeOrder({ variables: { idempotencyKey: attemptKey.current } })).data?.placeOrder;
+      attemptKey.current = null;
+      if (result?.__typename === 'Order') setOutcome(`Order placed: ${result.status}`);
+      else if (result?.__typename === 'InsufficientStock') setOutcome(`Not enough stock: ${result.lines.map((l) => `${l.product.name} (${l.available} of ${l.requested})`).join(', ')}`);
+      else if (result?.__typename === 'RoundNotOpen') setOutcome(result.message);
+    } catch (error) {
+      setOutcome(`Checkout failed, try again: ${(error as Error).message}`);
+    }
+  };
+
+  if (!cart) return null;
+  return (
+    <section className="cart" data-testid="cart">
+      <h2>Cart</h2>
+      {cart.lines.length === 0 ? <p className="muted">Empty.</p> : (
+        <table>
+          <tbody>
+            {cart.lines.map((line) => <CartRow key={line.product.id} line={line} />)}
+          </tbody>
+        </table>
+      )}
+      <p className="total">Total {cart.total}</p>
+      <button className="primary" onClick={checkout} disabled={loading || !cart.canCheckout} data-testid="checkout">
+        {loading ? 'Ordering…' : 'Check out'}
+      </button>
+      {outcome && <p className="outcome" data-testid="checkout-outcome">{outcome}</p>}
+    </section>
+  );
+}
+
+function CartRow({ line }: { line: CartLine }) {
+  const [setQuantity] = useMutation(SET_CART_LINE_QUANTITY, { refetchQueries: ['MyCart'] });
+  const [remove] = useMutation(REMOVE_FROM_CART, { refetchQueries: ['MyCart'] });
+  const productId = line.product.id;
+  return (
+    <tr className={line.problem ? 'problem' : ''} data-testid={`cart-line-${productId}`} data-problem={line.problem ?? ''}>
+      <td>
+        {line.product.name}
+        <div className="muted small">{line.product.manufacturer.name}</div>
+        {line.problem && <div className="warning small">{PROBLEMS[line.problem](line)}</div>}
+      </td>
+      <td className="num">
+        <button className="small" onClick={() => setQuantity({ variables: { productId, quantity: line.quantity - 1 } })} aria-label="one less">−</button>
+        <span className="qty">{line.quantity}</span>
+        <button className="small" onClick={() => setQuantity({ variables: { productId, quantity: line.quantity + 1 } })} aria-label="one more">+</button>
+      </td>
+      <td className="num">{line.unitPrice}</td>
+      <td>
+        <button className="small link" onClick={() => remove({ variables: { productId } })}>remove</button>
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,25 @@
+/**
+ * A subscription the page can do without. While the gateway serves it, events arrive live; when the
+ * gateway refuses it (a field it does not serve yet) or the socket fails, the caller polls instead.
+ */
+import { useState } from 'react';
+import { useSubscription } from '@apollo/client/react';
+import type { DocumentNode } from '@apollo/client';
+
+export type LiveMode = 'live' | 'polling';
+
+export function useLiveSubscription<T = any>(document: DocumentNode, options: { variables?: Record<string, unknown>; skip?: boolean; onData?: (data: T) => void } = {}): LiveMode {
+  const [failed, setFailed] = useState(false);
+  useSubscription<T>(document, {
+    variables: options.variables,
+    skip: options.skip || failed,
+    onData: ({ data }) => {
+      if (data.data) options.onData?.(data.data as T);
+    },
+    onError: () => setFailed(true),
+  });
+  return failed ? 'polling' : 'live';
+}
+
+/** Poll interval for a query whose live feed is `mode`: none while live. */
+export const pollWhen = (mode: LiveMode, ms: number) => (mode === 'polling' ? ms : 0);

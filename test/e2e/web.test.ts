@@ -1,0 +1,160 @@
+/**
+ * The live page in a real browser: the page is built with vite and served by vite's preview server,
+ * which proxies /graphql (HTTP and graphql-ws) to a test network loaded with the sample data. Two
+ * customers in two browser contexts: what one orders shows up on the other's page without a reload.
+ * Screenshots of every step go to test-artifacts/web/.
+ *
+ * Where the gateway does not serve a subscription yet, the page falls back to polling and the test
+ * checks the same outcome through it; the live-mode assertions turn on by themselves once the
+ * supergraph has the field (see `served`).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildSchema } from 'graphql';
+import { Supergraph, printSchema } from '@apollo/federation-internals';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { SUPERGRAPH_PATH } from '../../scripts/local-network.js';
+import { seedSampleData } from '../../scripts/seed.js';
+import { operation } from '../../client-examples/operations/index.js';
+import { startTestNetwork, type TestNetwork } from './network.js';
+import { placeOrder, registerCustomer } from './scenario.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+const WEB_ROOT = path.resolve('client-examples/web');
+const ARTIFACTS = path.resolve('test-artifacts/web');
+const hasChromium = existsSync(CHROMIUM);
+
+/** Subscription fields the gateway under test serves: the page is live for these, polls for the rest. */
+const servedFields = new Set(Object.keys(buildSchema(printSchema(Supergraph.build(readFileSync(SUPERGRAPH_PATH, 'utf8')).apiSchema())).getSubscriptionType()?.getFields() ?? {}));
+const served = (field: string) => servedFields.has(field);
+const modeFor = (field: string) => (served(field) ? 'live' : 'polling');
+
+describe.skipIf(!hasChromium)(hasChromium ? 'the live page' : `the live page (SKIPPED: ${CHROMIUM} is missing; install Debian's chromium package)`, () => {
+  let net: TestNetwork;
+  let server: PreviewServer;
+  let browser: Browser;
+  let pageUrl: string;
+  let outDir: string;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+  let step = 0;
+  const shot = async (page: Page, name: string) => {
+    step += 1;
+    await page.screenshot({ path: path.join(ARTIFACTS, `${String(step).padStart(2, '0')}-${name}.png`), fullPage: false });
+  };
+
+  async function openPage(label: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 760 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(`${label}: ${error.message}`));
+    await page.goto(pageUrl);
+    return page;
+  }
+
+  async function register(page: Page, name: string) {
+    await page.getByTestId('register-name').fill(name);
+    await page.getByTestId('register-email').fill(`${name.toLowerCase().replace(/\W/g, '')}-${Date.now()}@example.com`);
+    await page.getByTestId('register').click();
+    await page.getByTestId('cart').waitFor();
+  }
+
+  const available = (page: Page, productId: string) => page.getByTestId(`offer-${productId}`).getAttribute('data-available');
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const { build, preview } = await import('vite');
+    const { chromium } = await import('playwright-core');
+    // vite.config.ts proxies /graphql to VITE_GATEWAY_URL; the preview server reads it when it starts.
+    outDir = mkdtempSync(path.join(tmpdir(), 'web-'));
+    const config = { root: WEB_ROOT, configFile: path.join(WEB_ROOT, 'vite.config.ts'), logLevel: 'warn' as const, build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 4096 } };
+    // The network, the build and the browser do not depend on each other: start them together.
+    [net, , browser] = await Promise.all([
+      startTestNetwork().then(async (started) => {
+        await seedSampleData(started.gatewayUrl, started.jwtSecret);
+        return started;
+      }),
+      build(config),
+      chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
+    ]);
+    process.env.VITE_GATEWAY_URL = net.gatewayUrl;
+    server = await preview({ ...config, preview: { port: 0, host: '127.0.0.1', strictPort: false } });
+    const address = server.httpServer.address();
+    if (!address || typeof address === 'string') throw new Error('the preview server has no port');
+    pageUrl = `http://127.0.0.1:${address.port}/`;
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await browser?.close();
+    await server?.close();
+    await net?.close();
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('shows one customer\'s order on another customer\'s page without a reload, flags the cart and follows the order live', { timeout: 90_000 }, async () => {
+    const coffee = (await net.as()(operation('Offers'), { category: 'coffee' })).data.offers as Array<{ id: string; sku: string; stock: { available: number } }>;
+    const bySku = (sku: string) => coffee.find((o) => o.sku === sku)!;
+    const darkRoast = bySku('NW-COFFEE-250');
+    const houseBlend = bySku('HR-COFFEE-1KG');
+
+    // Bea fills her cart with two bags of house blend.
+    const bea = await openPage('bea');
+    await register(bea, 'Bea Browser');
+    await bea.getByTestId('category-coffee').click();
+    await bea.getByTestId(`add-${houseBlend.id}`).click();
+    await bea.getByTestId(`cart-line-${houseBlend.id}`).waitFor();
+    await bea.getByTestId(`add-${houseBlend.id}`).click();
+    await expect.poll(() => bea.getByTestId(`cart-line-${houseBlend.id}`).locator('.qty').textContent()).toBe('2');
+    expect(await bea.getByTestId('round').textContent()).toContain('Round 1');
+    await shot(bea, 'bea-cart');
+
+    // Al orders a bag of dark roast through checkout.
+    const al = await openPage('al');
+    await register(al, 'Al Buyer');
+    await al.getByTestId('category-coffee').click();
+    await al.getByTestId(`add-${darkRoast.id}`).click();
+    await al.getByTestId(`cart-line-${darkRoast.id}`).waitFor();
+    await al.getByTestId('checkout').click();
+    await expect.poll(() => al.getByTestId('checkout-outcome').textContent()).toBe('Order placed: CONFIRMED');
+    await shot(al, 'al-ordered');
+
+    // Bea's page, never reloaded, shows one bag less.
+    await expect.poll(() => available(bea, darkRoast.id), { timeout: 10_000 }).toBe(String(darkRoast.stock.available - 1));
+    expect(await bea.getByTestId('offers').getAttribute('data-mode')).toBe(modeFor('availabilityChanged'));
+    await shot(bea, 'bea-sees-availability-drop');
+
+    // Someone else buys all but one bag of house blend, then the last: Bea's cart line is flagged.
+    const rival = await registerCustomer(net, 'rival');
+    const first = await placeOrder(net, rival, [{ productId: houseBlend.id, quantity: houseBlend.stock.available - 1 }]);
+    expect(first.data.placeOrder.status).toBe('CONFIRMED');
+    await expect.poll(() => bea.getByTestId(`cart-line-${houseBlend.id}`).getAttribute('data-problem'), { timeout: 10_000 }).toBe('INSUFFICIENT_STOCK');
+    expect(await bea.getByTestId(`cart-line-${houseBlend.id}`).textContent()).toContain('only 1 available');
+    expect(await bea.getByTestId('checkout').isDisabled()).toBe(true);
+    await shot(bea, 'bea-cart-flagged');
+    await placeOrder(net, rival, [{ productId: houseBlend.id, quantity: 1 }]);
+    await expect.poll(() => bea.getByTestId(`cart-line-${houseBlend.id}`).getAttribute('data-problem'), { timeout: 10_000 }).toBe('OUT_OF_STOCK');
+    await expect.poll(() => available(bea, houseBlend.id), { timeout: 10_000 }).toBe('0');
+    if (served('stockDepleted')) await bea.getByTestId(`depleted-${houseBlend.id}`).waitFor({ timeout: 10_000 });
+    expect(await bea.getByTestId('depletions').getAttribute('data-mode')).toBe(modeFor('stockDepleted'));
+    await shot(bea, 'bea-sold-out');
+
+    // Al's order is cancelled elsewhere (here: with his token, through the API): his page follows it.
+    const session = JSON.parse((await al.evaluate(() => localStorage.getItem('distribution.session')))!);
+    const alOrders = (await net.as(session.token)(operation('MyOrders'))).data.me.orders.edges;
+    const orderId = alOrders[0].node.id;
+    const row = al.getByTestId(`order-${orderId}`);
+    expect(await row.getAttribute('data-status')).toBe('CONFIRMED');
+    expect(await row.getAttribute('data-mode')).toBe(modeFor('orderStatusChanged'));
+    const cancelled = await net.as(session.token)(operation('CancelOrder'), { id: orderId });
+    expect(cancelled.data.cancelOrder.status).toBe('CANCELLED');
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 10_000 }).toBe('CANCELLED');
+    await shot(al, 'al-order-cancelled-live');
+
+    expect(pageErrors).toEqual([]);
+  });
+});
