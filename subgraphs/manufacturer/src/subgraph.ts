@@ -1,10 +1,11 @@
-/** The manufacturer subgraph: manufacturers, their catalog and supply, and the settlements they receive. */
+/** The manufacturer subgraph: manufacturers, their catalog and supply, the settlements they receive, and live notices. */
 import { readFileSync } from 'node:fs';
 import { gql } from 'graphql-tag';
 import type { ServiceDefinition } from '@distribution/server';
 import { createContext, type ManufacturerContext } from './context.js';
 import { migrations } from './db/migrations/index.js';
 import { registerSettlementConsumer } from './events/round-closed.js';
+import { registerNoticeConsumer } from './live/notice-consumer.js';
 import { resolvers } from './resolvers/index.js';
 
 export const typeDefs = gql(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
@@ -14,6 +15,9 @@ export const manufacturerService: ServiceDefinition<ManufacturerContext> = {
   typeDefs,
   resolvers,
   migrations,
-  registerConsumers: (bus, runtime) => registerSettlementConsumer(bus, { schema: runtime.database.schema, logger: runtime.logger }),
+  registerConsumers: (bus, runtime) => {
+    registerSettlementConsumer(bus, { schema: runtime.database.schema, logger: runtime.logger });
+    registerNoticeConsumer(bus, { logger: runtime.logger });
+  },
   createContext,
 };

@@ -16,6 +16,7 @@ import { retryOnConflict } from '../db/retry.js';
 import type { InventoryDeps } from '../settings.js';
 import { readSettlementApplied, readSupplyChanged, roundSettled } from './payloads.js';
 import { stockChangeEvents } from './stock-events.js';
+import { announceLive } from '../live/announce.js';
 
 export const MANUFACTURER_CONSUMER = 'inventory.manufacturer';
 
@@ -53,4 +54,5 @@ export async function applyManufacturerBatch(sql: EntityManager, events: DomainE
     }
   }
   await recordEvents(sql, deps.schema, announcements);
+  await announceLive(sql, announcements);
 }

@@ -18,6 +18,7 @@ import { closeRoundIfDepleted } from '../rounds/close-round.js';
 import type { InventoryDeps } from '../settings.js';
 import { outcomeEvent, readOrderRequest } from './payloads.js';
 import { stockChangeEvents } from './stock-events.js';
+import { announceLive } from '../live/announce.js';
 
 export const ORDERS_CONSUMER = 'inventory.orders';
 export const ORDER_EVENT_TYPES = ['OrderPlaced', 'OrderCancelled', 'OrderLineChangeRequested'];
@@ -41,7 +42,9 @@ export async function applyReservationBatch(sql: EntityManager, requests: Reserv
   await updateStock(sql, result.changes.map((c) => c.after));
   await saveReservations(sql, result.reservations);
   await recordMovements(sql, result.movements);
-  await recordEvents(sql, deps.schema, [...result.outcomes.map(outcomeEvent), ...stockChangeEvents(result.changes)]);
+  const events = [...result.outcomes.map(outcomeEvent), ...stockChangeEvents(result.changes)];
+  await recordEvents(sql, deps.schema, events);
+  await announceLive(sql, events);
   deps.logger.debug({ requests: requests.length, outcomes: result.outcomes.length, roundNumber }, 'reservation batch applied');
 
   if (round) {

@@ -3,6 +3,7 @@ import { MoneyScalar } from '@distribution/server';
 import { stockResolvers } from './stock.js';
 import { roundResolvers } from './rounds.js';
 import { ledgerResolvers } from './ledger.js';
+import { liveResolvers } from '../live/resolvers.js';
 
 export const resolvers = {
   Money: MoneyScalar,
@@ -13,4 +14,6 @@ export const resolvers = {
   StockMovement: ledgerResolvers.StockMovement,
   Query: { ...stockResolvers.Query, ...roundResolvers.Query, ...ledgerResolvers.Query },
   Mutation: { ...stockResolvers.Mutation, ...roundResolvers.Mutation },
+  Subscription: liveResolvers.Subscription,
+  DepletionNotice: liveResolvers.DepletionNotice,
 };

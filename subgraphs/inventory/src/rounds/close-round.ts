@@ -15,6 +15,7 @@ import { sellHeldReservations } from '../db/reservations.js';
 import { recordMovements } from '../db/ledger.js';
 import { roundClosed, roundSettled } from '../events/payloads.js';
 import { stockChangeEvents } from '../events/stock-events.js';
+import { announceLive } from '../live/announce.js';
 import type { InventoryDeps } from '../settings.js';
 
 /**
@@ -31,6 +32,7 @@ export async function closeRoundNow(sql: EntityManager, round: Round, reason: Ro
   const events = [roundClosed(round.number, closed.closedAt!, reason, sales), ...stockChangeEvents(changes)];
   if (closed.status === 'SETTLED') events.push(roundSettled(round.number));
   await recordEvents(sql, deps.schema, events);
+  await announceLive(sql, events);
   deps.logger.info({ roundNumber: round.number, reason, products: sales.length, status: closed.status }, 'round closed');
   return closed;
 }

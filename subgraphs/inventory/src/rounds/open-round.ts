@@ -11,6 +11,7 @@ import { productsOnOffer } from '../db/products.js';
 import { recordMovements } from '../db/ledger.js';
 import { roundOpened } from '../events/payloads.js';
 import { stockChangeEvents } from '../events/stock-events.js';
+import { announceLive } from '../live/announce.js';
 import type { InventoryDeps } from '../settings.js';
 
 /** Opens round N+1 (CONFLICT naming the round that blocks it otherwise). */
@@ -30,7 +31,9 @@ export async function openNextRound(database: ServiceDatabase, deps: InventoryDe
     const { changes, movements } = openingStock({ roundNumber: number, stock, offered, defaultThreshold: deps.defaultThreshold });
     await upsertStock(sql, changes.map((c) => c.after));
     await recordMovements(sql, movements);
-    await recordEvents(sql, deps.schema, [roundOpened(number, now, endsAt), ...stockChangeEvents(changes)]);
+    const events = [roundOpened(number, now, endsAt), ...stockChangeEvents(changes)];
+    await recordEvents(sql, deps.schema, events);
+    await announceLive(sql, events);
     deps.logger.info({ roundNumber: number, endsAt, products: offered.length }, 'round opened');
     return round;
   });

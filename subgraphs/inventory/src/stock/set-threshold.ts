@@ -7,6 +7,7 @@ import type { StockRow } from '../domain/stock.js';
 import { productFacts } from '../db/products.js';
 import { setThreshold } from '../db/stock.js';
 import { stockChangeEvents } from '../events/stock-events.js';
+import { announceLive } from '../live/announce.js';
 import type { InventoryDeps } from '../settings.js';
 
 /** Sets the threshold (input already validated); NOT_FOUND for an unknown product, FORBIDDEN for another manufacturer's. */
@@ -16,7 +17,9 @@ export async function setLowStockThreshold(database: ServiceDatabase, deps: Inve
     if (!product) throw notFound('Product', productId);
     if (who.role === Role.Manufacturer && product.manufacturerId !== who.sub.toLowerCase()) throw forbidden('Only the manufacturer of this product (or the operator) may set its threshold');
     const change = await setThreshold(sql, productId, threshold, deps.defaultThreshold);
-    await recordEvents(sql, deps.schema, stockChangeEvents([change]));
+    const events = stockChangeEvents([change]);
+    await recordEvents(sql, deps.schema, events);
+    await announceLive(sql, events);
     return change.after;
   });
 }

@@ -1,7 +1,8 @@
 /**
  * Consumer `manufacturer.settlements`: books each RoundClosed once per manufacturer — a
  * Settlement with its lines, supply reduced by the units sold — and announces it with
- * SupplyChanged (SETTLED) per product and then SettlementApplied, all in the bus's transaction.
+ * SupplyChanged (SETTLED) per product and then SettlementApplied, all in the bus's transaction,
+ * where it also notifies the manufacturer's live notices (SETTLED), delivered at commit.
  */
 import type { EntityManager } from '@distribution/db';
 import { recordEvents, type DomainEvent, type EventBus, type NewEvent } from '@distribution/events';
@@ -12,6 +13,7 @@ import {
   MalformedRoundClosed, misattributedSales, planSettlements, readRoundClosed, supplyAfterSale, type RoundClosed,
 } from '../domain/settlement.js';
 import { settlementApplied, supplyChanged } from './payloads.js';
+import { announceNotices, type Notice } from '../live/notices.js';
 
 export const SETTLEMENT_CONSUMER = 'manufacturer.settlements';
 
@@ -44,6 +46,7 @@ async function settleRound(sql: EntityManager, round: RoundClosed, { schema, log
   const supplies: Array<{ productId: string; supply: number }> = [];
   const movements: SupplyMovement[] = [];
   const events: NewEvent[] = [];
+  const notices: Notice[] = [];
   for (const plan of plans) {
     const settlementId = await insertSettlement(sql, round.roundNumber, plan);
     if (!settlementId) {
@@ -65,9 +68,14 @@ async function settleRound(sql: EntityManager, round: RoundClosed, { schema, log
       events.push(supplyChanged({ ...product, supply: after.supply }, after.delta, 'SETTLED'));
     }
     events.push(settlementApplied(round.roundNumber, settlementId, plan));
+    notices.push({
+      kind: 'SETTLED', manufacturerId: plan.manufacturerId, productId: null, quantity: plan.unitsSold,
+      roundNumber: round.roundNumber, settlementId, at: new Date().toISOString(),
+    });
     logger.info({ roundNumber: round.roundNumber, manufacturerId: plan.manufacturerId, settlementId, unitsSold: plan.unitsSold }, 'settlement applied');
   }
   await setSupplies(sql, supplies);
   await recordSupplyMovements(sql, movements);
   await recordEvents(sql, schema, events);
+  await announceNotices(sql, notices);
 }

@@ -1,0 +1,207 @@
+/**
+ * One per running service: the shared LISTEN on LIVE_CHANNEL feeding every live subscription of
+ * the process. Notifications are handled one at a time, in the order they arrive (commit order):
+ * for each, the committed state is read ONCE (fresh loaders: one statement for all its products)
+ * and handed to the subscriptions that want it. A new subscription's snapshot is read in the same
+ * line, after LISTEN started: what was read before the snapshot is not sent to it (the snapshot is
+ * newer), everything read after it is. So a subscriber sees its snapshot first, and never an older
+ * state of a product after a newer one.
+ */
+import type { ServiceDatabase } from '@distribution/db';
+import type { PostgresListener } from '@distribution/events';
+import type { Logger } from '@distribution/logging';
+import type { ServiceRuntime } from '@distribution/server';
+import type { Round } from '../db/rounds.js';
+import { latestRound } from '../db/rounds.js';
+import type { StockRow } from '../domain/stock.js';
+import { createLoaders } from '../loaders.js';
+import { matchesFilter, type AvailabilityFilter } from './filters.js';
+import { LiveStream, liveInterrupted } from './live-stream.js';
+import { LIVE_CHANNEL, readLiveNotification, type DepletionFact } from './notifications.js';
+import { availabilitySnapshot, lowStockNow, roundsNumbered } from './queries.js';
+
+interface Watcher<T> {
+  stream: LiveStream<T>;
+  wants(value: T): boolean;
+}
+
+type Task =
+  | { kind: 'stock' | 'low'; productIds: Set<string> }
+  | { kind: 'depleted'; facts: DepletionFact[] }
+  | { kind: 'round'; roundNumbers: Set<number> }
+  | { kind: 'open'; run: () => Promise<void> };
+
+/** A read that fails is tried again this often (with these pauses) before its subscriptions end with an error. */
+const RETRY_PAUSES_MS = [100, 400, 1000];
+
+const everything = () => true;
+
+export class InventoryLiveFeed {
+  private readonly availabilityWatchers = new Set<Watcher<StockRow>>();
+  private readonly lowStockWatchers = new Set<Watcher<StockRow>>();
+  private readonly depletionWatchers = new Set<Watcher<DepletionFact>>();
+  private readonly roundWatchers = new Set<Watcher<Round>>();
+  private readonly tasks: Task[] = [];
+  private draining = false;
+  private listening: Promise<void> | null = null;
+  // One function for every attempt: the listener keeps callbacks in a set, so a retried LISTEN adds none twice.
+  private readonly onPayload = (payload: string) => this.heard(payload);
+
+  constructor(
+    private readonly database: ServiceDatabase,
+    private readonly listener: PostgresListener,
+    private readonly defaultThreshold: number,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Stock of every product matching `filter` now (one event each), then after each committed change of one. */
+  availability(filter: AvailabilityFilter): Promise<LiveStream<StockRow>> {
+    return this.open(this.availabilityWatchers, (row) => matchesFilter(filter, row), async () =>
+      (await availabilitySnapshot(this.database, filter, this.defaultThreshold)).map((row) => [row, row.productId]));
+  }
+
+  /** Items low now, then each product as it falls to its threshold. */
+  lowStock(): Promise<LiveStream<StockRow>> {
+    return this.open(this.lowStockWatchers, everything, async () =>
+      (await lowStockNow(this.database, this.defaultThreshold)).map((row) => [row, row.productId]));
+  }
+
+  /** Depletions from now on (a notice, so no snapshot). */
+  depletions(): Promise<LiveStream<DepletionFact>> {
+    return this.open(this.depletionWatchers, everything, async () => []);
+  }
+
+  /** The latest round now (if any), then after each opening, closing and settlement. */
+  rounds(): Promise<LiveStream<Round>> {
+    return this.open(this.roundWatchers, everything, async () => {
+      const round = await latestRound(this.database);
+      return round ? [[round, String(round.number)]] : [];
+    });
+  }
+
+  /** Subscriptions open now (diagnostics, tests). */
+  get size(): number {
+    return this.availabilityWatchers.size + this.lowStockWatchers.size + this.depletionWatchers.size + this.roundWatchers.size;
+  }
+
+  private async open<T>(watchers: Set<Watcher<T>>, wants: (value: T) => boolean, snapshot: () => Promise<Array<[T, string]>>): Promise<LiveStream<T>> {
+    await this.ensureListening(); // before the snapshot: nothing committed in between is missed
+    const watcher: Watcher<T> = { stream: new LiveStream<T>(() => watchers.delete(watcher)), wants };
+    await new Promise<void>((resolve, reject) => this.enqueue({
+      kind: 'open',
+      run: async () => {
+        try {
+          for (const [value, key] of await snapshot()) watcher.stream.push(value, key);
+          watchers.add(watcher);
+          resolve();
+        } catch (error) {
+          reject(error);
+        }
+      },
+    }));
+    return watcher.stream;
+  }
+
+  private ensureListening(): Promise<void> {
+    this.listening ??= this.listener.listen(LIVE_CHANNEL, this.onPayload).then(
+      () => undefined,
+      (error) => {
+        this.listening = null; // the next subscription tries again
+        throw error;
+      },
+    );
+    return this.listening;
+  }
+
+  private heard(payload: string): void {
+    const notification = readLiveNotification(payload);
+    if (!notification) {
+      this.logger.warn({ channel: LIVE_CHANNEL, payload: payload.slice(0, 200) }, 'live notification not understood; ignored');
+      return;
+    }
+    switch (notification.kind) {
+      case 'stock':
+      case 'low':
+        return this.enqueue({ kind: notification.kind, productIds: new Set(notification.productIds) });
+      case 'depleted':
+        return this.enqueue({ kind: 'depleted', facts: notification.facts });
+      case 'round':
+        return this.enqueue({ kind: 'round', roundNumbers: new Set(notification.roundNumbers) });
+    }
+  }
+
+  private enqueue(task: Task): void {
+    this.tasks.push(task);
+    void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let task = this.tasks.shift(); task; task = this.tasks.shift()) {
+        // Changes waiting side by side are read together: one statement, the newest state.
+        if (task.kind === 'stock' || task.kind === 'low') {
+          for (let next = this.tasks[0]; next?.kind === task.kind; next = this.tasks[0]) {
+            for (const id of (this.tasks.shift() as typeof task).productIds) task.productIds.add(id);
+          }
+        }
+        await this.run(task);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async run(task: Task): Promise<void> {
+    switch (task.kind) {
+      case 'open':
+        return task.run();
+      case 'stock':
+        return this.deliver(this.availabilityWatchers, () => this.stockOf(task.productIds), (row) => row.productId);
+      case 'low':
+        return this.deliver(this.lowStockWatchers, () => this.stockOf(task.productIds), (row) => row.productId);
+      case 'depleted':
+        return this.deliver(this.depletionWatchers, async () => task.facts, () => undefined);
+      case 'round':
+        return this.deliver(this.roundWatchers, () => roundsNumbered(this.database, [...task.roundNumbers]), (round) => String(round.number));
+    }
+  }
+
+  /** Fresh loaders for every notification: this state is read now, never from a cache. */
+  private stockOf(productIds: Set<string>): Promise<StockRow[]> {
+    const stock = createLoaders(this.database, this.defaultThreshold).stock;
+    return Promise.all([...productIds].map((id) => stock.load(id)));
+  }
+
+  /** Reads (only when someone watches), retrying a failed read; past the retries its watchers end with an error, never silently stale. */
+  private async deliver<T>(watchers: Set<Watcher<T>>, read: () => Promise<T[]>, keyOf: (value: T) => string | undefined): Promise<void> {
+    if (watchers.size === 0) return;
+    let values: T[] | null = null;
+    for (let attempt = 0; values === null; attempt += 1) {
+      try {
+        values = await read();
+      } catch (error) {
+        if (attempt >= RETRY_PAUSES_MS.length) {
+          this.logger.error({ err: error }, 'live update could not be read; ending the subscriptions that needed it');
+          for (const watcher of [...watchers]) watcher.stream.fail(liveInterrupted('the current state could not be read'));
+          return;
+        }
+        this.logger.warn({ err: error, attempt: attempt + 1 }, 'live update could not be read; retrying');
+        await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSES_MS[attempt]));
+      }
+    }
+    for (const watcher of watchers) {
+      for (const value of values) if (watcher.wants(value)) watcher.stream.push(value, keyOf(value));
+    }
+  }
+}
+
+// One feed per running service (keyed by its runtime, so two services in one process stay apart).
+const feeds = new WeakMap<ServiceRuntime, InventoryLiveFeed>();
+
+export function liveFeedOf(runtime: ServiceRuntime, defaultThreshold: number): InventoryLiveFeed {
+  let feed = feeds.get(runtime);
+  if (!feed) feeds.set(runtime, (feed = new InventoryLiveFeed(runtime.database, runtime.listener, defaultThreshold, runtime.logger)));
+  return feed;
+}

@@ -1,0 +1,69 @@
+/**
+ * One per running service: the shared LISTEN on NOTICES_CHANNEL, handing each notice to the
+ * subscriptions of its manufacturer (and the operator's that watch everyone). Notices arrive in
+ * commit order on one connection and are handed out at once, so each subscriber gets them in
+ * that order. No snapshot: a notice tells what happens from now on.
+ */
+import type { PostgresListener } from '@distribution/events';
+import type { Logger } from '@distribution/logging';
+import type { ServiceRuntime } from '@distribution/server';
+import { LiveStream } from './live-stream.js';
+import { NOTICES_CHANNEL, readNotices, type Notice } from './notices.js';
+
+interface Watcher {
+  /** null: every manufacturer's notices (operator). */
+  manufacturerId: string | null;
+  stream: LiveStream<Notice>;
+}
+
+export class NoticeFeed {
+  private readonly watchers = new Set<Watcher>();
+  private listening: Promise<void> | null = null;
+  // One function for every attempt: the listener keeps callbacks in a set, so a retried LISTEN adds none twice.
+  private readonly onPayload = (payload: string) => this.heard(payload);
+
+  constructor(private readonly listener: PostgresListener, private readonly logger: Logger) {}
+
+  /** Notices of one manufacturer (or of all, with null) from now on; resolves once listening. */
+  async watch(manufacturerId: string | null): Promise<LiveStream<Notice>> {
+    await this.ensureListening();
+    const watcher: Watcher = { manufacturerId, stream: new LiveStream<Notice>(() => this.watchers.delete(watcher)) };
+    this.watchers.add(watcher);
+    return watcher.stream;
+  }
+
+  /** Subscriptions open now (diagnostics, tests). */
+  get size(): number {
+    return this.watchers.size;
+  }
+
+  private ensureListening(): Promise<void> {
+    this.listening ??= this.listener.listen(NOTICES_CHANNEL, this.onPayload).then(
+      () => undefined,
+      (error) => {
+        this.listening = null; // the next subscription tries again
+        throw error;
+      },
+    );
+    return this.listening;
+  }
+
+  private heard(payload: string): void {
+    const notices = readNotices(payload);
+    if (notices.length === 0) this.logger.warn({ channel: NOTICES_CHANNEL, payload: payload.slice(0, 200) }, 'notice payload not understood; ignored');
+    for (const notice of notices) {
+      for (const watcher of this.watchers) {
+        if (watcher.manufacturerId === null || watcher.manufacturerId === notice.manufacturerId) watcher.stream.push(notice);
+      }
+    }
+  }
+}
+
+// One feed per running service (keyed by its runtime, so two services in one process stay apart).
+const feeds = new WeakMap<ServiceRuntime, NoticeFeed>();
+
+export function noticeFeedOf(runtime: ServiceRuntime): NoticeFeed {
+  let feed = feeds.get(runtime);
+  if (!feed) feeds.set(runtime, (feed = new NoticeFeed(runtime.listener, runtime.logger)));
+  return feed;
+}
