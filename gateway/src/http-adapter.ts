@@ -23,32 +23,33 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function isJson(contentType: string | undefined): boolean {
+export function isJson(contentType: string | undefined): boolean {
   const type = contentType?.split(';')[0]?.trim().toLowerCase();
   return type === 'application/json' || (type?.endsWith('+json') ?? false);
 }
 
 /**
- * Builds Apollo's request from node's. Only JSON bodies are parsed: Apollo answers any other
- * POST with a 400 (after CSRF prevention has had its say), so there is nothing to gain from more.
+ * The parsed body of a request, read once for both the fast path and Apollo. Only JSON bodies are
+ * parsed: Apollo answers any other POST with a 400 (after CSRF prevention has had its say), so there
+ * is nothing to gain from more. GET and HEAD have no body.
  */
-export async function toHTTPGraphQLRequest(req: IncomingMessage, url: URL): Promise<HTTPGraphQLRequest> {
+export async function readRequestBody(req: IncomingMessage, method: string): Promise<unknown> {
+  if (method === 'GET' || method === 'HEAD') return undefined;
+  const text = await readBody(req);
+  if (text.length === 0 || !isJson(req.headers['content-type'])) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BadHttpRequest(400, 'The request body is not valid JSON');
+  }
+}
+
+/** Builds Apollo's request from node's, with the body already read (readRequestBody). */
+export function toHTTPGraphQLRequest(req: IncomingMessage, url: URL, method: string, body: unknown): HTTPGraphQLRequest {
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
     // Joined like the Fetch API's Headers does; node already lower-cases the names.
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
-  const method = req.method!.toUpperCase();
-  let body: unknown;
-  if (method !== 'GET' && method !== 'HEAD') {
-    const text = await readBody(req);
-    if (text.length > 0 && isJson(req.headers['content-type'])) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new BadHttpRequest(400, 'The request body is not valid JSON');
-      }
-    }
   }
   return { method, headers, search: url.search, body };
 }

@@ -1,4 +1,5 @@
 /** The gateway process: Apollo Gateway over the supergraph, on node:http, with health probes and a WebSocket endpoint. */
+import './no-phone-home.js';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -14,9 +15,12 @@ import { formatErrorForClient } from '@distribution/errors';
 import { createLogger, requestIdFrom, REQUEST_ID_HEADER, type Logger } from '@distribution/logging';
 import { isProduction } from '@distribution/config';
 import type { GatewayContext } from './context.js';
-import { SubgraphDataSource } from './subgraph-data-source.js';
+import { InflightReads, SubgraphDataSource } from './subgraph-data-source.js';
+import { cachingTokenVerifier } from './token-cache.js';
+import { installFastResultShaping } from './result-shaping.js';
 import { requestLogPlugin } from './request-log-plugin.js';
-import { BadHttpRequest, toHTTPGraphQLRequest, writeError, writeHTTPGraphQLResponse } from './http-adapter.js';
+import { BadHttpRequest, isJson, readRequestBody, toHTTPGraphQLRequest, writeError, writeHTTPGraphQLResponse } from './http-adapter.js';
+import { FastPath } from './fast-path.js';
 import { attachSubscriptions, metricsHandler, type SubscriptionEndpoint, type SubscriptionTuning } from './subscriptions/index.js';
 
 /** The part of the service config (see config.ts) the server needs; the full config satisfies it. */
@@ -53,10 +57,18 @@ function readSupergraph(path: string): string {
 /** Starts the gateway and resolves once it listens with the supergraph loaded. */
 export async function startGateway(
   config: GatewaySettings,
-  { logger = createLogger('gateway'), subscriptionTuning = {} }: { logger?: Logger; subscriptionTuning?: Partial<SubscriptionTuning> } = {},
+  { logger = createLogger('gateway'), subscriptionTuning = {}, fastPath: fastPathEnabled = true }: {
+    logger?: Logger;
+    subscriptionTuning?: Partial<SubscriptionTuning>;
+    /** Serve known JSON POSTs without Apollo Server's pipeline (fast-path.ts); off only to compare the two. */
+    fastPath?: boolean;
+  } = {},
 ): Promise<RunningGateway> {
   const production = isProduction();
-  const verifyToken = createTokenVerifier({ secret: config.jwtSecret, jwksUrl: config.jwksUrl });
+  // executeQueryPlan's result shaping, without re-reading the operation for every object (see result-shaping.ts).
+  installFastResultShaping();
+  // Verified once per token (until it expires), not once per request.
+  const verifyToken = cachingTokenVerifier(createTokenVerifier({ secret: config.jwtSecret, jwksUrl: config.jwksUrl }));
   // The config decides where subgraphs live; the supergraph's routing URLs are the local defaults.
   const routingUrls: Record<string, string> = {
     manufacturer: config.manufacturerUrl,
@@ -64,13 +76,25 @@ export async function startGateway(
     order: config.orderUrl,
   };
   const supergraphSdl = readSupergraph(config.supergraphPath);
+  // Identical reads that arrive together go to the subgraph once (see InflightReads).
+  const inflight = new InflightReads();
+  // One data source per subgraph, shared by ApolloGateway and the fast path.
+  const dataSources = new Map<string, SubgraphDataSource>();
+  const dataSourceFor = (name: string, url: string | undefined): SubgraphDataSource => {
+    const target = routingUrls[name] ?? url!;
+    let dataSource = dataSources.get(`${name} ${target}`);
+    if (!dataSource) dataSources.set(`${name} ${target}`, dataSource = new SubgraphDataSource(name, target, config.internalCredential, { inflight }));
+    return dataSource;
+  };
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new SubgraphDataSource(name, routingUrls[name] ?? url!, config.internalCredential),
+    buildService: ({ name, url }) => dataSourceFor(name, url),
     logger,
   });
+  const fastPath = fastPathEnabled ? new FastPath({ logger, production, dataSource: dataSourceFor }) : undefined;
 
   let ready = false;
+  let stopped = false;
   const httpServer = createServer((req, res) => void handle(req, res));
   const subscriptions = attachSubscriptions(httpServer, {
     ...subscriptionTuning,
@@ -85,6 +109,17 @@ export async function startGateway(
   });
   // Subscriptions follow the supergraph the HTTP path serves (a no-op for the one they started with).
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => subscriptions.reload(coreSupergraphSdl));
+  // So does the fast path; a supergraph it cannot load leaves every request to Apollo Server.
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+    if (!fastPath || stopped) return;
+    try {
+      fastPath.load(coreSupergraphSdl);
+      fastPath.enabled = true;
+    } catch (error) {
+      fastPath.enabled = false;
+      logger.error({ err: error }, 'the fast path could not load the supergraph; Apollo Server serves every request');
+    }
+  });
   const closeSubscriptions: ApolloServerPlugin<GatewayContext> = {
     async serverWillStart() {
       return { drainServer: () => subscriptions.close() };
@@ -134,7 +169,28 @@ export async function startGateway(
       if (url.pathname === '/metrics') return await metricsHandler(req, res);
       if (!isGraphQL) return writeError(res, 404, `Nothing at ${url.pathname}; GraphQL is at ${GRAPHQL_PATH}`, 'NOT_FOUND');
 
-      const httpGraphQLRequest = await toHTTPGraphQLRequest(req, url);
+      const method = req.method!.toUpperCase();
+      const body = await readRequestBody(req, method);
+      // JSON POSTs of known operations skip Apollo Server's pipeline (fast-path.ts); the rest go through it.
+      const prepared = method === 'POST' && isJson(req.headers['content-type']) ? fastPath?.prepare(body, req.headers) : undefined;
+      if (prepared) {
+        let identity: GatewayContext['identity'] | undefined;
+        try {
+          identity = await verifyToken(headerValue(req.headers.authorization));
+        } catch {
+          // Apollo Server answers a token that does not verify (below), as it always has.
+        }
+        if (identity !== undefined) {
+          context.identity = identity;
+          const fast = await fastPath!.execute(prepared, context);
+          res.statusCode = fast.status;
+          for (const name in fast.headers) res.setHeader(name, fast.headers[name]!);
+          res.end(fast.body);
+          return;
+        }
+      }
+
+      const httpGraphQLRequest = toHTTPGraphQLRequest(req, url, method, body);
       const response = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest,
         context: async () => {
@@ -185,6 +241,9 @@ export async function startGateway(
     subscriptions,
     stop: () => (stopping ??= (async () => {
       ready = false;
+      // Requests from now on get Apollo Server's answer for a stopping server.
+      stopped = true;
+      if (fastPath) fastPath.enabled = false;
       await apollo.stop();
     })()),
   };
@@ -195,6 +254,11 @@ function writeStatus(res: ServerResponse, status: number, text: string): void {
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.setHeader('cache-control', 'no-store');
   res.end(JSON.stringify({ status: text }));
+}
+
+/** A header as the Fetch API's Headers would give it: repeated values joined. */
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,0 +1,77 @@
+/** The gateway verifies a token once until it expires (src/token-cache.ts); failures are never remembered. */
+import { describe, expect, it, vi } from 'vitest';
+import { Role, createTokenVerifier, signToken, type TokenVerifier } from '@distribution/auth';
+import { cachingTokenVerifier } from '../src/token-cache.js';
+
+const SECRET = 'token-cache-test-secret';
+
+function counting(verify: TokenVerifier) {
+  const calls = vi.fn(verify);
+  return { calls, verify: calls as TokenVerifier };
+}
+
+describe('cachingTokenVerifier', () => {
+  it('verifies a token once and answers the same identity after that', async () => {
+    const { calls, verify } = counting(createTokenVerifier({ secret: SECRET }));
+    const cached = cachingTokenVerifier(verify);
+    const header = `Bearer ${await signToken({ role: Role.Operator, sub: 'op' }, SECRET)}`;
+    for (let i = 0; i < 5; i++) expect(await cached(header)).toEqual({ sub: 'op', role: Role.Operator });
+    expect(calls).toHaveBeenCalledTimes(1);
+  });
+
+  it('verifies again once the token has expired, and then refuses it', async () => {
+    let now = Date.now();
+    const { calls, verify } = counting(createTokenVerifier({ secret: SECRET }));
+    const cached = cachingTokenVerifier(verify, { now: () => now });
+    const header = `Bearer ${await signToken({ role: Role.Customer, sub: 'c' }, SECRET, '2s')}`;
+    await cached(header);
+    now += 1000;
+    await cached(header);
+    expect(calls).toHaveBeenCalledTimes(1);
+    now += 1500;
+    await cached(header).catch(() => undefined);
+    expect(calls).toHaveBeenCalledTimes(2);
+  });
+
+  it('re-verifies after maxAgeMs even when the token lives longer', async () => {
+    let now = Date.now();
+    const { calls, verify } = counting(async () => ({ sub: 's', role: Role.Operator }));
+    const cached = cachingTokenVerifier(verify, { now: () => now, maxAgeMs: 1000 });
+    await cached('Bearer opaque');
+    now += 999;
+    await cached('Bearer opaque');
+    now += 2;
+    await cached('Bearer opaque');
+    expect(calls).toHaveBeenCalledTimes(2);
+  });
+
+  it('never remembers a failure', async () => {
+    const { calls, verify } = counting(createTokenVerifier({ secret: SECRET }));
+    const cached = cachingTokenVerifier(verify);
+    const forged = `Bearer ${await signToken({ role: Role.Operator, sub: 'op' }, 'another-secret')}`;
+    await expect(cached(forged)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    await expect(cached(forged)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    expect(calls).toHaveBeenCalledTimes(2);
+  });
+
+  it('passes "no header" through as anonymous', async () => {
+    const cached = cachingTokenVerifier(createTokenVerifier({ secret: SECRET }));
+    expect(await cached(undefined)).toBeNull();
+    expect(await cached('')).toBeNull();
+  });
+
+  it('keeps at most maxEntries tokens, dropping the least recently used', async () => {
+    const { calls, verify } = counting(async (header) => ({ sub: String(header), role: Role.Operator }));
+    const cached = cachingTokenVerifier(verify, { maxEntries: 2 });
+    await cached('Bearer a');
+    await cached('Bearer b');
+    await cached('Bearer a'); // a is now the most recent
+    await cached('Bearer c'); // evicts b
+    expect(calls).toHaveBeenCalledTimes(3);
+    await cached('Bearer a');
+    await cached('Bearer c');
+    expect(calls).toHaveBeenCalledTimes(3);
+    await cached('Bearer b');
+    expect(calls).toHaveBeenCalledTimes(4);
+  });
+});
