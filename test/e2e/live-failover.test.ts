@@ -1,11 +1,13 @@
 /**
- * Live updates when inventory runs as two replicas, and when it goes away: subscribers never hang
- * silently, and never keep showing stock that changed while they could not hear of it.
+ * Live updates when inventory runs as two replicas, when it loses its LISTEN connection and when it
+ * goes away: subscribers never hang silently, and never keep showing stock that changed while they
+ * could not hear of it.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEVELOPMENT_DEFAULTS } from '@distribution/config';
 import { startInventoryService } from '@distribution/inventory';
 import { createLogger } from '@distribution/logging';
+import { duringListenOutage } from '@distribution/testkit';
 import type { RunningService } from '@distribution/server';
 import { startGateway, type RunningGateway } from '../../gateway/src/index.js';
 import type { SubscriptionTuning } from '../../gateway/src/subscriptions/index.js';
@@ -70,6 +72,25 @@ describe('live updates across inventory replicas and outages', () => {
     clients.push(client);
     return client.watch(AVAILABILITY, { ids: [tea] });
   };
+
+  it('the database connection LISTENing is lost: a change made meanwhile still arrives, and a depletion subscription ends coded (LIVE_UPDATES_INTERRUPTED)', async () => {
+    const client = gatewayLiveClient(net.gatewayUrl);
+    clients.push(client);
+    const stock = client.watch(AVAILABILITY, { ids: [tea] });
+    const depletions = client.watch('subscription { stockDepleted { product { id } } }');
+    expect(await stock.next('availabilityChanged')).toMatchObject({ available: 100, product: { id: tea } });
+    const setThreshold = async (threshold: number) => {
+      const set = await net.as(manufacturerIdentity(maker))('mutation($id: ID!, $t: Int!) { setLowStockThreshold(productId: $id, threshold: $t) { lowStockThreshold } }', { id: tea, t: threshold });
+      expect(set.errors).toBeUndefined();
+    };
+    // Once before, so that the one in the gap is quick (the gateway has planned it): the listeners reconnect within a moment.
+    await setThreshold(11);
+    expect(await stock.next('availabilityChanged')).toMatchObject({ lowStockThreshold: 11 });
+    await depletions.quietFor(100); // subscribed upstream by now (a notice subscription sends nothing first)
+    await duringListenOutage(net.databaseUrl, () => setThreshold(12));
+    expect(await stock.next('availabilityChanged')).toMatchObject({ available: 100, lowStockThreshold: 12, product: { id: tea } });
+    expect(await depletions.refusal()).toEqual(['LIVE_UPDATES_INTERRUPTED']);
+  });
 
   it('two inventory replicas: a change committed through one reaches subscribers connected through the other', async () => {
     replica = await startInventory();

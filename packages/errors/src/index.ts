@@ -10,6 +10,8 @@ export const ErrorCode = {
   InternalServerError: 'INTERNAL_SERVER_ERROR',
   SubgraphUnavailable: 'SUBGRAPH_UNAVAILABLE',
   SubscriptionSchemaReload: 'SUBSCRIPTION_SCHEMA_RELOAD',
+  /** A live subscription ended because events it should have had may be missing (lost LISTEN, reader too slow): subscribe again. */
+  LiveUpdatesInterrupted: 'LIVE_UPDATES_INTERRUPTED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

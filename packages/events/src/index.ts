@@ -4,4 +4,5 @@ export { EventTables1700000000000 } from './migration.js';
 export { EventBus } from './bus.js';
 export type { EventHandler, EventBusOptions } from './bus.js';
 export { PostgresListener } from './listener.js';
+export type { ListenOptions } from './listener.js';
 export { ensureBusSchema, BUS_CHANNEL } from './bus-schema.js';

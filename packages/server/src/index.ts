@@ -5,6 +5,7 @@ export type { ServiceDefinition, ServiceSettings, RunningService, ServiceRuntime
 export { serveGraphQL } from './http-graphql.js';
 export type { HttpContextArgs } from './http-graphql.js';
 export { MoneyScalar, centsToMoney, moneyToCents } from './money.js';
+export { LiveStream, liveUpdatesInterrupted, MAX_QUEUED_EVENTS } from './live-stream.js';
 export { encodeCursor, decodeCursor, pageSize, toConnection } from './cursor.js';
 export type { Connection } from './cursor.js';
 export { runServiceProcess, stopOnSignals } from './process.js';

@@ -1,3 +1,6 @@
 export { createTestDatabase, eventually } from './database.js';
 export { graphqlClient } from './graphql-client.js';
 export type { GraphQLResponse, GraphQLRequest } from './graphql-client.js';
+export { liveClient, LiveWatch } from './live-client.js';
+export type { LiveClient, LiveMessage } from './live-client.js';
+export { duringListenOutage } from './listen-outage.js';

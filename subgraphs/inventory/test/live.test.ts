@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { identityToHeaders } from '@distribution/auth';
 import type { ServiceDatabase } from '@distribution/db';
 import { PostgresListener } from '@distribution/events';
-import { createTestDatabase, eventually } from '@distribution/testkit';
+import { createTestDatabase, duringListenOutage, eventually, liveClient, type LiveClient } from '@distribution/testkit';
 import { applyReservationBatch } from '../src/events/order-events.js';
 import { readOrderRequest } from '../src/events/payloads.js';
 import { checkOptions } from '../src/settings.js';
@@ -13,7 +14,6 @@ import {
   CLOSE_ROUND, CREDENTIAL, OPEN_ROUND, openInspector, operator, orderPlaced, product, published, quietLogger, settlementApplied,
   startFakeProducer, startInventory, supplyChanged, untilKnown, type FakeProducer, type InventoryUnderTest, type PublishedEvent,
 } from './support/harness.js';
-import { liveClient, type LiveClient } from './live-support.js';
 
 const STOCK = 'product { id } onHand reserved available lowStockThreshold status roundNumber';
 const WATCH_IDS = `subscription($ids: [ID!]) { availabilityChanged(productIds: $ids) { ${STOCK} } }`;
@@ -55,7 +55,7 @@ describe('live stock, depletion and rounds over graphql-ws', () => {
   });
 
   const connect = (to: InventoryUnderTest = primary) => {
-    const client = liveClient(to.service.url, null, CREDENTIAL);
+    const client = liveClient(to.service.url, identityToHeaders(null, CREDENTIAL));
     clients.push(client);
     return client;
   };
@@ -186,6 +186,39 @@ describe('live stock, depletion and rounds over graphql-ws', () => {
       await listener.stop();
       await database.close();
     }
+  });
+
+  it('after losing its LISTEN connection, sends state subscriptions what changed meanwhile (a fresh snapshot) and ends depletion notices, coded', async () => {
+    const client = connect();
+    const stock = client.watch(WATCH_IDS, { ids: [a.productId, c.productId] });
+    const low = client.watch(`subscription { lowStock { ${STOCK} } }`);
+    const rounds = client.watch('subscription { roundChanged { number status } }');
+    const depletions = client.watch('subscription { stockDepleted { product { id } } }');
+    const before = (await stock.nextMany('availabilityChanged', 2)).sort(byId);
+    expect(await rounds.next('roundChanged')).toEqual({ number: 1, status: 'OPEN' });
+    await depletions.quietFor(300); // open by now (a notice subscription sends nothing first)
+    low.drain(); // the items low now
+    const threshold = before.find((s) => s.product.id === a.productId).available;
+
+    // Nobody listens while the threshold changes: its NOTIFY is lost, so only a resumption can tell of it.
+    await duringListenOutage(url, async () => {
+      const set = await primary.as(operator)('mutation($id: ID!, $t: Int!) { setLowStockThreshold(productId: $id, threshold: $t) { status } }', { id: a.productId, t: threshold });
+      expect(set.errors).toBeUndefined();
+    });
+    const now = before.map((s) => (s.product.id === a.productId ? { ...s, lowStockThreshold: threshold, status: 'LOW' } : s));
+    expect((await stock.nextMany('availabilityChanged', 2)).sort(byId)).toEqual(now);
+    expect(await rounds.next('roundChanged')).toEqual({ number: 1, status: 'OPEN' });
+    expect(await depletions.refusal()).toEqual(['LIVE_UPDATES_INTERRUPTED']);
+    const lowNow = [];
+    for (let event = await low.next('lowStock'); ; event = await low.next('lowStock')) {
+      lowNow.push(event);
+      if (event.product.id === a.productId) break;
+    }
+    expect(lowNow.at(-1)).toMatchObject({ available: threshold, lowStockThreshold: threshold, status: 'LOW' });
+
+    // And live updates go on over the new connection.
+    await primary.as(operator)('mutation($id: ID!) { setLowStockThreshold(productId: $id, threshold: 3) { status } }', { id: a.productId });
+    expect(await stock.next('availabilityChanged')).toMatchObject({ product: { id: a.productId }, lowStockThreshold: 3, status: 'IN_STOCK' });
   });
 
   it('sends the current round, then its closing and its settlement', async () => {

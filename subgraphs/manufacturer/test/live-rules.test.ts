@@ -62,8 +62,19 @@ describe('what inventory’s events mean for manufacturers', () => {
     ]);
   });
 
-  it('leaves out line changes and old news, and refuses malformed events', () => {
-    expect(readStockFact(event('StockReserved', { orderId: randomUUID(), changeId: 'c1', roundNumber: 3, lines: [{ productId: drill, quantity: 7 }] }))).toBeNull();
+  it('makes a changed line a sale of the units it added (its delta), and nothing of units released or of a change without delta', () => {
+    const changed = (line: Record<string, unknown>) => event('StockReserved', { orderId: randomUUID(), changeId: randomUUID(), roundNumber: 3, lines: [{ productId: drill, quantity: 7, ...line }] });
+    const grown = changed({ delta: 3 });
+    expect(noticesOf([readStockFact(grown)!], makers)).toEqual([
+      { kind: 'SOLD', manufacturerId: acme, productId: drill, quantity: 3, roundNumber: 3, settlementId: null, at: grown.occurredAt },
+    ]);
+    expect(readStockFact(changed({ delta: -2 }))).toBeNull();
+    expect(readStockFact(changed({ delta: 0 }))).toBeNull();
+    expect(readStockFact(changed({}))).toBeNull();
+    expect(() => readStockFact(changed({ delta: 1.5 }))).toThrow(MalformedStockEvent);
+  });
+
+  it('leaves out old news, and refuses malformed events', () => {
     const now = Date.parse('2030-01-01T00:00:00.000Z');
     expect(isRecent(event('StockDepleted', {}), now + NOTICE_MAX_AGE_MS)).toBe(true);
     expect(isRecent(event('StockDepleted', {}), now + NOTICE_MAX_AGE_MS + 1)).toBe(false);

@@ -3,18 +3,27 @@ import type { PostgresListener } from '@distribution/events';
 import { createLogger } from '@distribution/logging';
 import { ORDER_CHANGED_CHANNEL, OrderSignals } from '../src/events/order-signals.js';
 
-/** A LISTEN connection stand-in: `notify` plays a committed pg_notify. */
+/** A LISTEN connection stand-in: `notify` plays a committed pg_notify, `resume` a LISTEN back after a lost connection. */
 function fakeListener() {
   const callbacks = new Map<string, Set<(payload: string) => void>>();
+  const resumed = new Set<() => void>();
   const listener = {
-    async listen(channel: string, cb: (payload: string) => void) {
+    async listen(channel: string, cb: (payload: string) => void, options: { onResumed?: () => void } = {}) {
       if (!callbacks.has(channel)) callbacks.set(channel, new Set());
       callbacks.get(channel)!.add(cb);
+      if (options.onResumed) resumed.add(options.onResumed);
       return async () => { callbacks.get(channel)!.delete(cb); };
     },
   } as unknown as PostgresListener;
-  return { listener, notify: (id: string) => callbacks.get(ORDER_CHANGED_CHANNEL)?.forEach((cb) => cb(id)) };
+  return {
+    listener,
+    notify: (id: string) => callbacks.get(ORDER_CHANGED_CHANNEL)?.forEach((cb) => cb(id)),
+    resume: () => resumed.forEach((onResumed) => onResumed()),
+  };
 }
+
+/** Every value is news; none is last. */
+const ALWAYS = { fingerprint: () => String(Math.random()), isLast: () => false };
 
 const logger = createLogger('test', 'silent');
 
@@ -65,7 +74,7 @@ describe('waiting for an order to change', () => {
     const { listener, notify } = fakeListener();
     const signals = new OrderSignals(listener, logger);
     let version = 0;
-    const stream = signals.changesOf('o-1', async () => version);
+    const stream = signals.changesOf('o-1', async () => version, ALWAYS);
     expect(await stream.next()).toEqual({ value: 0, done: false });
     const next = stream.next();
     version = 1;
@@ -75,5 +84,36 @@ describe('waiting for an order to change', () => {
     const waiting = stream.next();
     await stream.return!();
     expect(await waiting).toEqual({ value: undefined, done: true });
+  });
+
+  it('leaves out a state the same as the one just sent, and ends after a last one', async () => {
+    const { listener, notify } = fakeListener();
+    const signals = new OrderSignals(listener, logger);
+    let state = { status: 'CONFIRMED', cancellationRequested: false };
+    const stream = signals.changesOf('o-1', async () => state, { fingerprint: (s) => JSON.stringify(s), isLast: (s) => s.status === 'CANCELLED' });
+    expect(await stream.next()).toEqual({ value: state, done: false });
+    const next = stream.next();
+    notify('o-1'); // woken, but nothing changed: not sent
+    await new Promise((r) => setTimeout(r, 20));
+    state = { status: 'CONFIRMED', cancellationRequested: true };
+    notify('o-1');
+    expect(await next).toEqual({ value: { status: 'CONFIRMED', cancellationRequested: true }, done: false });
+    state = { status: 'CANCELLED', cancellationRequested: false };
+    notify('o-1');
+    expect(await stream.next()).toEqual({ value: state, done: false });
+    expect(await stream.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it('reads every watched order again when LISTEN is back after a lost connection', async () => {
+    const { listener, resume } = fakeListener();
+    const signals = new OrderSignals(listener, logger);
+    let version = 0;
+    const stream = signals.changesOf('o-1', async () => version, { fingerprint: String, isLast: () => false });
+    expect(await stream.next()).toEqual({ value: 0, done: false });
+    const next = stream.next();
+    version = 1; // committed while no one listened: no notification
+    resume();
+    expect(await next).toEqual({ value: 1, done: false });
+    await stream.return!();
   });
 });

@@ -30,8 +30,11 @@ export interface Reservation {
 export type RejectionReason = 'INSUFFICIENT_STOCK' | 'NO_OPEN_ROUND' | 'UNKNOWN_PRODUCT';
 export interface ShortLine { productId: string; requested: number; available: number }
 
+/** A reserved line: what the order now holds of the product; for a change also `delta`, what this change added (> 0) or released (< 0). */
+export interface ReservedLine { productId: string; quantity: number; delta?: number }
+
 export type Outcome =
-  | { kind: 'RESERVED'; orderId: string; changeId: string | null; roundNumber: number; lines: Array<{ productId: string; quantity: number }> }
+  | { kind: 'RESERVED'; orderId: string; changeId: string | null; roundNumber: number; lines: ReservedLine[] }
   | { kind: 'REJECTED'; orderId: string; changeId: string | null; reason: RejectionReason; lines: ShortLine[] }
   | { kind: 'RELEASED'; orderId: string; lines: Array<{ productId: string; quantity: number }> };
 
@@ -148,7 +151,7 @@ export function applyRequests(state: ReservationState, requests: ReservationRequ
       if (difference > 0) move(row, 'RESERVE', difference, orderId);
       if (difference < 0) move(row, 'RELEASE', -difference, orderId);
       hold({ orderId, productId, roundNumber: round, quantity, unitPriceCents: request.unitPriceCents });
-      outcomes.push({ kind: 'RESERVED', orderId, changeId, roundNumber: round, lines: [{ productId, quantity }] });
+      outcomes.push({ kind: 'RESERVED', orderId, changeId, roundNumber: round, lines: [{ productId, quantity, delta: difference }] });
     }
   }
 

@@ -78,8 +78,11 @@ export function readSettlementApplied(event: DomainEvent): SettlementApplied {
 /** StockReserved, StockRejected or StockReleased for one outcome. */
 export function outcomeEvent(outcome: Outcome): NewEvent {
   switch (outcome.kind) {
-    case 'RESERVED':
-      return { type: 'StockReserved', version: 1, payload: { orderId: outcome.orderId, changeId: outcome.changeId, roundNumber: outcome.roundNumber, lines: outcome.lines } };
+    case 'RESERVED': {
+      // A changed line also says what the change added or released (`delta`); a new order's lines are all new.
+      const lines = outcome.lines.map(({ productId, quantity, delta }) => (delta === undefined ? { productId, quantity } : { productId, quantity, delta }));
+      return { type: 'StockReserved', version: 1, payload: { orderId: outcome.orderId, changeId: outcome.changeId, roundNumber: outcome.roundNumber, lines } };
+    }
     case 'REJECTED':
       return { type: 'StockRejected', version: 1, payload: { orderId: outcome.orderId, changeId: outcome.changeId, reason: outcome.reason, lines: outcome.lines } };
     case 'RELEASED':

@@ -1,8 +1,8 @@
 /** Subscription fields of inventory (all public) and the DepletionNotice type. */
 import { GraphQLError } from 'graphql';
+import { liveUpdatesInterrupted, type LiveStream } from '@distribution/server';
 import type { InventoryContext } from '../context.js';
 import { availabilityFilter } from './filters.js';
-import { liveInterrupted, type LiveStream } from './live-stream.js';
 import type { DepletionFact } from './notifications.js';
 
 /** Opens a stream; a refusal (BAD_USER_INPUT) passes through, anything unexpected is logged and told plainly. */
@@ -12,7 +12,7 @@ async function watch<T>(ctx: InventoryContext, open: () => Promise<LiveStream<T>
   } catch (error) {
     if (error instanceof GraphQLError) throw error;
     ctx.logger.error({ err: error }, 'live subscription could not start');
-    throw liveInterrupted('live updates could not start');
+    throw liveUpdatesInterrupted('live updates could not start');
   }
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyRequests, mergeLines, productsTouched, type Outcome, type Reservation, type ReservationRequest, type ReservationState } from '../../src/domain/reservation.js';
 import { availableOf, keepsInvariant, type StockRow } from '../../src/domain/stock.js';
 import { replayMovements } from '../../src/domain/ledger.js';
+import { outcomeEvent } from '../../src/events/payloads.js';
 
 const ROUND = 3;
 const row = (productId: string, onHand: number, reserved = 0): StockRow => ({
@@ -129,9 +130,9 @@ describe('cancelling orders', () => {
 });
 
 describe('changing an order line', () => {
-  it('reserves only the difference when a line grows', () => {
+  it('reserves only the difference when a line grows, and says so (delta) next to the new total', () => {
     const result = applyRequests(state([row('tea', 10, 3)], [held('o1', 'tea', 3)]), [change('o1', 'tea', 5, 'ch1')]);
-    expect(result.outcomes).toEqual([{ kind: 'RESERVED', orderId: 'o1', changeId: 'ch1', roundNumber: ROUND, lines: [{ productId: 'tea', quantity: 5 }] }]);
+    expect(result.outcomes).toEqual([{ kind: 'RESERVED', orderId: 'o1', changeId: 'ch1', roundNumber: ROUND, lines: [{ productId: 'tea', quantity: 5, delta: 2 }] }]);
     expect(result.movements).toEqual([{ productId: 'tea', roundNumber: ROUND, kind: 'RESERVE', quantity: 2, orderId: 'o1' }]);
     expect(after(result, 'tea')).toMatchObject({ reserved: 5 });
     expect(result.reservations).toEqual([{ orderId: 'o1', productId: 'tea', roundNumber: ROUND, quantity: 5, unitPriceCents: 300, status: 'RESERVED' }]);
@@ -147,6 +148,7 @@ describe('changing an order line', () => {
   it('releases the difference when a line shrinks, and the whole line at 0', () => {
     const result = applyRequests(state([row('tea', 10, 6)], [held('o1', 'tea', 6)]), [change('o1', 'tea', 2), change('o1', 'tea', 0)]);
     expect(kinds(result.outcomes)).toEqual(['o1:RESERVED', 'o1:RESERVED']);
+    expect(result.outcomes.flatMap((o) => (o.kind === 'RESERVED' ? o.lines : []))).toEqual([{ productId: 'tea', quantity: 2, delta: -4 }, { productId: 'tea', quantity: 0, delta: -2 }]);
     expect(result.movements.map((m) => [m.kind, m.quantity])).toEqual([['RELEASE', 4], ['RELEASE', 2]]);
     expect(after(result, 'tea')).toMatchObject({ reserved: 0 });
     expect(result.reservations).toEqual([{ orderId: 'o1', productId: 'tea', roundNumber: ROUND, quantity: 0, unitPriceCents: 300, status: 'RELEASED' }]);
@@ -214,5 +216,14 @@ describe('the invariant under any sequence of requests', () => {
 
   it('names every product a batch may touch, in product order, including what cancelled orders hold', () => {
     expect(productsTouched([place('o1', ['c', 1], ['a', 1]), cancel('o2'), change('o3', 'b', 1)], [held('o2', 'd', 1), held('o9', 'z', 1)])).toEqual(['a', 'b', 'c', 'd']);
+  });
+});
+
+describe('the StockReserved payload', () => {
+  it('carries delta for a changed line only: a new order’s lines are all new', () => {
+    const placed = applyRequests(state([row('tea', 10)]), [place('o1', ['tea', 3])]).outcomes[0]!;
+    const changed = applyRequests(state([row('tea', 10, 3)], [held('o1', 'tea', 3)]), [change('o1', 'tea', 1, 'ch1')]).outcomes[0]!;
+    expect(outcomeEvent(placed)).toEqual({ type: 'StockReserved', version: 1, payload: { orderId: 'o1', changeId: null, roundNumber: ROUND, lines: [{ productId: 'tea', quantity: 3 }] } });
+    expect(outcomeEvent(changed)).toEqual({ type: 'StockReserved', version: 1, payload: { orderId: 'o1', changeId: 'ch1', roundNumber: ROUND, lines: [{ productId: 'tea', quantity: 1, delta: -2 }] } });
   });
 });

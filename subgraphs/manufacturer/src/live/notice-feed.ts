@@ -2,12 +2,13 @@
  * One per running service: the shared LISTEN on NOTICES_CHANNEL, handing each notice to the
  * subscriptions of its manufacturer (and the operator's that watch everyone). Notices arrive in
  * commit order on one connection and are handed out at once, so each subscriber gets them in
- * that order. No snapshot: a notice tells what happens from now on.
+ * that order. No snapshot: a notice tells what happens from now on. So when the LISTEN connection
+ * was lost, the notices announced meanwhile are gone for good: once LISTEN is back, every
+ * subscription ends with LIVE_UPDATES_INTERRUPTED, so that its subscriber knows and subscribes again.
  */
 import type { PostgresListener } from '@distribution/events';
 import type { Logger } from '@distribution/logging';
-import type { ServiceRuntime } from '@distribution/server';
-import { LiveStream } from './live-stream.js';
+import { LiveStream, liveUpdatesInterrupted, type ServiceRuntime } from '@distribution/server';
 import { NOTICES_CHANNEL, readNotices, type Notice } from './notices.js';
 
 interface Watcher {
@@ -19,8 +20,9 @@ interface Watcher {
 export class NoticeFeed {
   private readonly watchers = new Set<Watcher>();
   private listening: Promise<void> | null = null;
-  // One function for every attempt: the listener keeps callbacks in a set, so a retried LISTEN adds none twice.
+  // One function for every attempt: the listener keeps callbacks by identity, so a retried LISTEN adds none twice.
   private readonly onPayload = (payload: string) => this.heard(payload);
+  private readonly onResumed = () => this.interrupted();
 
   constructor(private readonly listener: PostgresListener, private readonly logger: Logger) {}
 
@@ -38,7 +40,7 @@ export class NoticeFeed {
   }
 
   private ensureListening(): Promise<void> {
-    this.listening ??= this.listener.listen(NOTICES_CHANNEL, this.onPayload).then(
+    this.listening ??= this.listener.listen(NOTICES_CHANNEL, this.onPayload, { onResumed: this.onResumed }).then(
       () => undefined,
       (error) => {
         this.listening = null; // the next subscription tries again
@@ -46,6 +48,12 @@ export class NoticeFeed {
       },
     );
     return this.listening;
+  }
+
+  private interrupted(): void {
+    this.logger.warn({ subscriptions: this.watchers.size }, 'LISTEN resumed after a lost connection; ending notice subscriptions (notices may have been missed)');
+    const error = liveUpdatesInterrupted('the connection to the database was lost, so notices may have been missed');
+    for (const watcher of [...this.watchers]) watcher.stream.fail(error);
   }
 
   private heard(payload: string): void {

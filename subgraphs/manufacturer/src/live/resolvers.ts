@@ -1,8 +1,8 @@
 /** Subscription.manufacturerNotices and the ManufacturerNotice type. */
 import { GraphQLError } from 'graphql';
 import { notFound } from '@distribution/errors';
+import { liveUpdatesInterrupted } from '@distribution/server';
 import type { ManufacturerContext } from '../context.js';
-import { liveInterrupted } from './live-stream.js';
 import { noticeScope } from './notice-access.js';
 import type { Notice } from './notices.js';
 import { settlementById } from './settlement.js';
@@ -18,7 +18,7 @@ export const liveResolvers = {
         } catch (error) {
           if (error instanceof GraphQLError) throw error;
           ctx.logger.error({ err: error }, 'notice subscription could not start');
-          throw liveInterrupted('live updates could not start');
+          throw liveUpdatesInterrupted('live updates could not start');
         }
       },
       // A subscription's context lives as long as it does: every notice is resolved with fresh loaders.

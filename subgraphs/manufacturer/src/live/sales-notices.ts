@@ -1,7 +1,8 @@
 /**
  * Which notices inventory's events mean for manufacturers (pure). StockReserved v1: one SOLD
- * notice per line, to the manufacturer that makes the line's product (per our own catalog).
- * StockDepleted v1: one DEPLETED notice. Payloads as packages/events/PROTOCOL.md describes them.
+ * notice per line that took units, to the manufacturer that makes the line's product (per our
+ * own catalog). StockDepleted v1: one DEPLETED notice. Payloads as packages/events/PROTOCOL.md
+ * describes them.
  */
 import type { DomainEvent } from '@distribution/events';
 import { isUuid } from '../domain/ids.js';
@@ -24,9 +25,10 @@ export interface StockFact { event: DomainEvent; roundNumber: number; lines: Rea
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
 /**
- * Reads StockReserved or StockDepleted; null when there is nothing to announce. A changed order
- * line (changeId set) carries the line's new total, not what it added, so it is not a sale to
- * announce.
+ * Reads StockReserved or StockDepleted; null when there is nothing to announce. A new order's
+ * lines are sales of their quantity. A changed order line (changeId set) carries its new total,
+ * and `delta`, what the change added or released: only added units (delta > 0) are a sale. A
+ * change without `delta` (written before it existed) tells no sale.
  */
 export function readStockFact(event: DomainEvent): StockFact | null {
   const fail = (why: string): never => { throw new MalformedStockEvent(event, why); };
@@ -39,13 +41,16 @@ export function readStockFact(event: DomainEvent): StockFact | null {
     return { event, kind: 'DEPLETED', roundNumber: p.roundNumber, lines: [{ productId: p.productId.toLowerCase(), quantity: 0 }] };
   }
   if (event.type !== 'StockReserved') return fail('not a stock event');
-  if (p.changeId != null) return null;
   if (!isCount(p.roundNumber)) fail('roundNumber is not a round number');
   if (!Array.isArray(p.lines)) fail('lines is not a list');
+  const changed = p.changeId != null;
   const lines = (p.lines as any[]).map((line, i) => {
     if (!isUuid(line?.productId) || !isCount(line?.quantity)) fail(`lines[${i}] needs a productId and a quantity`);
-    return { productId: (line.productId as string).toLowerCase(), quantity: line.quantity as number };
+    if (changed && line.delta !== undefined && !Number.isSafeInteger(line.delta)) fail(`lines[${i}].delta is not an integer`);
+    const sold = changed ? Math.max(line.delta ?? 0, 0) : line.quantity;
+    return { productId: (line.productId as string).toLowerCase(), quantity: sold as number };
   });
+  if (lines.every((line) => line.quantity === 0)) return null;
   return { event, kind: 'SOLD', roundNumber: p.roundNumber, lines };
 }
 

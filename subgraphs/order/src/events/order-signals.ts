@@ -1,7 +1,9 @@
 /**
  * Wake-ups when an order changes. Whoever changes an order calls `announceOrderChanges` inside its
  * transaction (NOTIFY is delivered at commit, so only committed changes are announced, to every
- * replica); waiting mutations and subscriptions hear it through the process's shared LISTEN.
+ * replica); waiting mutations and subscriptions hear it through the process's shared LISTEN. When
+ * that connection was lost, what was announced meanwhile reached no one: once LISTEN is back,
+ * every watched order is woken, so each waiter and subscription reads its order afresh.
  */
 import type { PostgresListener } from '@distribution/events';
 import type { Logger } from '@distribution/logging';
@@ -20,6 +22,9 @@ export async function announceOrderChanges(sql: Sql, orderIds: Iterable<string>)
 export class OrderSignals {
   private readonly watchers = new Map<string, Set<() => void>>();
   private listening: Promise<void> | null = null;
+  // One function for every attempt: the listener keeps callbacks by identity, so a retried LISTEN adds none twice.
+  private readonly onPayload = (orderId: string) => this.wake(orderId);
+  private readonly onResumed = () => this.wakeAll();
 
   constructor(private readonly listener: PostgresListener, private readonly logger: Logger) {}
 
@@ -64,17 +69,25 @@ export class OrderSignals {
     }
   }
 
-  /** An async iterator of `load()`: once at once, then once after each change (changes in between coalesce). */
-  changesOf<T>(orderId: string, load: () => Promise<T>): AsyncIterableIterator<T> {
-    return new OrderChangeStream(this, orderId, load);
+  /**
+   * An async iterator of `load()`: once at once, then after each change (changes in between
+   * coalesce), leaving out a value the same as the one before; it ends after a value that is last.
+   */
+  changesOf<T>(orderId: string, load: () => Promise<T>, rules: ChangeRules<T>): AsyncIterableIterator<T> {
+    return new OrderChangeStream(this, orderId, load, rules);
   }
 
   private wake(orderId: string) {
-    for (const callback of this.watchers.get(orderId) ?? []) callback();
+    for (const callback of [...(this.watchers.get(orderId) ?? [])]) callback();
+  }
+
+  private wakeAll() {
+    this.logger.warn({ orders: this.watchers.size }, 'LISTEN resumed after a lost connection; reading every watched order again');
+    for (const orderId of [...this.watchers.keys()]) this.wake(orderId);
   }
 
   private ensureListening(): Promise<void> {
-    this.listening ??= this.listener.listen(ORDER_CHANGED_CHANNEL, (orderId) => this.wake(orderId)).then(
+    this.listening ??= this.listener.listen(ORDER_CHANGED_CHANNEL, this.onPayload, { onResumed: this.onResumed }).then(
       () => undefined,
       (error) => {
         // Waiters still re-check on their own; the next watch tries to listen again.
@@ -86,15 +99,25 @@ export class OrderSignals {
   }
 }
 
+export interface ChangeRules<T> {
+  /** Values with the same fingerprint are the same state: one is not sent again right after the other. */
+  fingerprint(value: T): string;
+  /** After a last value the stream ends (nothing can change any more). */
+  isLast(value: T): boolean;
+}
+
 /** A hand-written iterator rather than an async generator: `return()` must end it even while it waits. */
 class OrderChangeStream<T> implements AsyncIterableIterator<T> {
   private pending = true;
   private finished = false;
+  /** A last value was sent: the next read ends the stream. */
+  private ending = false;
+  private sent: string | null = null;
   private waiting: (() => void) | null = null;
   private stop: (() => void) | null = null;
   private readonly started: Promise<void>;
 
-  constructor(signals: OrderSignals, orderId: string, private readonly load: () => Promise<T>) {
+  constructor(signals: OrderSignals, orderId: string, private readonly load: () => Promise<T>, private readonly rules: ChangeRules<T>) {
     this.started = signals.watch(orderId, () => this.signal()).then((stop) => {
       if (this.finished) stop();
       else this.stop = stop;
@@ -110,10 +133,23 @@ class OrderChangeStream<T> implements AsyncIterableIterator<T> {
 
   async next(): Promise<IteratorResult<T>> {
     await this.started;
-    while (!this.pending && !this.finished) await new Promise<void>((resolve) => { this.waiting = resolve; });
-    if (this.finished) return { value: undefined, done: true };
-    this.pending = false;
-    return { value: await this.load(), done: false };
+    for (;;) {
+      if (this.ending) return this.return();
+      while (!this.pending && !this.finished) await new Promise<void>((resolve) => { this.waiting = resolve; });
+      if (this.finished) return { value: undefined, done: true };
+      this.pending = false;
+      const value = await this.load();
+      if (this.finished) return { value: undefined, done: true };
+      const fingerprint = this.rules.fingerprint(value);
+      if (fingerprint === this.sent) continue; // woken, but nothing a subscriber sees changed
+      this.sent = fingerprint;
+      if (this.rules.isLast(value)) {
+        this.ending = true;
+        this.stop?.(); // nothing more to hear
+        this.stop = null;
+      }
+      return { value, done: false };
+    }
   }
 
   async return(): Promise<IteratorResult<T>> {

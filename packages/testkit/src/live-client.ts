@@ -1,12 +1,12 @@
 /**
- * Test support for live subscriptions: a graphql-ws client straight to the subgraph, with the
- * connectionParams the gateway sends, and a subscription whose messages a test reads one by one.
+ * A graphql-ws client for tests of live subscriptions, and a subscription whose messages a test
+ * reads one by one. The same client talks to a subgraph (connectionParams = the headers the
+ * gateway sends) or to the gateway (connectionParams = what a browser sends).
  */
 import { createClient, type Client } from 'graphql-ws';
 import { WebSocket } from 'ws';
-import { identityToHeaders, type Identity } from '@distribution/auth';
 
-export type Message =
+export type LiveMessage =
   | { kind: 'next'; payload: { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } }
   | { kind: 'error'; error: unknown }
   | { kind: 'complete' };
@@ -14,14 +14,14 @@ export type Message =
 const WAIT_MS = 5000;
 
 /** One subscription's messages, read in order. */
-export class Watch {
-  readonly messages: Message[] = [];
+export class LiveWatch {
+  readonly messages: LiveMessage[] = [];
   private read = 0;
   private wake: (() => void) | null = null;
   private readonly unsubscribe: () => void;
 
   constructor(client: Client, query: string, variables: Record<string, unknown> = {}) {
-    const add = (message: Message) => {
+    const add = (message: LiveMessage) => {
       this.messages.push(message);
       this.wake?.();
     };
@@ -33,7 +33,7 @@ export class Watch {
   }
 
   /** The next message not read yet, waiting for it. */
-  async take(timeoutMs = WAIT_MS): Promise<Message> {
+  async take(timeoutMs = WAIT_MS): Promise<LiveMessage> {
     const deadline = Date.now() + timeoutMs;
     while (this.messages.length <= this.read) {
       const left = deadline - Date.now();
@@ -61,12 +61,28 @@ export class Watch {
     return events;
   }
 
-  /** The error codes the subscription was refused with (errors in a `next`, or an `error` message). */
+  /**
+   * The error codes the subscription ended with: errors without data in a `next` (a refusal by
+   * graphql-js), or an `error` message (a refusal forwarded by the gateway, or a stream that failed).
+   */
   async refusal(timeoutMs = WAIT_MS): Promise<string[]> {
     const message = await this.take(timeoutMs);
     if (message.kind === 'next' && message.payload.errors && !message.payload.data) return message.payload.errors.map((e) => String(e.extensions?.code));
     if (message.kind === 'error' && Array.isArray(message.error)) return message.error.map((e: any) => String(e.extensions?.code));
     throw new Error(`expected a refusal, got ${JSON.stringify(message)}`);
+  }
+
+  /** Resolves when the next message is `complete` (fails on anything else). */
+  async completion(timeoutMs = WAIT_MS): Promise<void> {
+    const message = await this.take(timeoutMs);
+    if (message.kind !== 'complete') throw new Error(`expected completion, got ${JSON.stringify(message).slice(0, 800)}`);
+  }
+
+  /** The messages that arrived and were not read yet, now read. */
+  drain(): LiveMessage[] {
+    const unread = this.messages.slice(this.read);
+    this.read = this.messages.length;
+    return unread;
   }
 
   /** Resolves if no message arrives within `ms` (and fails otherwise). */
@@ -81,22 +97,22 @@ export class Watch {
 }
 
 export interface LiveClient {
-  watch(query: string, variables?: Record<string, unknown>): Watch;
+  watch(query: string, variables?: Record<string, unknown>): LiveWatch;
   close(): Promise<void>;
 }
 
-/** A graphql-ws connection to a subgraph's GraphQL URL as `identity` (null: anonymous), as the gateway opens it. */
-export function liveClient(httpUrl: string, identity: Identity | null, credential: string): LiveClient {
+/** A graphql-ws connection to the GraphQL endpoint at `url` (http(s) or ws(s)), sending `connectionParams` at connection_init. */
+export function liveClient(url: string, connectionParams: Record<string, unknown> = {}): LiveClient {
   const client = createClient({
-    url: httpUrl.replace(/^http/, 'ws'),
+    url: url.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
-    connectionParams: identityToHeaders(identity, credential),
+    connectionParams,
     retryAttempts: 0,
   });
-  const watches: Watch[] = [];
+  const watches: LiveWatch[] = [];
   return {
     watch: (query, variables) => {
-      const watch = new Watch(client, query, variables);
+      const watch = new LiveWatch(client, query, variables);
       watches.push(watch);
       return watch;
     },

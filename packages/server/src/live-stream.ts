@@ -1,20 +1,19 @@
 /**
- * (The same as inventory's src/live/live-stream.ts; a candidate for @distribution/server.)
- * The async iterator behind one subscription: the feed pushes, graphql-ws pulls. States (a
+ * The async iterator behind one live subscription: a feed pushes, graphql-ws pulls. States (a
  * product's stock, a round) are keyed: a newer state replaces the queued one about the same thing,
  * in its place, so a subscriber that reads slowly sees fewer steps but never an older state after
  * a newer one. Notices have no key and are all kept, up to a bound past which the subscription
- * ends with an error rather than grow without limit (the subscriber resubscribes and gets a snapshot).
+ * ends with LIVE_UPDATES_INTERRUPTED rather than grow without limit (the subscriber resubscribes).
  */
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '@distribution/errors';
 
 export const MAX_QUEUED_EVENTS = 10_000;
 
-/** Why a subscription ended early: events it should have had could not be delivered. */
-export function liveInterrupted(why: string): GraphQLError {
-  return new GraphQLError(`Live updates were interrupted (${why}); subscribe again to start from a fresh snapshot`, {
-    extensions: { code: ErrorCode.InternalServerError },
+/** Why a subscription ended early: events it should have had may be missing, so the subscriber must subscribe again. */
+export function liveUpdatesInterrupted(why: string): GraphQLError {
+  return new GraphQLError(`Live updates were interrupted (${why}); subscribe again (state subscriptions start with a fresh snapshot)`, {
+    extensions: { code: ErrorCode.LiveUpdatesInterrupted },
   });
 }
 
@@ -31,10 +30,10 @@ export class LiveStream<T> implements AsyncIterableIterator<T> {
 
   /** Queues `value`; with a `key`, a queued value with the same key is replaced in its place. */
   push(value: T, key?: string): void {
-    if (this.finished || this.failure) return;
+    if (this.closed) return;
     const slot = key === undefined ? `#${this.sequence++}` : `=${key}`;
     if (!this.queue.has(slot) && this.queue.size >= this.maxQueued) {
-      this.fail(liveInterrupted('the subscriber fell too far behind'));
+      this.fail(liveUpdatesInterrupted('the subscriber fell too far behind'));
       return;
     }
     this.queue.set(slot, value);
@@ -43,7 +42,7 @@ export class LiveStream<T> implements AsyncIterableIterator<T> {
 
   /** Ends the stream with `error` once the events queued before it are read. */
   fail(error: Error): void {
-    if (this.finished || this.failure) return;
+    if (this.closed) return;
     this.failure = error;
     this.onClose();
     this.wake();
