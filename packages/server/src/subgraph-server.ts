@@ -10,11 +10,11 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
-import { useServer } from 'graphql-ws/use/ws';
 import { hasInternalCredential, identityFromHeaders, type Identity } from '@distribution/auth';
 import { formatErrorForClient } from '@distribution/errors';
 import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from '@distribution/logging';
 import { serveGraphQL } from './http-graphql.js';
+import { serveGraphQLOverWebSocket } from './ws-graphql.js';
 
 /** What every resolver can rely on, whatever the service adds. */
 export interface RequestContext {
@@ -56,21 +56,7 @@ export async function startSubgraph<C extends RequestContext>(options: SubgraphO
   httpServer.keepAliveTimeout = 65_000;
   httpServer.headersTimeout = 66_000;
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = useServer<Record<string, unknown>>(
-    {
-      schema: options.schema,
-      onConnect: (ctx) => {
-        const params = (ctx.connectionParams ?? {}) as Record<string, string>;
-        return hasInternalCredential(params, options.internalCredential);
-      },
-      context: async (ctx) => {
-        const params = (ctx.connectionParams ?? {}) as Record<string, string>;
-        const requestId = requestIdFrom(params[REQUEST_ID_HEADER]);
-        return options.createContext({ identity: identityFromHeaders(params), requestId, logger: logger.child({ requestId }) });
-      },
-    },
-    wsServer,
-  );
+  const wsCleanup = serveGraphQLOverWebSocket(wsServer, options);
 
   const apollo = new ApolloServer<C & BaseContext>({
     schema: options.schema,
