@@ -5,7 +5,12 @@
  */
 import pg from 'pg';
 
-export const BUS_CHANNEL = 'bus_events';
+/**
+ * The NOTIFY channel of one event type. A channel per type, not one for the whole bus: an append
+ * wakes only the consumers that want what was appended (one channel woke every consumer loop of
+ * every service, each running a transaction to find nothing, several per order).
+ */
+export const busChannel = (type: string) => `bus:${type}`;
 /** Advisory lock held while appending, so positions become visible in commit order. */
 export const BUS_APPEND_LOCK = 748_391_001;
 

@@ -6,7 +6,7 @@ import { returnedRows, type ServiceDatabase, type EntityManager } from '@distrib
 import type { Logger } from '@distribution/logging';
 import type { DomainEvent } from './event.js';
 import { outboxChannel } from './outbox.js';
-import { BUS_APPEND_LOCK, BUS_CHANNEL, ensureBusSchema } from './bus-schema.js';
+import { BUS_APPEND_LOCK, busChannel, ensureBusSchema } from './bus-schema.js';
 import { PostgresListener } from './listener.js';
 
 /** Applies a batch of events inside the consumer's transaction; throwing rolls the batch back. */
@@ -107,9 +107,15 @@ export class EventBus {
     const relay = new WakeableLoop(() => this.relayBatch(), this.pollIntervalMs, onError);
     this.loops.push(relay);
     this.unlisten.push(await this.listener.listen(outboxChannel(this.db.schema), () => relay.wake()));
-    const consumerLoops = this.consumers.map((c) => new WakeableLoop(() => this.consumeBatch(c), this.pollIntervalMs, onError));
-    this.loops.push(...consumerLoops);
-    if (consumerLoops.length) this.unlisten.push(await this.listener.listen(BUS_CHANNEL, () => consumerLoops.forEach((l) => l.wake())));
+    await this.ensureCursors();
+    // Each consumer loop is woken by the channels of its own event types only.
+    const wakers = new Map<string, WakeableLoop[]>();
+    for (const consumer of this.consumers) {
+      const loop = new WakeableLoop(() => this.consumeBatch(consumer), this.pollIntervalMs, onError);
+      this.loops.push(loop);
+      for (const type of consumer.types) wakers.set(type, [...(wakers.get(type) ?? []), loop]);
+    }
+    for (const [type, loops] of wakers) this.unlisten.push(await this.listener.listen(busChannel(type), () => loops.forEach((l) => l.wake())));
     for (const loop of this.loops) loop.start();
   }
 
@@ -119,52 +125,67 @@ export class EventBus {
     if (this.ownsListener) await this.listener.stop();
   }
 
+  private async ensureCursors(): Promise<void> {
+    if (this.consumers.length === 0) return;
+    await this.db.query('INSERT INTO event_cursor (consumer) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [this.consumers.map((c) => c.name)]);
+  }
+
   /** Moves one batch from the outbox to the bus. Returns true when there may be more. */
   private async relayBatch(): Promise<boolean> {
+    // Woken for nothing (another replica moved it): a plain read, no transaction, no bus lock.
+    const [{ waiting }] = await this.db.query('SELECT EXISTS (SELECT 1 FROM outbox) AS waiting');
+    if (!waiting) return false;
     return this.db.transaction(async (m) => {
-      // One relay per service at a time (replicas skip), which keeps the service's own order.
-      const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`relay:${this.db.schema}`]);
-      if (!locked) return false;
-      const rows = returnedRows<{ id: string; event_id: string; type: string; version: number; payload: unknown; occurred_at: Date }>(await m.query(
-        `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT $1)
-         RETURNING id, event_id, type, version, payload, occurred_at`,
-        [this.batchSize],
-      ));
-      if (rows.length === 0) return false;
-      rows.sort((a, b) => Number(a.id) - Number(b.id));
+      // Positions become visible in commit order: appends of every service take turns, and
+      // replicas of one service too, which keeps the service's own order.
       await m.query('SELECT pg_advisory_xact_lock($1)', [BUS_APPEND_LOCK]);
-      await m.query(
-        `INSERT INTO bus.events (event_id, type, version, source, payload, occurred_at)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::jsonb[], $6::timestamptz[])`,
-        [
-          rows.map((r) => r.event_id), rows.map((r) => r.type), rows.map((r) => r.version),
-          rows.map(() => this.db.schema), rows.map((r) => JSON.stringify(r.payload)), rows.map((r) => r.occurred_at),
-        ],
-      );
-      await m.query(`SELECT pg_notify('${BUS_CHANNEL}', '')`);
-      return rows.length === this.batchSize;
+      // Move and announce in one statement: rows leave the outbox in id order, get bus positions
+      // in that order, and each event type's channel is notified once (delivered at commit).
+      const moved = returnedRows<{ type: string; events: number }>(await m.query(
+        `WITH moved AS (
+           DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT $1)
+           RETURNING id, event_id, type, version, payload, occurred_at
+         ), appended AS (
+           INSERT INTO bus.events (event_id, type, version, source, payload, occurred_at)
+           SELECT event_id, type, version, $2, payload, occurred_at FROM moved ORDER BY id
+           RETURNING type
+         )
+         SELECT type, count(*)::int AS events, pg_notify('bus:' || type, '') FROM appended GROUP BY type`,
+        [this.batchSize, this.db.schema],
+      ));
+      const total = moved.reduce((sum, row) => sum + row.events, 0);
+      return total === this.batchSize;
     });
   }
 
   /** Applies one batch for one consumer. Returns true when there may be more. */
   private async consumeBatch(consumer: Consumer): Promise<boolean> {
     const limit = consumer.singleStep ? 1 : this.batchSize;
+    // Woken for nothing (a replica took it, or a poll): one plain read, no transaction.
+    const [{ waiting }] = await this.db.query(
+      `SELECT EXISTS (SELECT 1 FROM bus.events WHERE type = ANY($2)
+         AND position > (SELECT position FROM event_cursor WHERE consumer = $1)) AS waiting`,
+      [consumer.name, consumer.types],
+    );
+    if (!waiting) return false;
     const attempt: { first: DomainEvent | null } = { first: null };
     try {
       return await this.db.transaction(async (m) => {
-        await m.query('INSERT INTO event_cursor (consumer) VALUES ($1) ON CONFLICT DO NOTHING', [consumer.name]);
         // The cursor row lock makes replicas of one consumer take turns, keeping bus order.
-        const [{ position }] = await m.query('SELECT position FROM event_cursor WHERE consumer = $1 FOR UPDATE', [consumer.name]);
         const rows: Array<{ position: string; event_id: string; type: string; version: number; source: string; payload: unknown; occurred_at: Date }> =
           await m.query(
-            `SELECT position, event_id, type, version, source, payload, occurred_at FROM bus.events
-             WHERE position > $1 AND type = ANY($2) ORDER BY position LIMIT $3`,
-            [position, consumer.types, limit],
+            `WITH cursor AS (SELECT position FROM event_cursor WHERE consumer = $1 FOR UPDATE)
+             SELECT e.position, e.event_id, e.type, e.version, e.source, e.payload, e.occurred_at
+             FROM bus.events e, cursor WHERE e.position > cursor.position AND e.type = ANY($2)
+             ORDER BY e.position LIMIT $3`,
+            [consumer.name, consumer.types, limit],
           );
         if (rows.length === 0) return false;
+        // The inbox entries and the cursor move in one statement; both commit with the handler's work.
         const fresh: string[] = returnedRows<{ event_id: string }>(await m.query(
-          `INSERT INTO inbox (consumer, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id`,
-          [consumer.name, rows.map((r) => r.event_id)],
+          `WITH moved AS (UPDATE event_cursor SET position = $3 WHERE consumer = $1)
+           INSERT INTO inbox (consumer, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id`,
+          [consumer.name, rows.map((r) => r.event_id), rows[rows.length - 1]!.position],
         )).map((r) => r.event_id);
         const freshSet = new Set(fresh);
         const events: DomainEvent[] = rows
@@ -172,7 +193,6 @@ export class EventBus {
           .map((r) => ({ id: r.event_id, type: r.type, version: r.version, source: r.source, payload: r.payload, occurredAt: new Date(r.occurred_at).toISOString(), position: Number(r.position) }));
         attempt.first = events[0] ?? null;
         if (events.length) await consumer.handler(events, m);
-        await m.query('UPDATE event_cursor SET position = $2 WHERE consumer = $1', [consumer.name, rows[rows.length - 1]!.position]);
         consumer.singleStep = false;
         return rows.length === limit;
       });

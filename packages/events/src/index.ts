@@ -5,4 +5,4 @@ export { EventBus } from './bus.js';
 export type { EventHandler, EventBusOptions } from './bus.js';
 export { PostgresListener } from './listener.js';
 export type { ListenOptions } from './listener.js';
-export { ensureBusSchema, BUS_CHANNEL } from './bus-schema.js';
+export { ensureBusSchema, busChannel } from './bus-schema.js';

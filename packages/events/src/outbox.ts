@@ -12,12 +12,15 @@ export const outboxChannel = (schema: string) => `outbox_${schema}`;
 export async function recordEvents(manager: EntityManager, schema: string, events: NewEvent[]): Promise<string[]> {
   if (events.length === 0) return [];
   const ids = events.map(() => randomUUID());
+  // One round trip: the insert runs as a CTE (Postgres runs data-modifying CTEs even unreferenced).
   await manager.query(
-    `INSERT INTO outbox (event_id, type, version, payload)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::jsonb[])`,
-    [ids, events.map((e) => e.type), events.map((e) => e.version ?? 1), events.map((e) => JSON.stringify(e.payload))],
+    `WITH written AS (
+       INSERT INTO outbox (event_id, type, version, payload)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::jsonb[])
+     )
+     SELECT pg_notify($5, '')`,
+    [ids, events.map((e) => e.type), events.map((e) => e.version ?? 1), events.map((e) => JSON.stringify(e.payload)), outboxChannel(schema)],
   );
-  await manager.query('SELECT pg_notify($1, \'\')', [outboxChannel(schema)]);
   return ids;
 }
 

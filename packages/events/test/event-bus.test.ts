@@ -94,4 +94,40 @@ describe('the outbox event bus', () => {
     const parked = await consumer.query('SELECT type, attempts FROM parked_event WHERE consumer = $1', ['picky']);
     expect(parked).toEqual([{ type: 'Counted', attempts: 2 }]);
   });
+
+  it('wakes only the consumers of the appended event type', async () => {
+    const bystander = await openServiceDatabase({ url, schema: 'bystander', migrations: [EventTables1700000000000] });
+    await migrate(bystander);
+    const relay = new EventBus({ database: producer, logger, pollIntervalMs: 60_000 });
+    const heard: string[] = [];
+    // Polling is an hour away: only a NOTIFY can make this consumer run.
+    const other = new EventBus({ database: bystander, logger, pollIntervalMs: 3_600_000 })
+      .consume('other', ['Restocked'], async (events) => { heard.push(...events.map((e) => e.type)); });
+    const batches: number[] = [];
+    const counting = consumerBus(batches);
+    try {
+      await relay.start();
+      await other.start();
+      await counting.start();
+      await eventually(async () => (await producer.query('SELECT count(*)::int AS c FROM outbox'))[0].c === 0);
+      const [{ c: before }] = await consumer.query('SELECT count(*)::int AS c FROM applied');
+      await new Promise((r) => setTimeout(r, 200)); // the start-up runs are over
+      const idle = bystander.statements.count;
+
+      for (let i = 0; i < 10; i++) await publish(500 + i);
+      await eventually(async () => (await consumer.query('SELECT count(*)::int AS c FROM applied'))[0].c === before + 10);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(bystander.statements.count).toBe(idle);
+
+      // The control: its own type does wake it.
+      await producer.transaction((m) => recordEvent(m, 'producer', { type: 'Restocked', payload: {} }));
+      await eventually(async () => heard.length === 1);
+      expect(bystander.statements.count).toBeGreaterThan(idle);
+    } finally {
+      await counting.stop();
+      await other.stop();
+      await relay.stop();
+      await bystander.close();
+    }
+  });
 });

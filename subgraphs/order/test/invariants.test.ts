@@ -50,12 +50,25 @@ describe('the order book and inventory agree', () => {
     const results = await Promise.all(moves);
     expect(results.flatMap(unexpected)).toEqual([]);
 
-    await eventually(async () => {
+    const settled = () => eventually(async () => {
       const [{ open }] = await h.service.database.query(`
         SELECT (SELECT count(*) FROM customer_order WHERE status = 'PENDING' OR (status = 'CONFIRMED' AND cancellation_requested))
              + (SELECT count(*) FROM order_change WHERE status = 'PENDING') AS open`);
       return Number(open) === 0;
     });
+    await settled();
+    // Which changes the race above refuses depends on timing; make sure both kinds happen: on an
+    // order still confirmed, one change no stock can serve, then one that gives units back.
+    const [still] = await h.service.database.query(
+      `SELECT id FROM customer_order WHERE status = 'CONFIRMED' AND id = ANY($1::uuid[]) LIMIT 1`,
+      [confirmed.map(({ res }) => res.data.placeOrder.id)],
+    );
+    const survivor = confirmed.find(({ res }) => res.data.placeOrder.id === still.id)!;
+    const changeSurvivor = (quantity: number) =>
+      h.as(survivor.customer)(CHANGE_LINE, { orderId: still.id, productId: survivor.lines[0]!.productId, quantity });
+    expect(unexpected(await changeSurvivor(STOCK * 10))).toEqual([]);
+    expect(unexpected(await changeSurvivor(1))).toEqual([]);
+    await settled();
 
     const rows: Array<{ id: string; status: string; product_id: string; quantity: number }> = await h.service.database.query(
       `SELECT o.id, o.status, l.product_id, l.quantity FROM customer_order o JOIN order_line l ON l.order_id = o.id WHERE o.customer_id = ANY($1::uuid[])`,

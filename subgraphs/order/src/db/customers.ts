@@ -25,8 +25,3 @@ export async function lockCustomer(sql: Sql, id: string): Promise<boolean> {
   const rows = await sql.query('SELECT id FROM customer WHERE id = $1 FOR UPDATE', [id]);
   return rows.length > 0;
 }
-
-export async function customerExists(sql: Sql, id: string): Promise<boolean> {
-  const rows = await sql.query('SELECT 1 FROM customer WHERE id = $1', [id]);
-  return rows.length > 0;
-}

@@ -28,12 +28,12 @@ export async function lockOrder(sql: Sql, id: string): Promise<OrderRecord | nul
  */
 export async function insertPendingOrder(
   sql: Sql,
-  order: { customerId: string; idempotencyKey: string; fromCart: boolean; requestedLines: Array<{ productId: string; quantity: number }> },
+  order: { id: string; customerId: string; idempotencyKey: string; fromCart: boolean; requestedLines: Array<{ productId: string; quantity: number }> },
 ): Promise<string | null> {
   const rows = await sql.query(
-    `INSERT INTO customer_order (customer_id, idempotency_key, from_cart, requested_lines, status) VALUES ($1, $2, $3, $4::jsonb, 'PENDING')
+    `INSERT INTO customer_order (id, customer_id, idempotency_key, from_cart, requested_lines, status) VALUES ($1, $2, $3, $4, $5::jsonb, 'PENDING')
      ON CONFLICT (customer_id, idempotency_key) DO NOTHING RETURNING id`,
-    [order.customerId, order.idempotencyKey, order.fromCart, JSON.stringify(order.requestedLines)],
+    [order.id, order.customerId, order.idempotencyKey, order.fromCart, JSON.stringify(order.requestedLines)],
   );
   return rows[0]?.id ?? null;
 }

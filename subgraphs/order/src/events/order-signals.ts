@@ -46,27 +46,23 @@ export class OrderSignals {
    * change committed just before it (or while it runs) is never missed.
    */
   async waitFor<T>(orderId: string, timeoutMs: number, check: () => Promise<T | null>): Promise<T | null> {
-    const deadline = Date.now() + timeoutMs;
-    let changed = false;
-    let wakeUp: (() => void) | null = null;
-    const stop = await this.watch(orderId, () => { changed = true; wakeUp?.(); });
+    const watch = await this.watchOrder(orderId);
     try {
-      for (;;) {
-        changed = false;
-        const value = await check();
-        if (value !== null) return value;
-        const left = deadline - Date.now();
-        if (left <= 0) return null;
-        if (!changed) {
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(() => { wakeUp = null; resolve(); }, Math.min(left, RECHECK_MS));
-            wakeUp = () => { clearTimeout(timer); wakeUp = null; resolve(); };
-          });
-        }
-      }
+      return await watch.until(timeoutMs, check, { checkFirst: true });
     } finally {
-      stop();
+      watch.stop();
     }
+  }
+
+  /**
+   * Starts hearing the order's changes now, before the caller writes it: a caller that then
+   * commits the order itself needs no first read, as nothing about it can have been announced
+   * unheard (placeOrder saves a statement per order this way).
+   */
+  async watchOrder(orderId: string): Promise<OrderWatch> {
+    const watch = new OrderWatch();
+    watch.stop = await this.watch(orderId, () => watch.changed());
+    return watch;
   }
 
   /**
@@ -96,6 +92,43 @@ export class OrderSignals {
       },
     );
     return this.listening;
+  }
+}
+
+/** The changes of one order heard since the watch began; `stop` ends it. */
+export class OrderWatch {
+  private heard = false;
+  private wakeUp: (() => void) | null = null;
+  stop: () => void = () => {};
+
+  changed(): void {
+    this.heard = true;
+    this.wakeUp?.();
+  }
+
+  /**
+   * Runs `check` (at once when `checkFirst`, else after the first change or RECHECK_MS) until it
+   * gives a value, again after each change and at least every RECHECK_MS; null past `timeoutMs`.
+   */
+  async until<T>(timeoutMs: number, check: () => Promise<T | null>, options: { checkFirst: boolean }): Promise<T | null> {
+    const deadline = Date.now() + timeoutMs;
+    let checkNow = options.checkFirst || this.heard;
+    for (;;) {
+      if (checkNow) {
+        this.heard = false;
+        const value = await check();
+        if (value !== null) return value;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) return null;
+      if (!this.heard) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => { this.wakeUp = null; resolve(); }, Math.min(left, RECHECK_MS));
+          this.wakeUp = () => { clearTimeout(timer); this.wakeUp = null; resolve(); };
+        });
+      }
+      checkNow = true;
+    }
   }
 }
 

@@ -2,6 +2,7 @@
  * placeOrder: write the PENDING order, its lines and OrderPlaced in one transaction (once per
  * customer and idempotency key, even under concurrency), then wait, bounded, for inventory's answer.
  */
+import { randomUUID } from 'node:crypto';
 import { badUserInput, conflict, notFound } from '@distribution/errors';
 import type { EntityManager } from '@distribution/db';
 import { recordEvents } from '@distribution/events';
@@ -9,7 +10,7 @@ import type { OrderContext } from '../context.js';
 import { requireCustomerRole } from '../access.js';
 import { OrderStatus } from '../domain/order-lifecycle.js';
 import { checkPlaceOrderRequest, isUuid, sameLines, type RequestedLine } from '../domain/order-request.js';
-import { customerExists, lockCustomer } from '../db/customers.js';
+import { lockCustomer } from '../db/customers.js';
 import { catalogEntries } from '../db/catalog.js';
 import { cartLinesOf, emptyCart } from '../db/carts.js';
 import { insertOrderLines, insertPendingOrder, orderByKey, ordersByIds } from '../db/orders.js';
@@ -40,30 +41,52 @@ function sameRequestOrConflict(existing: OrderRecord, request: Request): string 
   return existing.id;
 }
 
-/** Writes the order (or finds the one this key already made); returns its id. */
-async function writeOrder(m: EntityManager, schema: string, customerId: string, request: Request): Promise<string> {
-  // Checkouts from the cart lock the customer, so one cart is never ordered twice.
-  const known = isUuid(customerId) && (request.fromCart ? await lockCustomer(m, customerId) : await customerExists(m, customerId));
-  if (!known) throw notFound('Customer', customerId);
-  const existing = await orderByKey(m, customerId, request.idempotencyKey);
-  if (existing) return sameRequestOrConflict(existing, request);
+/** The lines at today's catalog prices, or the error that refuses them (unknown or discontinued product). */
+async function priceLines(m: EntityManager, lines: RequestedLine[]): Promise<Array<RequestedLine & { unitPriceCents: number }> | Error> {
+  const catalog = await catalogEntries(m, lines.map((l) => l.productId));
+  const priced: Array<RequestedLine & { unitPriceCents: number }> = [];
+  for (const line of lines) {
+    const entry = catalog.get(line.productId);
+    if (!entry || entry.unitPriceCents === null) return notFound('Product', line.productId);
+    if (entry.discontinued) return badUserInput(`Product ${line.productId} is discontinued`, { field: 'lines', productId: line.productId });
+    // The order keeps the price of this moment, whatever the catalog says later.
+    priced.push({ ...line, unitPriceCents: entry.unitPriceCents });
+  }
+  return priced;
+}
+
+/** Writes the order under `newId` (or finds the one this key already made); returns its id. */
+async function writeOrder(m: EntityManager, schema: string, customerId: string, request: Request, newId: string): Promise<string> {
+  if (!isUuid(customerId)) throw notFound('Customer', customerId);
+  // Checkouts from the cart lock the customer, so one cart is never ordered twice. Orders of
+  // explicit lines need no read of the customer: the order's foreign key tells an unknown one.
+  if (request.fromCart && !(await lockCustomer(m, customerId))) throw notFound('Customer', customerId);
 
   const lines = request.fromCart
     ? (await cartLinesOf(m, [customerId])).map((l) => ({ productId: l.productId, quantity: l.quantity }))
     : request.lines;
-  if (lines.length === 0) throw badUserInput('The cart is empty', { field: 'fromCart' });
-  const catalog = await catalogEntries(m, lines.map((l) => l.productId));
-  const priced = lines.map((line) => {
-    const entry = catalog.get(line.productId);
-    if (!entry || entry.unitPriceCents === null) throw notFound('Product', line.productId);
-    if (entry.discontinued) throw badUserInput(`Product ${line.productId} is discontinued`, { field: 'lines', productId: line.productId });
-    // The order keeps the price of this moment, whatever the catalog says later.
-    return { ...line, unitPriceCents: entry.unitPriceCents };
-  });
+  if (lines.length === 0) {
+    // An empty cart may still be a retry of a checkout that emptied it.
+    const existing = await orderByKey(m, customerId, request.idempotencyKey);
+    if (existing) return sameRequestOrConflict(existing, request);
+    throw badUserInput('The cart is empty', { field: 'fromCart' });
+  }
+  const priced = await priceLines(m, lines);
+  if (priced instanceof Error) {
+    // A retry of an order placed before the product was discontinued is still that order.
+    const existing = await orderByKey(m, customerId, request.idempotencyKey);
+    if (existing) return sameRequestOrConflict(existing, request);
+    throw priced;
+  }
 
-  const orderId = await insertPendingOrder(m, { customerId, idempotencyKey: request.idempotencyKey, fromCart: request.fromCart, requestedLines: lines });
+  const orderId = await insertPendingOrder(m, { id: newId, customerId, idempotencyKey: request.idempotencyKey, fromCart: request.fromCart, requestedLines: lines })
+    .catch((error: unknown) => {
+      if (isUnknownCustomer(error)) throw notFound('Customer', customerId);
+      throw error;
+    });
   if (!orderId) {
-    // A concurrent request with this key committed first (we waited on the unique index): answer with its order.
+    // This key was used before, or by a concurrent request that committed first (we waited on
+    // the unique index): answer with that order.
     const twin = await orderByKey(m, customerId, request.idempotencyKey);
     return sameRequestOrConflict(twin!, request);
   }
@@ -73,19 +96,35 @@ async function writeOrder(m: EntityManager, schema: string, customerId: string, 
   return orderId;
 }
 
+/** The order's foreign key to its customer failed: no such customer. */
+function isUnknownCustomer(error: unknown): boolean {
+  const driverError = (error as { driverError?: { code?: string; constraint?: string } }).driverError;
+  return driverError?.code === '23503' && driverError.constraint === 'customer_order_customer_id_fkey';
+}
+
 export const placeOrderResolvers = {
   Mutation: {
     placeOrder: async (_: unknown, { input }: { input: PlaceOrderInput }, ctx: OrderContext) => {
       const customerId = requireCustomerRole(ctx.identity);
       const request = checkPlaceOrderRequest(input);
       if (!request.ok) throw badUserInput(request.problem, { field: request.field });
-      const orderId = await ctx.database.transaction((m) => writeOrder(m, ctx.database.schema, customerId, request));
-      if (request.fromCart) ctx.loaders.cartLines.clear(customerId);
-      const decided = await ctx.signals.waitFor(orderId, ctx.settings.placeOrderWaitMs, async () => {
-        const order = await currentOrder(ctx, orderId);
-        return order.status === OrderStatus.Pending ? null : order;
-      });
-      return placeOrderResultOf(decided ?? (await currentOrder(ctx, orderId)));
+      // Hear the new order's outcome from before it is written: no first read is needed then.
+      const newId = randomUUID();
+      const watch = await ctx.signals.watchOrder(newId);
+      try {
+        const orderId = await ctx.database.transaction((m) => writeOrder(m, ctx.database.schema, customerId, request, newId));
+        if (request.fromCart) ctx.loaders.cartLines.clear(customerId);
+        const decidedOrder = async () => {
+          const order = await currentOrder(ctx, orderId);
+          return order.status === OrderStatus.Pending ? null : order;
+        };
+        const decided = orderId === newId
+          ? await watch.until(ctx.settings.placeOrderWaitMs, decidedOrder, { checkFirst: false })
+          : await ctx.signals.waitFor(orderId, ctx.settings.placeOrderWaitMs, decidedOrder);
+        return placeOrderResultOf(decided ?? (await currentOrder(ctx, orderId)));
+      } finally {
+        watch.stop();
+      }
     },
   },
 };
