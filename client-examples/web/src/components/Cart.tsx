@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useMutation, useQuery } from '@apollo/client/react';
 import { MY_CART, ON_AVAILABILITY_CHANGED, PLACE_ORDER_FROM_CART, REMOVE_FROM_CART, SET_CART_LINE_QUANTITY } from '../operations';
 import { useLiveSubscription } from '../live';
@@ -10,16 +10,26 @@ const PROBLEMS: Record<NonNullable<CartLine['problem']>, (line: CartLine) => str
   DISCONTINUED: () => 'discontinued',
 };
 
+/**
+ * Pauses between reads of a cart that does not show the stock inventory announced yet (about 12 s
+ * in all); past them the cart waits for the next event.
+ */
+const CATCH_UP_PAUSES_MS = [0, 100, 200, 400, 800, 1600, 2000, 2000, 2000, 2000];
+
+type CartQuery = { me: { cart: CartData } | null };
+type StockEvent = { availabilityChanged: { product: { id: string }; available: number } };
+
 type CheckoutResult = { __typename: 'Order'; id: string; status: string } | { __typename: 'InsufficientStock'; lines: Shortage[] } | { __typename: 'RoundNotOpen'; message: string };
 
 /** The cart, checked against stock whenever stock of one of its products changes; checkout orders it. */
 export function Cart() {
-  const { data, refetch, startPolling, stopPolling } = useQuery<{ me: { cart: CartData } | null }>(MY_CART);
+  const { data, refetch, startPolling, stopPolling } = useQuery<CartQuery>(MY_CART);
   const cart = data?.me?.cart;
   const key = (cart?.lines ?? []).map((l) => l.product.id).sort().join(',');
   const productIds = useMemo(() => (key ? key.split(',') : []), [key]);
   // Any change to the stock of a product in the cart may make a line unservable: read the cart again.
-  const mode = useLiveSubscription(ON_AVAILABILITY_CHANGED, { variables: { productIds }, skip: productIds.length === 0, onData: () => void refetch() });
+  const followStock = useCatchingUp(refetch);
+  const mode = useLiveSubscription<StockEvent>(ON_AVAILABILITY_CHANGED, { variables: { productIds }, skip: productIds.length === 0, onData: followStock });
   useEffect(() => {
     if (mode === 'polling') startPolling(2000);
     else stopPolling();
@@ -61,6 +71,31 @@ export function Cart() {
       {outcome && <p className="outcome" data-testid="checkout-outcome">{outcome}</p>}
     </section>
   );
+}
+
+/**
+ * The cart's `available` and `problem` come from the order service, which hears of a stock change
+ * through the event bus, a moment after inventory has told subscribers of it: a cart read at once
+ * may still show the stock before. So after an event the cart is read again until every line shows
+ * the figure last announced for its product (a newer event starts over; a bounded number of reads).
+ */
+function useCatchingUp(refetch: () => Promise<{ data?: CartQuery }>): (event: StockEvent) => void {
+  const announced = useRef(new Map<string, number>());
+  const generation = useRef(0);
+  useEffect(() => () => { generation.current = -1; }, []); // unmounted: stop reading
+  return useCallback(({ availabilityChanged: { product, available } }: StockEvent) => {
+    announced.current.set(product.id, available);
+    const mine = ++generation.current;
+    const behind = (line: CartLine) => announced.current.has(line.product.id) && announced.current.get(line.product.id) !== line.available;
+    void (async () => {
+      for (const pause of CATCH_UP_PAUSES_MS) {
+        if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+        if (generation.current !== mine) return;
+        const lines = await refetch().then((result) => result.data?.me?.cart.lines, () => undefined);
+        if (lines && !lines.some(behind)) return;
+      }
+    })();
+  }, [refetch]);
 }
 
 function CartRow({ line }: { line: CartLine }) {
