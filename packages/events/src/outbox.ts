@@ -11,17 +11,29 @@ export const outboxChannel = (schema: string) => `outbox_${schema}`;
  */
 export async function recordEvents(manager: EntityManager, schema: string, events: NewEvent[]): Promise<string[]> {
   if (events.length === 0) return [];
-  const ids = events.map(() => randomUUID());
   // One round trip: the insert runs as a CTE (Postgres runs data-modifying CTEs even unreferenced).
-  await manager.query(
-    `WITH written AS (
-       INSERT INTO outbox (event_id, type, version, payload)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::jsonb[])
-     )
-     SELECT pg_notify($5, '')`,
-    [ids, events.map((e) => e.type), events.map((e) => e.version ?? 1), events.map((e) => JSON.stringify(e.payload)), outboxChannel(schema)],
-  );
-  return ids;
+  const parts = outboxStatementParts(schema, events, 1);
+  await manager.query(`WITH written AS (${parts.cte}) SELECT ${parts.notify}`, parts.params);
+  return parts.ids;
 }
 
 export const recordEvent = (manager: EntityManager, schema: string, event: NewEvent) => recordEvents(manager, schema, [event]);
+
+/**
+ * For a change written in ONE statement together with its events (no explicit transaction: a
+ * statement is atomic on its own): the outbox insert as a data-modifying CTE whose rows come from
+ * `unnest` of the parameters starting at `$firstParam`, kept only when `condition` (SQL, e.g.
+ * `EXISTS (SELECT 1 FROM written)`) holds, and the NOTIFY that wakes the relay at commit.
+ */
+export function outboxStatementParts(schema: string, events: NewEvent[], firstParam: number, condition = 'true') {
+  const ids = events.map(() => randomUUID());
+  const [a, b, c, d, channel] = [0, 1, 2, 3, 4].map((i) => `$${firstParam + i}`);
+  return {
+    ids,
+    cte: `INSERT INTO outbox (event_id, type, version, payload)
+       SELECT * FROM unnest(${a}::uuid[], ${b}::text[], ${c}::int[], ${d}::jsonb[]) WHERE ${condition}`,
+    notify: `pg_notify(${channel}, '')`,
+    params: [ids, events.map((e) => e.type), events.map((e) => e.version ?? 1), events.map((e) => JSON.stringify(e.payload)), outboxChannel(schema)],
+  };
+}
+

@@ -125,6 +125,8 @@ describe('registerCustomer', () => {
 });
 
 describe('bad input', () => {
+  // A valid customer token whose customer does not exist (deleted, or another environment's).
+  const ghost: Identity = { sub: randomUUID(), role: 'CUSTOMER' } as Identity;
   const many = (n: number) => Array.from({ length: n }, (_, i) => ({ productId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, quantity: 1 }));
   const cases = (): Array<[string, () => Identity | null, string, Record<string, unknown>, string]> => [
     ['registerCustomer: empty name', () => null, REGISTER, { input: { name: '  ', email: 'x@example.com' } }, 'BAD_USER_INPUT'],
@@ -153,6 +155,8 @@ describe('bad input', () => {
     ['placeOrder: quantity over 10,000', () => ada, PLACE_ORDER, { input: { lines: [{ productId: tea, quantity: 10_001 }], idempotencyKey: key() } }, 'BAD_USER_INPUT'],
     ['placeOrder: malformed product id', () => ada, PLACE_ORDER, { input: { lines: [{ productId: 'tea', quantity: 1 }], idempotencyKey: key() } }, 'BAD_USER_INPUT'],
     ['placeOrder: unknown product', () => ada, PLACE_ORDER, { input: { lines: [{ productId: randomUUID(), quantity: 1 }], idempotencyKey: key() } }, 'NOT_FOUND'],
+    ['placeOrder: a customer who is not registered', () => ghost, PLACE_ORDER, { input: { lines: [{ productId: tea, quantity: 1 }], idempotencyKey: key() } }, 'NOT_FOUND'],
+    ['placeOrder: the cart of a customer who is not registered', () => ghost, PLACE_ORDER, { input: { fromCart: true, idempotencyKey: key() } }, 'NOT_FOUND'],
     ['cancelOrder: malformed id', () => ada, CANCEL_ORDER, { id: 'order-1' }, 'BAD_USER_INPUT'],
     ['cancelOrder: unknown order', () => ada, CANCEL_ORDER, { id: randomUUID() }, 'NOT_FOUND'],
     ['changeOrderLine: negative quantity', () => ada, CHANGE_LINE, { orderId: adaOrder, productId: tea, quantity: -1 }, 'BAD_USER_INPUT'],

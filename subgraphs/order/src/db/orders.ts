@@ -1,5 +1,6 @@
 /** Orders and their lines: writing a placed order, reading them in batches and pages, moving their status. */
 import { returnedRows } from '@distribution/db';
+import { outboxStatementParts, type NewEvent } from '@distribution/events';
 import { statusesThatMayBecome, type OrderStatus } from '../domain/order-lifecycle.js';
 import type { OrderLineRecord, OrderRecord, PurchaseRecord, ShortageRecord, Sql } from './records.js';
 
@@ -23,27 +24,35 @@ export async function lockOrder(sql: Sql, id: string): Promise<OrderRecord | nul
 }
 
 /**
- * Writes a new PENDING order. Null when this customer already used the key: the unique
- * (customer_id, idempotency_key) makes a concurrent twin wait for the first and then find it.
+ * Writes a new PENDING order, its lines and its events in ONE statement (atomic on its own, so
+ * it needs no transaction around it). Null when this customer already used the key: the unique
+ * (customer_id, idempotency_key) makes a concurrent twin wait for the first and then find it,
+ * and then neither lines nor events are written.
  */
 export async function insertPendingOrder(
   sql: Sql,
+  schema: string,
   order: { id: string; customerId: string; idempotencyKey: string; fromCart: boolean; requestedLines: Array<{ productId: string; quantity: number }> },
+  lines: Array<{ productId: string; quantity: number; unitPriceCents: number }>,
+  events: NewEvent[],
 ): Promise<string | null> {
+  const outbox = outboxStatementParts(schema, events, 10, 'EXISTS (SELECT 1 FROM placed)');
   const rows = await sql.query(
-    `INSERT INTO customer_order (id, customer_id, idempotency_key, from_cart, requested_lines, status) VALUES ($1, $2, $3, $4, $5::jsonb, 'PENDING')
-     ON CONFLICT (customer_id, idempotency_key) DO NOTHING RETURNING id`,
-    [order.id, order.customerId, order.idempotencyKey, order.fromCart, JSON.stringify(order.requestedLines)],
+    `WITH placed AS (
+       INSERT INTO customer_order (id, customer_id, idempotency_key, from_cart, requested_lines, status) VALUES ($1, $2, $3, $4, $5::jsonb, 'PENDING')
+       ON CONFLICT (customer_id, idempotency_key) DO NOTHING RETURNING id
+     ), placed_lines AS (
+       INSERT INTO order_line (order_id, product_id, quantity, unit_price_cents, position)
+       SELECT placed.id, line.* FROM placed, unnest($6::uuid[], $7::int[], $8::int[], $9::int[]) AS line
+     ), announced AS (${outbox.cte})
+     SELECT id, ${outbox.notify} FROM placed`,
+    [
+      order.id, order.customerId, order.idempotencyKey, order.fromCart, JSON.stringify(order.requestedLines),
+      lines.map((l) => l.productId), lines.map((l) => l.quantity), lines.map((l) => l.unitPriceCents), lines.map((_, i) => i),
+      ...outbox.params,
+    ],
   );
   return rows[0]?.id ?? null;
-}
-
-export async function insertOrderLines(sql: Sql, orderId: string, lines: Array<{ productId: string; quantity: number; unitPriceCents: number }>): Promise<void> {
-  await sql.query(
-    `INSERT INTO order_line (order_id, product_id, quantity, unit_price_cents, position)
-     SELECT $1, * FROM unnest($2::uuid[], $3::int[], $4::int[], $5::int[])`,
-    [orderId, lines.map((l) => l.productId), lines.map((l) => l.quantity), lines.map((l) => l.unitPriceCents), lines.map((_, i) => i)],
-  );
 }
 
 /** The lines of many orders in one statement, in the order they were placed. */

@@ -1,11 +1,9 @@
 /**
- * placeOrder: write the PENDING order, its lines and OrderPlaced in one transaction (once per
+ * placeOrder: write the PENDING order, its lines and OrderPlaced atomically (once per
  * customer and idempotency key, even under concurrency), then wait, bounded, for inventory's answer.
  */
 import { randomUUID } from 'node:crypto';
 import { badUserInput, conflict, notFound } from '@distribution/errors';
-import type { EntityManager } from '@distribution/db';
-import { recordEvents } from '@distribution/events';
 import type { OrderContext } from '../context.js';
 import { requireCustomerRole } from '../access.js';
 import { OrderStatus } from '../domain/order-lifecycle.js';
@@ -13,8 +11,8 @@ import { checkPlaceOrderRequest, isUuid, sameLines, type RequestedLine } from '.
 import { lockCustomer } from '../db/customers.js';
 import { catalogEntries } from '../db/catalog.js';
 import { cartLinesOf, emptyCart } from '../db/carts.js';
-import { insertOrderLines, insertPendingOrder, orderByKey, ordersByIds } from '../db/orders.js';
-import type { OrderRecord } from '../db/records.js';
+import { insertPendingOrder, orderByKey, ordersByIds } from '../db/orders.js';
+import type { OrderRecord, Sql } from '../db/records.js';
 import { orderPlaced } from '../events/payloads.js';
 import { placeOrderResultOf } from './results.js';
 
@@ -42,7 +40,7 @@ function sameRequestOrConflict(existing: OrderRecord, request: Request): string 
 }
 
 /** The lines at today's catalog prices, or the error that refuses them (unknown or discontinued product). */
-async function priceLines(m: EntityManager, lines: RequestedLine[]): Promise<Array<RequestedLine & { unitPriceCents: number }> | Error> {
+async function priceLines(m: Sql, lines: RequestedLine[]): Promise<Array<RequestedLine & { unitPriceCents: number }> | Error> {
   const catalog = await catalogEntries(m, lines.map((l) => l.productId));
   const priced: Array<RequestedLine & { unitPriceCents: number }> = [];
   for (const line of lines) {
@@ -55,8 +53,12 @@ async function priceLines(m: EntityManager, lines: RequestedLine[]): Promise<Arr
   return priced;
 }
 
-/** Writes the order under `newId` (or finds the one this key already made); returns its id. */
-async function writeOrder(m: EntityManager, schema: string, customerId: string, request: Request, newId: string): Promise<string> {
+/**
+ * Writes the order under `newId` (or finds the one this key already made); returns its id.
+ * `m` is a transaction for a checkout of the cart; for explicit lines it is the database itself:
+ * the catalog read, then one statement that writes the order, its lines and OrderPlaced.
+ */
+async function writeOrder(m: Sql, schema: string, customerId: string, request: Request, newId: string): Promise<string> {
   if (!isUuid(customerId)) throw notFound('Customer', customerId);
   // Checkouts from the cart lock the customer, so one cart is never ordered twice. Orders of
   // explicit lines need no read of the customer: the order's foreign key tells an unknown one.
@@ -79,7 +81,8 @@ async function writeOrder(m: EntityManager, schema: string, customerId: string, 
     throw priced;
   }
 
-  const orderId = await insertPendingOrder(m, { id: newId, customerId, idempotencyKey: request.idempotencyKey, fromCart: request.fromCart, requestedLines: lines })
+  const order = { id: newId, customerId, idempotencyKey: request.idempotencyKey, fromCart: request.fromCart, requestedLines: lines };
+  const orderId = await insertPendingOrder(m, schema, order, priced, [orderPlaced({ orderId: newId, customerId, lines: priced })])
     .catch((error: unknown) => {
       if (isUnknownCustomer(error)) throw notFound('Customer', customerId);
       throw error;
@@ -90,8 +93,6 @@ async function writeOrder(m: EntityManager, schema: string, customerId: string, 
     const twin = await orderByKey(m, customerId, request.idempotencyKey);
     return sameRequestOrConflict(twin!, request);
   }
-  await insertOrderLines(m, orderId, priced);
-  await recordEvents(m, schema, [orderPlaced({ orderId, customerId, lines: priced })]);
   if (request.fromCart) await emptyCart(m, customerId);
   return orderId;
 }
@@ -112,7 +113,10 @@ export const placeOrderResolvers = {
       const newId = randomUUID();
       const watch = await ctx.signals.watchOrder(newId);
       try {
-        const orderId = await ctx.database.transaction((m) => writeOrder(m, ctx.database.schema, customerId, request, newId));
+        const { schema } = ctx.database;
+        const orderId = request.fromCart
+          ? await ctx.database.transaction((m) => writeOrder(m, schema, customerId, request, newId))
+          : await writeOrder(ctx.database, schema, customerId, request, newId);
         if (request.fromCart) ctx.loaders.cartLines.clear(customerId);
         const decidedOrder = async () => {
           const order = await currentOrder(ctx, orderId);
