@@ -157,9 +157,8 @@ export class ClientConnection {
     const idJson = JSON.stringify(id);
     const { coalesce } = prepared.plan;
     const subscriber: Subscriber = {
-      next: (resolved, key) => {
-        // Built by hand so that one resolved payload serialised once serves every client.
-        if (current()) this.queue.push(`{"id":${idJson},"type":"next","payload":${resolved}}`, coalesce && key !== undefined ? `${id}\u0000${key}` : undefined);
+      next: (message, key) => {
+        if (current()) this.queue.push(message.for(idJson), id, coalesce ? key : undefined);
       },
       error: (errors) => end(stringifyMessage({ id, type: MessageType.Error, payload: errors })),
       complete: () => end(stringifyMessage({ id, type: MessageType.Complete })),

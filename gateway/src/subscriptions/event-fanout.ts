@@ -4,12 +4,13 @@
  */
 import type { GraphQLFormattedError } from 'graphql';
 import { resolveEvent, type EventScope, type UpstreamEvent } from './event-executor.js';
+import { NextMessage } from './next-message.js';
 import type { SubscriptionPlan } from './planner.js';
 
 /** A client's subscription, as the fan-out sees it. */
 export interface Subscriber {
-  /** `payload` is the JSON text of a graphql-ws `next` payload; `key` says what the event is about (for coalescing). */
-  next(payload: string, key: string | undefined): void;
+  /** One event, serialised once for every subscriber; `key` says what the event is about (for coalescing). */
+  next(message: NextMessage, key: string | undefined): void;
   /** Ends the subscription with an `error` message. */
   error(errors: readonly GraphQLFormattedError[]): void;
   /** Ends the subscription with a `complete` message. */
@@ -26,7 +27,7 @@ export interface UpstreamListener {
 export class EventFanout implements UpstreamListener {
   private readonly subscribers = new Set<Subscriber>();
   /** The latest resolved event per key, for clients joining later (replayLatest fields only). */
-  private readonly latest = new Map<string, string>();
+  private readonly latest = new Map<string, NextMessage>();
   private delivered: Promise<void> = Promise.resolve();
   private ended = false;
   private ending = false;
@@ -44,7 +45,7 @@ export class EventFanout implements UpstreamListener {
   }
 
   add(subscriber: Subscriber): void {
-    for (const [key, payload] of this.latest) subscriber.next(payload, key);
+    for (const [key, message] of this.latest) subscriber.next(message, key);
     this.subscribers.add(subscriber);
   }
 
@@ -60,10 +61,10 @@ export class EventFanout implements UpstreamListener {
     // Resolution starts now; delivery waits for the events before it.
     const resolved = resolveEvent(this.plan, event, this.scope);
     this.delivered = this.delivered.then(async () => {
-      const payload = JSON.stringify(await resolved);
+      const message = new NextMessage(JSON.stringify(await resolved));
       if (this.ended) return;
-      if (this.plan.replayLatest && key !== undefined) this.latest.set(key, payload);
-      for (const subscriber of this.subscribers) subscriber.next(payload, key);
+      if (this.plan.replayLatest && key !== undefined) this.latest.set(key, message);
+      for (const subscriber of this.subscribers) subscriber.next(message, key);
     });
   }
 

@@ -90,6 +90,9 @@ export function attachSubscriptions(httpServer: HttpServer, options: Subscriptio
     noServer: true,
     // ws would take 100 MiB per message; a subscribe message is an HTTP request body by another road.
     maxPayload: MAX_BODY_BYTES,
+    // ws's default, said here because the fan-out writes prebuilt uncompressed frames (text-frame.ts);
+    // compressing each client's copy would also cost more CPU than the send itself.
+    perMessageDeflate: false,
     handleProtocols: (protocols) => (protocols.has(GRAPHQL_TRANSPORT_WS_PROTOCOL) ? GRAPHQL_TRANSPORT_WS_PROTOCOL : false),
   });
 
