@@ -1,6 +1,6 @@
 /** Settings of the gateway, read from the environment. */
 import { fileURLToPath } from 'node:url';
-import { ConfigError, DEVELOPMENT_DEFAULTS, env, isProduction, loadConfig, z } from '@distribution/config';
+import { ConfigError, DEVELOPMENT_DEFAULTS, env, isProduction, loadConfig, logLevel } from '@distribution/config';
 
 export const configShape = {
   PORT: env.port(4000),
@@ -13,7 +13,7 @@ export const configShape = {
   ORDER_URL: env.url().default('http://localhost:4003/graphql'),
   // Resolved from this file, so the gateway finds it whatever the working directory.
   SUPERGRAPH_PATH: env.text(fileURLToPath(new URL('../supergraph.graphql', import.meta.url))),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: logLevel(),
   MAX_SUBSCRIPTIONS_PER_CONNECTION: env.int(50, 1),
   MAX_CONNECTIONS: env.int(10000, 1),
 };

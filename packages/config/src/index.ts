@@ -50,3 +50,44 @@ export const DEVELOPMENT_DEFAULTS = {
 };
 
 export const isProduction = (e: NodeJS.ProcessEnv = process.env) => e.NODE_ENV === 'production';
+
+/** Log levels pino knows, as every service accepts them in LOG_LEVEL. */
+export const logLevel = () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+/** The variables every subgraph reads, whatever else it needs. */
+export const subgraphVariables = (port: number) => ({
+  PORT: env.port(port),
+  // Unset means an embedded Postgres (development only).
+  DATABASE_URL: env.optionalUrl(),
+  INTERNAL_CREDENTIAL: env.secret(DEVELOPMENT_DEFAULTS.internalCredential),
+  LOG_LEVEL: logLevel(),
+  EVENT_BATCH_SIZE: env.int(100, 1),
+  EVENT_POLL_INTERVAL_MS: env.int(500, 1),
+});
+
+/** What every subgraph's container deployment must set: no embedded database and no development secret. */
+export const SUBGRAPH_PRODUCTION_VARIABLES: readonly string[] = ['DATABASE_URL', 'INTERNAL_CREDENTIAL'];
+
+/**
+ * Reads a subgraph's settings: in production every one of `productionVariables` must be set;
+ * then the shape is checked. Throws one ConfigError naming every problem.
+ */
+export function loadSubgraphConfig<S extends ReturnType<typeof subgraphVariables> & z.ZodRawShape>(
+  shape: S, productionVariables: readonly string[], environment: NodeJS.ProcessEnv,
+) {
+  const missing = isProduction(environment) ? productionVariables.filter((name) => !environment[name]) : [];
+  if (missing.length > 0) throw new ConfigError(missing.map((name) => `${name}: required in production`));
+  const c = loadConfig(shape, environment);
+  const common = c as z.infer<z.ZodObject<ReturnType<typeof subgraphVariables>>>;
+  return {
+    variables: c,
+    settings: {
+      port: common.PORT,
+      databaseUrl: common.DATABASE_URL,
+      internalCredential: common.INTERNAL_CREDENTIAL,
+      logLevel: common.LOG_LEVEL,
+      eventBatchSize: common.EVENT_BATCH_SIZE,
+      eventPollIntervalMs: common.EVENT_POLL_INTERVAL_MS,
+    },
+  };
+}

@@ -1,37 +1,20 @@
 /** Settings of the inventory subgraph, read from the environment. */
-import { ConfigError, DEVELOPMENT_DEFAULTS, env, isProduction, loadConfig, z } from '@distribution/config';
+import { SUBGRAPH_PRODUCTION_VARIABLES, env, loadSubgraphConfig, subgraphVariables } from '@distribution/config';
 
 export const configShape = {
-  PORT: env.port(4002),
-  // Unset means an embedded Postgres (development only).
-  DATABASE_URL: env.optionalUrl(),
-  INTERNAL_CREDENTIAL: env.secret(DEVELOPMENT_DEFAULTS.internalCredential),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  EVENT_BATCH_SIZE: env.int(100, 1),
-  EVENT_POLL_INTERVAL_MS: env.int(500, 1),
+  ...subgraphVariables(4002),
   // How long a distribution round lasts before it closes by itself (a demo uses seconds, e.g. PT30S).
   ROUND_PERIOD: env.duration('P1M'),
   LOW_STOCK_THRESHOLD: env.int(5),
 };
 
 /** What a container deployment must set: in production no embedded database and no development secret. */
-export const productionVariables: string[] = ['DATABASE_URL', 'INTERNAL_CREDENTIAL'];
+export const productionVariables: string[] = [...SUBGRAPH_PRODUCTION_VARIABLES];
 
 /** Reads and checks the settings; throws a ConfigError naming every missing or invalid variable. */
 export function loadServiceConfig(environment: NodeJS.ProcessEnv = process.env) {
-  const missing = isProduction(environment) ? productionVariables.filter((name) => !environment[name]) : [];
-  if (missing.length > 0) throw new ConfigError(missing.map((name) => `${name}: required in production`));
-  const c = loadConfig(configShape, environment);
-  return {
-    port: c.PORT,
-    databaseUrl: c.DATABASE_URL,
-    internalCredential: c.INTERNAL_CREDENTIAL,
-    logLevel: c.LOG_LEVEL,
-    eventBatchSize: c.EVENT_BATCH_SIZE,
-    eventPollIntervalMs: c.EVENT_POLL_INTERVAL_MS,
-    roundPeriod: c.ROUND_PERIOD,
-    lowStockThreshold: c.LOW_STOCK_THRESHOLD,
-  };
+  const { settings, variables } = loadSubgraphConfig(configShape, productionVariables, environment);
+  return { ...settings, roundPeriod: variables.ROUND_PERIOD, lowStockThreshold: variables.LOW_STOCK_THRESHOLD };
 }
 
 export type InventoryConfig = ReturnType<typeof loadServiceConfig>;

@@ -1,14 +1,8 @@
 /** Settings of the order subgraph, read from the environment. */
-import { ConfigError, DEVELOPMENT_DEFAULTS, env, isProduction, loadConfig, z } from '@distribution/config';
+import { DEVELOPMENT_DEFAULTS, SUBGRAPH_PRODUCTION_VARIABLES, env, loadSubgraphConfig, subgraphVariables } from '@distribution/config';
 
 export const configShape = {
-  PORT: env.port(4003),
-  // Unset means an embedded Postgres (development only).
-  DATABASE_URL: env.optionalUrl(),
-  INTERNAL_CREDENTIAL: env.secret(DEVELOPMENT_DEFAULTS.internalCredential),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  EVENT_BATCH_SIZE: env.int(100, 1),
-  EVENT_POLL_INTERVAL_MS: env.int(500, 1),
+  ...subgraphVariables(4003),
   // Signs the token returned by registerCustomer: must be the secret the gateway verifies with.
   JWT_SECRET: env.secret(DEVELOPMENT_DEFAULTS.jwtSecret),
   // How long placeOrder waits for inventory's answer before it returns the order as PENDING.
@@ -16,23 +10,12 @@ export const configShape = {
 };
 
 /** What a container deployment must set: in production no embedded database and no development secret. */
-export const productionVariables: string[] = ['DATABASE_URL', 'INTERNAL_CREDENTIAL', 'JWT_SECRET'];
+export const productionVariables: string[] = [...SUBGRAPH_PRODUCTION_VARIABLES, 'JWT_SECRET'];
 
 /** Reads and checks the settings; throws a ConfigError naming every missing or invalid variable. */
 export function loadServiceConfig(environment: NodeJS.ProcessEnv = process.env) {
-  const missing = isProduction(environment) ? productionVariables.filter((name) => !environment[name]) : [];
-  if (missing.length > 0) throw new ConfigError(missing.map((name) => `${name}: required in production`));
-  const c = loadConfig(configShape, environment);
-  return {
-    port: c.PORT,
-    databaseUrl: c.DATABASE_URL,
-    internalCredential: c.INTERNAL_CREDENTIAL,
-    logLevel: c.LOG_LEVEL,
-    eventBatchSize: c.EVENT_BATCH_SIZE,
-    eventPollIntervalMs: c.EVENT_POLL_INTERVAL_MS,
-    jwtSecret: c.JWT_SECRET,
-    placeOrderWaitMs: c.PLACE_ORDER_WAIT_MS,
-  };
+  const { settings, variables } = loadSubgraphConfig(configShape, productionVariables, environment);
+  return { ...settings, jwtSecret: variables.JWT_SECRET, placeOrderWaitMs: variables.PLACE_ORDER_WAIT_MS };
 }
 
 export type OrderConfig = ReturnType<typeof loadServiceConfig>;

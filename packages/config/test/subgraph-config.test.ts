@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEVELOPMENT_DEFAULTS, SUBGRAPH_PRODUCTION_VARIABLES, env, loadSubgraphConfig, subgraphVariables } from '@distribution/config';
+
+const shape = { ...subgraphVariables(4100), EXTRA: env.int(7) };
+
+describe('a subgraph configuration', () => {
+  it('has development defaults for everything, and keeps the extra variables apart', () => {
+    const { settings, variables } = loadSubgraphConfig(shape, SUBGRAPH_PRODUCTION_VARIABLES, {});
+    expect(settings).toEqual({
+      port: 4100, databaseUrl: undefined, internalCredential: DEVELOPMENT_DEFAULTS.internalCredential,
+      logLevel: 'info', eventBatchSize: 100, eventPollIntervalMs: 500,
+    });
+    expect(variables.EXTRA).toBe(7);
+  });
+
+  it('names every variable production must set, before anything else', () => {
+    const attempt = () => loadSubgraphConfig(shape, [...SUBGRAPH_PRODUCTION_VARIABLES, 'EXTRA'], { NODE_ENV: 'production', PORT: 'x' });
+    expect(attempt).toThrow(ConfigError);
+    try { attempt(); } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        'DATABASE_URL: required in production', 'INTERNAL_CREDENTIAL: required in production', 'EXTRA: required in production',
+      ]);
+    }
+  });
+
+  it('names every invalid variable at once', () => {
+    try {
+      loadSubgraphConfig(shape, SUBGRAPH_PRODUCTION_VARIABLES, { PORT: '70000', EVENT_BATCH_SIZE: '0', LOG_LEVEL: 'loud', DATABASE_URL: 'not a url' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).problems.map((p) => p.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'EVENT_BATCH_SIZE', 'LOG_LEVEL', 'PORT']);
+    }
+  });
+});
