@@ -4,9 +4,8 @@
  * chosen up front so that the subgraphs and the gateways start at the same time.
  */
 import path from 'node:path';
-import { createServer } from 'node:net';
 import pg from 'pg';
-import { withDatabaseName } from '@distribution/db';
+import { freePort, withDatabaseName } from '@distribution/db';
 import { startChild, ROOT_DIR, type Child } from './processes.js';
 import type { SubgraphHostInfo, SubgraphHostSettings } from './hosts/subgraphs.js';
 import type { GatewayHostInfo, GatewayHostSettings, GatewayKind } from './hosts/gateway.js';
@@ -26,17 +25,7 @@ export async function createDatabase(serverUrl: string, name: string): Promise<s
   return withDatabaseName(serverUrl, name);
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export type GatewayHost = Child<GatewayHostInfo>;
 /** A gateway that could not start: why, in its own words. */
