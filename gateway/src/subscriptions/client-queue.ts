@@ -32,9 +32,8 @@ export class ClientQueue {
   private overflowed = false;
   /** Where prebuilt frames are written, when ws allows it (see text-frame.ts). */
   private readonly socket: Writable | undefined;
-  private readonly onWritten = (error?: Error | null) => {
-    if (!error) this.flush();
-  };
+  /** The write callback, made the first time a write needs one (a closure per client costs ~350 B). */
+  private onWritten: ((error?: Error | null) => void) | undefined;
   /** Events replaced by a newer one with the same key (for logs). */
   coalesced = 0;
 
@@ -88,10 +87,16 @@ export class ClientQueue {
    * or could be that large on its own, so it carries the callback that flushes the queue.
    */
   private write(message: OutgoingMessage, buffered: number): void {
-    const callback = buffered > 0 || maxBytes(message) >= this.options.highWaterMarkBytes ? this.onWritten : undefined;
+    const callback = buffered > 0 || maxBytes(message) >= this.options.highWaterMarkBytes ? this.flushWhenWritten() : undefined;
     if (typeof message === 'string') this.ws.send(message, callback);
     else if (this.socket) this.socket.write(message.bytes, callback);
     else this.ws.send(message.payload, AS_TEXT, callback);
+  }
+
+  private flushWhenWritten(): (error?: Error | null) => void {
+    return (this.onWritten ??= (error) => {
+      if (!error) this.flush();
+    });
   }
 
   private flush(): void {
