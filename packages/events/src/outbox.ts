@@ -37,3 +37,13 @@ export function outboxStatementParts(schema: string, events: NewEvent[], firstPa
   };
 }
 
+/** The outbox insert and its NOTIFY as a part of a larger statement, numbered from `build`'s parameter. */
+export function outboxPart(schema: string, events: NewEvent[]) {
+  return {
+    build(firstParam: number): { cte?: string; select?: string; params: unknown[] } {
+      if (events.length === 0) return { params: [] };
+      const parts = outboxStatementParts(schema, events, firstParam);
+      return { cte: parts.cte, select: parts.notify, params: parts.params };
+    },
+  };
+}

@@ -146,4 +146,25 @@ describe('after an order is placed', () => {
     await outcomesApplied();
     expect(await orderOf(ada, order.id)).toMatchObject({ status: 'CONFIRMED', roundNumber: 1, lines: [{ quantity: 3 }], rejection: null });
   });
+
+  it('applies the answers of one batch in bus order, also when one order has two of them', async () => {
+    const ada = await h.registerCustomer();
+    const tea = await h.product({ available: 100 });
+    h.inventory.holding = true; // the orders stay PENDING: the answers below are the only ones
+    const place = async () => (await h.as(ada)(PLACE_ORDER, { input: { lines: [{ productId: tea, quantity: 1 }], idempotencyKey: key() } })).data.placeOrder;
+    const [first, second] = await Promise.all([place(), place()]);
+    expect([first.status, second.status]).toEqual(['PENDING', 'PENDING']);
+    // One transaction: one batch for the consumer. The first order is confirmed, then cancelled;
+    // the second is confirmed, then answered again with a stale rejection that must change nothing.
+    await h.inventory.publish(
+      { type: 'StockReserved', payload: { orderId: first.id, changeId: null, roundNumber: 1, lines: [{ productId: tea, quantity: 1 }] } },
+      { type: 'StockReserved', payload: { orderId: second.id, changeId: null, roundNumber: 1, lines: [{ productId: tea, quantity: 1 }] } },
+      { type: 'StockReleased', payload: { orderId: first.id, lines: [{ productId: tea, quantity: 1 }] } },
+      { type: 'StockRejected', payload: { orderId: second.id, changeId: null, reason: 'INSUFFICIENT_STOCK', lines: [] } },
+    );
+    h.inventory.holding = false;
+    await outcomesApplied();
+    expect(await orderOf(ada, first.id)).toMatchObject({ status: 'CANCELLED' });
+    expect(await orderOf(ada, second.id)).toMatchObject({ status: 'CONFIRMED', roundNumber: 1, rejection: null });
+  });
 });

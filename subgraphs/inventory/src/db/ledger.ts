@@ -1,15 +1,20 @@
 /** The stock movement ledger: append-only, and enough to recompute every stock row. */
 import type { Movement, MovementKind } from '../domain/ledger.js';
-import type { Sql } from './sql.js';
+import { runTogether, type Sql, type StatementPart } from './sql.js';
 
 /** Appends movements: ONE `INSERT ... SELECT unnest`. */
+export function movementInserts(movements: Movement[]): StatementPart {
+  return {
+    build: (n) => ({
+      cte: `INSERT INTO stock_movement (product_id, round_number, kind, quantity, order_id)
+        SELECT * FROM unnest($${n}::uuid[], $${n + 1}::int[], $${n + 2}::text[], $${n + 3}::int[], $${n + 4}::uuid[])`,
+      params: [movements.map((m) => m.productId), movements.map((m) => m.roundNumber), movements.map((m) => m.kind), movements.map((m) => m.quantity), movements.map((m) => m.orderId)],
+    }),
+  };
+}
+
 export async function recordMovements(sql: Sql, movements: Movement[]): Promise<void> {
-  if (movements.length === 0) return;
-  await sql.query(
-    `INSERT INTO stock_movement (product_id, round_number, kind, quantity, order_id)
-     SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::int[], $5::uuid[])`,
-    [movements.map((m) => m.productId), movements.map((m) => m.roundNumber), movements.map((m) => m.kind), movements.map((m) => m.quantity), movements.map((m) => m.orderId)],
-  );
+  if (movements.length > 0) await runTogether(sql, [movementInserts(movements)]);
 }
 
 /** What a product's stock row must say, recomputed from its movements alone (audit). */

@@ -1,7 +1,7 @@
 /** Reservation rows: what each order holds of each product in a round (with its line's unit price). */
 import type { Reservation, ReservationWrite } from '../domain/reservation.js';
 import type { SoldReservation } from '../domain/rounds.js';
-import type { Sql } from './sql.js';
+import { runTogether, type Sql, type StatementPart } from './sql.js';
 
 /** What the given orders hold in round `roundNumber`. */
 export async function reservationsHeldBy(sql: Sql, orderIds: string[], roundNumber: number | null): Promise<Reservation[]> {
@@ -15,18 +15,23 @@ export async function reservationsHeldBy(sql: Sql, orderIds: string[], roundNumb
 }
 
 /** Writes the final state of every reservation a batch touched: ONE `INSERT ... SELECT unnest ... ON CONFLICT`. */
+export function reservationWrites(writes: ReservationWrite[]): StatementPart {
+  return {
+    build: (n) => ({
+      cte: `INSERT INTO reservation (order_id, product_id, round_number, quantity, unit_price_cents, status)
+        SELECT * FROM unnest($${n}::uuid[], $${n + 1}::uuid[], $${n + 2}::int[], $${n + 3}::int[], $${n + 4}::int[], $${n + 5}::text[])
+        ON CONFLICT (order_id, product_id) DO UPDATE SET round_number = EXCLUDED.round_number, quantity = EXCLUDED.quantity,
+          unit_price_cents = EXCLUDED.unit_price_cents, status = EXCLUDED.status, updated_at = now()`,
+      params: [
+        writes.map((w) => w.orderId), writes.map((w) => w.productId), writes.map((w) => w.roundNumber),
+        writes.map((w) => w.quantity), writes.map((w) => w.unitPriceCents), writes.map((w) => w.status),
+      ],
+    }),
+  };
+}
+
 export async function saveReservations(sql: Sql, writes: ReservationWrite[]): Promise<void> {
-  if (writes.length === 0) return;
-  await sql.query(
-    `INSERT INTO reservation (order_id, product_id, round_number, quantity, unit_price_cents, status)
-     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::int[], $6::text[])
-     ON CONFLICT (order_id, product_id) DO UPDATE SET round_number = EXCLUDED.round_number, quantity = EXCLUDED.quantity,
-       unit_price_cents = EXCLUDED.unit_price_cents, status = EXCLUDED.status, updated_at = now()`,
-    [
-      writes.map((w) => w.orderId), writes.map((w) => w.productId), writes.map((w) => w.roundNumber),
-      writes.map((w) => w.quantity), writes.map((w) => w.unitPriceCents), writes.map((w) => w.status),
-    ],
-  );
+  if (writes.length > 0) await runTogether(sql, [reservationWrites(writes)]);
 }
 
 /** Marks every reservation still held in the round as sold, returning them with their product's manufacturer. */

@@ -1,7 +1,7 @@
 /** Stock rows: locked in product-id order, written back set-based (one statement however many rows). */
 import { returnedRows } from '@distribution/db';
 import type { StockRow } from '../domain/stock.js';
-import type { Sql } from './sql.js';
+import { runTogether, type Sql, type StatementPart } from './sql.js';
 
 interface RawStock {
   product_id: string;
@@ -74,14 +74,19 @@ export async function tryLockOtherPromisedStock(sql: Sql, heldProductIds: string
 }
 
 /** Writes on hand, reserved and round of existing rows: ONE `UPDATE ... FROM unnest`. */
+export function stockUpdate(rows: StockRow[]): StatementPart {
+  return {
+    build: (n) => ({
+      cte: `UPDATE stock_item s SET on_hand = u.on_hand, reserved = u.reserved, round_number = u.round_number, updated_at = now()
+        FROM unnest($${n}::uuid[], $${n + 1}::int[], $${n + 2}::int[], $${n + 3}::int[]) AS u(product_id, on_hand, reserved, round_number)
+        WHERE s.product_id = u.product_id`,
+      params: [rows.map((r) => r.productId), rows.map((r) => r.onHand), rows.map((r) => r.reserved), rows.map((r) => r.roundNumber)],
+    }),
+  };
+}
+
 export async function updateStock(sql: Sql, rows: StockRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await sql.query(
-    `UPDATE stock_item s SET on_hand = u.on_hand, reserved = u.reserved, round_number = u.round_number, updated_at = now()
-     FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[]) AS u(product_id, on_hand, reserved, round_number)
-     WHERE s.product_id = u.product_id`,
-    [rows.map((r) => r.productId), rows.map((r) => r.onHand), rows.map((r) => r.reserved), rows.map((r) => r.roundNumber)],
-  );
+  if (rows.length > 0) await runTogether(sql, [stockUpdate(rows)]);
 }
 
 /** Writes rows that may not exist yet (new products, opening): ONE `INSERT ... SELECT unnest ... ON CONFLICT`. */

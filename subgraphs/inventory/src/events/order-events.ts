@@ -2,23 +2,24 @@
  * Consumer `inventory.orders`: OrderPlaced, OrderCancelled and OrderLineChangeRequested, a batch
  * per transaction. The batch locks every stock row it touches with ONE statement in product-id
  * order, applies its requests in bus order with the pure rules, writes back set-based, and
- * announces the outcomes and stock changes in the same transaction.
+ * announces the outcomes and stock changes in the same transaction (the writes in one statement).
  */
-import { recordEvents, type DomainEvent, type EventBus } from '@distribution/events';
+import { outboxPart, type DomainEvent, type EventBus } from '@distribution/events';
 import type { EntityManager } from '@distribution/db';
 import { applyRequests, productsTouched, type ReservationRequest } from '../domain/reservation.js';
 import type { StockRow } from '../domain/stock.js';
 import { holdStockWriterLock } from '../db/locks.js';
 import { openRound } from '../db/rounds.js';
-import { reservationsHeldBy, saveReservations } from '../db/reservations.js';
-import { lockStock, updateStock } from '../db/stock.js';
-import { recordMovements } from '../db/ledger.js';
+import { reservationsHeldBy, reservationWrites } from '../db/reservations.js';
+import { lockStock, stockUpdate } from '../db/stock.js';
+import { movementInserts } from '../db/ledger.js';
 import { retryOnConflict } from '../db/retry.js';
 import { closeRoundIfDepleted } from '../rounds/close-round.js';
 import type { InventoryDeps } from '../settings.js';
 import { outcomeEvent, readOrderRequest } from './payloads.js';
 import { stockChangeEvents } from './stock-events.js';
-import { announceLive } from '../live/announce.js';
+import { liveAnnouncements } from '../live/announce.js';
+import { runTogether } from '../db/sql.js';
 
 export const ORDERS_CONSUMER = 'inventory.orders';
 export const ORDER_EVENT_TYPES = ['OrderPlaced', 'OrderCancelled', 'OrderLineChangeRequested'];
@@ -39,12 +40,15 @@ export async function applyReservationBatch(sql: EntityManager, requests: Reserv
   const stock = await lockStock(sql, productsTouched(requests, reservations), deps.defaultThreshold);
 
   const result = applyRequests({ roundNumber, stock, reservations }, requests);
-  await updateStock(sql, result.changes.map((c) => c.after));
-  await saveReservations(sql, result.reservations);
-  await recordMovements(sql, result.movements);
   const events = [...result.outcomes.map(outcomeEvent), ...stockChangeEvents(result.changes)];
-  await recordEvents(sql, deps.schema, events);
-  await announceLive(sql, events);
+  // Every write of the batch, its events and their live announcements: ONE statement, one round trip.
+  await runTogether(sql, [
+    stockUpdate(result.changes.map((c) => c.after)),
+    reservationWrites(result.reservations),
+    movementInserts(result.movements),
+    outboxPart(deps.schema, events),
+    liveAnnouncements(events),
+  ]);
   deps.logger.debug({ requests: requests.length, outcomes: result.outcomes.length, roundNumber }, 'reservation batch applied');
 
   if (round) {

@@ -3,12 +3,20 @@
  * delivered when (and only if) it commits, in commit order, to every replica's LISTEN.
  */
 import type { NewEvent } from '@distribution/events';
-import type { Sql } from '../db/sql.js';
+import { runTogether, type Sql, type StatementPart } from '../db/sql.js';
 import { LIVE_CHANNEL, liveNotificationsOf } from './notifications.js';
 
-export async function announceLive(sql: Sql, events: readonly NewEvent[]): Promise<void> {
+/** The live NOTIFYs of `events`, as the SELECT of a statement that may also write. */
+export function liveAnnouncements(events: readonly NewEvent[]): StatementPart {
   const payloads = liveNotificationsOf(events, new Date());
-  if (payloads.length === 0) return;
-  // One statement however many payloads; a function scan yields them (and so notifies) in array order.
-  await sql.query(`SELECT pg_notify('${LIVE_CHANNEL}', payload) FROM unnest($1::text[]) AS payload`, [payloads]);
+  return {
+    // One expression however many payloads; a function scan yields them (and so notifies) in array order.
+    build: (n) => (payloads.length === 0
+      ? { params: [] }
+      : { select: `(SELECT count(pg_notify('${LIVE_CHANNEL}', payload)) FROM unnest($${n}::text[]) AS payload)`, params: [payloads] }),
+  };
+}
+
+export async function announceLive(sql: Sql, events: readonly NewEvent[]): Promise<void> {
+  await runTogether(sql, [liveAnnouncements(events)]);
 }

@@ -99,21 +99,34 @@ export interface StatusChange {
   rejection?: { reason: string; lines: ShortageRecord[] };
 }
 
+/** One order to move, and what comes with the move. */
+export interface OrderMove {
+  orderId: string;
+  to: OrderStatus;
+  change?: StatusChange;
+}
+
 /**
- * Moves an order to `to` if the lifecycle allows it from its current status (the guard is in the
- * WHERE clause, so a late or repeated outcome changes nothing). True when it moved.
+ * Moves orders, each to its `to` if the lifecycle allows it from its current status (the guard
+ * is in the WHERE clause, so a late or repeated outcome changes nothing): ONE statement for all.
+ * Each order at most once per call. Returns the ids of the orders that moved.
  */
-export async function moveOrder(sql: Sql, orderId: string, to: OrderStatus, change: StatusChange = {}): Promise<boolean> {
-  const rows = returnedRows(await sql.query(
-    `UPDATE customer_order SET status = $2, updated_at = now(),
-       round_number = COALESCE($4, round_number),
-       rejection_reason = COALESCE($5, rejection_reason), rejection_lines = COALESCE($6::jsonb, rejection_lines),
-       cancellation_requested = CASE WHEN $2 IN ('CANCELLED', 'FULFILLED') THEN false ELSE cancellation_requested END
-     WHERE id = $1 AND status = ANY($3) RETURNING id`,
-    [orderId, to, statusesThatMayBecome(to), change.roundNumber ?? null, change.rejection?.reason ?? null,
-      change.rejection ? JSON.stringify(change.rejection.lines) : null],
+export async function moveOrders(sql: Sql, moves: readonly OrderMove[]): Promise<Set<string>> {
+  if (moves.length === 0) return new Set();
+  const rows = returnedRows<{ id: string }>(await sql.query(
+    `UPDATE customer_order o SET status = m.to_status, updated_at = now(),
+       round_number = COALESCE(m.round_number, o.round_number),
+       rejection_reason = COALESCE(m.reason, o.rejection_reason), rejection_lines = COALESCE(m.lines, o.rejection_lines),
+       cancellation_requested = CASE WHEN m.to_status IN ('CANCELLED', 'FULFILLED') THEN false ELSE o.cancellation_requested END
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::jsonb[]) AS m(id, to_status, allowed_from, round_number, reason, lines)
+     WHERE o.id = m.id AND o.status = ANY(string_to_array(m.allowed_from, ',')) RETURNING o.id`,
+    [
+      moves.map((m) => m.orderId), moves.map((m) => m.to), moves.map((m) => statusesThatMayBecome(m.to).join(',')),
+      moves.map((m) => m.change?.roundNumber ?? null), moves.map((m) => m.change?.rejection?.reason ?? null),
+      moves.map((m) => (m.change?.rejection ? JSON.stringify(m.change.rejection.lines) : null)),
+    ],
   ));
-  return rows.length > 0;
+  return new Set(rows.map((r) => r.id));
 }
 
 /** Every CONFIRMED order of the round becomes FULFILLED; returns their ids. */

@@ -2,13 +2,14 @@
  * Consumer `order.outcomes`: inventory's answers move orders through their lifecycle. One consumer
  * for all four types keeps their bus order (a reservation is applied before its round closes).
  * Every move is guarded by the lifecycle, so a late or repeated answer changes nothing (and is logged).
+ * Answers about whole orders are applied in runs, one statement per run, in bus order.
  */
 import type { DomainEvent, EventBus } from '@distribution/events';
 import type { EntityManager } from '@distribution/db';
 import type { Logger } from '@distribution/logging';
 import { OrderStatus } from '../domain/order-lifecycle.js';
 import { isUuid } from '../domain/order-request.js';
-import { fulfilRound, moveOrder, setOrderLineQuantity } from '../db/orders.js';
+import { fulfilRound, moveOrders, setOrderLineQuantity, type OrderMove } from '../db/orders.js';
 import { decideChange, lockChange } from '../db/changes.js';
 import { announceOrderChanges } from './order-signals.js';
 import type { RoundClosedV1, StockRejectedV1, StockReleasedV1, StockReservedV1 } from './payloads.js';
@@ -18,19 +19,61 @@ export const OUTCOME_CONSUMER = 'order.outcomes';
 export function registerOutcomeConsumer(bus: EventBus, logger: Logger): void {
   bus.consume(OUTCOME_CONSUMER, ['StockReserved', 'StockRejected', 'StockReleased', 'RoundClosed'], async (events, manager) => {
     const changed = new Set<string>();
+    // Runs of plain moves (an order confirmed, rejected or cancelled) go in one statement each.
+    let run: Array<OrderMove & { ignoredWhy: string; eventId: string }> = [];
+    const flush = async () => {
+      const moved = await moveOrders(manager, run);
+      for (const move of run) {
+        if (moved.has(move.orderId)) changed.add(move.orderId);
+        else logger.info({ eventId: move.eventId, orderId: move.orderId }, `outcome ignored: ${move.ignoredWhy}`);
+      }
+      run = [];
+    };
     for (const event of events) {
       if (!readable(event)) {
         logger.warn({ eventId: event.id, type: event.type, version: event.version }, 'outcome event skipped: not a payload this service understands');
         continue;
       }
-      const touched = await apply(event, manager, logger);
-      for (const id of touched) changed.add(id);
+      const move = plainMove(event);
+      if (move) {
+        // Bus order per order: a second move of the same order waits for the first one's statement.
+        if (run.some((m) => m.orderId === move.orderId)) await flush();
+        run.push({ ...move, eventId: event.id });
+        continue;
+      }
+      await flush();
+      for (const id of await apply(event, manager, logger)) changed.add(id);
     }
+    await flush();
     await announceOrderChanges(manager, changed);
   });
 }
 
-/** Applies one event; returns the ids of the orders it changed. */
+/** An answer about a whole order (not a line change), as a lifecycle move; null for the others. */
+function plainMove(event: DomainEvent): (OrderMove & { ignoredWhy: string }) | null {
+  switch (event.type) {
+    case 'StockReserved': {
+      const p = event.payload as StockReservedV1;
+      return p.changeId ? null : { orderId: p.orderId, to: OrderStatus.Confirmed, change: { roundNumber: p.roundNumber }, ignoredWhy: 'the order is not PENDING' };
+    }
+    case 'StockRejected': {
+      const p = event.payload as StockRejectedV1;
+      if (p.changeId) return null;
+      const rejection = { reason: p.reason, lines: rejectedLines(p) };
+      return { orderId: p.orderId, to: OrderStatus.Rejected, change: { rejection }, ignoredWhy: 'the order is not PENDING' };
+    }
+    case 'StockReleased': {
+      const p = event.payload as StockReleasedV1;
+      return { orderId: p.orderId, to: OrderStatus.Cancelled, ignoredWhy: 'the order is not CONFIRMED' };
+    }
+    default:
+      return null;
+  }
+}
+
+const rejectedLines = (p: StockRejectedV1) => (p.lines ?? []).map((l) => ({ productId: l.productId, requested: l.requested, available: l.available }));
+
+/** Applies a line change's answer or a round's close; returns the ids of the orders it changed. */
 async function apply(event: DomainEvent, m: EntityManager, logger: Logger): Promise<string[]> {
   const ignored = (why: string) => {
     logger.info({ eventId: event.id, type: event.type, orderId: event.payload.orderId, changeId: event.payload.changeId }, `outcome ignored: ${why}`);
@@ -39,18 +82,11 @@ async function apply(event: DomainEvent, m: EntityManager, logger: Logger): Prom
   switch (event.type) {
     case 'StockReserved': {
       const p = event.payload as StockReservedV1;
-      if (p.changeId) return applyChangeAnswer(m, p.changeId, { reserved: p }, ignored);
-      return (await moveOrder(m, p.orderId, OrderStatus.Confirmed, { roundNumber: p.roundNumber })) ? [p.orderId] : ignored('the order is not PENDING');
+      return applyChangeAnswer(m, p.changeId!, { reserved: p }, ignored);
     }
     case 'StockRejected': {
       const p = event.payload as StockRejectedV1;
-      const rejection = { reason: p.reason, lines: (p.lines ?? []).map((l) => ({ productId: l.productId, requested: l.requested, available: l.available })) };
-      if (p.changeId) return applyChangeAnswer(m, p.changeId, { rejection }, ignored);
-      return (await moveOrder(m, p.orderId, OrderStatus.Rejected, { rejection })) ? [p.orderId] : ignored('the order is not PENDING');
-    }
-    case 'StockReleased': {
-      const p = event.payload as StockReleasedV1;
-      return (await moveOrder(m, p.orderId, OrderStatus.Cancelled)) ? [p.orderId] : ignored('the order is not CONFIRMED');
+      return applyChangeAnswer(m, p.changeId!, { rejection: { reason: p.reason, lines: rejectedLines(p) } }, ignored);
     }
     case 'RoundClosed': {
       const p = event.payload as RoundClosedV1;
