@@ -31,18 +31,24 @@ interface Consumer {
   failures: Map<string, number>;
 }
 
-/** A loop that runs `work` when woken or every interval, never twice at once, and again if woken while running. */
+/**
+ * A loop that runs `work` when woken or every interval, never twice at once, and again if woken
+ * while running. `work` is told whether something is likely waiting (a wake-up, or a full batch
+ * before), so that only the polls spend a read on looking first.
+ */
 class WakeableLoop {
   private running = false;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private hinted = false;
   private current: Promise<void> = Promise.resolve();
-  constructor(private readonly work: () => Promise<boolean>, private readonly intervalMs: number, private readonly onError: (e: unknown) => void) {}
+  constructor(private readonly work: (likely: boolean) => Promise<boolean>, private readonly intervalMs: number, private readonly onError: (e: unknown) => void) {}
   start() { this.schedule(0); }
   wake() {
     if (this.stopped) return;
     if (this.running) { this.again = true; return; }
+    this.hinted = true;
     this.schedule(0);
   }
   private schedule(ms: number) {
@@ -54,8 +60,10 @@ class WakeableLoop {
     this.timer = null;
     this.running = true;
     let more = false;
+    const likely = this.hinted;
+    this.hinted = false;
     try {
-      more = await this.work();
+      more = await this.work(likely);
     } catch (error) {
       this.onError(error);
     } finally {
@@ -63,6 +71,7 @@ class WakeableLoop {
     }
     const rerun = more || this.again;
     this.again = false;
+    this.hinted = rerun;
     this.schedule(rerun ? 0 : this.intervalMs);
   }
   async stop() {
@@ -104,14 +113,14 @@ export class EventBus {
     this.started = true;
     await ensureBusSchema(this.db.url);
     const onError = (error: unknown) => this.options.logger.error({ err: error }, 'event loop failed; will retry');
-    const relay = new WakeableLoop(() => this.relayBatch(), this.pollIntervalMs, onError);
+    const relay = new WakeableLoop((likely) => this.relayBatch(likely), this.pollIntervalMs, onError);
     this.loops.push(relay);
     this.unlisten.push(await this.listener.listen(outboxChannel(this.db.schema), () => relay.wake()));
     await this.ensureCursors();
     // Each consumer loop is woken by the channels of its own event types only.
     const wakers = new Map<string, WakeableLoop[]>();
     for (const consumer of this.consumers) {
-      const loop = new WakeableLoop(() => this.consumeBatch(consumer), this.pollIntervalMs, onError);
+      const loop = new WakeableLoop((likely) => this.consumeBatch(consumer, likely), this.pollIntervalMs, onError);
       this.loops.push(loop);
       for (const type of consumer.types) wakers.set(type, [...(wakers.get(type) ?? []), loop]);
     }
@@ -131,10 +140,12 @@ export class EventBus {
   }
 
   /** Moves one batch from the outbox to the bus. Returns true when there may be more. */
-  private async relayBatch(): Promise<boolean> {
-    // Woken for nothing (another replica moved it): a plain read, no transaction, no bus lock.
-    const [{ waiting }] = await this.db.query('SELECT EXISTS (SELECT 1 FROM outbox) AS waiting');
-    if (!waiting) return false;
+  private async relayBatch(likely: boolean): Promise<boolean> {
+    // A poll usually finds nothing: it looks with a plain read first (no transaction, no bus lock).
+    if (!likely) {
+      const [{ waiting }] = await this.db.query('SELECT EXISTS (SELECT 1 FROM outbox) AS waiting');
+      if (!waiting) return false;
+    }
     return this.db.transaction(async (m) => {
       // Positions become visible in commit order: appends of every service take turns, and
       // replicas of one service too, which keeps the service's own order.
@@ -159,15 +170,17 @@ export class EventBus {
   }
 
   /** Applies one batch for one consumer. Returns true when there may be more. */
-  private async consumeBatch(consumer: Consumer): Promise<boolean> {
+  private async consumeBatch(consumer: Consumer, likely: boolean): Promise<boolean> {
     const limit = consumer.singleStep ? 1 : this.batchSize;
-    // Woken for nothing (a replica took it, or a poll): one plain read, no transaction.
-    const [{ waiting }] = await this.db.query(
-      `SELECT EXISTS (SELECT 1 FROM bus.events WHERE type = ANY($2)
-         AND position > (SELECT position FROM event_cursor WHERE consumer = $1)) AS waiting`,
-      [consumer.name, consumer.types],
-    );
-    if (!waiting) return false;
+    if (!likely) {
+      // A poll usually finds nothing: it looks with one plain read first, no transaction.
+      const [{ waiting }] = await this.db.query(
+        `SELECT EXISTS (SELECT 1 FROM bus.events WHERE type = ANY($2)
+           AND position > (SELECT position FROM event_cursor WHERE consumer = $1)) AS waiting`,
+        [consumer.name, consumer.types],
+      );
+      if (!waiting) return false;
+    }
     const attempt: { first: DomainEvent | null } = { first: null };
     try {
       return await this.db.transaction(async (m) => {
