@@ -161,8 +161,8 @@ export class EventBus {
            SELECT event_id, type, version, $2, payload, occurred_at FROM moved ORDER BY id
            RETURNING type
          )
-         SELECT type, count(*)::int AS events, pg_notify('bus:' || type, '') FROM appended GROUP BY type`,
-        [this.batchSize, this.db.schema],
+         SELECT type, count(*)::int AS events, pg_notify($3 || type, '') FROM appended GROUP BY type`,
+        [this.batchSize, this.db.schema, busChannel('')],
       ));
       const total = moved.reduce((sum, row) => sum + row.events, 0);
       return total === this.batchSize;
