@@ -1,6 +1,6 @@
 /** Writing events in the same transaction as the change they announce. */
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from '@distribution/db';
+import type { EntityManager, StatementPart } from '@distribution/db';
 import type { NewEvent } from './event.js';
 
 export const outboxChannel = (schema: string) => `outbox_${schema}`;
@@ -38,9 +38,9 @@ export function outboxStatementParts(schema: string, events: NewEvent[], firstPa
 }
 
 /** The outbox insert and its NOTIFY as a part of a larger statement, numbered from `build`'s parameter. */
-export function outboxPart(schema: string, events: NewEvent[]) {
+export function outboxPart(schema: string, events: NewEvent[]): StatementPart {
   return {
-    build(firstParam: number): { cte?: string; select?: string; params: unknown[] } {
+    build(firstParam) {
       if (events.length === 0) return { params: [] };
       const parts = outboxStatementParts(schema, events, firstParam);
       return { cte: parts.cte, select: parts.notify, params: parts.params };
