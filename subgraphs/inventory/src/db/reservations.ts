@@ -1,7 +1,7 @@
 /** Reservation rows: what each order holds of each product in a round (with its line's unit price). */
 import type { Reservation, ReservationWrite } from '../domain/reservation.js';
 import type { SoldReservation } from '../domain/rounds.js';
-import { runTogether, type Sql, type StatementPart } from './sql.js';
+import type { Sql, StatementPart } from './sql.js';
 
 /** What the given orders hold in round `roundNumber`. */
 export async function reservationsHeldBy(sql: Sql, orderIds: string[], roundNumber: number | null): Promise<Reservation[]> {
@@ -28,10 +28,6 @@ export function reservationWrites(writes: ReservationWrite[]): StatementPart {
       ],
     }),
   };
-}
-
-export async function saveReservations(sql: Sql, writes: ReservationWrite[]): Promise<void> {
-  if (writes.length > 0) await runTogether(sql, [reservationWrites(writes)]);
 }
 
 /** Marks every reservation still held in the round as sold, returning them with their product's manufacturer. */
