@@ -1,4 +1,4 @@
-/** The inventory subgraph: schema, resolvers, migrations, consumers and the period watch. */
+/** The inventory subgraph: schema, resolvers, migrations, consumers and the round watch. */
 import { readFileSync } from 'node:fs';
 import { gql } from 'graphql-tag';
 import type { ServiceDefinition } from '@distribution/server';
@@ -7,7 +7,7 @@ import { resolvers } from './resolvers/index.js';
 import { createContext, type InventoryContext } from './context.js';
 import { registerOrderConsumer } from './events/order-events.js';
 import { registerManufacturerConsumer } from './events/manufacturer-events.js';
-import { startPeriodWatch } from './rounds/period-watch.js';
+import { startRoundWatch } from './rounds/round-watch.js';
 import type { Logger } from '@distribution/logging';
 import { checkOptions, SERVICE_NAME, type InventoryDeps, type InventoryOptions } from './settings.js';
 
@@ -28,7 +28,7 @@ export function createInventoryService(options: InventoryOptions = {}): ServiceD
       registerOrderConsumer(bus, depsOf(runtime.logger));
     },
     createContext: (base, runtime) => createContext(base, runtime, depsOf(runtime.logger)),
-    startBackgroundWork: (runtime) => startPeriodWatch(runtime.database, depsOf(runtime.logger)),
+    startBackgroundWork: (runtime) => startRoundWatch(runtime.database, runtime.listener, depsOf(runtime.logger)),
   };
 }
 

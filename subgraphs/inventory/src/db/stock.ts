@@ -55,24 +55,6 @@ export async function lockPromisedStock(sql: Sql, defaultThreshold: number): Pro
   return rows.map((r) => toStockRow(r, defaultThreshold));
 }
 
-/**
- * Locks the promised rows a batch does not hold yet, without waiting: a batch already holds rows
- * out of the global order, so it must never queue for more. `complete` is false when another
- * writer holds one of them (then the caller leaves the work to a later moment).
- */
-export async function tryLockOtherPromisedStock(sql: Sql, heldProductIds: string[], defaultThreshold: number): Promise<{ rows: StockRow[]; complete: boolean }> {
-  const [{ wanted }] = await sql.query(
-    'SELECT count(*)::int AS wanted FROM stock_item WHERE reserved > 0 AND NOT (product_id = ANY($1::uuid[]))',
-    [heldProductIds],
-  );
-  const rows: RawStock[] = await sql.query(
-    `SELECT ${COLUMNS} FROM stock_item s JOIN product p ON p.id = s.product_id
-     WHERE s.reserved > 0 AND NOT (s.product_id = ANY($1::uuid[])) ORDER BY s.product_id FOR UPDATE OF s SKIP LOCKED`,
-    [heldProductIds],
-  );
-  return { rows: rows.map((r) => toStockRow(r, defaultThreshold)), complete: rows.length === wanted };
-}
-
 /** Writes on hand, reserved and round of existing rows: ONE `UPDATE ... FROM unnest`. */
 export function stockUpdate(rows: StockRow[]): StatementPart {
   return {

@@ -3,18 +3,18 @@
  * per transaction. The batch locks every stock row it touches with ONE statement in product-id
  * order, applies its requests in bus order with the pure rules, writes back set-based, and
  * announces the outcomes and stock changes in the same transaction (the writes in one statement).
+ * It never closes the round itself (see rounds/round-watch.ts).
  */
 import { outboxPart, type DomainEvent, type EventBus } from '@distribution/events';
 import type { EntityManager } from '@distribution/db';
 import { applyRequests, productsTouched, type ReservationRequest } from '../domain/reservation.js';
-import type { StockRow } from '../domain/stock.js';
 import { holdStockWriterLock } from '../db/locks.js';
 import { openRound } from '../db/rounds.js';
 import { reservationsHeldBy, reservationWrites } from '../db/reservations.js';
 import { lockStock, stockUpdate } from '../db/stock.js';
 import { movementInserts } from '../db/ledger.js';
 import { retryOnConflict } from '../db/retry.js';
-import { closeRoundIfDepleted } from '../rounds/close-round.js';
+import { wakeRoundWatch } from '../rounds/round-watch.js';
 import type { InventoryDeps } from '../settings.js';
 import { outcomeEvent, readOrderRequest } from './payloads.js';
 import { stockChangeEvents } from './stock-events.js';
@@ -51,9 +51,6 @@ export async function applyReservationBatch(sql: EntityManager, requests: Reserv
   ]);
   deps.logger.debug({ requests: requests.length, outcomes: result.outcomes.length, roundNumber }, 'reservation batch applied');
 
-  if (round) {
-    const changed = new Map(result.changes.map((c) => [c.after.productId, c.after]));
-    const held: StockRow[] = stock.map((row) => changed.get(row.productId) ?? row);
-    await closeRoundIfDepleted(sql, round, held, deps);
-  }
+  // A product that ran out may have been the round's last: the round watch looks once this commits.
+  if (round && result.changes.some((c) => c.after.onHand === c.after.reserved)) await wakeRoundWatch(sql);
 }

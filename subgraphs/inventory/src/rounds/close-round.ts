@@ -1,7 +1,7 @@
 /**
  * Closing a round: every promised unit is sold, the round records what each manufacturer sold,
- * and RoundClosed asks them to settle. Three ways in: the operator, the period ending (the
- * period watch) and depletion (right after the reservation batch that took the last unit).
+ * and RoundClosed asks them to settle. Three ways in: the operator, the period ending and
+ * depletion (both by the round watch).
  */
 import type { EntityManager, ServiceDatabase } from '@distribution/db';
 import { recordEvents } from '@distribution/events';
@@ -9,8 +9,8 @@ import { conflict } from '@distribution/errors';
 import { closingStock, manufacturersToSettle, salesOf, type RoundCloseReason } from '../domain/rounds.js';
 import type { StockRow } from '../domain/stock.js';
 import { holdRoundTransitionLock } from '../db/locks.js';
-import { lockOpenRound, recordRoundClosed, roundPastItsEnd, type Round } from '../db/rounds.js';
-import { lockPromisedStock, roundIsDepleted, tryLockOtherPromisedStock, updateStock } from '../db/stock.js';
+import { lockOpenRound, openRound, recordRoundClosed, roundPastItsEnd, type Round } from '../db/rounds.js';
+import { lockPromisedStock, roundIsDepleted, updateStock } from '../db/stock.js';
 import { sellHeldReservations } from '../db/reservations.js';
 import { recordMovements } from '../db/ledger.js';
 import { roundClosed, roundSettled } from '../events/payloads.js';
@@ -59,20 +59,17 @@ export async function closeRoundIfPeriodEnded(database: ServiceDatabase, deps: I
 }
 
 /**
- * Inside a reservation batch (which holds the stock-writer lock and its own rows): closes the
- * round when no unit of it is left. It never waits for more row locks (it holds rows out of the
- * global order): when another writer holds a promised row, that writer is usually bringing new
- * supply, and the next batch looks again.
+ * Closes the open round when no unit of it is left (the round watch, woken by the batch that took
+ * the last unit). The exclusive round lock waits for running batches and production, so none of
+ * them can reserve or add stock in a round that closes under it; replicas racing here close it once.
  */
-export async function closeRoundIfDepleted(sql: EntityManager, round: Round, heldRows: StockRow[], deps: InventoryDeps): Promise<Round | null> {
-  if (!(await roundIsDepleted(sql, round.number))) return null;
-  const others = await tryLockOtherPromisedStock(sql, heldRows.map((r) => r.productId), deps.defaultThreshold);
-  if (!others.complete) {
-    deps.logger.debug({ roundNumber: round.number }, 'round looks depleted but a stock row is busy; the next batch checks again');
-    return null;
-  }
-  const locked = await lockOpenRound(sql);
-  if (!locked || locked.number !== round.number) return null;
-  const promised = [...heldRows.filter((r) => r.reserved > 0), ...others.rows].sort((a, b) => (a.productId < b.productId ? -1 : 1));
-  return closeRoundNow(sql, locked, 'DEPLETED', promised, deps);
+export async function closeRoundIfDepleted(database: ServiceDatabase, deps: InventoryDeps): Promise<Round | null> {
+  const open = await openRound(database);
+  if (open === null || !(await roundIsDepleted(database, open.number))) return null;
+  return database.transaction(async (sql) => {
+    await holdRoundTransitionLock(sql);
+    const round = await lockOpenRound(sql, { skipLocked: true });
+    if (!round || !(await roundIsDepleted(sql, round.number))) return null;
+    return closeRoundNow(sql, round, 'DEPLETED', await lockPromisedStock(sql, deps.defaultThreshold), deps);
+  });
 }
