@@ -65,7 +65,7 @@ function liveOwner(pid: number): number | null {
   const mark = (readProc(pid, 'environ') ?? '').split('\0').find((entry) => entry.startsWith(`${OWNER_VARIABLE}=`));
   const [ownerPid, startTime] = (mark?.slice(OWNER_VARIABLE.length + 1) ?? '').split(':');
   const owner = Number(ownerPid);
-  if (!Number.isInteger(owner) || owner <= 0 || owner === process.pid) return null;
+  if (!Number.isInteger(owner) || owner <= 0) return null;
   const stat = processStat(owner);
   return stat && stat.state !== 'Z' && stat.startTime === startTime ? owner : null;
 }
