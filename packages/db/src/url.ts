@@ -10,12 +10,14 @@ export interface DatabaseLocation {
 export const EMBEDDED_DATA_DIR = path.resolve(process.env.EMBEDDED_PG_DIR ?? '.data/postgres');
 export const EMBEDDED_DEFAULT_PORT = 54329;
 
-export async function locateDatabase(env: NodeJS.ProcessEnv = process.env, log?: (m: string) => void): Promise<DatabaseLocation> {
+/** DATABASE_URL, or the embedded server started (`log`: its output; `notice`: lines for the user). */
+export async function locateDatabase(env: NodeJS.ProcessEnv = process.env, log?: (m: string) => void, notice?: (line: string) => void): Promise<DatabaseLocation> {
   if (env.DATABASE_URL) return { url: env.DATABASE_URL, embedded: null };
   const embedded = await startEmbeddedPostgres({
     dataDir: EMBEDDED_DATA_DIR,
     port: Number(env.EMBEDDED_PG_PORT ?? EMBEDDED_DEFAULT_PORT),
     log,
+    notice,
   });
   return { url: embedded.url, embedded };
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,16 @@ function processInfo(pid: number): { state: string; group: number } | null {
 }
 const running = (pid: number) => { const info = processInfo(pid); return info !== null && info.state !== 'Z'; };
 const serverPid = (dataDir: string) => Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+
+/** The watchdog guarding server `serverPid`, found by its command line. */
+function watchdogOf(serverPid: number): number | null {
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let args: string[] = [];
+    try { args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0'); } catch { continue; }
+    if (args.some((arg) => arg.endsWith('watchdog-process.mjs')) && args.includes(String(serverPid))) return Number(entry);
+  }
+  return null;
+}
 
 async function gone(pid: number, withinMs = 10_000): Promise<boolean> {
   for (const deadline = Date.now() + withinMs; Date.now() < deadline;) {
@@ -81,5 +91,59 @@ describe.skipIf(process.platform !== 'linux')('the embedded Postgres', () => {
     owner.kill('SIGINT');
     expect(await exit).toEqual({ code: null, signal: 'SIGINT' });
     expect(await gone(server)).toBe(true);
+  });
+
+  it('is stopped by its watchdog when its owner is killed with SIGKILL, which nothing in the owner can catch', async () => {
+    const { owner, exit, server } = await startOwner(dataDir, 'wait');
+    const watchdog = watchdogOf(server);
+    expect(processInfo(watchdog!)?.group).toBe(watchdog); // apart from the owner's group, like the server
+    owner.kill('SIGKILL');
+    expect(await exit).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(await gone(server)).toBe(true);
+    expect(await gone(watchdog!)).toBe(true);
+    expect(existsSync(path.join(dataDir, 'postmaster.pid'))).toBe(false);
+  });
+
+  it('stops a server an earlier owner left running (its watchdog killed too) and says so in one line', async () => {
+    const { owner, exit, server } = await startOwner(dataDir, 'wait');
+    process.kill(watchdogOf(server)!, 'SIGKILL');
+    owner.kill('SIGKILL');
+    await exit;
+    expect(running(server)).toBe(true);
+    const notices: string[] = [];
+    const handle = await startEmbeddedPostgres({ dataDir, port: 0, notice: (line) => notices.push(line) });
+    try {
+      expect(notices).toEqual([`found the database of an earlier run still running (pid ${server}); stopped it`]);
+      expect(running(server)).toBe(false);
+      expect(serverPid(dataDir)).not.toBe(server);
+    } finally {
+      await handle.stop();
+    }
+  });
+
+  it('leaves alone a server whose owner is alive, and refuses to start in one line', async () => {
+    const { owner, exit, server } = await startOwner(dataDir, 'wait');
+    try {
+      const second = startEmbeddedPostgres({ dataDir, port: 0 });
+      await expect(second).rejects.toThrow(`the database in ${dataDir} is in use by another running process (pid ${owner.pid}); stop it first, or set EMBEDDED_PG_DIR to another folder`);
+      expect(running(server)).toBe(true);
+    } finally {
+      owner.kill('SIGINT');
+      await exit;
+    }
+    expect(await gone(server)).toBe(true);
+  });
+
+  it('starts over a postmaster.pid whose pid another process has taken since', async () => {
+    const other = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      writeFileSync(path.join(dataDir, 'postmaster.pid'), `${other.pid}\n${dataDir}\n`);
+      const handle = await startEmbeddedPostgres({ dataDir, port: 0 });
+      expect(serverPid(dataDir)).not.toBe(other.pid);
+      expect(running(other.pid!)).toBe(true);
+      await handle.stop();
+    } finally {
+      other.kill('SIGKILL');
+    }
   });
 });

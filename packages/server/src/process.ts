@@ -55,7 +55,7 @@ export async function runServiceProcess<C extends { logLevel: string; databaseUr
   let database: DatabaseLocation | null = null;
   try {
     if (options.usesDatabase !== false) {
-      database = await locateDatabase({ ...process.env, DATABASE_URL: config.databaseUrl }, (m) => logger.debug({ postgres: m }));
+      database = await locateDatabase({ ...process.env, DATABASE_URL: config.databaseUrl }, (m) => logger.debug({ postgres: m }), (line) => logger.warn(line));
       if (database.embedded) logger.warn('DATABASE_URL is not set: using the embedded development Postgres');
     }
     const service = await options.start(config, { databaseUrl: database?.url ?? '', logger });
