@@ -21,7 +21,7 @@ import { installFastResultShaping } from './result-shaping.js';
 import { requestLogPlugin } from './request-log-plugin.js';
 import { BadHttpRequest, isJson, readRequestBody, toHTTPGraphQLRequest, writeError, writeHTTPGraphQLResponse } from './http-adapter.js';
 import { FastPath } from './fast-path.js';
-import { RateLimits, fastPathRefusal, rateLimitPlugin, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, type RateLimitSettings } from './rate-limits/index.js';
+import { RateLimits, addressKey, fastPathRefusal, rateLimitPlugin, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, type RateLimitSettings } from './rate-limits/index.js';
 import { attachSubscriptions, metricsHandler, type SubscriptionEndpoint, type SubscriptionTuning } from './subscriptions/index.js';
 
 /** The part of the service config (see config.ts) the server needs; the full config satisfies it. */
@@ -109,7 +109,7 @@ export async function startGateway(
     path: GRAPHQL_PATH,
     maxConnections: config.maxConnections,
     maxConnectionsPerAddress: config.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
-    clientAddress: (req) => rateLimits.addressOf(req),
+    clientAddress: (req) => addressKey(rateLimits.addressOf(req)),
     admitConnection: (address) => rateLimits.admitConnection(address),
     maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection,
     supergraphSdl,
