@@ -4,13 +4,16 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { connect as connectTcp, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { Role, signToken } from '@distribution/auth';
 import type { RunningSubgraph } from '@distribution/server';
 import { startGateway, type GatewaySettings, type RunningGateway } from '../src/server.js';
-import { SubscriptionCloseCode } from '../src/subscriptions/index.js';
+import { SubscriptionCloseCode, attachSubscriptions } from '../src/subscriptions/index.js';
+import { createLogger } from '@distribution/logging';
 import { StockFeed, startCatalogSubgraph, startStockSubgraph, writeFixtureSupergraph, type CatalogSubgraph } from './fixtures/subscription-subgraphs.js';
 import { TestSubscriptionClient, eventually } from './fixtures/subscription-client.js';
 
@@ -163,5 +166,44 @@ describe('connections per client address', () => {
     const again = await upgrade(gateway.url, { 'x-forwarded-for': '10.9.9.9, 198.51.100.1' });
     expect([a.status, b.status, again.status]).toEqual([101, 101, 429]);
     for (const socket of [a.ws, b.ws]) socket!.terminate();
+  });
+});
+
+describe('the upgrade while its admission is being checked', () => {
+  it('survives a client that resets the connection meanwhile', async () => {
+    let admit!: (retryAfterSeconds: number | undefined) => void;
+    let asked!: () => void;
+    const checking = new Promise<void>((resolve) => { asked = resolve; });
+    const server = createServer();
+    const endpoint = attachSubscriptions(server, {
+      logger: createLogger('upgrade-reset', 'silent'),
+      supergraphSdl: writeFixtureSupergraph(dir, { inventory: stock.url, manufacturer: catalog.url }, 'reset.graphql').supergraphSdl,
+      subgraphUrls: {},
+      internalCredential: INTERNAL_CREDENTIAL,
+      verifyToken: async () => null,
+      // The check takes as long as the test says (as a slow Redis would).
+      admitConnection: () => new Promise((resolve) => { admit = resolve; asked(); }),
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const serverSockets = new Set<import('node:net').Socket>();
+    server.on('upgrade', (_req, socket) => serverSockets.add(socket as import('node:net').Socket));
+    try {
+      const client = connectTcp((server.address() as AddressInfo).port, '127.0.0.1');
+      await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+      client.write('GET /graphql HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n'
+        + 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n');
+      await checking;
+      const [socket] = [...serverSockets];
+      // Only 'close' here: an 'error' listener of the test's own would hide a socket the gateway left without one.
+      const closed = new Promise<void>((resolve) => socket!.once('close', () => resolve()));
+      client.resetAndDestroy();
+      // The reset reaches the server's socket as an error (ECONNRESET), then a close.
+      await closed;
+      admit(undefined);
+      expect(endpoint.stats().connections).toBe(0);
+    } finally {
+      await endpoint.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -113,6 +113,9 @@ export function attachSubscriptions(httpServer: HttpServer, options: Subscriptio
   // noServer + our own upgrade listener, so that other paths get a plain 404, limits refuse before
   // the handshake (nothing of the client's is read), and close() can detach.
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // node:http hands the socket over without an error listener, and ws adds its own only in
+    // handleUpgrade: a reset while the admission check runs would otherwise take the process down.
+    socket.on('error', (error) => logger.debug({ err: error }, 'upgrade socket error'));
     if (new URL(req.url ?? '/', 'http://localhost').pathname !== path) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
