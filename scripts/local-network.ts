@@ -9,7 +9,7 @@ import { DEVELOPMENT_DEFAULTS } from '@distribution/config';
 import { startManufacturerService } from '@distribution/manufacturer';
 import { startInventoryService } from '@distribution/inventory';
 import { startOrderService } from '@distribution/order';
-import { startGateway } from '@distribution/gateway';
+import { rateLimitSettingsFromEnvironment, startGateway, type RateLimitSettings } from '@distribution/gateway';
 import type { RunningService } from '@distribution/server';
 
 export const SUPERGRAPH_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../gateway/supergraph.graphql');
@@ -26,7 +26,21 @@ export interface LocalNetworkOptions {
   eventPollIntervalMs?: number;
   eventBatchSize?: number;
   logLevel?: string;
+  /** The gateway's rate limits; unset ones come from the environment (ACCOUNT_LIMIT_PER_ADDRESS, …) or their defaults. */
+  rateLimits?: Partial<RateLimitSettings>;
+  /** Open WebSocket connections per client address at the gateway (MAX_CONNECTIONS_PER_ADDRESS). */
+  maxConnectionsPerAddress?: number;
 }
+
+/** Limits no test or local load generator reaches from one loopback address; for networks that are not the one under attack. */
+export const LOAD_TEST_LIMITS: Pick<LocalNetworkOptions, 'rateLimits' | 'maxConnectionsPerAddress'> = {
+  rateLimits: {
+    accountPerAddress: { points: 100_000, durationSeconds: 1 },
+    accountPerIdentity: { points: 100_000, durationSeconds: 1 },
+    connectionsPerAddress: { points: 100_000, durationSeconds: 1 },
+  },
+  maxConnectionsPerAddress: 100_000,
+};
 
 export interface LocalNetwork {
   gatewayUrl: string;
@@ -48,6 +62,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     eventBatchSize: options.eventBatchSize,
     eventPollIntervalMs: options.eventPollIntervalMs,
   });
+  const fromEnvironment = rateLimitSettingsFromEnvironment(process.env);
   // Subgraphs first (in parallel: they own separate schemas), then the gateway in front of them.
   const [manufacturer, inventory, order] = await Promise.all([
     startManufacturerService(common('manufacturer', ports.manufacturer)),
@@ -64,6 +79,8 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     supergraphPath: SUPERGRAPH_PATH,
     maxConnections: 10_000,
     maxSubscriptionsPerConnection: 50,
+    maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? fromEnvironment.maxConnectionsPerAddress,
+    rateLimits: { ...fromEnvironment.rateLimits, ...options.rateLimits },
   }, { logger: logger('gateway') });
 
   let stopping: Promise<void> | null = null;

@@ -35,7 +35,10 @@ export async function runCustomer(index: number, options: CustomerOptions): Prom
     me = options.signIn(registered.token);
     stats.customersRegistered += 1;
   } catch (error) {
-    recordError(stats, error);
+    // Every virtual customer registers from this one address: a gateway with production limits refuses most.
+    recordError(stats, error instanceof GraphQLFailure && error.code === 'RATE_LIMITED'
+      ? new Error('RegisterCustomer: RATE_LIMITED by the gateway (start it with a higher ACCOUNT_LIMIT_PER_ADDRESS, or use --self-contained)')
+      : error);
     return;
   }
   const confirmed: string[] = [];

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres, withDatabaseName, type EmbeddedPostgresHandle } from '@distribution/db';
-import { startLocalNetwork } from './local-network.js';
+import { LOAD_TEST_LIMITS, startLocalNetwork } from './local-network.js';
 import { seedSampleData } from './seed.js';
 
 export interface SelfContainedNetwork {
@@ -49,6 +49,8 @@ export async function startSelfContainedNetwork(options: SelfContainedOptions = 
       placeOrderWaitMs: options.placeOrderWaitMs,
       eventPollIntervalMs: 200,
       logLevel: process.env.LOG_LEVEL ?? 'silent',
+      // Every virtual customer registers from this machine's one address.
+      ...LOAD_TEST_LIMITS,
     });
     log(`network up: ${network.gatewayUrl}`);
     await seedSampleData(network.gatewayUrl, network.jwtSecret, log);

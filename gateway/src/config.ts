@@ -1,5 +1,6 @@
 /** Settings of the gateway, read from the environment. */
 import { fileURLToPath } from 'node:url';
+import { rateLimitSettings, rateLimitVariables } from './rate-limits/index.js';
 import { ConfigError, DEVELOPMENT_DEFAULTS, env, isProduction, loadConfig, logLevel } from '@distribution/config';
 
 export const configShape = {
@@ -16,6 +17,7 @@ export const configShape = {
   LOG_LEVEL: logLevel(),
   MAX_SUBSCRIPTIONS_PER_CONNECTION: env.int(50, 1),
   MAX_CONNECTIONS: env.int(10000, 1),
+  ...rateLimitVariables,
 };
 
 /**
@@ -45,6 +47,7 @@ export function loadServiceConfig(environment: NodeJS.ProcessEnv = process.env) 
     logLevel: c.LOG_LEVEL,
     maxSubscriptionsPerConnection: c.MAX_SUBSCRIPTIONS_PER_CONNECTION,
     maxConnections: c.MAX_CONNECTIONS,
+    ...rateLimitSettings(c),
   };
 }
 

@@ -1,3 +1,4 @@
 /** Public surface of the gateway package. */
 export { startGateway, GRAPHQL_PATH, type GatewaySettings, type RunningGateway } from './server.js';
 export { composeSupergraph, CompositionError, SUBGRAPHS, type SubgraphSource } from './supergraph.js';
+export { rateLimitSettingsFromEnvironment, type RateLimitSettings } from './rate-limits/index.js';

@@ -21,6 +21,7 @@ import { installFastResultShaping } from './result-shaping.js';
 import { requestLogPlugin } from './request-log-plugin.js';
 import { BadHttpRequest, isJson, readRequestBody, toHTTPGraphQLRequest, writeError, writeHTTPGraphQLResponse } from './http-adapter.js';
 import { FastPath } from './fast-path.js';
+import { RateLimits, addressKey, fastPathRefusal, rateLimitPlugin, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, type RateLimitSettings } from './rate-limits/index.js';
 import { attachSubscriptions, metricsHandler, type SubscriptionEndpoint, type SubscriptionTuning } from './subscriptions/index.js';
 
 /** The part of the service config (see config.ts) the server needs; the full config satisfies it. */
@@ -35,6 +36,10 @@ export interface GatewaySettings {
   supergraphPath: string;
   maxSubscriptionsPerConnection: number;
   maxConnections: number;
+  /** Open WebSocket connections per client address (default 100). */
+  maxConnectionsPerAddress?: number;
+  /** Account mutation and connection rate limits; unset ones take DEFAULT_RATE_LIMITS. */
+  rateLimits?: Partial<RateLimitSettings>;
 }
 
 export interface RunningGateway {
@@ -76,6 +81,8 @@ export async function startGateway(
     order: config.orderUrl,
   };
   const supergraphSdl = readSupergraph(config.supergraphPath);
+  const rateLimits = new RateLimits(config.rateLimits, logger);
+  await rateLimits.ready();
   // Identical reads that arrive together go to the subgraph once (see InflightReads).
   const inflight = new InflightReads();
   // One data source per subgraph, shared by ApolloGateway and the fast path.
@@ -101,6 +108,9 @@ export async function startGateway(
     logger,
     path: GRAPHQL_PATH,
     maxConnections: config.maxConnections,
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+    clientAddress: (req) => addressKey(rateLimits.addressOf(req)),
+    admitConnection: (address) => rateLimits.admitConnection(address),
     maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection,
     supergraphSdl,
     subgraphUrls: routingUrls,
@@ -122,7 +132,7 @@ export async function startGateway(
   });
   const closeSubscriptions: ApolloServerPlugin<GatewayContext> = {
     async serverWillStart() {
-      return { drainServer: () => subscriptions.close() };
+      return { drainServer: async () => { await subscriptions.close(); await rateLimits.close(); } };
     },
   };
 
@@ -140,6 +150,7 @@ export async function startGateway(
       ApolloServerPluginDrainHttpServer({ httpServer }),
       closeSubscriptions,
       requestLogPlugin(logger),
+      rateLimitPlugin(rateLimits),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
   });
@@ -147,7 +158,7 @@ export async function startGateway(
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const context: GatewayContext = { requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]), identity: null, requestLog: {} };
+    const context: GatewayContext = { requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]), identity: null, clientAddress: rateLimits.addressOf(req), requestLog: {} };
     res.setHeader(REQUEST_ID_HEADER, context.requestId);
     const isGraphQL = url.pathname === GRAPHQL_PATH;
     res.once('close', () => {
@@ -182,7 +193,7 @@ export async function startGateway(
         }
         if (identity !== undefined) {
           context.identity = identity;
-          const fast = await fastPath!.execute(prepared, context);
+          const fast = (await fastPathRefusal(rateLimits, prepared, context)) ?? await fastPath!.execute(prepared, context);
           res.statusCode = fast.status;
           for (const name in fast.headers) res.setHeader(name, fast.headers[name]!);
           res.end(fast.body);

@@ -15,7 +15,7 @@ describe('cachingTokenVerifier', () => {
     const { calls, verify } = counting(createTokenVerifier({ secret: SECRET }));
     const cached = cachingTokenVerifier(verify);
     const header = `Bearer ${await signToken({ role: Role.Operator, sub: 'op' }, SECRET)}`;
-    for (let i = 0; i < 5; i++) expect(await cached(header)).toEqual({ sub: 'op', role: Role.Operator });
+    for (let i = 0; i < 5; i++) expect(await cached(header)).toEqual({ sub: 'op', role: Role.Operator, expiresAt: expect.any(Number) });
     expect(calls).toHaveBeenCalledTimes(1);
   });
 

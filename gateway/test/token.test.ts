@@ -33,9 +33,14 @@ describe('npm run token', () => {
     expect(() => signingSecret({ JWT_SECRET: 'short' })).toThrow(/at least 16/);
   });
 
-  it('makes a token the gateway verifier accepts as that identity', async () => {
+  it('makes a token the gateway verifier accepts as that identity, until it expires', async () => {
+    const signedAt = Date.now();
     const token = await createDevelopmentToken({ identity: { role: Role.Operator, sub: 'op-1' }, expiresIn: '1h' }, secret);
-    await expect(verify(`Bearer ${token}`)).resolves.toEqual({ role: Role.Operator, sub: 'op-1' });
+    const identity = await verify(`Bearer ${token}`);
+    expect(identity).toEqual({ role: Role.Operator, sub: 'op-1', expiresAt: expect.any(Number) });
+    // `exp` has whole seconds: the expiry is an hour after signing, give or take that second.
+    expect(identity!.expiresAt! - signedAt).toBeGreaterThan(3600_000 - 1000);
+    expect(identity!.expiresAt! - signedAt).toBeLessThanOrEqual(3600_000 + 1000);
   });
 
   it('makes a token that no longer verifies once tampered with', async () => {

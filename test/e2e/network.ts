@@ -1,7 +1,7 @@
 /** End-to-end harness: the whole network on a fresh database, and clients that talk to the gateway. */
 import { signToken, Role, type Identity } from '@distribution/auth';
 import { createTestDatabase, graphqlClient, eventually } from '@distribution/testkit';
-import { startLocalNetwork, type LocalNetwork, type LocalNetworkOptions } from '../../scripts/local-network.js';
+import { LOAD_TEST_LIMITS, startLocalNetwork, type LocalNetwork, type LocalNetworkOptions } from '../../scripts/local-network.js';
 import pg from 'pg';
 
 export interface TestNetwork extends LocalNetwork {
@@ -14,9 +14,13 @@ export interface TestNetwork extends LocalNetwork {
   close(): Promise<void>;
 }
 
+/** Rate limits are out of the way unless a test sets its own (`rateLimits`, `maxConnectionsPerAddress`). */
 export async function startTestNetwork(options: Partial<LocalNetworkOptions> = {}): Promise<TestNetwork> {
   const databaseUrl = await createTestDatabase('e2e');
-  const network = await startLocalNetwork({ databaseUrl, eventPollIntervalMs: 200, logLevel: process.env.TEST_LOG_LEVEL ?? 'silent', ...options });
+  const network = await startLocalNetwork({
+    databaseUrl, eventPollIntervalMs: 200, logLevel: process.env.TEST_LOG_LEVEL ?? 'silent', ...LOAD_TEST_LIMITS, ...options,
+    rateLimits: { ...LOAD_TEST_LIMITS.rateLimits, ...options.rateLimits },
+  });
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 3 });
   const tokenFor = (identity: Identity) => signToken(identity, network.jwtSecret);
   return {

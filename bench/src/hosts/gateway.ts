@@ -72,6 +72,13 @@ async function startOurs() {
     supergraphPath: settings.supergraphPath,
     maxConnections: 10_000,
     maxSubscriptionsPerConnection: 50,
+    // Every bench client comes from this machine's one address: per-address limits would be the bottleneck measured.
+    maxConnectionsPerAddress: 100_000,
+    rateLimits: {
+      accountPerAddress: { points: 100_000, durationSeconds: 1 },
+      accountPerIdentity: { points: 100_000, durationSeconds: 1 },
+      connectionsPerAddress: { points: 100_000, durationSeconds: 1 },
+    },
   }, { logger: createLogger('gateway', 'warn') });
   return { url: gateway.url.replace('localhost', '127.0.0.1'), version: 'workspace', stop: () => gateway.stop() };
 }

@@ -17,6 +17,12 @@ export const SubscriptionCloseCode = {
   Unauthorized: CloseCode.Unauthorized,
   /** `connectionParams.authorization` holds a token that does not verify (bad, expired, wrong issuer). */
   Forbidden: CloseCode.Forbidden,
+  /**
+   * The token the connection was opened with has expired since: same code as Forbidden, because
+   * graphql-ws clients retry 4403 and read their connectionParams again, which is what they should
+   * do (with a fresh token); the reason tells the two apart.
+   */
+  TokenExpired: CloseCode.Forbidden,
   SubprotocolNotAcceptable: CloseCode.SubprotocolNotAcceptable,
   ConnectionInitialisationTimeout: CloseCode.ConnectionInitialisationTimeout,
   SubscriberAlreadyExists: CloseCode.SubscriberAlreadyExists,
@@ -34,6 +40,7 @@ export const CloseReason = {
   BadRequest: 'Invalid message received',
   Unauthorized: 'Unauthorized',
   Forbidden: 'Forbidden: the token is invalid or expired',
+  TokenExpired: 'Token expired: connect again with a fresh token',
   SubprotocolNotAcceptable: 'Subprotocol not acceptable; use graphql-transport-ws',
   ConnectionInitialisationTimeout: 'Connection initialisation timeout',
   TooManyInitialisationRequests: 'Too many initialisation requests',

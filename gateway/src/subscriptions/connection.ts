@@ -6,13 +6,15 @@ import type { IncomingMessage } from 'node:http';
 import { WebSocket, type RawData } from 'ws';
 import { MessageType, parseMessage, stringifyMessage, type Message, type SubscribeMessage } from 'graphql-ws';
 import type { GraphQLFormattedError } from 'graphql';
-import type { Identity, TokenVerifier } from '@distribution/auth';
+import type { TokenVerifier, VerifiedIdentity } from '@distribution/auth';
 import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from '@distribution/logging';
 import { ClientQueue } from './client-queue.js';
 import { CloseReason, SubscriptionCloseCode, subscriberAlreadyExists } from './close-codes.js';
 import type { Subscriber } from './event-fanout.js';
 import { internalError, tooManySubscriptions } from './subscription-errors.js';
 import type { SubscriptionRouter } from './subscription-router.js';
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface ConnectionLimits {
   maxSubscriptionsPerConnection: number;
@@ -39,11 +41,13 @@ export class ClientConnection {
   private readonly held = new Map<string, Held>();
   private readonly queue: ClientQueue;
   private readonly logger: Logger;
-  private identity: Identity | null = null;
+  private identity: VerifiedIdentity | null = null;
   private initReceived = false;
   private acknowledged = false;
   private closed = false;
   private readonly initTimer: NodeJS.Timeout;
+  /** Closes the connection when its token expires (scheduled at connection_init). */
+  private expiryTimer?: NodeJS.Timeout;
 
   constructor(private readonly ws: WebSocket, request: IncomingMessage, private readonly deps: ConnectionDeps) {
     this.requestId = requestIdFrom(request.headers[REQUEST_ID_HEADER]);
@@ -83,6 +87,7 @@ export class ClientConnection {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.initTimer);
+    clearTimeout(this.expiryTimer);
     const held = [...this.held.values()];
     this.held.clear();
     for (const subscription of held) subscription.stop?.();
@@ -131,9 +136,20 @@ export class ClientConnection {
       return this.close(SubscriptionCloseCode.Forbidden, CloseReason.Forbidden);
     }
     if (this.closed) return;
+    this.closeWhenExpired(this.identity?.expiresAt);
+    if (this.closed) return;
     this.acknowledged = true;
     this.send(stringifyMessage({ type: MessageType.ConnectionAck }));
     this.logger.debug({ sub: this.identity?.sub, role: this.identity?.role }, 'subscription connection acknowledged');
+  }
+
+  /** A token vouches for its holder until it expires; past that, not one more private event. */
+  private closeWhenExpired(expiresAt: number | undefined): void {
+    if (expiresAt === undefined) return;
+    const remaining = expiresAt - Date.now();
+    if (remaining <= 0) return this.close(SubscriptionCloseCode.TokenExpired, CloseReason.TokenExpired);
+    // setTimeout holds at most ~24.8 days; a longer token is looked at again then.
+    this.expiryTimer = setTimeout(() => this.closeWhenExpired(expiresAt), Math.min(remaining, MAX_TIMER_MS));
   }
 
   private subscribe({ id, payload }: SubscribeMessage): void {

@@ -1,11 +1,11 @@
 /** The gateway's graphql-ws endpoint: accepts client sockets on the GraphQL path and runs federated subscriptions for them. */
-import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import { STATUS_CODES, type Server as HttpServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { GRAPHQL_TRANSPORT_WS_PROTOCOL } from 'graphql-ws';
 import type { TokenVerifier } from '@distribution/auth';
+import { ErrorCode } from '@distribution/errors';
 import type { Logger } from '@distribution/logging';
-import { MAX_BODY_BYTES } from '../http-adapter.js';
 import { CloseReason, SubscriptionCloseCode } from './close-codes.js';
 import { ClientConnection } from './connection.js';
 import { DEFAULT_FIELD_POLICIES, type FieldPolicy } from './field-policies.js';
@@ -16,6 +16,10 @@ import { SubscriptionRouter } from './subscription-router.js';
 /** Knobs with defaults; tests turn them down to see limits in milliseconds. */
 export interface SubscriptionTuning {
   maxConnections: number;
+  /** Sockets open at once per client address; past it the upgrade is refused with HTTP 429. */
+  maxConnectionsPerAddress: number;
+  /** Largest message a client may send; a bigger frame closes the socket (1009) as soon as its header is read. */
+  maxMessageBytes: number;
   maxSubscriptionsPerConnection: number;
   /** Messages held per client beyond its socket buffer before coalescing, then closing (4490). */
   maxQueuedMessages: number;
@@ -35,6 +39,9 @@ export interface SubscriptionTuning {
 
 export const DEFAULT_TUNING: SubscriptionTuning = {
   maxConnections: 10_000,
+  maxConnectionsPerAddress: 100,
+  // A subscribe message carries one operation; the HTTP path's 5 MB body would be an invitation here.
+  maxMessageBytes: 64 * 1024,
   maxSubscriptionsPerConnection: 50,
   maxQueuedMessages: 1000,
   sendHighWaterMarkBytes: 128 * 1024,
@@ -57,6 +64,10 @@ export interface SubscriptionOptions extends Partial<SubscriptionTuning> {
   internalCredential: string;
   /** Checks `connectionParams.authorization`, as the HTTP path checks the Authorization header. */
   verifyToken: TokenVerifier;
+  /** The key connections are counted under per client (rate-limits/client-address.ts); the socket's address when unset. */
+  clientAddress?: (req: IncomingMessage) => string;
+  /** Counts a new connection against the address's rate; the seconds to wait when it is spent. */
+  admitConnection?: (address: string) => Promise<number | undefined>;
 }
 
 export interface SubscriptionEndpoint {
@@ -88,21 +99,47 @@ export function attachSubscriptions(httpServer: HttpServer, options: Subscriptio
   const alive = new WeakSet<WebSocket>();
   const wss = new WebSocketServer({
     noServer: true,
-    // ws would take 100 MiB per message; a subscribe message is an HTTP request body by another road.
-    maxPayload: MAX_BODY_BYTES,
+    // ws would take 100 MiB per message; ws checks a frame's length before reading its payload.
+    maxPayload: tuning.maxMessageBytes,
     // ws's default, said here because the fan-out writes prebuilt uncompressed frames (text-frame.ts);
     // compressing each client's copy would also cost more CPU than the send itself.
     perMessageDeflate: false,
     handleProtocols: (protocols) => (protocols.has(GRAPHQL_TRANSPORT_WS_PROTOCOL) ? GRAPHQL_TRANSPORT_WS_PROTOCOL : false),
   });
 
-  // noServer + our own upgrade listener, so that other paths get a plain 404 and close() can detach.
+  // Sockets per client address, counted from the upgrade request until the TCP socket closes.
+  const perAddress = new Map<string, number>();
+  const refusalLog = throttledWarning(logger);
+  // noServer + our own upgrade listener, so that other paths get a plain 404, limits refuse before
+  // the handshake (nothing of the client's is read), and close() can detach.
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // node:http hands the socket over without an error listener, and ws adds its own only in
+    // handleUpgrade: a reset while the admission check runs would otherwise take the process down.
+    socket.on('error', (error) => logger.debug({ err: error }, 'upgrade socket error'));
     if (new URL(req.url ?? '/', 'http://localhost').pathname !== path) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    const address = options.clientAddress?.(req) ?? req.socket.remoteAddress ?? 'unknown';
+    const open = perAddress.get(address) ?? 0;
+    if (open >= tuning.maxConnectionsPerAddress) {
+      refusalLog({ address, maxConnectionsPerAddress: tuning.maxConnectionsPerAddress }, 'subscription connections refused: too many from one address');
+      return refuseUpgrade(socket, 429, 'Too many connections from this address');
+    }
+    perAddress.set(address, open + 1);
+    socket.once('close', () => {
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left > 0) perAddress.set(address, left);
+      else perAddress.delete(address);
+    });
+    void (options.admitConnection?.(address) ?? Promise.resolve(undefined)).then((retryAfterSeconds) => {
+      if (socket.destroyed) return;
+      if (retryAfterSeconds !== undefined) {
+        refusalLog({ address }, 'subscription connections refused: new connections from one address too fast');
+        return refuseUpgrade(socket, 429, 'Too many new connections from this address', retryAfterSeconds);
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    });
   };
   httpServer.on('upgrade', onUpgrade);
 
@@ -165,6 +202,36 @@ export function attachSubscriptions(httpServer: HttpServer, options: Subscriptio
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       unregisterStats();
     })()),
+  };
+}
+
+/** An HTTP refusal of an upgrade, with a GraphQL-shaped body (code RATE_LIMITED), before any WebSocket frame. */
+function refuseUpgrade(socket: Duplex, status: number, message: string, retryAfterSeconds?: number): void {
+  const body = JSON.stringify({ errors: [{ message, extensions: { code: ErrorCode.RateLimited, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) } }] });
+  socket.end([
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
+    'Connection: close',
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    ...(retryAfterSeconds === undefined ? [] : [`Retry-After: ${retryAfterSeconds}`]),
+    '',
+    body,
+  ].join('\r\n'));
+}
+
+/** A warning at most every 10 s with how many were swallowed meanwhile: a flood of refusals must not flood the log too. */
+function throttledWarning(logger: Logger): (details: Record<string, unknown>, message: string) => void {
+  let last = 0;
+  let swallowed = 0;
+  return (details, message) => {
+    const now = Date.now();
+    if (now - last < 10_000) {
+      swallowed += 1;
+      return;
+    }
+    logger.warn({ ...details, alsoRefusedSinceLastWarning: swallowed }, message);
+    last = now;
+    swallowed = 0;
   };
 }
 

@@ -93,7 +93,8 @@ class UpstreamConnection {
     const { min, max } = options.retryDelayMs;
     this.client = createClient({
       url: toWebSocketUrl(request.url),
-      webSocketImpl: WebSocket,
+      // The subgraph checks the credential on the upgrade request, before reading any frame.
+      webSocketImpl: webSocketSending(connectionParams),
       connectionParams,
       // The bound is ours (unavailableAfterMs), not a number of attempts.
       retryAttempts: Number.POSITIVE_INFINITY,
@@ -200,6 +201,15 @@ class SharedStream {
     this.unsubscribe();
     this.connection.release(this);
   }
+}
+
+/** A WebSocket class (for graphql-ws) whose sockets send `headers` with their upgrade request. */
+function webSocketSending(headers: Record<string, string>) {
+  return class extends WebSocket {
+    constructor(address: string | URL | null, protocols?: string | string[]) {
+      super(address as string | URL, protocols, { headers });
+    }
+  };
 }
 
 function toWebSocketUrl(httpUrl: string): string {

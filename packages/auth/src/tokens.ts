@@ -24,7 +24,13 @@ export interface TokenVerifierOptions {
   jwksUrl?: string;
 }
 
-export type TokenVerifier = (authorization: string | undefined | null) => Promise<Identity | null>;
+/** A caller whose token verified, and until when it vouches for them. */
+export interface VerifiedIdentity extends Identity {
+  /** Epoch milliseconds of the token's `exp`; absent for a token without one. */
+  expiresAt?: number;
+}
+
+export type TokenVerifier = (authorization: string | undefined | null) => Promise<VerifiedIdentity | null>;
 
 /**
  * Builds a verifier for `Authorization: Bearer <jwt>` values. No header means anonymous (null);
@@ -44,7 +50,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       const { payload } = await jwtVerify(match[1]!, key as Uint8Array, { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE });
       const role = payload.role as Role;
       if (!payload.sub || !ROLES.includes(role)) throw new Error('token lacks sub or a known role');
-      return { sub: payload.sub, role };
+      return typeof payload.exp === 'number' ? { sub: payload.sub, role, expiresAt: payload.exp * 1000 } : { sub: payload.sub, role };
     } catch {
       throw unauthenticated('The token is invalid or expired');
     }

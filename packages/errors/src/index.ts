@@ -12,6 +12,8 @@ export const ErrorCode = {
   SubscriptionSchemaReload: 'SUBSCRIPTION_SCHEMA_RELOAD',
   /** A live subscription ended because events it should have had may be missing (lost LISTEN, reader too slow): subscribe again. */
   LiveUpdatesInterrupted: 'LIVE_UPDATES_INTERRUPTED',
+  /** Too many attempts from one client address or identity; `extensions.retryAfterSeconds` says when to try again. */
+  RateLimited: 'RATE_LIMITED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -36,6 +38,9 @@ export function forbidden(message = 'You are not allowed to do this'): GraphQLEr
 }
 export function conflict(message: string, details: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.Conflict, ...details } });
+}
+export function rateLimited(retryAfterSeconds: number, message = 'Too many attempts; try again later'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.RateLimited, retryAfterSeconds } });
 }
 
 /**

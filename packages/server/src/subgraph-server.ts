@@ -42,6 +42,9 @@ export interface RunningSubgraph {
   stop(): Promise<void>;
 }
 
+/** The largest WebSocket message a subgraph reads. */
+export const MAX_WS_MESSAGE_BYTES = 64 * 1024;
+
 function sendJson(res: http.ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
@@ -54,7 +57,15 @@ export async function startSubgraph<C extends RequestContext>(options: SubgraphO
   // than the client expects races with reuse and surfaces as "subgraph unavailable".
   httpServer.keepAliveTimeout = 65_000;
   httpServer.headersTimeout = 66_000;
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: '/graphql',
+    // The gateway's messages are one subscribe each; ws checks a frame's length before reading it.
+    maxPayload: MAX_WS_MESSAGE_BYTES,
+    // Only the gateway may open a socket: the credential is checked on the upgrade request, and a
+    // caller without it gets 403 before a single WebSocket frame is read.
+    verifyClient: ({ req }, done) => (hasInternalCredential(req.headers, options.internalCredential) ? done(true) : done(false, 403, 'Requests must come through the gateway')),
+  });
   const wsCleanup = serveGraphQLOverWebSocket(wsServer, options);
 
   const apollo = new ApolloServer<C & BaseContext>({

@@ -53,6 +53,7 @@ export function serveGraphQLOverWebSocket<C extends RequestContext>(wsServer: We
     {
       // Close reasons (a failure of graphql-ws itself) never carry an error's message.
       isProd: true,
+      // The upgrade already carried the credential (subgraph-server.ts); connection_init must too, as before.
       onConnect: (ctx) => hasInternalCredential(ctx.connectionParams ?? {}, options.internalCredential),
       onSubscribe: async (ctx, _id, payload) => {
         const { requestId, logger } = connectionOf(ctx);

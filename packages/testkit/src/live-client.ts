@@ -101,11 +101,20 @@ export interface LiveClient {
   close(): Promise<void>;
 }
 
-/** A graphql-ws connection to the GraphQL endpoint at `url` (http(s) or ws(s)), sending `connectionParams` at connection_init. */
+/**
+ * A graphql-ws connection to the GraphQL endpoint at `url` (http(s) or ws(s)), sending `connectionParams`
+ * at connection_init. Params named `x-…` are the gateway's headers (a test talking to a subgraph): they
+ * also go on the upgrade request, as the gateway sends them, since subgraphs check the credential there.
+ */
 export function liveClient(url: string, connectionParams: Record<string, unknown> = {}): LiveClient {
+  const headers = Object.fromEntries(Object.entries(connectionParams).filter((entry): entry is [string, string] => entry[0].startsWith('x-') && typeof entry[1] === 'string'));
   const client = createClient({
     url: url.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
+    webSocketImpl: class extends WebSocket {
+      constructor(address: string | URL | null, protocols?: string | string[]) {
+        super(address as string | URL, protocols, { headers });
+      }
+    },
     connectionParams,
     retryAttempts: 0,
   });

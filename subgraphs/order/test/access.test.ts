@@ -118,7 +118,7 @@ describe('registerCustomer', () => {
     const res = await h.as(null)(REGISTER, { input: { name: '  Grace  ', email } });
     expect(res.data.registerCustomer.customer).toMatchObject({ name: 'Grace', email });
     const identity = await createTokenVerifier({ secret: JWT_SECRET })(`Bearer ${res.data.registerCustomer.token}`);
-    expect(identity).toEqual({ sub: res.data.registerCustomer.customer.id, role: 'CUSTOMER' });
+    expect(identity).toEqual({ sub: res.data.registerCustomer.customer.id, role: 'CUSTOMER', expiresAt: expect.any(Number) });
     const again = await h.as(null)(REGISTER, { input: { name: 'Grace 2', email: email.toUpperCase() } });
     expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
   });
