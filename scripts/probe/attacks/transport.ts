@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Attack, AttackResult } from '../attack.js';
-import { closedWithin, messageWithin, openSocket, postGraphQL, sendHugeFrame, tokenExpiry, toWebSocketUrl, type Opened } from './transport-sockets.js';
+import { closedWithin, messageWithin, openSocket, postGraphQL, sendHugeFrame, tokenExpiry, toWebSocketUrl, type Opened } from '../transport-sockets.js';
 
 export interface TransportAttackOptions {
   /** registerCustomer requests sent one after another; a safe deployment refuses some of them. */
