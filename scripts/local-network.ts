@@ -26,10 +26,16 @@ export interface LocalNetworkOptions {
   eventPollIntervalMs?: number;
   eventBatchSize?: number;
   logLevel?: string;
+  /** The gateway's metrics server: 0 or unset picks a free port, null turns it off. */
+  metricsPort?: number | null;
+  /** Web origins the gateway lets call from a browser; unset: the live page's development origins. */
+  corsOrigins?: readonly string[];
 }
 
 export interface LocalNetwork {
   gatewayUrl: string;
+  /** The gateway's Prometheus endpoint, on a port of its own; undefined when metrics are off. */
+  metricsUrl?: string;
   services: { manufacturer: RunningService; inventory: RunningService; order: RunningService };
   jwtSecret: string;
   stop(): Promise<void>;
@@ -64,11 +70,14 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     supergraphPath: SUPERGRAPH_PATH,
     maxConnections: 10_000,
     maxSubscriptionsPerConnection: 50,
+    metricsPort: options.metricsPort,
+    corsOrigins: options.corsOrigins,
   }, { logger: logger('gateway') });
 
   let stopping: Promise<void> | null = null;
   return {
     gatewayUrl: gateway.url,
+    metricsUrl: gateway.metricsUrl,
     services: { manufacturer, inventory, order },
     jwtSecret,
     stop: () => (stopping ??= (async () => {

@@ -14,6 +14,7 @@ import { createTokenVerifier } from '@distribution/auth';
 import { formatErrorForClient } from '@distribution/errors';
 import { createLogger, requestIdFrom, REQUEST_ID_HEADER, type Logger } from '@distribution/logging';
 import { isProduction } from '@distribution/config';
+import { startMetricsServer, type RunningMetricsServer } from '@distribution/server';
 import type { GatewayContext } from './context.js';
 import { InflightReads, SubgraphDataSource } from './subgraph-data-source.js';
 import { cachingTokenVerifier } from './token-cache.js';
@@ -21,7 +22,9 @@ import { installFastResultShaping } from './result-shaping.js';
 import { requestLogPlugin } from './request-log-plugin.js';
 import { BadHttpRequest, isJson, readRequestBody, toHTTPGraphQLRequest, writeError, writeHTTPGraphQLResponse } from './http-adapter.js';
 import { FastPath } from './fast-path.js';
-import { attachSubscriptions, metricsHandler, type SubscriptionEndpoint, type SubscriptionTuning } from './subscriptions/index.js';
+import { attachSubscriptions, metricsRegistry, type SubscriptionEndpoint, type SubscriptionTuning } from './subscriptions/index.js';
+import { CorsPolicy } from './cors.js';
+import { DEVELOPMENT_ORIGINS } from './config.js';
 
 /** The part of the service config (see config.ts) the server needs; the full config satisfies it. */
 export interface GatewaySettings {
@@ -35,6 +38,10 @@ export interface GatewaySettings {
   supergraphPath: string;
   maxSubscriptionsPerConnection: number;
   maxConnections: number;
+  /** Port of the metrics server (never the public one): 0 or unset picks a free port, null serves no metrics. */
+  metricsPort?: number | null;
+  /** Web origins allowed to call from a browser; unset: the live page's in development, none in production. */
+  corsOrigins?: readonly string[];
 }
 
 export interface RunningGateway {
@@ -43,6 +50,8 @@ export interface RunningGateway {
   server: HttpServer;
   /** The graphql-ws endpoint (reload, stats). */
   subscriptions: SubscriptionEndpoint;
+  /** Where Prometheus scrapes this gateway; undefined when metrics are off. */
+  metricsUrl?: string;
   /** Stops taking requests, lets in-flight ones finish, closes sockets; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -93,6 +102,7 @@ export async function startGateway(
   });
   const fastPath = fastPathEnabled ? new FastPath({ logger, production, dataSource: dataSourceFor }) : undefined;
 
+  const cors = new CorsPolicy(config.corsOrigins ?? (production ? [] : DEVELOPMENT_ORIGINS));
   let ready = false;
   let stopped = false;
   const httpServer = createServer((req, res) => void handle(req, res));
@@ -106,6 +116,7 @@ export async function startGateway(
     subgraphUrls: routingUrls,
     internalCredential: config.internalCredential,
     verifyToken,
+    acceptUpgrade: (req, socket) => cors.acceptUpgrade(req, socket),
   });
   // Subscriptions follow the supergraph the HTTP path serves (a no-op for the one they started with).
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => subscriptions.reload(coreSupergraphSdl));
@@ -164,9 +175,9 @@ export async function startGateway(
     });
 
     try {
+      if (cors.answerHttp(req, res)) return;
       if (url.pathname === '/healthz') return writeStatus(res, 200, 'ok');
       if (url.pathname === '/readyz') return ready ? writeStatus(res, 200, 'ready') : writeStatus(res, 503, 'not ready');
-      if (url.pathname === '/metrics') return await metricsHandler(req, res);
       if (!isGraphQL) return writeError(res, 404, `Nothing at ${url.pathname}; GraphQL is at ${GRAPHQL_PATH}`, 'NOT_FOUND');
 
       const method = req.method!.toUpperCase();
@@ -218,6 +229,7 @@ export async function startGateway(
   }
 
   await apollo.start();
+  let metrics: RunningMetricsServer | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
@@ -226,6 +238,8 @@ export async function startGateway(
         resolve();
       });
     });
+    // Metrics on a port of their own, which a deployment does not publish: the public port has no /metrics.
+    if (config.metricsPort !== null) metrics = await startMetricsServer({ port: config.metricsPort ?? 0, registry: metricsRegistry });
   } catch (error) {
     await apollo.stop();
     throw error;
@@ -239,12 +253,14 @@ export async function startGateway(
     port,
     server: httpServer,
     subscriptions,
+    metricsUrl: metrics?.url,
     stop: () => (stopping ??= (async () => {
       ready = false;
       // Requests from now on get Apollo Server's answer for a stopping server.
       stopped = true;
       if (fastPath) fastPath.enabled = false;
       await apollo.stop();
+      await metrics?.stop();
     })()),
   };
 }

@@ -57,6 +57,8 @@ export interface SubscriptionOptions extends Partial<SubscriptionTuning> {
   internalCredential: string;
   /** Checks `connectionParams.authorization`, as the HTTP path checks the Authorization header. */
   verifyToken: TokenVerifier;
+  /** Checks an upgrade before anything else (the page's Origin); false once it has answered the socket itself. */
+  acceptUpgrade?: (req: IncomingMessage, socket: Duplex) => boolean;
 }
 
 export interface SubscriptionEndpoint {
@@ -102,6 +104,7 @@ export function attachSubscriptions(httpServer: HttpServer, options: Subscriptio
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
+    if (options.acceptUpgrade && !options.acceptUpgrade(req, socket)) return;
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   };
   httpServer.on('upgrade', onUpgrade);
