@@ -30,6 +30,8 @@ export interface LocalNetworkOptions {
   metricsPort?: number | null;
   /** Web origins the gateway lets call from a browser; unset: the live page's development origins. */
   corsOrigins?: readonly string[];
+  /** The gateway behaves as in production (no introspection, no Sandbox); NODE_ENV decides when unset. */
+  production?: boolean;
 }
 
 export interface LocalNetwork {
@@ -72,7 +74,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     maxSubscriptionsPerConnection: 50,
     metricsPort: options.metricsPort,
     corsOrigins: options.corsOrigins,
-  }, { logger: logger('gateway') });
+  }, { logger: logger('gateway'), production: options.production });
 
   let stopping: Promise<void> | null = null;
   return {

@@ -64,7 +64,10 @@ export class CorsPolicy {
   }
 }
 
-/** The page was served by this host: the browser sets both headers, a page elsewhere cannot make them agree. */
+/**
+ * The page was served by this host: the browser sets both headers, a page elsewhere cannot make them
+ * agree. The scheme is not compared: behind a TLS terminator the page is https and this hop http.
+ */
 function isSameOrigin(origin: string, host: string | undefined): boolean {
   if (!host) return false;
   try {

@@ -66,14 +66,15 @@ function readSupergraph(path: string): string {
 /** Starts the gateway and resolves once it listens with the supergraph loaded. */
 export async function startGateway(
   config: GatewaySettings,
-  { logger = createLogger('gateway'), subscriptionTuning = {}, fastPath: fastPathEnabled = true }: {
+  { logger = createLogger('gateway'), subscriptionTuning = {}, fastPath: fastPathEnabled = true, production = isProduction() }: {
     logger?: Logger;
+    /** Production behaviour (no introspection, no Sandbox, no development origins); NODE_ENV decides unless a test says. */
+    production?: boolean;
     subscriptionTuning?: Partial<SubscriptionTuning>;
     /** Serve known JSON POSTs without Apollo Server's pipeline (fast-path.ts); off only to compare the two. */
     fastPath?: boolean;
   } = {},
 ): Promise<RunningGateway> {
-  const production = isProduction();
   // executeQueryPlan's result shaping, without re-reading the operation for every object (see result-shaping.ts).
   installFastResultShaping();
   // Verified once per token (until it expires), not once per request.
