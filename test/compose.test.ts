@@ -216,6 +216,15 @@ describe('service-specific settings', () => {
     });
   });
 
+  it('gateway: metrics on 9464 and the live page\'s origins in development; no origins in production unless listed', () => {
+    expect(gateway.loadServiceConfig({})).toMatchObject({ metricsPort: 9464, corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:5173'] });
+    expect(gateway.loadServiceConfig({ METRICS_PORT: 'off', CORS_ORIGINS: '' })).toMatchObject({ metricsPort: null, corsOrigins: [] });
+    const secrets = { JWT_SECRET: randomBytes(48).toString('base64'), INTERNAL_CREDENTIAL: randomBytes(48).toString('base64') };
+    const production = { NODE_ENV: 'production', ...secrets, MANUFACTURER_URL: 'http://m:4001/graphql', INVENTORY_URL: 'http://i:4002/graphql', ORDER_URL: 'http://o:4003/graphql' };
+    expect(gateway.loadServiceConfig(production).corsOrigins).toEqual([]);
+    expect(gateway.loadServiceConfig({ ...production, CORS_ORIGINS: 'https://shop.example.com' }).corsOrigins).toEqual(['https://shop.example.com']);
+  });
+
   it('gateway: JWKS_URL stands in for JWT_SECRET in production', () => {
     const env = {
       NODE_ENV: 'production',
