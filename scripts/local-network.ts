@@ -30,6 +30,12 @@ export interface LocalNetworkOptions {
   rateLimits?: Partial<RateLimitSettings>;
   /** Open WebSocket connections per client address at the gateway (MAX_CONNECTIONS_PER_ADDRESS). */
   maxConnectionsPerAddress?: number;
+  /** The gateway's metrics server: 0 or unset picks a free port, null turns it off. */
+  metricsPort?: number | null;
+  /** Web origins the gateway lets call from a browser; unset: the live page's development origins. */
+  corsOrigins?: readonly string[];
+  /** The gateway behaves as in production (no introspection, no Sandbox); NODE_ENV decides when unset. */
+  production?: boolean;
 }
 
 /** Limits no test or local load generator reaches from one loopback address; for networks that are not the one under attack. */
@@ -44,6 +50,8 @@ export const LOAD_TEST_LIMITS: Pick<LocalNetworkOptions, 'rateLimits' | 'maxConn
 
 export interface LocalNetwork {
   gatewayUrl: string;
+  /** The gateway's Prometheus endpoint, on a port of its own; undefined when metrics are off. */
+  metricsUrl?: string;
   services: { manufacturer: RunningService; inventory: RunningService; order: RunningService };
   jwtSecret: string;
   stop(): Promise<void>;
@@ -81,11 +89,14 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     maxSubscriptionsPerConnection: 50,
     maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? fromEnvironment.maxConnectionsPerAddress,
     rateLimits: { ...fromEnvironment.rateLimits, ...options.rateLimits },
-  }, { logger: logger('gateway') });
+    metricsPort: options.metricsPort,
+    corsOrigins: options.corsOrigins,
+  }, { logger: logger('gateway'), production: options.production });
 
   let stopping: Promise<void> | null = null;
   return {
     gatewayUrl: gateway.url,
+    metricsUrl: gateway.metricsUrl,
     services: { manufacturer, inventory, order },
     jwtSecret,
     stop: () => (stopping ??= (async () => {

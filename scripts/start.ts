@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { locateDatabase, EMBEDDED_DATA_DIR, type DatabaseLocation } from '@distribution/db';
 import { createLogger } from '@distribution/logging';
-import { DEVELOPMENT_DEFAULTS } from '@distribution/config';
+import { DEVELOPMENT_DEFAULTS, env as kinds, loadConfig } from '@distribution/config';
 import { stopOnSignals } from '@distribution/server';
 import { startLocalNetwork } from './local-network.js';
 import { seedSampleData } from './seed.js';
@@ -34,6 +34,8 @@ stopOnSignals(async () => { say('\nStopping...'); await stopAll(); }, { logger: 
 try {
   database = await locateDatabase(env, (m) => log.debug(m), say);
   say(database.embedded ? `Postgres: embedded server on port ${database.embedded.port} (data in ${EMBEDDED_DATA_DIR.startsWith(process.cwd()) ? path.relative(process.cwd(), EMBEDDED_DATA_DIR) : EMBEDDED_DATA_DIR})` : 'Postgres: DATABASE_URL');
+  // A free metrics port unless told: a laptop may already run something on 9464.
+  const settings = loadConfig({ METRICS_PORT: kinds.portOrOff(0), CORS_ORIGINS: kinds.origins() }, env);
   network = await startLocalNetwork({
     databaseUrl: database.url,
     ports: { gateway: port('GATEWAY_PORT', 4000), manufacturer: port('MANUFACTURER_PORT', 4001), inventory: port('INVENTORY_PORT', 4002), order: port('ORDER_PORT', 4003) },
@@ -41,6 +43,8 @@ try {
     internalCredential: env.INTERNAL_CREDENTIAL ?? DEVELOPMENT_DEFAULTS.internalCredential,
     roundPeriod: env.ROUND_PERIOD,
     logLevel: env.LOG_LEVEL ?? 'warn',
+    metricsPort: settings.METRICS_PORT,
+    corsOrigins: settings.CORS_ORIGINS,
   });
   const firstAnswer = await fetch(network.gatewayUrl, {
     method: 'POST',
@@ -53,6 +57,7 @@ try {
   say('');
   say(`Gateway (GraphQL, Apollo Sandbox):  ${network.gatewayUrl}`);
   say(`Subscriptions (graphql-ws):         ${network.gatewayUrl.replace('http', 'ws')}`);
+  if (network.metricsUrl) say(`Metrics (Prometheus, not public):   ${network.metricsUrl}`);
   for (const [name, service] of Object.entries(network.services)) say(`  ${name.padEnd(13)} subgraph:       ${service.url}`);
   say(`First query answered ${readyMs} ms after launch. Ctrl-C stops everything.`);
   say('Try: npm run token -- --role operator --sub ops-1');

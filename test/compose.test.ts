@@ -1,5 +1,6 @@
 // The container deployment agrees with what each service's configuration demands.
 import { describe, it, expect } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -19,6 +20,7 @@ interface ComposeService {
   healthcheck?: { test?: string | string[] };
   depends_on?: string[] | Record<string, { condition?: string }>;
   ports?: Array<string | number | { published?: string | number; target?: number }>;
+  expose?: Array<string | number>;
 }
 
 const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')) as { services: Record<string, ComposeService> };
@@ -111,14 +113,23 @@ describe('docker-compose.yml', () => {
     expect(compose.services.gateway.ports?.map(String)).toContain('4000:4000');
     for (const { name } of subgraphs) expect(compose.services[name].ports, name).toBeUndefined();
   });
+
+  it('keeps the gateway\'s metrics port on the compose network: exposed, never published', () => {
+    const service = compose.services.gateway;
+    const metricsPort = String((service.environment as Record<string, unknown>).METRICS_PORT);
+    expect(metricsPort).toMatch(/^\d+$/);
+    expect(service.expose?.map(String)).toContain(metricsPort);
+    expect(service.ports?.map(String)).toEqual(['4000:4000']);
+  });
 });
 
 describe.each(apps)('$name configuration', ({ name, config }) => {
   const complete: Record<string, string> = {
     NODE_ENV: 'production',
     DATABASE_URL: 'postgres://user:password@postgres:5432/distribution',
-    INTERNAL_CREDENTIAL: 'a-production-internal-credential',
-    JWT_SECRET: 'a-production-jwt-secret-of-some-length',
+    // Made at run time, as an operator makes them: any value written here would be a published one.
+    INTERNAL_CREDENTIAL: randomBytes(48).toString('base64'),
+    JWT_SECRET: randomBytes(48).toString('base64'),
     MANUFACTURER_URL: 'http://manufacturer:4001/graphql',
     INVENTORY_URL: 'http://inventory:4002/graphql',
     ORDER_URL: 'http://order:4003/graphql',
@@ -141,6 +152,14 @@ describe.each(apps)('$name configuration', ({ name, config }) => {
   it('starts in production once the production variables are set', () => {
     const settings = config.loadServiceConfig(complete);
     expect(settings.internalCredential).toBe(complete.INTERNAL_CREDENTIAL);
+  });
+
+  it('refuses every development default in production, naming each secret it reads', () => {
+    const secrets = Object.keys(config.configShape).filter((variable) => variable === 'JWT_SECRET' || variable === 'INTERNAL_CREDENTIAL');
+    const withDefaults = { ...complete, JWT_SECRET: DEVELOPMENT_DEFAULTS.jwtSecret, INTERNAL_CREDENTIAL: DEVELOPMENT_DEFAULTS.internalCredential };
+    const problems = problemsOf(() => config.loadServiceConfig(withDefaults));
+    expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual(secrets.sort());
+    for (const problem of problems) expect(problem).toMatch(/published development value/);
   });
 
   it.each(['not-a-port', '70000', '-1', '4.5'])('rejects PORT=%s, naming PORT', (port) => {
@@ -197,11 +216,20 @@ describe('service-specific settings', () => {
     });
   });
 
+  it('gateway: metrics on 9464 and the live page\'s origins in development; no origins in production unless listed', () => {
+    expect(gateway.loadServiceConfig({})).toMatchObject({ metricsPort: 9464, corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:5173'] });
+    expect(gateway.loadServiceConfig({ METRICS_PORT: 'off', CORS_ORIGINS: '' })).toMatchObject({ metricsPort: null, corsOrigins: [] });
+    const secrets = { JWT_SECRET: randomBytes(48).toString('base64'), INTERNAL_CREDENTIAL: randomBytes(48).toString('base64') };
+    const production = { NODE_ENV: 'production', ...secrets, MANUFACTURER_URL: 'http://m:4001/graphql', INVENTORY_URL: 'http://i:4002/graphql', ORDER_URL: 'http://o:4003/graphql' };
+    expect(gateway.loadServiceConfig(production).corsOrigins).toEqual([]);
+    expect(gateway.loadServiceConfig({ ...production, CORS_ORIGINS: 'https://shop.example.com' }).corsOrigins).toEqual(['https://shop.example.com']);
+  });
+
   it('gateway: JWKS_URL stands in for JWT_SECRET in production', () => {
     const env = {
       NODE_ENV: 'production',
       JWKS_URL: 'https://auth.example.com/.well-known/jwks.json',
-      INTERNAL_CREDENTIAL: 'a-production-internal-credential',
+      INTERNAL_CREDENTIAL: randomBytes(48).toString('base64'),
       MANUFACTURER_URL: 'http://manufacturer:4001/graphql',
       INVENTORY_URL: 'http://inventory:4002/graphql',
       ORDER_URL: 'http://order:4003/graphql',

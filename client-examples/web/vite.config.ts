@@ -1,8 +1,10 @@
 /**
- * The live page's dev server (`npm run web`, port 5173) and build. The gateway sends no CORS headers,
- * so the page talks to its own origin: /graphql, HTTP and graphql-ws, is proxied to the gateway
- * named by VITE_GATEWAY_URL (default http://localhost:4000/graphql).
+ * The live page's dev server (`npm run web`, port 5173) and build. By default the page talks to its
+ * own origin: /graphql, HTTP and graphql-ws, is proxied to the gateway named by VITE_GATEWAY_URL
+ * (default http://localhost:4000/graphql). Built with VITE_GRAPHQL_URL, the page calls that gateway
+ * directly instead, which then must list the page's origin in its CORS_ORIGINS (see src/apollo.ts).
  */
+import type { IncomingMessage } from 'node:http';
 import { defineConfig, loadEnv, type ProxyOptions } from 'vite';
 import react from '@vitejs/plugin-react';
 
@@ -17,8 +19,27 @@ export function graphqlProxy(gatewayUrl: string): Record<string, ProxyOptions> {
       ws: true,
       changeOrigin: true,
       rewrite: (path) => path.replace(/^\/graphql/, target.pathname),
+      // The gateway refuses WebSocket upgrades from origins it does not list. Sockets from this
+      // server's own page are the proxy's to vouch for: it forwards them as a client with no Origin.
+      // A page elsewhere keeps its Origin, and the gateway refuses it as it would refuse it directly.
+      configure: (proxy) => {
+        proxy.on('proxyReqWs', (proxyReq, req) => {
+          if (isOwnPage(req)) proxyReq.removeHeader('origin');
+        });
+      },
     },
   };
+}
+
+/** The request comes from a page this server served: its Origin names this server's host. */
+function isOwnPage(req: IncomingMessage): boolean {
+  const { origin, host } = req.headers;
+  if (!origin || !host) return false;
+  try {
+    return new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
 }
 
 export default defineConfig(({ mode }) => {

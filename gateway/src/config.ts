@@ -18,7 +18,14 @@ export const configShape = {
   MAX_SUBSCRIPTIONS_PER_CONNECTION: env.int(50, 1),
   MAX_CONNECTIONS: env.int(10000, 1),
   ...rateLimitVariables,
+  // Prometheus scrapes here, never on the public port; `off` serves no metrics at all.
+  METRICS_PORT: env.portOrOff(9464),
+  // Web pages on these origins may call the API from a browser; unset: the live page in development, none in production.
+  CORS_ORIGINS: env.origins(),
 };
+
+/** Where the live page (client-examples/web) runs in development: allowed unless CORS_ORIGINS says otherwise. */
+export const DEVELOPMENT_ORIGINS: readonly string[] = ['http://localhost:5173', 'http://127.0.0.1:5173'];
 
 /**
  * What a container deployment must set. JWKS_URL may stand in for JWT_SECRET; the subgraph
@@ -34,7 +41,7 @@ export function loadServiceConfig(environment: NodeJS.ProcessEnv = process.env) 
   if (missing.length > 0) {
     throw new ConfigError(missing.map((name) => `${name}: required in production${name === 'JWT_SECRET' ? ' (or set JWKS_URL)' : ''}`));
   }
-  const c = loadConfig(configShape, environment);
+  const c = loadConfig(configShape, environment, { unusedSecrets: environment.JWKS_URL ? ['JWT_SECRET'] : [] });
   return {
     port: c.PORT,
     jwtSecret: c.JWT_SECRET,
@@ -48,6 +55,8 @@ export function loadServiceConfig(environment: NodeJS.ProcessEnv = process.env) 
     maxSubscriptionsPerConnection: c.MAX_SUBSCRIPTIONS_PER_CONNECTION,
     maxConnections: c.MAX_CONNECTIONS,
     ...rateLimitSettings(c),
+    metricsPort: c.METRICS_PORT,
+    corsOrigins: c.CORS_ORIGINS ?? (isProduction(environment) ? [] : [...DEVELOPMENT_ORIGINS]),
   };
 }
 

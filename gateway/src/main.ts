@@ -7,5 +7,9 @@ await runServiceProcess({
   name: 'gateway',
   usesDatabase: false,
   loadConfig: loadServiceConfig,
-  start: (config, { logger }) => startGateway(config, { logger }),
+  start: async (config, { logger }) => {
+    const gateway = await startGateway(config, { logger });
+    if (gateway.metricsUrl) logger.info({ metricsUrl: gateway.metricsUrl }, `metrics at ${gateway.metricsUrl}`);
+    return gateway;
+  },
 });

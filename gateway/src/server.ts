@@ -14,6 +14,7 @@ import { createTokenVerifier } from '@distribution/auth';
 import { formatErrorForClient } from '@distribution/errors';
 import { createLogger, requestIdFrom, REQUEST_ID_HEADER, type Logger } from '@distribution/logging';
 import { isProduction } from '@distribution/config';
+import { startMetricsServer, type RunningMetricsServer } from '@distribution/server';
 import type { GatewayContext } from './context.js';
 import { InflightReads, SubgraphDataSource } from './subgraph-data-source.js';
 import { cachingTokenVerifier } from './token-cache.js';
@@ -22,7 +23,9 @@ import { requestLogPlugin } from './request-log-plugin.js';
 import { BadHttpRequest, isJson, readRequestBody, toHTTPGraphQLRequest, writeError, writeHTTPGraphQLResponse } from './http-adapter.js';
 import { FastPath } from './fast-path.js';
 import { RateLimits, addressKey, fastPathRefusal, rateLimitPlugin, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, type RateLimitSettings } from './rate-limits/index.js';
-import { attachSubscriptions, metricsHandler, type SubscriptionEndpoint, type SubscriptionTuning } from './subscriptions/index.js';
+import { attachSubscriptions, metricsRegistry, type SubscriptionEndpoint, type SubscriptionTuning } from './subscriptions/index.js';
+import { CorsPolicy } from './cors.js';
+import { DEVELOPMENT_ORIGINS } from './config.js';
 
 /** The part of the service config (see config.ts) the server needs; the full config satisfies it. */
 export interface GatewaySettings {
@@ -40,6 +43,10 @@ export interface GatewaySettings {
   maxConnectionsPerAddress?: number;
   /** Account mutation and connection rate limits; unset ones take DEFAULT_RATE_LIMITS. */
   rateLimits?: Partial<RateLimitSettings>;
+  /** Port of the metrics server (never the public one): 0 or unset picks a free port, null serves no metrics. */
+  metricsPort?: number | null;
+  /** Web origins allowed to call from a browser; unset: the live page's in development, none in production. */
+  corsOrigins?: readonly string[];
 }
 
 export interface RunningGateway {
@@ -48,6 +55,8 @@ export interface RunningGateway {
   server: HttpServer;
   /** The graphql-ws endpoint (reload, stats). */
   subscriptions: SubscriptionEndpoint;
+  /** Where Prometheus scrapes this gateway; undefined when metrics are off. */
+  metricsUrl?: string;
   /** Stops taking requests, lets in-flight ones finish, closes sockets; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -62,14 +71,15 @@ function readSupergraph(path: string): string {
 /** Starts the gateway and resolves once it listens with the supergraph loaded. */
 export async function startGateway(
   config: GatewaySettings,
-  { logger = createLogger('gateway'), subscriptionTuning = {}, fastPath: fastPathEnabled = true }: {
+  { logger = createLogger('gateway'), subscriptionTuning = {}, fastPath: fastPathEnabled = true, production = isProduction() }: {
     logger?: Logger;
+    /** Production behaviour (no introspection, no Sandbox, no development origins); NODE_ENV decides unless a test says. */
+    production?: boolean;
     subscriptionTuning?: Partial<SubscriptionTuning>;
     /** Serve known JSON POSTs without Apollo Server's pipeline (fast-path.ts); off only to compare the two. */
     fastPath?: boolean;
   } = {},
 ): Promise<RunningGateway> {
-  const production = isProduction();
   // executeQueryPlan's result shaping, without re-reading the operation for every object (see result-shaping.ts).
   installFastResultShaping();
   // Verified once per token (until it expires), not once per request.
@@ -100,6 +110,7 @@ export async function startGateway(
   });
   const fastPath = fastPathEnabled ? new FastPath({ logger, production, dataSource: dataSourceFor }) : undefined;
 
+  const cors = new CorsPolicy(config.corsOrigins ?? (production ? [] : DEVELOPMENT_ORIGINS));
   let ready = false;
   let stopped = false;
   const httpServer = createServer((req, res) => void handle(req, res));
@@ -116,6 +127,7 @@ export async function startGateway(
     subgraphUrls: routingUrls,
     internalCredential: config.internalCredential,
     verifyToken,
+    acceptUpgrade: (req, socket) => cors.acceptUpgrade(req, socket),
   });
   // Subscriptions follow the supergraph the HTTP path serves (a no-op for the one they started with).
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => subscriptions.reload(coreSupergraphSdl));
@@ -175,9 +187,9 @@ export async function startGateway(
     });
 
     try {
+      if (cors.answerHttp(req, res)) return;
       if (url.pathname === '/healthz') return writeStatus(res, 200, 'ok');
       if (url.pathname === '/readyz') return ready ? writeStatus(res, 200, 'ready') : writeStatus(res, 503, 'not ready');
-      if (url.pathname === '/metrics') return await metricsHandler(req, res);
       if (!isGraphQL) return writeError(res, 404, `Nothing at ${url.pathname}; GraphQL is at ${GRAPHQL_PATH}`, 'NOT_FOUND');
 
       const method = req.method!.toUpperCase();
@@ -229,6 +241,7 @@ export async function startGateway(
   }
 
   await apollo.start();
+  let metrics: RunningMetricsServer | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
@@ -237,6 +250,8 @@ export async function startGateway(
         resolve();
       });
     });
+    // Metrics on a port of their own, which a deployment does not publish: the public port has no /metrics.
+    if (config.metricsPort !== null) metrics = await startMetricsServer({ port: config.metricsPort ?? 0, registry: metricsRegistry });
   } catch (error) {
     await apollo.stop();
     throw error;
@@ -250,12 +265,14 @@ export async function startGateway(
     port,
     server: httpServer,
     subscriptions,
+    metricsUrl: metrics?.url,
     stop: () => (stopping ??= (async () => {
       ready = false;
       // Requests from now on get Apollo Server's answer for a stopping server.
       stopped = true;
       if (fastPath) fastPath.enabled = false;
       await apollo.stop();
+      await metrics?.stop();
     })()),
   };
 }

@@ -115,7 +115,8 @@ describe('federated subscriptions', () => {
     await eventually(() => subscriptionStats().downstreamSubscriptions === 2, 5000, 'two downstream subscriptions');
     expect(subscriptionStats().upstreamSubscriptions).toBe(1);
     const subscribesBefore = feed.subscribes;
-    const metrics = await (await fetch(gateway.url.replace('/graphql', '/metrics'))).text();
+    // Scraped on the metrics port; the public port has no /metrics.
+    const metrics = await (await fetch(gateway.metricsUrl!)).text();
     expect(metrics).toMatch(/^gateway_upstream_subscriptions 1$/m);
     expect(metrics).toMatch(/^gateway_downstream_subscriptions 2$/m);
     expect(metrics).toMatch(/^gateway_subscription_events_total\{subgraph="inventory"\} \d+$/m);

@@ -93,7 +93,7 @@ describe('live updates through the gateway', () => {
     // The late joiner gets the latest state from the gateway (the subgraph sent its snapshot once).
     expect((await second.next('availabilityChanged')).product.id).toBe(filler);
     expect(subscriptionStats()).toMatchObject({ downstreamSubscriptions: 2, upstreamSubscriptions: 1 });
-    const metrics = await (await fetch(net.gatewayUrl.replace(/\/graphql$/, '/metrics'))).text();
+    const metrics = await (await fetch(net.metricsUrl!)).text();
     expect(metrics).toMatch(/^gateway_upstream_subscriptions 1$/m);
     // One event upstream reaches both.
     await placeOrder(net, alice, [{ productId: filler, quantity: 10 }]);

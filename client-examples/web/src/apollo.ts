@@ -1,6 +1,7 @@
 /**
  * Apollo Client for the page: queries and mutations over HTTP, subscriptions over graphql-ws, both
- * to this page's own origin (the dev server or the test server proxies /graphql to the gateway).
+ * to this page's own origin (the dev server or the test server proxies /graphql to the gateway), or
+ * straight to the gateway named by VITE_GRAPHQL_URL at build time (its CORS_ORIGINS lists this page).
  */
 import { ApolloClient, HttpLink, InMemoryCache, split } from '@apollo/client';
 import { SetContextLink } from '@apollo/client/link/context';
@@ -10,7 +11,8 @@ import { createClient } from 'graphql-ws';
 import { POSSIBLE_TYPES } from '../../operations/possible-types';
 import { getSession, onSessionChange } from './session';
 
-const GRAPHQL_PATH = '/graphql';
+/** Where GraphQL is: the gateway itself when the build names it, else /graphql on this page's origin. */
+const GRAPHQL_URL = new URL(import.meta.env.VITE_GRAPHQL_URL || '/graphql', location.href);
 
 function authorization(): Record<string, string> {
   const token = getSession()?.token;
@@ -18,8 +20,8 @@ function authorization(): Record<string, string> {
 }
 
 export function createApolloClient(): ApolloClient {
-  const http = new SetContextLink((previous) => ({ headers: { ...previous.headers, ...authorization() } })).concat(new HttpLink({ uri: GRAPHQL_PATH }));
-  const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${GRAPHQL_PATH}`;
+  const http = new SetContextLink((previous) => ({ headers: { ...previous.headers, ...authorization() } })).concat(new HttpLink({ uri: GRAPHQL_URL.href }));
+  const wsUrl = `${GRAPHQL_URL.protocol === 'https:' ? 'wss' : 'ws'}://${GRAPHQL_URL.host}${GRAPHQL_URL.pathname}`;
   const ws = createClient({
     url: wsUrl,
     // Read at every (re)connection, so a sign-in takes effect on the next socket.

@@ -2,4 +2,4 @@
 export { attachSubscriptions, DEFAULT_TUNING, type SubscriptionEndpoint, type SubscriptionOptions, type SubscriptionTuning } from './server.js';
 export { SubscriptionCloseCode, CloseReason } from './close-codes.js';
 export { DEFAULT_FIELD_POLICIES, type FieldPolicy } from './field-policies.js';
-export { metricsHandler, metricsRegistry, subscriptionStats, type SubscriptionStats } from './metrics.js';
+export { metricsRegistry, subscriptionStats, type SubscriptionStats } from './metrics.js';

@@ -1,5 +1,4 @@
-/** Subscription counters for Prometheus (`GET /metrics`) and for tests (`subscriptionStats()`). */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+/** Subscription counters for Prometheus (the metrics server's `GET /metrics`) and for tests (`subscriptionStats()`). */
 import { Counter, Gauge, Registry } from 'prom-client';
 
 export interface SubscriptionStats {
@@ -62,13 +61,4 @@ export function registerStatsSource(counts: LiveCounts): () => void {
 /** This process's subscription totals, read in-process (tests, diagnostics). */
 export function subscriptionStats(): SubscriptionStats {
   return { connections: sum('connections'), downstreamSubscriptions: sum('downstreamSubscriptions'), upstreamSubscriptions: sum('upstreamSubscriptions'), events };
-}
-
-/** Serves the registry in Prometheus text format. */
-export async function metricsHandler(_req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const body = await metricsRegistry.metrics();
-  res.statusCode = 200;
-  res.setHeader('content-type', metricsRegistry.contentType);
-  res.setHeader('cache-control', 'no-store');
-  res.end(body);
 }

@@ -68,6 +68,8 @@ export interface SubscriptionOptions extends Partial<SubscriptionTuning> {
   clientAddress?: (req: IncomingMessage) => string;
   /** Counts a new connection against the address's rate; the seconds to wait when it is spent. */
   admitConnection?: (address: string) => Promise<number | undefined>;
+  /** Checks an upgrade before anything else (the page's Origin); false once it has answered the socket itself. */
+  acceptUpgrade?: (req: IncomingMessage, socket: Duplex) => boolean;
 }
 
 export interface SubscriptionEndpoint {
@@ -120,6 +122,7 @@ export function attachSubscriptions(httpServer: HttpServer, options: Subscriptio
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
+    if (options.acceptUpgrade && !options.acceptUpgrade(req, socket)) return;
     const address = options.clientAddress?.(req) ?? req.socket.remoteAddress ?? 'unknown';
     const open = perAddress.get(address) ?? 0;
     if (open >= tuning.maxConnectionsPerAddress) {

@@ -1,7 +1,9 @@
 /** Reads a service's settings from the environment, validated, with one clear message per problem. */
 import { z } from 'zod';
+import { DEVELOPMENT_DEFAULTS, SECRET_RECIPE, productionSecretProblem } from './secrets.js';
 
 export { z };
+export { DEVELOPMENT_DEFAULTS, MIN_PRODUCTION_SECRET_BYTES, PUBLISHED_SECRETS, SECRET_RECIPE, productionSecretProblem } from './secrets.js';
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -10,15 +12,33 @@ export class ConfigError extends Error {
   }
 }
 
+export interface LoadConfigOptions {
+  /** Secrets production may leave unset because this deployment does not use them (JWT_SECRET beside JWKS_URL). */
+  unusedSecrets?: readonly string[];
+}
+
 /**
  * Parses `env` against a zod object whose keys are environment variable names.
  * Throws a ConfigError naming every variable that is wrong, not just the first.
+ * In production every `env.secret` must also be set, unpublished and long enough (secrets.ts).
  */
-export function loadConfig<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<S>> {
+export function loadConfig<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env, options: LoadConfigOptions = {}): z.infer<z.ZodObject<S>> {
   const result = z.object(shape).safeParse(env);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  throw new ConfigError(problems);
+  const issues = result.success ? [] : result.error.issues;
+  const problems = issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  if (isProduction(env)) {
+    // One line per variable: a secret zod already refused is not named twice.
+    const named = new Set(issues.map((issue) => String(issue.path[0])));
+    for (const name of secretVariables(shape)) {
+      const value = env[name];
+      if (named.has(name) || (!value && options.unusedSecrets?.includes(name))) continue;
+      // An unset secret would fall back to its development default, which everyone knows.
+      const problem = value ? productionSecretProblem(value) : `required in production; ${SECRET_RECIPE}`;
+      if (problem) problems.push(`${name}: ${problem}`);
+    }
+  }
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  return result.data;
 }
 
 /** Names of the variables a shape requires (no default, not optional): used by the compose check. */
@@ -28,13 +48,51 @@ export function requiredVariables(shape: z.ZodRawShape): string[] {
     .map(([name]) => name);
 }
 
+/** The schemas `env.secret` made: loadConfig holds them to the production rules for secrets. */
+const secretSchemas = new WeakSet<z.ZodType>();
+
+/** Whether `schema` is an `env.secret`, seen through default, optional and pipe wrappers. */
+function isSecret(schema: z.ZodType): boolean {
+  let current: z.ZodType | undefined = schema;
+  for (let depth = 0; current && depth < 8; depth += 1) {
+    if (secretSchemas.has(current)) return true;
+    const def = current._zod.def as { innerType?: z.ZodType; in?: z.ZodType };
+    current = def.innerType ?? def.in;
+  }
+  return false;
+}
+
+/** Names of the variables of a shape that are secrets (`env.secret`): used by the guard and the compose check. */
+export function secretVariables(shape: z.ZodRawShape): string[] {
+  return Object.entries(shape).filter(([, schema]) => isSecret(schema as z.ZodType)).map(([name]) => name);
+}
+
 /** Common field kinds, so every service spells them the same way. */
 export const env = {
   port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
+  /** A port, 0 for any free one, or `off` (null): for a listener a deployment may not want. */
+  portOrOff: (fallback: number | 'off') =>
+    z.union([z.literal('off').transform(() => null), z.coerce.number().int().min(0).max(65535)], { message: 'must be a port (0-65535) or off' })
+      .default(fallback === 'off' ? null : fallback),
   url: () => z.url({ message: 'must be a URL' }),
   optionalUrl: () => z.url({ message: 'must be a URL' }).optional(),
-  secret: (fallback?: string) =>
-    fallback === undefined ? z.string().min(16, 'must be at least 16 characters') : z.string().min(16, 'must be at least 16 characters').default(fallback),
+  /** A secret: at least 16 characters anywhere; in production also set, unpublished and 32+ bytes (see loadConfig). */
+  secret: (fallback?: string) => {
+    const schema = z.string().min(16, 'must be at least 16 characters');
+    secretSchemas.add(schema);
+    return fallback === undefined ? schema : schema.default(fallback);
+  },
+  /** Comma-separated web origins (scheme://host[:port]), normalised; unset is undefined so the caller picks the default. */
+  origins: () => z.string().optional().transform((text, context) => {
+    if (text === undefined) return undefined;
+    const origins: string[] = [];
+    for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+      const origin = webOrigin(entry);
+      if (origin) origins.push(origin);
+      else context.addIssue({ code: 'custom', message: `"${entry}" is not an origin like https://shop.example.com` });
+    }
+    return origins;
+  }),
   int: (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback),
   text: (fallback: string) => z.string().min(1).default(fallback),
   flag: (fallback: boolean) =>
@@ -43,11 +101,17 @@ export const env = {
   duration: (fallback: string) => z.string().regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, 'must be an ISO-8601 duration like P1M or PT30S').default(fallback),
 };
 
-/** Secrets used when nothing is configured: fine on a laptop, refused in production. */
-export const DEVELOPMENT_DEFAULTS = {
-  jwtSecret: 'development-only-jwt-secret-change-me',
-  internalCredential: 'development-only-internal-credential',
-};
+/** `entry` as a browser sends it in the Origin header, or null when it is not a bare http(s) origin. */
+function webOrigin(entry: string): string | null {
+  try {
+    const url = new URL(entry);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    if (url.pathname !== '/' || url.search || url.hash || url.username || url.password || entry.endsWith('/')) return null;
+    return url.origin;
+  } catch {
+    return null;
+  }
+}
 
 export const isProduction = (e: NodeJS.ProcessEnv = process.env) => e.NODE_ENV === 'production';
 

@@ -10,3 +10,5 @@ export { encodeCursor, decodeCursor, pageSize, toConnection } from './cursor.js'
 export type { Connection } from './cursor.js';
 export { runServiceProcess, stopOnSignals } from './process.js';
 export type { ServiceProcessOptions } from './process.js';
+export { startMetricsServer, METRICS_PATH } from './metrics-server.js';
+export type { MetricsServerOptions, RunningMetricsServer } from './metrics-server.js';
