@@ -114,7 +114,7 @@ export const RULES: Record<string, Rule> = {
   'Subscription.stockDepleted': publicRoot(live(() => query('subscription { stockDepleted { product { id } roundNumber } }'), { trigger: (w) => w.depleteOne() })),
   'Subscription.roundChanged': publicRoot(live(() => query('subscription { roundChanged { number status } }'))),
   'Product.stock': { access: 'public', why: AVAILABILITY },
-  // onHand and reserved let anyone watching a product follow its demand; published on purpose as availability (see the report of issue 10).
+  // Whoever watches a product's availability can follow its demand (available falls as units are promised): inherent to public availability.
   ...each('StockItem', ['product', 'onHand', 'reserved', 'available', 'lowStockThreshold', 'status', 'roundNumber'], { access: 'public', why: AVAILABILITY }),
   ...each('DistributionRound', ['number', 'status', 'openedAt', 'endsAt', 'closedAt', 'closeReason'], PUBLIC),
   'DistributionRound.sales': {
