@@ -92,6 +92,23 @@ describe('who may see and do what, through the gateway', () => {
     expect(codesOf(await world.http('anonymous')('{ me { id } }'))).toEqual(['UNAUTHENTICATED']);
   });
 
+  it("a refused subscription ends none of the same caller's other subscriptions", async () => {
+    const watcher = world.live('anonymous');
+    const intruder = world.live('anonymous');
+    try {
+      const stock = watcher.watch('subscription($ids: [ID!]) { availabilityChanged(productIds: $ids) { available } }', { ids: [world.productY] });
+      const before = (await stock.next('availabilityChanged')).available;
+      // Anonymous callers share one upstream connection per subgraph: each refusal ends on it.
+      for (const query of ['subscription { roundChanged { sales { unitsSold } } }', 'subscription { manufacturerNotices { kind } }']) {
+        for (let i = 0; i < 3; i += 1) expect(await intruder.watch(query).refusal()).toEqual(['UNAUTHENTICATED']);
+      }
+      await placeOrder(world.net, world.B, [{ productId: world.productY, quantity: 1 }]);
+      expect(await stock.next('availabilityChanged')).toEqual({ available: before - 1 });
+    } finally {
+      await Promise.all([watcher.close(), intruder.close()]);
+    }
+  });
+
   it('roundChanged sends each manufacturer its own lines of the closing round, the operator every line, and refuses the rest', async () => {
     const SALES = 'subscription { roundChanged { number status sales { manufacturerId unitsSold } } }';
     const clients = ACTORS.map((actor) => [actor, world.live(actor)] as const);
