@@ -178,8 +178,9 @@ describe('every query and mutation operation, run through the gateway', () => {
     await eventually(async () => (await net.as(operator)(operation('CurrentRound'))).data?.currentRound.status === 'SETTLED');
     const settlements = (await run('Settlements', manufacturerIdentity(maker), { manufacturerId: maker })).manufacturer.settlements.edges.map((e: any) => e.node);
     expect(settlements).toMatchObject([{ roundNumber: 1, unitsSold: 2, revenue: '8.00', lines: [{ product: { id: p1 }, unitsSold: 2 }] }]);
-    const rounds = (await run('Rounds', null)).rounds.edges.map((e: any) => e.node);
-    expect(rounds[0]).toMatchObject({ number: 1, status: 'SETTLED' });
+    const rounds = (await run('Rounds', operator)).rounds.edges.map((e: any) => e.node);
+    expect(rounds[0]).toMatchObject({ number: 1, status: 'SETTLED', sales: [{ product: { id: p1 }, unitsSold: 2, revenue: '8.00' }] });
+    expect((await run('Rounds', manufacturerIdentity(maker))).rounds.edges[0].node.sales).toEqual(rounds[0].sales);
     const purchases = await eventually(async () => (await run('MyPurchases', customer.token)).me.purchases.filter((p: any) => p.orderId === orderA).length > 0 && (await run('MyPurchases', customer.token)).me.purchases);
     expect(purchases).toMatchObject([{ product: { id: p1 }, quantity: 2, unitPrice: '4.00', orderId: orderA, roundNumber: 1 }]);
 

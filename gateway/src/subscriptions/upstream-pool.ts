@@ -198,7 +198,10 @@ class SharedStream {
     this.finished = true;
     this.listeners.clear();
     this.onFinished();
-    this.unsubscribe();
+    // Not from inside graphql-ws's own callback: a refusal's `next` and the `complete` behind it are
+    // often read together, and unsubscribing between them releases the subscription twice, which
+    // closes the connection (code 1000) under every other subscription of this caller.
+    setImmediate(this.unsubscribe);
     this.connection.release(this);
   }
 }

@@ -96,11 +96,11 @@ describe('reading stock through the federation', () => {
 
     const ROUNDS = 'query($after: String) { rounds(first: 2, after: $after) { edges { node { number status sales { unitsSold } } cursor } pageInfo { hasNextPage endCursor } } }';
     const before = inventory.service.database.statements.count;
-    const first = await inventory.as(null)(ROUNDS);
+    const first = await inventory.as(operator)(ROUNDS);
     expect(inventory.service.database.statements.count - before).toBe(2);
     expect(first.data.rounds.edges.map((e: any) => [e.node.number, e.node.status, e.node.sales])).toEqual([[3, 'OPEN', []], [2, 'SETTLED', []]]);
     expect(first.data.rounds.pageInfo.hasNextPage).toBe(true);
-    const second = await inventory.as(null)(ROUNDS, { after: first.data.rounds.pageInfo.endCursor });
+    const second = await inventory.as(operator)(ROUNDS, { after: first.data.rounds.pageInfo.endCursor });
     expect(second.data.rounds.edges.map((e: any) => [e.node.number, e.node.sales])).toEqual([[1, [{ unitsSold: 12 }]]]);
     expect(second.data.rounds.pageInfo).toEqual({ hasNextPage: false, endCursor: second.data.rounds.edges[0].cursor });
     expect((await inventory.as(null)('{ currentRound { number status closedAt closeReason } }')).data.currentRound).toEqual({ number: 3, status: 'OPEN', closedAt: null, closeReason: null });

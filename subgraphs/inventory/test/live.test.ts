@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { identityToHeaders } from '@distribution/auth';
+import { identityToHeaders, type Identity } from '@distribution/auth';
 import type { ServiceDatabase } from '@distribution/db';
 import { PostgresListener } from '@distribution/events';
 import { createTestDatabase, duringListenOutage, eventually, liveClient, type LiveClient } from '@distribution/testkit';
@@ -11,7 +11,7 @@ import { availabilityFilter } from '../src/live/filters.js';
 import { InventoryLiveFeed } from '../src/live/live-feed.js';
 import { LIVE_CHANNEL } from '../src/live/notifications.js';
 import {
-  CLOSE_ROUND, CREDENTIAL, OPEN_ROUND, openInspector, operator, orderPlaced, product, published, quietLogger, settlementApplied,
+  CLOSE_ROUND, CREDENTIAL, customer, manufacturer as manufacturerIdentity, OPEN_ROUND, openInspector, operator, orderPlaced, product, published, quietLogger, settlementApplied,
   startFakeProducer, startInventory, supplyChanged, untilKnown, type FakeProducer, type InventoryUnderTest, type PublishedEvent,
 } from './support/harness.js';
 
@@ -54,8 +54,8 @@ describe('live stock, depletion and rounds over graphql-ws', () => {
     await Promise.all([orders?.stop(), manufacturer?.stop(), inspector?.close()]);
   });
 
-  const connect = (to: InventoryUnderTest = primary) => {
-    const client = liveClient(to.service.url, identityToHeaders(null, CREDENTIAL));
+  const connect = (to: InventoryUnderTest = primary, identity: Identity | null = null) => {
+    const client = liveClient(to.service.url, identityToHeaders(identity, CREDENTIAL));
     clients.push(client);
     return client;
   };
@@ -221,13 +221,27 @@ describe('live stock, depletion and rounds over graphql-ws', () => {
     expect(await stock.next('availabilityChanged')).toMatchObject({ product: { id: a.productId }, lowStockThreshold: 3, status: 'IN_STOCK' });
   });
 
+  it('refuses round sales to anonymous callers and customers when they subscribe', async () => {
+    const SALES = 'subscription { roundChanged { number ...lines } } fragment lines on DistributionRound { sales { unitsSold } }';
+    expect(await connect(replica).watch(SALES).refusal()).toEqual(['UNAUTHENTICATED']);
+    expect(await connect(replica, customer()).watch(SALES).refusal()).toEqual(['FORBIDDEN']);
+  });
+
   it('sends the current round, then its closing and its settlement', async () => {
-    const watch = connect(replica).watch('subscription { roundChanged { number status closeReason sales { product { id } unitsSold } } }');
+    const ROUND_WITH_SALES = 'subscription { roundChanged { number status closeReason sales { product { id } unitsSold } } }';
+    const watch = connect(replica, operator).watch(ROUND_WITH_SALES);
+    // A manufacturer's events carry its own lines only; the round alone is public.
+    const forM1 = connect(replica, manufacturerIdentity(m1)).watch(ROUND_WITH_SALES);
+    const publicView = connect(replica).watch('subscription { roundChanged { number status } }');
     expect(await watch.next('roundChanged')).toMatchObject({ number: 1, status: 'OPEN', closeReason: null, sales: [] });
+    expect(await forM1.next('roundChanged')).toMatchObject({ number: 1, status: 'OPEN', sales: [] });
+    expect(await publicView.next('roundChanged')).toEqual({ number: 1, status: 'OPEN' });
     expect((await primary.as(operator)(CLOSE_ROUND)).errors).toBeUndefined();
     const closed = await watch.next('roundChanged');
     expect(closed).toMatchObject({ number: 1, status: 'CLOSED', closeReason: 'OPERATOR' });
     expect(closed.sales.map((s: { product: { id: string } }) => s.product.id).sort()).toEqual([a, b, c, e].map((p) => p.productId).sort());
+    expect((await forM1.next('roundChanged')).sales.map((s: { product: { id: string } }) => s.product.id).sort()).toEqual([a, e].map((p) => p.productId).sort());
+    expect(await publicView.next('roundChanged')).toEqual({ number: 1, status: 'CLOSED' });
     await manufacturer.publish(settlementApplied(1, m1), settlementApplied(1, m2));
     expect(await watch.next('roundChanged', 10_000)).toMatchObject({ number: 1, status: 'SETTLED' });
     expect((await primary.as(operator)(OPEN_ROUND)).errors).toBeUndefined();

@@ -5,8 +5,8 @@ import type { NewEvent } from '@distribution/events';
 import { createTestDatabase, eventually } from '@distribution/testkit';
 import { recomputeStock } from '../src/db/ledger.js';
 import {
-  CLOSE_ROUND, invariantViolations, lineChange, OPEN_ROUND, openInspector, operator, orderCancelled, orderPlaced, product, published,
-  settlementApplied, startFakeProducer, startInventory, stockRow, supplyChanged, untilKnown, untilRelayed, type FakeProducer, type InventoryUnderTest, type PublishedEvent,
+  CLOSE_ROUND, customer, invariantViolations, lineChange, OPEN_ROUND, openInspector, operator, orderCancelled, orderPlaced, product, published,
+  settlementApplied, manufacturer as manufacturerIdentity, startFakeProducer, startInventory, stockRow, supplyChanged, untilKnown, untilRelayed, type FakeProducer, type InventoryUnderTest, type PublishedEvent,
 } from './support/harness.js';
 
 const ROUND = 'query { currentRound { number status closeReason openedAt endsAt closedAt sales { product { id } manufacturerId manufacturer { id } unitsSold revenue } } }';
@@ -97,6 +97,21 @@ describe('a distribution round from supply to settlement', () => {
     const depleted = (await published(inspector, ['StockDepleted'])).map((ev) => ev.payload.productId);
     expect(depleted.filter((id) => id === b.productId)).toHaveLength(2);
     expect([...new Set(depleted)].sort()).toEqual([a.productId, b.productId, d.productId].sort());
+  });
+
+  it('shows the round\'s sales to the operator, to each manufacturer its own lines only, and to nobody else', async () => {
+    const SALES = 'query { currentRound { number sales { product { id } manufacturerId unitsSold revenue } } }';
+    const linesOf = async (who: Parameters<typeof inventory.as>[0]) => (await inventory.as(who)(SALES)).data.currentRound.sales.map((s: any) => s.product.id).sort();
+    expect(await linesOf(operator)).toEqual([a.productId, b.productId, d.productId].sort());
+    expect(await linesOf(manufacturerIdentity(m1))).toEqual([a.productId]);
+    expect(await linesOf(manufacturerIdentity(m2.toUpperCase()))).toEqual([b.productId, d.productId].sort());
+    expect(await linesOf(manufacturerIdentity(randomUUID()))).toEqual([]);
+    const anonymous = await inventory.as(null)(SALES);
+    expect(anonymous.errors?.map((e: any) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    expect(anonymous.data?.currentRound ?? null).toBeNull();
+    expect((await inventory.as(customer())(SALES)).errors?.map((e: any) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    // The rest of the round stays public.
+    expect((await inventory.as(null)('{ currentRound { number status closeReason } }')).data.currentRound).toEqual({ number: 1, status: 'CLOSED', closeReason: 'DEPLETED' });
   });
 
   it('rejects orders after the close, and ignores a cancellation of what was sold', async () => {

@@ -1,8 +1,10 @@
-/** Subscription fields of inventory (all public) and the DepletionNotice type. */
-import { GraphQLError } from 'graphql';
+/** Subscription fields of inventory (public, except the sales of a round) and the DepletionNotice type. */
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { liveUpdatesInterrupted, type LiveStream } from '@distribution/server';
 import type { InventoryContext } from '../context.js';
+import { requireSalesReader } from '../domain/sales-access.js';
 import { availabilityFilter } from './filters.js';
+import { selectsField } from './selection.js';
 import type { DepletionFact } from './notifications.js';
 
 /** Opens a stream; a refusal (BAD_USER_INPUT) passes through, anything unexpected is logged and told plainly. */
@@ -33,7 +35,14 @@ export const liveResolvers = {
     },
     lowStock: { subscribe: (_: unknown, __: unknown, ctx: InventoryContext) => watch(ctx, () => ctx.live.lowStock()), resolve: fresh },
     stockDepleted: { subscribe: (_: unknown, __: unknown, ctx: InventoryContext) => watch(ctx, () => ctx.live.depletions()), resolve: fresh },
-    roundChanged: { subscribe: (_: unknown, __: unknown, ctx: InventoryContext) => watch(ctx, () => ctx.live.rounds()), resolve: fresh },
+    roundChanged: {
+      subscribe: (_: unknown, __: unknown, ctx: InventoryContext, info: GraphQLResolveInfo) => {
+        // Asking for the sales is refused at once (each event would only carry the refusal); the lines are filtered per event.
+        if (selectsField(info, 'sales')) requireSalesReader(ctx.identity);
+        return watch(ctx, () => ctx.live.rounds());
+      },
+      resolve: fresh,
+    },
   },
   DepletionNotice: {
     product: (fact: DepletionFact) => ({ id: fact.productId }),

@@ -1,8 +1,9 @@
-/** Rounds: reading them, opening and closing them (operator only). */
+/** Rounds: reading them (their sales only for the operator and, line by line, their manufacturers), opening and closing them (operator only). */
 import { Role, requireRole } from '@distribution/auth';
 import { badUserInput } from '@distribution/errors';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from '@distribution/server';
 import type { RoundSale } from '../domain/rounds.js';
+import { requireSalesReader, salesVisibleTo } from '../domain/sales-access.js';
 import { latestRound, roundsPage, type Round } from '../db/rounds.js';
 import { openNextRound } from '../rounds/open-round.js';
 import { closeRoundByOperator } from '../rounds/close-round.js';
@@ -15,7 +16,11 @@ export const roundResolvers = {
     openedAt: (round: Round) => iso(round.openedAt),
     endsAt: (round: Round) => iso(round.endsAt),
     closedAt: (round: Round) => iso(round.closedAt),
-    sales: (round: Round, _: unknown, ctx: InventoryContext) => (round.status === 'OPEN' ? [] : ctx.loaders.salesOfRound.load(round.number)),
+    // Refused before anything is read: the refusal never depends on whether the round sold anything.
+    sales: async (round: Round, _: unknown, ctx: InventoryContext) => {
+      const reader = requireSalesReader(ctx.identity);
+      return round.status === 'OPEN' ? [] : salesVisibleTo(reader, await ctx.loaders.salesOfRound.load(round.number));
+    },
   },
   RoundSale: {
     product: (sale: RoundSale) => ({ id: sale.productId }),

@@ -1,0 +1,112 @@
+/**
+ * The six actors of the authorization matrix and the state they act on, built through the
+ * gateway: two manufacturers (X, Y), two customers (A, B), a settled round whose sales belong to
+ * both manufacturers, and an open round with an order of each customer.
+ */
+import { randomUUID } from 'node:crypto';
+import type { GraphQLRequest } from '@distribution/testkit';
+import { eventually, manufacturerIdentity, operator, type TestNetwork } from './network.js';
+import { gatewayLiveClient, type LiveClient } from './live-client.js';
+import { createProduct, openRound, placeOrder, registerCustomer, registerManufacturer, type Customer } from './scenario.js';
+
+export type Actor = 'anonymous' | 'customerA' | 'customerB' | 'manufacturerX' | 'manufacturerY' | 'operator';
+export const ACTORS: readonly Actor[] = ['anonymous', 'customerA', 'customerB', 'manufacturerX', 'manufacturerY', 'operator'];
+
+/** The code a refused actor gets: anonymous callers must sign in, the others are not allowed. */
+export const refusalCodeFor = (actor: Actor) => (actor === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+
+export interface World {
+  net: TestNetwork;
+  /** The catalog category of the matrix's goods. */
+  category: string;
+  X: string;
+  Y: string;
+  /** Plenty of stock, X's and Y's: orders never run them out (nor close the round). */
+  productX: string;
+  productY: string;
+  /** X's product, LOW in the open round (so that lowStock has a snapshot). */
+  lowX: string;
+  /** X's product that discontinueProduct may take off the catalog. */
+  discontinuableX: string;
+  A: Customer;
+  B: Customer;
+  /** CONFIRMED orders of the open round. */
+  orderA: string;
+  orderB: string;
+  /** A's orders that the matrix cancels and changes. */
+  orderToCancel: string;
+  orderToChange: string;
+  /** The bearer token of each actor (none for anonymous). */
+  tokens: Record<Actor, string | undefined>;
+  /** Whose rows are the actor's own: the customer's or the manufacturer's id (lower case). */
+  ownerOf(actor: Actor): string | undefined;
+  /** GraphQL over HTTP through the gateway, as `actor`. */
+  http(actor: Actor): GraphQLRequest;
+  /** A graphql-ws connection to the gateway, signed in as `actor`. */
+  live(actor: Actor): LiveClient;
+  /** Sells out a new product of X (one unit, bought by B): every stockDepleted subscriber hears of it. */
+  depleteOne(): Promise<void>;
+  /** B buys one unit of Y's product, then one of X's: a notice for Y, then one for X. */
+  sellOneOfEach(): Promise<void>;
+  /** Resolves once the latest round is SETTLED. */
+  untilRoundSettled(): Promise<void>;
+}
+
+async function orderOf(net: TestNetwork, customer: Customer, productId: string, quantity = 1): Promise<string> {
+  const placed = await placeOrder(net, customer, [{ productId, quantity }]);
+  if (placed.errors || placed.data.placeOrder.status !== 'CONFIRMED') throw new Error(`order not confirmed: ${JSON.stringify(placed)}`);
+  return placed.data.placeOrder.id;
+}
+
+/** Builds the world on a started network. */
+export async function buildWorld(net: TestNetwork): Promise<World> {
+  const category = `matrix-${randomUUID().slice(0, 6)}`;
+  const [X, Y] = await Promise.all([registerManufacturer(net), registerManufacturer(net)]);
+  const [productX, productY, lowX, discontinuableX] = await Promise.all([
+    createProduct(net, X, { supply: 100_000, category }),
+    createProduct(net, Y, { supply: 100_000, category }),
+    createProduct(net, X, { supply: 3, category: `${category}-low` }),
+    createProduct(net, X, { supply: 10, category: `${category}-old` }),
+  ]);
+  const [A, B] = await Promise.all([registerCustomer(net, 'matrix-a'), registerCustomer(net, 'matrix-b')]);
+
+  // Round 1 sells goods of both manufacturers, and settles.
+  await openRound(net);
+  await orderOf(net, A, productX);
+  await orderOf(net, B, productY);
+  const closed = await net.as(operator)('mutation { closeRound { status } }');
+  if (closed.errors) throw new Error(JSON.stringify(closed.errors));
+  const untilRoundSettled = async () => {
+    await eventually(async () => (await net.as(operator)('{ currentRound { status } }')).data?.currentRound?.status === 'SETTLED', { timeoutMs: 20_000 });
+  };
+  await untilRoundSettled();
+  await openRound(net);
+
+  const [orderA, orderB, orderToCancel, orderToChange] = [await orderOf(net, A, productX), await orderOf(net, B, productY), await orderOf(net, A, productX), await orderOf(net, A, productX)];
+  const identities = { manufacturerX: manufacturerIdentity(X), manufacturerY: manufacturerIdentity(Y), operator };
+  const tokens: Record<Actor, string | undefined> = {
+    anonymous: undefined,
+    customerA: A.token,
+    customerB: B.token,
+    manufacturerX: await net.tokenFor(identities.manufacturerX),
+    manufacturerY: await net.tokenFor(identities.manufacturerY),
+    operator: await net.tokenFor(identities.operator),
+  };
+  const owners: Partial<Record<Actor, string>> = { customerA: A.id, customerB: B.id, manufacturerX: X, manufacturerY: Y };
+
+  return {
+    net, category, X, Y, productX, productY, lowX, discontinuableX, A, B, orderA, orderB, orderToCancel, orderToChange, tokens,
+    ownerOf: (actor) => owners[actor]?.toLowerCase(),
+    http: (actor) => net.as(tokens[actor] ?? null),
+    live: (actor) => gatewayLiveClient(net.gatewayUrl, tokens[actor]),
+    depleteOne: async () => {
+      const scarce = await createProduct(net, X, { supply: 1, category: `${category}-scarce` });
+      await orderOf(net, B, scarce);
+    },
+    sellOneOfEach: async () => {
+      await orderOf(net, B, productY);
+      await orderOf(net, B, productX);
+    },
+    untilRoundSettled,
+  };
+}
