@@ -16,6 +16,8 @@ export const configShape = {
   LOG_LEVEL: logLevel(),
   MAX_SUBSCRIPTIONS_PER_CONNECTION: env.int(50, 1),
   MAX_CONNECTIONS: env.int(10000, 1),
+  // How long a subgraph may take to answer one call before its fields are null with SUBGRAPH_TIMEOUT.
+  SUBGRAPH_TIMEOUT_MS: env.int(10_000, 1),
 };
 
 /**
@@ -45,6 +47,7 @@ export function loadServiceConfig(environment: NodeJS.ProcessEnv = process.env) 
     logLevel: c.LOG_LEVEL,
     maxSubscriptionsPerConnection: c.MAX_SUBSCRIPTIONS_PER_CONNECTION,
     maxConnections: c.MAX_CONNECTIONS,
+    subgraphTimeoutMs: c.SUBGRAPH_TIMEOUT_MS,
   };
 }
 

@@ -14,6 +14,7 @@ import { createTokenVerifier } from '@distribution/auth';
 import { formatErrorForClient } from '@distribution/errors';
 import { createLogger, requestIdFrom, REQUEST_ID_HEADER, type Logger } from '@distribution/logging';
 import { isProduction } from '@distribution/config';
+import { inputHygienePlugin } from '@distribution/server/input-hygiene';
 import type { GatewayContext } from './context.js';
 import { InflightReads, SubgraphDataSource } from './subgraph-data-source.js';
 import { cachingTokenVerifier } from './token-cache.js';
@@ -35,6 +36,8 @@ export interface GatewaySettings {
   supergraphPath: string;
   maxSubscriptionsPerConnection: number;
   maxConnections: number;
+  /** Bound on each call to a subgraph (SUBGRAPH_TIMEOUT_MS); 10 s when absent. */
+  subgraphTimeoutMs?: number;
 }
 
 export interface RunningGateway {
@@ -83,7 +86,7 @@ export async function startGateway(
   const dataSourceFor = (name: string, url: string | undefined): SubgraphDataSource => {
     const target = routingUrls[name] ?? url!;
     let dataSource = dataSources.get(`${name} ${target}`);
-    if (!dataSource) dataSources.set(`${name} ${target}`, dataSource = new SubgraphDataSource(name, target, config.internalCredential, { inflight }));
+    if (!dataSource) dataSources.set(`${name} ${target}`, dataSource = new SubgraphDataSource(name, target, config.internalCredential, { inflight, timeoutMs: config.subgraphTimeoutMs }));
     return dataSource;
   };
   const gateway = new ApolloGateway({
@@ -106,6 +109,7 @@ export async function startGateway(
     subgraphUrls: routingUrls,
     internalCredential: config.internalCredential,
     verifyToken,
+    subgraphTimeoutMs: config.subgraphTimeoutMs,
   });
   // Subscriptions follow the supergraph the HTTP path serves (a no-op for the one they started with).
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => subscriptions.reload(coreSupergraphSdl));
@@ -140,6 +144,8 @@ export async function startGateway(
       ApolloServerPluginDrainHttpServer({ httpServer }),
       closeSubscriptions,
       requestLogPlugin(logger),
+      // Texts with control characters or past their length are refused before planning (input-hygiene.ts).
+      inputHygienePlugin(),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
   });

@@ -57,6 +57,8 @@ export interface SubscriptionOptions extends Partial<SubscriptionTuning> {
   internalCredential: string;
   /** Checks `connectionParams.authorization`, as the HTTP path checks the Authorization header. */
   verifyToken: TokenVerifier;
+  /** Bound on each `_entities` call an event needs (SUBGRAPH_TIMEOUT_MS). */
+  subgraphTimeoutMs?: number;
 }
 
 export interface SubscriptionEndpoint {
@@ -79,6 +81,7 @@ export function attachSubscriptions(httpServer: HttpServer, options: Subscriptio
     supergraphSdl: options.supergraphSdl,
     subgraphUrls: options.subgraphUrls,
     internalCredential: options.internalCredential,
+    subgraphTimeoutMs: options.subgraphTimeoutMs,
     logger,
     planCacheSize: tuning.planCacheSize,
     fieldPolicies: tuning.fieldPolicies,

@@ -10,3 +10,5 @@ export { encodeCursor, decodeCursor, pageSize, toConnection } from './cursor.js'
 export type { Connection } from './cursor.js';
 export { runServiceProcess, stopOnSignals } from './process.js';
 export type { ServiceProcessOptions } from './process.js';
+export { InputHygiene, inputHygiene, inputHygienePlugin, INPUT_HYGIENE_RULES } from './input-hygiene.js';
+export type { InputHygieneRules, InputRule } from './input-hygiene.js';
