@@ -11,6 +11,7 @@ import { startInventoryService } from '@distribution/inventory';
 import { startOrderService } from '@distribution/order';
 import { startGateway } from '@distribution/gateway';
 import type { RunningService } from '@distribution/server';
+import type { DatabaseTimeouts } from '@distribution/db';
 
 export const SUPERGRAPH_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../gateway/supergraph.graphql');
 
@@ -26,6 +27,10 @@ export interface LocalNetworkOptions {
   eventPollIntervalMs?: number;
   eventBatchSize?: number;
   logLevel?: string;
+  /** Gateway bound on each subgraph call (SUBGRAPH_TIMEOUT_MS). */
+  subgraphTimeoutMs?: number;
+  /** Postgres bounds of every subgraph (DATABASE_*_TIMEOUT_MS). */
+  databaseTimeouts?: Partial<DatabaseTimeouts>;
 }
 
 export interface LocalNetwork {
@@ -47,6 +52,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     logger: logger(name),
     eventBatchSize: options.eventBatchSize,
     eventPollIntervalMs: options.eventPollIntervalMs,
+    databaseTimeouts: options.databaseTimeouts,
   });
   // Subgraphs first (in parallel: they own separate schemas), then the gateway in front of them.
   const [manufacturer, inventory, order] = await Promise.all([
@@ -64,6 +70,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     supergraphPath: SUPERGRAPH_PATH,
     maxConnections: 10_000,
     maxSubscriptionsPerConnection: 50,
+    subgraphTimeoutMs: options.subgraphTimeoutMs,
   }, { logger: logger('gateway') });
 
   let stopping: Promise<void> | null = null;

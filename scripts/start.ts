@@ -16,6 +16,7 @@ const say = (message: string) => process.stdout.write(`${message}\n`);
 
 const env = process.env;
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
+const milliseconds = (name: string) => (env[name] ? Number(env[name]) : undefined);
 
 const database = await locateDatabase(env, (m) => log.debug(m));
 say(database.embedded ? `Postgres: embedded server on port ${database.embedded.port} (data in ${EMBEDDED_DATA_DIR.startsWith(process.cwd()) ? path.relative(process.cwd(), EMBEDDED_DATA_DIR) : EMBEDDED_DATA_DIR})` : 'Postgres: DATABASE_URL');
@@ -40,6 +41,12 @@ try {
     jwtSecret: env.JWT_SECRET ?? DEVELOPMENT_DEFAULTS.jwtSecret,
     internalCredential: env.INTERNAL_CREDENTIAL ?? DEVELOPMENT_DEFAULTS.internalCredential,
     roundPeriod: env.ROUND_PERIOD,
+    subgraphTimeoutMs: milliseconds('SUBGRAPH_TIMEOUT_MS'),
+    databaseTimeouts: {
+      statementMs: milliseconds('DATABASE_STATEMENT_TIMEOUT_MS'),
+      idleInTransactionMs: milliseconds('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS'),
+      connectMs: milliseconds('DATABASE_CONNECT_TIMEOUT_MS'),
+    },
     logLevel: env.LOG_LEVEL ?? 'warn',
   });
   const firstAnswer = await fetch(network.gatewayUrl, {
