@@ -14,7 +14,7 @@
 // the schemas given here come from them, and graphql's type checks refuse types of another copy.
 import {
   GraphQLError, Kind, TypeInfo, getNamedType, isInputObjectType, isListType, isNonNullType, isScalarType, typeFromAST, visit, visitWithTypeInfo,
-  type DocumentNode, type GraphQLInputType, type GraphQLSchema, type OperationDefinitionNode, type ValueNode,
+  type DocumentNode, type GraphQLInputObjectType, type GraphQLInputType, type GraphQLSchema, type OperationDefinitionNode, type ValueNode,
 } from 'graphql/index.js';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ErrorCode } from '@distribution/errors';
@@ -48,27 +48,34 @@ interface TextRule {
   freeText: boolean;
 }
 
-/** A variable of the operation and the rule for its text when it is itself a text (the strictest of the places it is used). */
-interface VariablePlan {
-  name: string;
-  type: GraphQLInputType;
-  rule: TextRule;
+/** A broken rule found in a value; `path` collects the steps to it on the way back up (innermost first). */
+interface Problem {
+  rule: InputRule;
+  explanation: string;
+  details: Record<string, unknown>;
+  path: string[];
 }
+
+/** Checks one value (as sent in variables) of a known input type. */
+type ValueCheck = (value: unknown) => Problem | null;
 
 /** What is known of an operation before its variables arrive. */
 interface OperationPlan {
   literalProblem: GraphQLError | null;
-  variables: VariablePlan[];
+  variables: Array<{ name: string; check: ValueCheck }>;
 }
 
+/** Anything that may break a rule; most texts have none of it and are done with one test. */
+const SUSPECT = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\uD800-\uDFFF]/;
 const CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
 /** Free text may break lines (\n, \r, U+2028, U+2029) and hold tabs. */
 const CONTROL_IN_FREE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** Checks operations against one set of rules; what it learns of an operation is kept for the next request with it. */
+/** Checks operations against one set of rules; what it learns of an operation or an input type is kept for the next request. */
 export class InputHygiene {
   private readonly plans = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, OperationPlan>>();
+  private readonly objectChecks = new WeakMap<GraphQLInputObjectType, ValueCheck>();
 
   constructor(private readonly rules: InputHygieneRules = INPUT_HYGIENE_RULES) {}
 
@@ -87,8 +94,8 @@ export class InputHygiene {
     for (const variable of plan.variables) {
       const value = (variables as Record<string, unknown>)[variable.name];
       if (value === undefined || value === null) continue;
-      const problem = this.checkValue(value, variable.type, variable.rule, `$${variable.name}`);
-      if (problem) return problem;
+      const problem = variable.check(value);
+      if (problem) return refusal(problem, `$${variable.name}${problem.path.reverse().join('')}`);
     }
     return null;
   }
@@ -119,11 +126,11 @@ export class InputHygiene {
         return false;
       },
     }));
-    const variables: VariablePlan[] = [];
+    const variables: OperationPlan['variables'] = [];
     for (const definition of operation.variableDefinitions ?? []) {
       const type = typeFromAST(schema, definition.type as never) as GraphQLInputType | undefined;
       const name = definition.variable.name.value;
-      if (type) variables.push({ name, type, rule: usages.get(name) ?? this.ruleFor(null, type) });
+      if (type) variables.push({ name, check: this.checkFor(type, usages.get(name) ?? this.ruleFor(null, type)) });
     }
     return { literalProblem, variables };
   }
@@ -154,35 +161,64 @@ export class InputHygiene {
       }
       return null;
     }
-    if (isScalarType(inner) && node.kind === Kind.STRING) return this.checkText(node.value, this.ruleFor(coordinate, inner), path);
+    if (isScalarType(inner) && node.kind === Kind.STRING) {
+      const problem = textProblem(node.value, this.ruleFor(coordinate, inner));
+      return problem && refusal(problem, path);
+    }
     return null;
   }
 
-  /** Walks a variable's value (JSON as sent) by its type; the schema's fields bound the walk, not the value's keys. */
-  private checkValue(value: unknown, type: GraphQLInputType, rule: TextRule, path: string): GraphQLError | null {
+  /**
+   * The check of a variable's value (JSON as sent) of `type`, made once per type: the schema's fields
+   * bound the walk, not the value's keys. `rule` is for the value itself when it is a text (or a list of them).
+   */
+  private checkFor(type: GraphQLInputType, rule: TextRule): ValueCheck {
     const inner = isNonNullType(type) ? type.ofType : type;
     if (isListType(inner)) {
-      if (!Array.isArray(value)) return this.checkValue(value, inner.ofType, rule, path);
-      for (let index = 0; index < value.length; index += 1) {
-        if (value[index] === null || value[index] === undefined) continue;
-        const problem = this.checkValue(value[index], inner.ofType, rule, `${path}[${index}]`);
-        if (problem) return problem;
-      }
-      return null;
+      const item = this.checkFor(inner.ofType, rule);
+      return (value) => {
+        if (!Array.isArray(value)) return item(value);
+        for (let index = 0; index < value.length; index += 1) {
+          if (value[index] === null || value[index] === undefined) continue;
+          const problem = item(value[index]);
+          if (problem) {
+            problem.path.push(`[${index}]`);
+            return problem;
+          }
+        }
+        return null;
+      };
     }
-    if (isInputObjectType(inner)) {
-      if (typeof value !== 'object' || Array.isArray(value)) return null;
-      for (const field of Object.values(inner.getFields())) {
+    if (isInputObjectType(inner)) return this.objectCheck(inner);
+    // Enums are checked against their values by GraphQL itself; a custom scalar sent as an object (_Any) is no text.
+    if (isScalarType(inner)) return (value) => (typeof value === 'string' ? textProblem(value, rule) : null);
+    return () => null;
+  }
+
+  private objectCheck(type: GraphQLInputObjectType): ValueCheck {
+    let check = this.objectChecks.get(type);
+    if (check) return check;
+    // Made on first use, so that an input type that contains itself is fine.
+    let fields: Array<{ name: string; check: ValueCheck }> | undefined;
+    check = (value) => {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+      fields ??= Object.values(type.getFields()).map((field) => ({
+        name: field.name,
+        check: this.checkFor(field.type, this.ruleFor(`${type.name}.${field.name}`, field.type)),
+      }));
+      for (const field of fields) {
         const fieldValue = (value as Record<string, unknown>)[field.name];
         if (fieldValue === undefined || fieldValue === null) continue;
-        const problem = this.checkValue(fieldValue, field.type, this.ruleFor(`${inner.name}.${field.name}`, field.type), `${path}.${field.name}`);
-        if (problem) return problem;
+        const problem = field.check(fieldValue);
+        if (problem) {
+          problem.path.push(`.${field.name}`);
+          return problem;
+        }
       }
       return null;
-    }
-    // Enums are checked against their values by GraphQL itself; a custom scalar sent as an object (_Any) is no text.
-    if (isScalarType(inner) && typeof value === 'string') return this.checkText(value, rule, path);
-    return null;
+    };
+    this.objectChecks.set(type, check);
+    return check;
   }
 
   private ruleFor(coordinate: string | null, type: GraphQLInputType): TextRule {
@@ -193,26 +229,29 @@ export class InputHygiene {
       freeText: coordinate !== null && freeText.has(coordinate),
     };
   }
-
-  private checkText(text: string, rule: TextRule, path: string): GraphQLError | null {
-    const where = path.startsWith('$') ? `Variable ${path}` : `Argument ${path}`;
-    if (text.length > rule.maxLength) {
-      return refusal(`${where} is longer than ${rule.maxLength} characters`, path, 'too-long', { maxLength: rule.maxLength });
-    }
-    const control = (rule.freeText ? CONTROL_IN_FREE_TEXT : CONTROL).exec(text);
-    if (control) {
-      const codePoint = `U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-      const accepted = rule.freeText ? 'printable text, line breaks and tabs' : 'printable text on one line';
-      return refusal(`${where} contains a control character (${codePoint}); only ${accepted} is accepted`, path, 'control-character');
-    }
-    if (LONE_SURROGATE.test(text)) return refusal(`${where} is not well-formed Unicode (a lone surrogate)`, path, 'malformed-unicode');
-    return null;
-  }
 }
 
-function refusal(message: string, argument: string, rule: InputRule, details: Record<string, unknown> = {}): GraphQLError {
+function textProblem(text: string, rule: TextRule): Problem | null {
+  if (text.length > rule.maxLength) {
+    return { rule: 'too-long', explanation: `is longer than ${rule.maxLength} characters`, details: { maxLength: rule.maxLength }, path: [] };
+  }
+  if (!SUSPECT.test(text)) return null;
+  const control = (rule.freeText ? CONTROL_IN_FREE_TEXT : CONTROL).exec(text);
+  if (control) {
+    const codePoint = `U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    const accepted = rule.freeText ? 'printable text, line breaks and tabs' : 'printable text on one line';
+    return { rule: 'control-character', explanation: `contains a control character (${codePoint}); only ${accepted} is accepted`, details: {}, path: [] };
+  }
+  if (LONE_SURROGATE.test(text)) return { rule: 'malformed-unicode', explanation: 'is not well-formed Unicode (a lone surrogate)', details: {}, path: [] };
+  return null;
+}
+
+function refusal(problem: Problem, argument: string): GraphQLError {
+  const where = argument.startsWith('$') ? 'Variable' : 'Argument';
   // 400, as Apollo answers variables that do not fit: the request never ran. (Apollo takes `http` out of the response.)
-  return new GraphQLError(message, { extensions: { code: ErrorCode.BadUserInput, argument, rule, ...details, http: { status: 400 } } });
+  return new GraphQLError(`${where} ${argument} ${problem.explanation}`, {
+    extensions: { code: ErrorCode.BadUserInput, argument, rule: problem.rule, ...problem.details, http: { status: 400 } },
+  });
 }
 
 /** The checker with this API's rules, shared by every server in the process. */

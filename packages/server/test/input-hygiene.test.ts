@@ -14,7 +14,9 @@ const typeDefs = gql`
   scalar Json
   input NoteInput { title: String!, body: String, tags: [String!], code: ID }
   input OrderInput { notes: [NoteInput!]!, key: String! }
+  input Filter { text: String, and: [Filter!] }
   type Query {
+    find(filter: Filter): String
     echo(text: String, id: ID, amount: Amount, json: Json, texts: [String!]): String
     short(text: String!): String
     note(input: NoteInput!): String
@@ -98,6 +100,8 @@ describe('which texts input hygiene refuses', () => {
     expect(check('mutation { order(input: { key: "k", notes: [{ title: "ok" }, { title: "x\\u0001" }] }) }')).toMatchObject({ argument: 'input.notes[1].title' });
     expect(check('mutation ($t: String!) { order(input: { key: $t, notes: [] }) }', { t: 'k\u0000' })).toMatchObject({ argument: '$t' });
     expect(check('query ($l: [String!]) { echo(texts: $l) }', { l: ['a', 'b\u0000'] })).toMatchObject({ argument: '$l[1]' });
+    const filter = { and: [{ text: 'ok', and: [{ text: 'ok' }, { text: 'deep\u0000' }] }] };
+    expect(check('query ($f: Filter) { find(filter: $f) }', { f: filter })).toMatchObject({ argument: '$f.and[0].and[1].text' });
     // A single value where a list is expected is a list of one.
     expect(check('query ($l: [String!]) { echo(texts: $l) }', { l: 'b\u0000' })).toMatchObject({ argument: '$l' });
   });
