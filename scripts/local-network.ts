@@ -11,6 +11,7 @@ import { startInventoryService } from '@distribution/inventory';
 import { startOrderService } from '@distribution/order';
 import { rateLimitSettingsFromEnvironment, startGateway, type RateLimitSettings } from '@distribution/gateway';
 import type { RunningService } from '@distribution/server';
+import type { DatabaseTimeouts } from '@distribution/db';
 
 export const SUPERGRAPH_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../gateway/supergraph.graphql');
 
@@ -36,6 +37,10 @@ export interface LocalNetworkOptions {
   corsOrigins?: readonly string[];
   /** The gateway behaves as in production (no introspection, no Sandbox); NODE_ENV decides when unset. */
   production?: boolean;
+  /** Gateway bound on each subgraph call (SUBGRAPH_TIMEOUT_MS). */
+  subgraphTimeoutMs?: number;
+  /** Postgres bounds of every subgraph (DATABASE_*_TIMEOUT_MS). */
+  databaseTimeouts?: Partial<DatabaseTimeouts>;
 }
 
 /** Limits no test or local load generator reaches from one loopback address; for networks that are not the one under attack. */
@@ -69,6 +74,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     logger: logger(name),
     eventBatchSize: options.eventBatchSize,
     eventPollIntervalMs: options.eventPollIntervalMs,
+    databaseTimeouts: options.databaseTimeouts,
   });
   const fromEnvironment = rateLimitSettingsFromEnvironment(process.env);
   // Subgraphs first (in parallel: they own separate schemas), then the gateway in front of them.
@@ -91,6 +97,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     rateLimits: { ...fromEnvironment.rateLimits, ...options.rateLimits },
     metricsPort: options.metricsPort,
     corsOrigins: options.corsOrigins,
+    subgraphTimeoutMs: options.subgraphTimeoutMs,
   }, { logger: logger('gateway'), production: options.production });
 
   let stopping: Promise<void> | null = null;

@@ -16,6 +16,7 @@ const say = (message: string) => process.stdout.write(`${message}\n`);
 
 const env = process.env;
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
+const milliseconds = (name: string) => (env[name] ? Number(env[name]) : undefined);
 
 let database: DatabaseLocation | null = null;
 let network: Awaited<ReturnType<typeof startLocalNetwork>> | null = null;
@@ -42,6 +43,12 @@ try {
     jwtSecret: env.JWT_SECRET ?? DEVELOPMENT_DEFAULTS.jwtSecret,
     internalCredential: env.INTERNAL_CREDENTIAL ?? DEVELOPMENT_DEFAULTS.internalCredential,
     roundPeriod: env.ROUND_PERIOD,
+    subgraphTimeoutMs: milliseconds('SUBGRAPH_TIMEOUT_MS'),
+    databaseTimeouts: {
+      statementMs: milliseconds('DATABASE_STATEMENT_TIMEOUT_MS'),
+      idleInTransactionMs: milliseconds('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS'),
+      connectMs: milliseconds('DATABASE_CONNECT_TIMEOUT_MS'),
+    },
     logLevel: env.LOG_LEVEL ?? 'warn',
     metricsPort: settings.METRICS_PORT,
     corsOrigins: settings.CORS_ORIGINS,

@@ -22,6 +22,8 @@ export const configShape = {
   METRICS_PORT: env.portOrOff(9464),
   // Web pages on these origins may call the API from a browser; unset: the live page in development, none in production.
   CORS_ORIGINS: env.origins(),
+  // How long a subgraph may take to answer one call before its fields are null with SUBGRAPH_TIMEOUT.
+  SUBGRAPH_TIMEOUT_MS: env.int(10_000, 1),
 };
 
 /** Where the live page (client-examples/web) runs in development: allowed unless CORS_ORIGINS says otherwise. */
@@ -57,6 +59,7 @@ export function loadServiceConfig(environment: NodeJS.ProcessEnv = process.env) 
     ...rateLimitSettings(c),
     metricsPort: c.METRICS_PORT,
     corsOrigins: c.CORS_ORIGINS ?? (isProduction(environment) ? [] : [...DEVELOPMENT_ORIGINS]),
+    subgraphTimeoutMs: c.SUBGRAPH_TIMEOUT_MS,
   };
 }
 

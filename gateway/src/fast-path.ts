@@ -10,9 +10,9 @@
  * negotiated from Accept, field order and the trailing newline of the body. Everything else is not
  * prepared (`prepare` answers undefined) and goes through Apollo Server as before: GET, other
  * content types (CSRF prevention), persisted queries, batches, parse and validation errors, unknown
- * operation names, subscriptions, introspection, @defer, bad variables, a token that does not
- * verify, the query plan header, a server that is stopping. gateway/test/fast-path.test.ts compares
- * both paths response for response.
+ * operation names, subscriptions, introspection, @defer, bad variables, texts that input hygiene
+ * refuses (input-hygiene.ts), a token that does not verify, the query plan header, a server that is
+ * stopping. gateway/test/fast-path.test.ts compares both paths response for response.
  */
 import {
   GraphQLError, buildSchema, getOperationAST, getVariableValues, parse, specifiedRules, validate, visit,
@@ -22,6 +22,7 @@ import { Supergraph, operationFromDocument, printSchema, type Schema } from '@ap
 import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
 import { buildOperationContext, executeQueryPlan, type GraphQLDataSource } from '@apollo/gateway';
 import { formatErrorForClient } from '@distribution/errors';
+import { inputHygiene } from '@distribution/server/input-hygiene';
 import type { Logger } from '@distribution/logging';
 import type { GatewayContext } from './context.js';
 import { recordErrors } from './request-log-plugin.js';
@@ -225,6 +226,8 @@ export class FastPath {
       const { errors } = getVariableValues(graph.validationSchema, definitions, variables ?? {});
       if (errors) return undefined;
     }
+    // Refused texts (control characters, too long) get Apollo Server's path, where the same check answers them.
+    if (inputHygiene.check(graph.apiGraphQLSchema, prepared.document, prepared.operation, variables)) return undefined;
     return { prepared, graph, query, variables: isRecord(variables) ? variables : undefined, contentType };
   }
 

@@ -15,6 +15,7 @@ import { formatErrorForClient } from '@distribution/errors';
 import { createLogger, requestIdFrom, REQUEST_ID_HEADER, type Logger } from '@distribution/logging';
 import { isProduction } from '@distribution/config';
 import { startMetricsServer, type RunningMetricsServer } from '@distribution/server';
+import { inputHygienePlugin } from '@distribution/server/input-hygiene';
 import type { GatewayContext } from './context.js';
 import { InflightReads, SubgraphDataSource } from './subgraph-data-source.js';
 import { cachingTokenVerifier } from './token-cache.js';
@@ -47,6 +48,8 @@ export interface GatewaySettings {
   metricsPort?: number | null;
   /** Web origins allowed to call from a browser; unset: the live page's in development, none in production. */
   corsOrigins?: readonly string[];
+  /** Bound on each call to a subgraph (SUBGRAPH_TIMEOUT_MS); 10 s when absent. */
+  subgraphTimeoutMs?: number;
 }
 
 export interface RunningGateway {
@@ -100,7 +103,7 @@ export async function startGateway(
   const dataSourceFor = (name: string, url: string | undefined): SubgraphDataSource => {
     const target = routingUrls[name] ?? url!;
     let dataSource = dataSources.get(`${name} ${target}`);
-    if (!dataSource) dataSources.set(`${name} ${target}`, dataSource = new SubgraphDataSource(name, target, config.internalCredential, { inflight }));
+    if (!dataSource) dataSources.set(`${name} ${target}`, dataSource = new SubgraphDataSource(name, target, config.internalCredential, { inflight, timeoutMs: config.subgraphTimeoutMs }));
     return dataSource;
   };
   const gateway = new ApolloGateway({
@@ -128,6 +131,7 @@ export async function startGateway(
     internalCredential: config.internalCredential,
     verifyToken,
     acceptUpgrade: (req, socket) => cors.acceptUpgrade(req, socket),
+    subgraphTimeoutMs: config.subgraphTimeoutMs,
   });
   // Subscriptions follow the supergraph the HTTP path serves (a no-op for the one they started with).
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => subscriptions.reload(coreSupergraphSdl));
@@ -163,6 +167,8 @@ export async function startGateway(
       closeSubscriptions,
       requestLogPlugin(logger),
       rateLimitPlugin(rateLimits),
+      // Texts with control characters or past their length are refused before planning (input-hygiene.ts).
+      inputHygienePlugin(),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
   });

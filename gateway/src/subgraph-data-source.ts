@@ -5,7 +5,7 @@ import { identityToHeaders } from '@distribution/auth';
 import { ErrorCode } from '@distribution/errors';
 import { REQUEST_ID_HEADER } from '@distribution/logging';
 import type { GatewayContext } from './context.js';
-import { postToSubgraph, type SubgraphHttpResponse } from './subgraph-http.js';
+import { DEFAULT_SUBGRAPH_TIMEOUT_MS, SubgraphTimeoutError, postToSubgraph, type SubgraphHttpResponse } from './subgraph-http.js';
 import { dedupeRepresentations, spreadEntities } from './representations.js';
 
 type FetcherResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
@@ -51,6 +51,8 @@ export class InflightReads {
 export interface SubgraphDataSourceOptions {
   /** Share identical reads that arrive together (see InflightReads); without it every fetch is its own call. */
   inflight?: InflightReads;
+  /** How long a call may take, answer included (SUBGRAPH_TIMEOUT_MS); past it the fields it was for are null with SUBGRAPH_TIMEOUT. */
+  timeoutMs?: number;
 }
 
 /**
@@ -59,6 +61,7 @@ export interface SubgraphDataSourceOptions {
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly endpoint: URL;
+  private readonly timeoutMs: number;
 
   constructor(
     private readonly serviceName: string,
@@ -68,6 +71,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   ) {
     super({ url });
     this.endpoint = new URL(url);
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS;
   }
 
   /** The headers every call carries: identity (anonymous without a context), credential, request id. */
@@ -100,7 +104,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
     const incoming = 'incomingRequestContext' in options ? options.incomingRequestContext : undefined;
     const operationType = incoming?.operation?.operation;
-    const send = () => postToSubgraph(this.endpoint, headers, body);
+    const send = () => postToSubgraph(this.endpoint, headers, body, this.timeoutMs);
     let parsed: GatewayResponse;
     let response: SubgraphHttpResponse;
     try {
@@ -158,18 +162,25 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   }
 
   private errorFromBody(status: number, body: unknown): GraphQLError {
-    const first = (body as { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } | undefined)?.errors?.[0];
+    const first = (body as { errors?: { message?: unknown; extensions?: Record<string, unknown> }[] } | undefined)?.errors?.[0];
     const code = typeof first?.extensions?.code === 'string' ? first.extensions.code
       : status === 401 ? ErrorCode.Unauthenticated
       : status === 403 ? ErrorCode.Forbidden
       : ErrorCode.SubgraphUnavailable;
     const message = typeof first?.message === 'string' ? first.message : `The ${this.serviceName} service answered ${status}`;
-    return new GraphQLError(message, { extensions: { code, serviceName: this.serviceName } });
+    // The subgraph's details stay (a refused argument's path and rule); formatErrorForClient still decides what a client sees.
+    const details = typeof first?.extensions === 'object' && first.extensions !== null ? first.extensions : {};
+    return new GraphQLError(message, { extensions: { ...details, code, serviceName: this.serviceName } });
   }
 
-  /** Network failures (refused, reset, DNS) become SUBGRAPH_UNAVAILABLE instead of an opaque internal error. */
+  /** Network failures (refused, reset, DNS) become SUBGRAPH_UNAVAILABLE, and no answer in time SUBGRAPH_TIMEOUT, instead of an opaque internal error. */
   override didEncounterError(error: Error): void {
     if (error instanceof GraphQLError) throw error;
+    if (error instanceof SubgraphTimeoutError) {
+      throw new GraphQLError(`The ${this.serviceName} service did not answer within ${error.timeoutMs} ms`, {
+        extensions: { code: ErrorCode.SubgraphTimeout, serviceName: this.serviceName },
+      });
+    }
     throw new GraphQLError(`The ${this.serviceName} service is unavailable`, {
       originalError: error,
       extensions: { code: ErrorCode.SubgraphUnavailable, serviceName: this.serviceName },

@@ -14,9 +14,25 @@ export interface SubgraphHttpResponse {
   json(): Promise<unknown>;
 }
 
-/** Sockets are reused across requests; a generous cap, since a slow subgraph should not queue the gateway. */
-const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 256, scheduling: 'lifo' });
-const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 256, scheduling: 'lifo' });
+/** How long the gateway waits for a subgraph's whole answer when nothing else is said (SUBGRAPH_TIMEOUT_MS). */
+export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 10_000;
+
+/** A subgraph took longer than the bound to answer; its socket was closed, never to be reused. */
+export class SubgraphTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`No answer within ${timeoutMs} ms`);
+    this.name = 'SubgraphTimeoutError';
+  }
+}
+
+/**
+ * Sockets are reused across requests; a generous cap, since a slow subgraph should not queue the
+ * gateway. keepAliveMsecs: the TCP keepalive probe delay on pooled sockets, so that one whose peer
+ * vanished without a FIN is found out rather than handed to the next request.
+ */
+const agentOptions = { keepAlive: true, keepAliveMsecs: 10_000, maxSockets: 256, maxFreeSockets: 256, scheduling: 'lifo' } as const;
+const httpAgent = new HttpAgent(agentOptions);
+const httpsAgent = new HttpsAgent(agentOptions);
 
 function headerGetter(headers: IncomingHttpHeaders) {
   return {
@@ -28,9 +44,20 @@ function headerGetter(headers: IncomingHttpHeaders) {
   };
 }
 
-export function postToSubgraph(url: URL, headers: Record<string, string>, body: string): Promise<SubgraphHttpResponse> {
+/** POSTs `body` and reads the whole answer; rejects with SubgraphTimeoutError when that takes longer than `timeoutMs`. */
+export function postToSubgraph(url: URL, headers: Record<string, string>, body: string, timeoutMs = DEFAULT_SUBGRAPH_TIMEOUT_MS): Promise<SubgraphHttpResponse> {
   const secure = url.protocol === 'https:';
   return new Promise((resolve, reject) => {
+    // One deadline for connecting, sending and the whole answer: a subgraph that accepts and never
+    // answers, or answers a byte at a time, costs the caller no more than this.
+    const timer = setTimeout(() => {
+      reject(new SubgraphTimeoutError(timeoutMs));
+      req.destroy();
+    }, timeoutMs);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      reject(error);
+    };
     const req = (secure ? httpsRequest : httpRequest)(url, {
       method: 'POST',
       agent: secure ? httpsAgent : httpAgent,
@@ -38,8 +65,9 @@ export function postToSubgraph(url: URL, headers: Record<string, string>, body: 
     }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
+      res.on('error', fail);
       res.on('end', () => {
+        clearTimeout(timer);
         const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
         resolve({
           status: res.statusCode ?? 0,
@@ -50,7 +78,7 @@ export function postToSubgraph(url: URL, headers: Record<string, string>, body: 
         });
       });
     });
-    req.on('error', reject);
+    req.on('error', fail);
     req.end(body);
   });
 }

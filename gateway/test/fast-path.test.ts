@@ -106,6 +106,8 @@ const CASES: Case[] = [
   { name: 'a validation error', fast: false, body: { query: '{ product(id: "p1") { nope } }' } },
   { name: 'a missing variable', fast: false, body: { query: 'query($id: ID!) { product(id: $id) { id } }' } },
   { name: 'a variable of the wrong type', fast: false, body: { query: 'query($ms: Int!) { slow(ms: $ms) }', variables: { ms: 'soon' } } },
+  { name: 'a NUL byte in a variable (input hygiene)', fast: false, body: { query: 'query($id: ID!) { product(id: $id) { id } }', variables: { id: 'p\u0000' } } },
+  { name: 'a control character written inline (input hygiene)', fast: false, body: { query: '{ product(id: "p\\u001B") { id } }' } },
   { name: 'two operations and no name', fast: false, body: { query: 'query A { whoami { sub } } query B { whoami { role } }' } },
   { name: 'an unknown operation name', fast: false, body: { query: 'query A { whoami { sub } }', operationName: 'Nope' } },
   { name: 'a subscription over HTTP', fast: false, body: { query: 'subscription { whoami { sub } }' } },
@@ -161,6 +163,12 @@ describe('the fast path', () => {
     expect(who.cacheControl).toBe('no-store');
     expect(who.contentType).toBe('application/json; charset=utf-8');
     expect(who.body).toBe('{"data":{"whoami":{"sub":"op-1","role":"OPERATOR","credential":"fast-path-test-credential","requestId":"spelled-out"}}}\n');
+    const refused = await send(fast, CASES.find((c) => c.name.startsWith('a NUL byte'))!, 'refused');
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.body).errors).toEqual([{
+      message: 'Variable $id contains a control character (U+0000); only printable text on one line is accepted',
+      extensions: { code: 'BAD_USER_INPUT', argument: '$id', rule: 'control-character' },
+    }]);
     const entities = await send(fast, CASES.find((c) => c.name.startsWith('errors of entities'))!, 'entities');
     expect(JSON.parse(entities.body)).toEqual({
       errors: [

@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { postToSubgraph } from '../src/subgraph-http.js';
+import { createServer as createTcpServer, type Socket } from 'node:net';
+import { SubgraphTimeoutError, postToSubgraph } from '../src/subgraph-http.js';
 
 let server: Server;
 let url: URL;
@@ -40,6 +41,30 @@ describe('postToSubgraph', () => {
     const before = connections;
     for (let i = 0; i < 20; i++) await postToSubgraph(url, { 'content-type': 'application/json' }, `{"n":${i}}`);
     expect(connections - before).toBeLessThanOrEqual(1);
+  });
+
+  it('gives up on a subgraph that accepts the connection and never answers, and closes the socket', async () => {
+    const sockets: Socket[] = [];
+    const closed: Promise<void>[] = [];
+    const silent = createTcpServer((socket) => {
+      sockets.push(socket);
+      // Reads the request (so that the client's FIN is seen) and never answers.
+      socket.resume();
+      closed.push(new Promise((resolve) => socket.once('close', () => resolve())));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const silentUrl = new URL(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/graphql`);
+      const attempt = postToSubgraph(silentUrl, { 'content-type': 'application/json' }, '{}', 200);
+      await expect(attempt).rejects.toBeInstanceOf(SubgraphTimeoutError);
+      await expect(attempt).rejects.toMatchObject({ timeoutMs: 200 });
+      // The gateway's end of the connection is gone, not parked in the pool for the next call.
+      expect(sockets).toHaveLength(1);
+      await Promise.all(closed);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('rejects when nothing listens', async () => {

@@ -70,6 +70,8 @@ export interface SubscriptionOptions extends Partial<SubscriptionTuning> {
   admitConnection?: (address: string) => Promise<number | undefined>;
   /** Checks an upgrade before anything else (the page's Origin); false once it has answered the socket itself. */
   acceptUpgrade?: (req: IncomingMessage, socket: Duplex) => boolean;
+  /** Bound on each `_entities` call an event needs (SUBGRAPH_TIMEOUT_MS). */
+  subgraphTimeoutMs?: number;
 }
 
 export interface SubscriptionEndpoint {
@@ -92,6 +94,7 @@ export function attachSubscriptions(httpServer: HttpServer, options: Subscriptio
     supergraphSdl: options.supergraphSdl,
     subgraphUrls: options.subgraphUrls,
     internalCredential: options.internalCredential,
+    subgraphTimeoutMs: options.subgraphTimeoutMs,
     logger,
     planCacheSize: tuning.planCacheSize,
     fieldPolicies: tuning.fieldPolicies,

@@ -57,6 +57,11 @@ export function badVariables(errors: readonly GraphQLError[]): Formatted[] {
   return errors.map((error) => ({ message: error.message, locations: error.locations, extensions: { code: ErrorCode.BadUserInput } }));
 }
 
+/** A text the input rules refuse (input-hygiene.ts), as the HTTP path shows it. */
+export function refusedInput(error: GraphQLError): Formatted[] {
+  return [toClient(error.toJSON(), error)];
+}
+
 export function internalError(): Formatted[] {
   return [{ message: 'Something went wrong on our side; it has been logged', extensions: { code: ErrorCode.InternalServerError } }];
 }

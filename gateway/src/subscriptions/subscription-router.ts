@@ -6,10 +6,12 @@ import type { GraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Identity } from '@distribution/auth';
 import type { Logger } from '@distribution/logging';
+import { inputHygiene } from '@distribution/server/input-hygiene';
 import { SubgraphDataSource } from '../subgraph-data-source.js';
 import { EventFanout, type Subscriber } from './event-fanout.js';
 import type { FieldPolicy } from './field-policies.js';
 import { SubscriptionPlanner, type SubscriptionPlan } from './planner.js';
+import { refusedInput } from './subscription-errors.js';
 import { UpstreamPool, scopeOf, type UpstreamPoolOptions } from './upstream-pool.js';
 
 export interface RouterOptions {
@@ -17,6 +19,8 @@ export interface RouterOptions {
   /** Where each subgraph listens (HTTP GraphQL URL) by name; the supergraph's routing URL for the others. */
   subgraphUrls: Readonly<Record<string, string>>;
   internalCredential: string;
+  /** Bound on each call to a subgraph (SUBGRAPH_TIMEOUT_MS). */
+  subgraphTimeoutMs?: number;
   logger: Logger;
   planCacheSize: number;
   fieldPolicies: Readonly<Record<string, FieldPolicy>>;
@@ -58,6 +62,8 @@ export class SubscriptionRouter {
     if ('errors' in planned) return planned;
     const checked = this.planner.coerceVariables(planned.plan, variables);
     if ('errors' in checked) return checked;
+    const badInput = inputHygiene.check(planned.plan.operationContext.schema, planned.plan.document, planned.plan.operation, variables);
+    if (badInput) return { errors: refusedInput(badInput) };
     return { plan: planned.plan, variables: checked.variables };
   }
 
@@ -125,7 +131,7 @@ export class SubscriptionRouter {
     const dataSources: Record<string, GraphQLDataSource> = {};
     for (const { name, url } of planner.subgraphs) {
       urls[name] = this.options.subgraphUrls[name] ?? url;
-      dataSources[name] = new SubgraphDataSource(name, urls[name], this.options.internalCredential);
+      dataSources[name] = new SubgraphDataSource(name, urls[name], this.options.internalCredential, { timeoutMs: this.options.subgraphTimeoutMs });
     }
     this.urls = urls;
     this.dataSources = dataSources;

@@ -41,6 +41,15 @@ export const scopeOf = (identity: Identity | null) => (identity ? `${identity.ro
 /** Close codes after which retrying cannot help: the subgraph refuses the gateway itself. */
 const NOT_RETRIED = new Set([4400, 4401, 4403, 4406]);
 
+/** How often an idle upstream connection is pinged; a pong that does not come within the ack bound ends it (then it is retried). */
+const UPSTREAM_PING_INTERVAL_MS = 12_000;
+/** Our close code for an upstream that stopped answering pings (graphql-ws leaves 44xx to applications). */
+const NO_PONG_CLOSE_CODE = 4408;
+
+/**
+ * `ws` with a bound on the opening handshake (graphql-ws constructs sockets itself, so the bound is
+ * baked into the class): a subgraph that accepts TCP and never upgrades is given up on and retried.
+ */
 export class UpstreamPool {
   private readonly connections = new Map<string, UpstreamConnection>();
   private readonly streams = new Map<string, SharedStream>();
@@ -91,18 +100,39 @@ class UpstreamConnection {
     const logger = options.logger;
     const connectionParams = { ...identityToHeaders(request.identity, options.internalCredential), [REQUEST_ID_HEADER]: request.requestId };
     const { min, max } = options.retryDelayMs;
+    // Each step of connecting waits at most this long: the handshake, the ack, a pong.
+    const stepTimeoutMs = Math.max(1000, Math.min(5000, options.unavailableAfterMs));
+    let socket: WebSocket | undefined;
+    let pongTimer: NodeJS.Timeout | undefined;
     this.client = createClient({
       url: toWebSocketUrl(request.url),
-      // The subgraph checks the credential on the upgrade request, before reading any frame.
-      webSocketImpl: webSocketSending(connectionParams),
+      // The subgraph checks the credential on the upgrade request, before reading any frame; the
+      // opening handshake has a bound of its own (graphql-ws only bounds the ack).
+      webSocketImpl: upstreamWebSocket(connectionParams, stepTimeoutMs),
       connectionParams,
       // The bound is ours (unavailableAfterMs), not a number of attempts.
       retryAttempts: Number.POSITIVE_INFINITY,
       // graphql-ws only retries close events by default; a refused TCP connection is an error event, and worth retrying too.
       shouldRetry: (errOrClose) => !(isCloseEvent(errOrClose) && NOT_RETRIED.has(errOrClose.code)),
       retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(max, min * 2 ** retries) * (0.5 + Math.random() / 2))),
-      connectionAckWaitTimeout: Math.max(1000, Math.min(5000, options.unavailableAfterMs)),
+      connectionAckWaitTimeout: stepTimeoutMs,
+      // A subgraph that went silent (a half-open TCP connection) would otherwise starve its subscriptions unnoticed.
+      keepAlive: UPSTREAM_PING_INTERVAL_MS,
       on: {
+        opened: (opened) => {
+          socket = opened as WebSocket;
+        },
+        ping: (received) => {
+          if (received) return;
+          clearTimeout(pongTimer);
+          pongTimer = setTimeout(() => {
+            if (socket?.readyState === WebSocket.OPEN) socket.close(NO_PONG_CLOSE_CODE, 'No pong');
+          }, stepTimeoutMs);
+          pongTimer.unref();
+        },
+        pong: (received) => {
+          if (received) clearTimeout(pongTimer);
+        },
         connected: () => {
           clearTimeout(this.unavailableTimer);
           this.unavailableTimer = undefined;
@@ -110,6 +140,7 @@ class UpstreamConnection {
           this.lostAt = undefined;
         },
         closed: (event) => {
+          clearTimeout(pongTimer);
           if (this.disposed) return;
           if (this.lostAt === undefined) {
             this.lostAt = Date.now();
@@ -207,10 +238,11 @@ class SharedStream {
 }
 
 /** A WebSocket class (for graphql-ws) whose sockets send `headers` with their upgrade request. */
-function webSocketSending(headers: Record<string, string>) {
+/** The WebSocket graphql-ws opens upstream: the gateway's headers on the upgrade, and a bounded opening handshake. */
+function upstreamWebSocket(headers: Record<string, string>, handshakeTimeout: number) {
   return class extends WebSocket {
     constructor(address: string | URL | null, protocols?: string | string[]) {
-      super(address as string | URL, protocols, { headers });
+      super(address as string | URL, protocols, { headers, handshakeTimeout });
     }
   };
 }

@@ -127,6 +127,10 @@ export const subgraphVariables = (port: number) => ({
   LOG_LEVEL: logLevel(),
   EVENT_BATCH_SIZE: env.int(100, 1),
   EVENT_POLL_INTERVAL_MS: env.int(500, 1),
+  // Every wait on Postgres is bounded: a statement (lock waits included), a transaction left idle, getting a connection.
+  DATABASE_STATEMENT_TIMEOUT_MS: env.int(15_000, 1),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: env.int(30_000, 1),
+  DATABASE_CONNECT_TIMEOUT_MS: env.int(10_000, 1),
 });
 
 /** What every subgraph's container deployment must set: no embedded database and no development secret. */
@@ -152,6 +156,11 @@ export function loadSubgraphConfig<S extends ReturnType<typeof subgraphVariables
       logLevel: common.LOG_LEVEL,
       eventBatchSize: common.EVENT_BATCH_SIZE,
       eventPollIntervalMs: common.EVENT_POLL_INTERVAL_MS,
+      databaseTimeouts: {
+        statementMs: common.DATABASE_STATEMENT_TIMEOUT_MS,
+        idleInTransactionMs: common.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+        connectMs: common.DATABASE_CONNECT_TIMEOUT_MS,
+      },
     },
   };
 }

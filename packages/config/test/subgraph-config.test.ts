@@ -9,6 +9,7 @@ describe('a subgraph configuration', () => {
     expect(settings).toEqual({
       port: 4100, databaseUrl: undefined, internalCredential: DEVELOPMENT_DEFAULTS.internalCredential,
       logLevel: 'info', eventBatchSize: 100, eventPollIntervalMs: 500,
+      databaseTimeouts: { statementMs: 15_000, idleInTransactionMs: 30_000, connectMs: 10_000 },
     });
     expect(variables.EXTRA).toBe(7);
   });

@@ -5,6 +5,37 @@ import pg from 'pg';
 
 export type { EntityManager, MigrationInterface };
 
+/** Every wait on Postgres has a bound: a statement, a transaction left open, getting a connection. */
+export interface DatabaseTimeouts {
+  /** Longest a statement may run, lock waits included (Postgres statement_timeout). */
+  statementMs: number;
+  /** Longest a transaction may sit open doing nothing (idle_in_transaction_session_timeout): its locks are freed then. */
+  idleInTransactionMs: number;
+  /** Longest to wait for a connection: opening one, or a free one from the pool (pg connectionTimeoutMillis). */
+  connectMs: number;
+}
+
+export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = { statementMs: 15_000, idleInTransactionMs: 30_000, connectMs: 10_000 };
+
+/** A replica waits this long for another that is migrating the same schema, then gives up starting. */
+const MIGRATION_LOCK_WAIT_MS = 120_000;
+
+/**
+ * The node-postgres settings that apply `timeouts` to a connection, and TCP keepalive, so that a
+ * connection whose server silently went away is found out rather than waited on for ever. The LISTEN
+ * connection takes them too: it is never inside a transaction, so the idle bound never ends it.
+ */
+export function connectionSettings(timeouts: Partial<DatabaseTimeouts> = {}) {
+  const defaults = DEFAULT_DATABASE_TIMEOUTS;
+  return {
+    statement_timeout: timeouts.statementMs ?? defaults.statementMs,
+    idle_in_transaction_session_timeout: timeouts.idleInTransactionMs ?? defaults.idleInTransactionMs,
+    connectionTimeoutMillis: timeouts.connectMs ?? defaults.connectMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  };
+}
+
 export interface ServiceDatabaseOptions {
   url: string;
   /** The schema this service owns; every unqualified name resolves there. */
@@ -13,6 +44,8 @@ export interface ServiceDatabaseOptions {
   poolSize?: number;
   /** Log every statement (debugging). */
   logStatements?: boolean;
+  /** DEFAULT_DATABASE_TIMEOUTS for what is not given. */
+  timeouts?: Partial<DatabaseTimeouts>;
 }
 
 /** Counts SQL statements so tests and benchmarks can prove there is no N+1. */
@@ -34,6 +67,7 @@ export interface ServiceDatabase {
   dataSource: DataSource;
   schema: string;
   url: string;
+  timeouts: Partial<DatabaseTimeouts>;
   statements: StatementCounter;
   /** Runs `work` in one transaction (READ COMMITTED) and commits unless it throws. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T>;
@@ -56,14 +90,15 @@ export async function openServiceDatabase(options: ServiceDatabaseOptions): Prom
     logging: ['query'],
     logger: statements,
     poolSize: options.poolSize ?? 20,
-    extra: { options: `-c search_path=${options.schema},public`, application_name: options.schema },
+    extra: { ...connectionSettings(options.timeouts), options: `-c search_path=${options.schema},public`, application_name: options.schema },
   });
-  await ensureSchema(options.url, options.schema);
+  await ensureSchema(options.url, options.schema, options.timeouts);
   await dataSource.initialize();
   return {
     dataSource,
     schema: options.schema,
     url: options.url,
+    timeouts: options.timeouts ?? {},
     statements,
     transaction: (work) => dataSource.transaction(work),
     query: (sql, params) => dataSource.query(sql, params),
@@ -73,8 +108,8 @@ export async function openServiceDatabase(options: ServiceDatabaseOptions): Prom
   };
 }
 
-async function ensureSchema(url: string, schema: string) {
-  const client = new pg.Client({ connectionString: url });
+async function ensureSchema(url: string, schema: string, timeouts?: Partial<DatabaseTimeouts>) {
+  const client = new pg.Client({ connectionString: url, ...connectionSettings(timeouts) });
   await client.connect();
   try {
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
@@ -91,7 +126,7 @@ async function ensureSchema(url: string, schema: string) {
  * replicas starting together never run the same migration twice.
  */
 export async function migrate(database: ServiceDatabase): Promise<string[]> {
-  const lock = new pg.Client({ connectionString: database.url });
+  const lock = new pg.Client({ connectionString: database.url, ...connectionSettings({ ...database.timeouts, statementMs: MIGRATION_LOCK_WAIT_MS }) });
   await lock.connect();
   try {
     await lock.query('SELECT pg_advisory_lock(hashtext($1))', [`migrations:${database.schema}`]);

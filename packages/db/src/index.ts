@@ -1,5 +1,5 @@
-export { openServiceDatabase, migrate, StatementCounter, returnedRows } from './database.js';
-export type { ServiceDatabase, ServiceDatabaseOptions, EntityManager, MigrationInterface } from './database.js';
+export { openServiceDatabase, migrate, StatementCounter, returnedRows, connectionSettings, DEFAULT_DATABASE_TIMEOUTS } from './database.js';
+export type { ServiceDatabase, ServiceDatabaseOptions, EntityManager, MigrationInterface, DatabaseTimeouts } from './database.js';
 export { startEmbeddedPostgres, freePort } from './embedded.js';
 export type { EmbeddedPostgresHandle } from './embedded.js';
 export { locateDatabase, withDatabaseName, EMBEDDED_DATA_DIR, EMBEDDED_DEFAULT_PORT } from './url.js';

@@ -9,6 +9,8 @@ export const ErrorCode = {
   Conflict: 'CONFLICT',
   InternalServerError: 'INTERNAL_SERVER_ERROR',
   SubgraphUnavailable: 'SUBGRAPH_UNAVAILABLE',
+  /** A subgraph did not answer within the gateway's bound (SUBGRAPH_TIMEOUT_MS); the rest of the response stands. */
+  SubgraphTimeout: 'SUBGRAPH_TIMEOUT',
   SubscriptionSchemaReload: 'SUBSCRIPTION_SCHEMA_RELOAD',
   /** A live subscription ended because events it should have had may be missing (lost LISTEN, reader too slow): subscribe again. */
   LiveUpdatesInterrupted: 'LIVE_UPDATES_INTERRUPTED',
@@ -17,8 +19,12 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/**
+ * Codes whose message is written for clients. INTERNAL_SERVER_ERROR is not one: Apollo gives that
+ * code to every error that has none (a driver's, a database's), with the original message.
+ */
 const KNOWN_CODES = new Set<string>([
-  ...Object.values(ErrorCode),
+  ...Object.values(ErrorCode).filter((code) => code !== ErrorCode.InternalServerError),
   // Codes Apollo Server itself assigns to malformed requests; they are safe to show.
   'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE',
@@ -45,12 +51,13 @@ export function rateLimited(retryAfterSeconds: number, message = 'Too many attem
 
 /**
  * Apollo `formatError`: known codes pass through without stack traces; anything else is an
- * unexpected failure and the client sees only a generic message (the log has the detail).
+ * unexpected failure and the client sees only a generic message (the log has the detail), whatever
+ * path it came by: a subgraph's own INTERNAL_SERVER_ERROR is shown as generically at the gateway.
  */
 export function formatErrorForClient(onUnexpected?: (formatted: GraphQLFormattedError, original: unknown) => void) {
   return (formatted: GraphQLFormattedError, original: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
-    const { stacktrace: _drop, exception: _drop2, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+    const { stacktrace: _drop, exception: _drop2, http: _drop3, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
     if (typeof code === 'string' && KNOWN_CODES.has(code)) {
       return { ...formatted, extensions };
     }

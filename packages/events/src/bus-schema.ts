@@ -4,6 +4,7 @@
  * JetStream or RabbitMQ while keeping each service's outbox as the source of truth.
  */
 import pg from 'pg';
+import { connectionSettings, type DatabaseTimeouts } from '@distribution/db';
 
 /**
  * The NOTIFY channel of one event type. A channel per type, not one for the whole bus: an append
@@ -14,8 +15,8 @@ export const busChannel = (type: string) => `bus:${type}`;
 /** Advisory lock held while appending, so positions become visible in commit order. */
 export const BUS_APPEND_LOCK = 748_391_001;
 
-export async function ensureBusSchema(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
+export async function ensureBusSchema(url: string, timeouts?: Partial<DatabaseTimeouts>): Promise<void> {
+  const client = new pg.Client({ connectionString: url, ...connectionSettings(timeouts) });
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [BUS_APPEND_LOCK + 1]);

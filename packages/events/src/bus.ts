@@ -97,7 +97,7 @@ export class EventBus {
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.maxAttempts = options.maxAttempts ?? 5;
     this.ownsListener = !options.listener;
-    this.listener = options.listener ?? new PostgresListener(options.database.url, (e) => options.logger.warn({ err: e }, 'listener reconnecting'));
+    this.listener = options.listener ?? new PostgresListener(options.database.url, (e) => options.logger.warn({ err: e }, 'listener reconnecting'), options.database.timeouts);
   }
 
   private get db() { return this.options.database; }
@@ -111,7 +111,7 @@ export class EventBus {
 
   async start(): Promise<void> {
     this.started = true;
-    await ensureBusSchema(this.db.url);
+    await ensureBusSchema(this.db.url, this.db.timeouts);
     const onError = (error: unknown) => this.options.logger.error({ err: error }, 'event loop failed; will retry');
     const relay = new WakeableLoop((likely) => this.relayBatch(likely), this.pollIntervalMs, onError);
     this.loops.push(relay);

@@ -1,5 +1,6 @@
 /** One LISTEN connection per process, shared by everything that waits for a Postgres NOTIFY. */
 import pg from 'pg';
+import { connectionSettings, type DatabaseTimeouts } from '@distribution/db';
 
 type Callback = (payload: string) => void;
 
@@ -28,7 +29,12 @@ export class PostgresListener {
   /** Set when the connection is lost; the next connection that LISTENs again calls every `onResumed`. */
   private lost = false;
 
-  constructor(private readonly url: string, private readonly onError: (error: unknown) => void = () => {}) {}
+  constructor(
+    private readonly url: string,
+    private readonly onError: (error: unknown) => void = () => {},
+    /** Bounds connecting (and the LISTEN statements); never inside a transaction, so the idle bound cannot end it. */
+    private readonly timeouts: Partial<DatabaseTimeouts> = {},
+  ) {}
 
   /** Calls `callback` with each payload sent on `channel`; returns the function that stops it. */
   async listen(channel: string, callback: Callback, options: ListenOptions = {}): Promise<() => Promise<void>> {
@@ -51,8 +57,8 @@ export class PostgresListener {
   private connect(): Promise<void> {
     if (this.client) return Promise.resolve();
     this.connecting ??= (async () => {
-      // TCP keepalive: a connection that silently went away is noticed (and replaced) rather than waited on forever.
-      const client = new pg.Client({ connectionString: this.url, application_name: 'listener', keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
+      // TCP keepalive (connectionSettings): a connection that silently went away is noticed (and replaced) rather than waited on forever.
+      const client = new pg.Client({ connectionString: this.url, application_name: 'listener', ...connectionSettings(this.timeouts) });
       client.on('notification', (n) => {
         for (const cb of [...(this.channels.get(n.channel)?.keys() ?? [])]) cb(n.payload ?? '');
       });

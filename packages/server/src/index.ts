@@ -12,3 +12,5 @@ export { runServiceProcess, stopOnSignals } from './process.js';
 export type { ServiceProcessOptions } from './process.js';
 export { startMetricsServer, METRICS_PATH } from './metrics-server.js';
 export type { MetricsServerOptions, RunningMetricsServer } from './metrics-server.js';
+export { InputHygiene, inputHygiene, inputHygienePlugin, INPUT_HYGIENE_RULES } from './input-hygiene.js';
+export type { InputHygieneRules, InputRule } from './input-hygiene.js';

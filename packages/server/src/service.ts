@@ -5,7 +5,7 @@
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import { openServiceDatabase, migrate, type ServiceDatabase, type MigrationInterface } from '@distribution/db';
+import { openServiceDatabase, migrate, type DatabaseTimeouts, type ServiceDatabase, type MigrationInterface } from '@distribution/db';
 import { EventBus, PostgresListener } from '@distribution/events';
 import type { Logger } from '@distribution/logging';
 import { startSubgraph, type RequestContext } from './subgraph-server.js';
@@ -39,6 +39,8 @@ export interface ServiceSettings {
   logger: Logger;
   eventBatchSize?: number;
   eventPollIntervalMs?: number;
+  /** Statement, idle-in-transaction and connection bounds (DEFAULT_DATABASE_TIMEOUTS for what is not given). */
+  databaseTimeouts?: Partial<DatabaseTimeouts>;
 }
 
 export interface RunningService extends ServiceRuntime {
@@ -50,10 +52,10 @@ export interface RunningService extends ServiceRuntime {
 
 export async function startService<C extends RequestContext>(definition: ServiceDefinition<C>, settings: ServiceSettings): Promise<RunningService> {
   const { logger } = settings;
-  const database = await openServiceDatabase({ url: settings.databaseUrl, schema: definition.name, migrations: definition.migrations });
+  const database = await openServiceDatabase({ url: settings.databaseUrl, schema: definition.name, migrations: definition.migrations, timeouts: settings.databaseTimeouts });
   const applied = await migrate(database);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
-  const listener = new PostgresListener(settings.databaseUrl, (e) => logger.warn({ err: e }, 'LISTEN connection lost; reconnecting'));
+  const listener = new PostgresListener(settings.databaseUrl, (e) => logger.warn({ err: e }, 'LISTEN connection lost; reconnecting'), settings.databaseTimeouts);
   const bus = new EventBus({ database, logger, listener, batchSize: settings.eventBatchSize, pollIntervalMs: settings.eventPollIntervalMs });
   const runtime: ServiceRuntime = { database, bus, listener, logger };
   definition.registerConsumers?.(bus, runtime);

@@ -13,6 +13,7 @@ import { hasInternalCredential, identityFromHeaders, type Identity } from '@dist
 import { formatErrorForClient } from '@distribution/errors';
 import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from '@distribution/logging';
 import { serveGraphQL } from './http-graphql.js';
+import { inputHygienePlugin } from './input-hygiene.js';
 import { serveGraphQLOverWebSocket } from './ws-graphql.js';
 
 /** What every resolver can rely on, whatever the service adds. */
@@ -84,6 +85,8 @@ export async function startSubgraph<C extends RequestContext>(options: SubgraphO
       // request to compute a policy that always says "do not cache".
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
+      // Texts with control characters or past their length never reach a resolver (input-hygiene.ts).
+      inputHygienePlugin(),
       {
         async serverWillStart() {
           return { async drainServer() { await wsCleanup.dispose(); } };

@@ -17,6 +17,7 @@ import { hasInternalCredential, identityFromHeaders } from '@distribution/auth';
 import { ErrorCode, formatErrorForClient } from '@distribution/errors';
 import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from '@distribution/logging';
 import type { RequestContext } from './subgraph-server.js';
+import { inputHygiene } from './input-hygiene.js';
 
 export interface WebSocketGraphQLOptions<C extends RequestContext> {
   schema: GraphQLSchema;
@@ -65,9 +66,12 @@ export function serveGraphQLOverWebSocket<C extends RequestContext>(wsServer: We
         }
         const invalid = validate(options.schema, document);
         if (invalid.length > 0) return invalid.map((error) => coded(error, ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED));
-        if (!getOperationAST(document, payload.operationName)) {
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation) {
           return [new GraphQLError('Name the operation to run (operationName)', { extensions: { code: ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE } })];
         }
+        const badInput = inputHygiene.check(options.schema, document, operation, payload.variables);
+        if (badInput) return [badInput];
         let contextValue: C;
         try {
           const identity = identityFromHeaders((ctx.connectionParams ?? {}) as ConnectionParams);

@@ -13,6 +13,7 @@ await runServiceProcess({
     logger,
     eventBatchSize: config.eventBatchSize,
     eventPollIntervalMs: config.eventPollIntervalMs,
+    databaseTimeouts: config.databaseTimeouts,
     roundPeriod: config.roundPeriod,
     lowStockThreshold: config.lowStockThreshold,
   }),

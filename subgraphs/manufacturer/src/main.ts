@@ -13,5 +13,6 @@ await runServiceProcess({
     logger,
     eventBatchSize: config.eventBatchSize,
     eventPollIntervalMs: config.eventPollIntervalMs,
+    databaseTimeouts: config.databaseTimeouts,
   }),
 });

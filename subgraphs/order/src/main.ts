@@ -13,6 +13,7 @@ await runServiceProcess({
     logger,
     eventBatchSize: config.eventBatchSize,
     eventPollIntervalMs: config.eventPollIntervalMs,
+    databaseTimeouts: config.databaseTimeouts,
     jwtSecret: config.jwtSecret,
     placeOrderWaitMs: config.placeOrderWaitMs,
   }),
