@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openServiceDatabase, migrate, type ServiceDatabase } from '@distribution/db';
 import { createLogger } from '@distribution/logging';
 import { createTestDatabase, eventually } from '@distribution/testkit';
-import { EventType, orderPlaced, roundOpened, roundSettled } from '@distribution/contracts';
+import { EventParseError, EventType, orderPlaced, roundOpened, roundSettled } from '@distribution/contracts';
 import { EventBus, EventTables1700000000000, recordEvent, recordEvents, type DomainEvent } from '@distribution/events';
 
 class AppliedTable1700000000001 {
@@ -182,6 +182,28 @@ describe('the outbox event bus', () => {
       warn.mockRestore();
       error.mockRestore();
       await strict.stop();
+      await relay.stop();
+    }
+  });
+
+  it('parks on its first failure alone an event whose handler finds it unreadable (EventParseError), without retries', async () => {
+    const relay = new EventBus({ database: producer, logger, pollIntervalMs: 20 });
+    const bus = new EventBus({ database: consumer, logger, pollIntervalMs: 20, maxAttempts: 5 }).consume('reader', COUNTED, async (events, m) => {
+      for (const e of events) {
+        if (e.payload.roundNumber === 8_001) throw new EventParseError(e.type, e.version, e.id, ['roundNumber: not one this handler can book']);
+        await m.query('INSERT INTO applied VALUES ($1, $2)', [e.id, e.payload.roundNumber]);
+      }
+    });
+    try {
+      await producer.transaction((m) => recordEvents(m, 'producer', [counted(8_000), counted(8_001), counted(8_002)]));
+      await relay.start();
+      await bus.start();
+      await eventually(async () => (await consumer.query('SELECT count(*)::int AS c FROM applied WHERE n IN (8000, 8002)'))[0].c === 2);
+      expect(await consumer.query('SELECT attempts, error FROM parked_event WHERE consumer = $1', ['reader'])).toEqual([
+        { attempts: 1, error: expect.stringContaining('not one this handler can book') },
+      ]);
+    } finally {
+      await bus.stop();
       await relay.stop();
     }
   });
