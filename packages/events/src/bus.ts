@@ -4,28 +4,33 @@
  */
 import { returnedRows, type ServiceDatabase, type EntityManager } from '@distribution/db';
 import type { Logger } from '@distribution/logging';
-import type { DomainEvent } from './event.js';
+import { acceptedTypes, EventParseError, parseEvent, type Accepts, type Parsed } from '@distribution/contracts';
+import type { BusEvent } from './event.js';
 import { outboxChannel } from './outbox.js';
 import { BUS_APPEND_LOCK, busChannel, ensureBusSchema } from './bus-schema.js';
 import { PostgresListener } from './listener.js';
 
 /** Applies a batch of events inside the consumer's transaction; throwing rolls the batch back. */
-export type EventHandler = (events: DomainEvent[], manager: EntityManager) => Promise<void>;
+export type EventHandler<E> = (events: E[], manager: EntityManager) => Promise<void>;
 
 export interface EventBusOptions {
   database: ServiceDatabase;
   logger: Logger;
   batchSize?: number;
   pollIntervalMs?: number;
-  /** An event that fails alone this many times is parked and skipped, so it cannot block the rest. */
+  /**
+   * An event that fails alone this many times is parked and skipped, so it cannot block the rest.
+   * One the contract cannot read (EventParseError) is parked at once: retrying cannot help it.
+   */
   maxAttempts?: number;
   listener?: PostgresListener;
 }
 
 interface Consumer {
   name: string;
+  accepts: Accepts;
   types: string[];
-  handler: EventHandler;
+  handler: EventHandler<any>;
   /** After a failed batch, events are retried one by one to find the culprit. */
   singleStep: boolean;
   failures: Map<string, number>;
@@ -102,10 +107,13 @@ export class EventBus {
 
   private get db() { return this.options.database; }
 
-  /** Registers a consumer. Its name identifies its cursor and inbox: keep it stable. */
-  consume(name: string, types: string[], handler: EventHandler): this {
+  /**
+   * Registers a consumer of the contract's events: per type, the versions it reads (`{ OrderPlaced: [1] }`).
+   * Its handler gets them read and typed; the others are parked. Its name identifies its cursor and inbox: keep it stable.
+   */
+  consume<const A extends Accepts>(name: string, accepts: A, handler: EventHandler<Parsed<BusEvent, A>>): this {
     if (this.started) throw new Error('Register consumers before start()');
-    this.consumers.push({ name, types, handler, singleStep: false, failures: new Map() });
+    this.consumers.push({ name, accepts, types: acceptedTypes(accepts), handler, singleStep: false, failures: new Map() });
     return this;
   }
 
@@ -181,7 +189,7 @@ export class EventBus {
       );
       if (!waiting) return false;
     }
-    const attempt: { first: DomainEvent | null } = { first: null };
+    const attempt: { first: BusEvent | null } = { first: null };
     try {
       return await this.db.transaction(async (m) => {
         // The cursor row lock makes replicas of one consumer take turns, keeping bus order.
@@ -201,10 +209,12 @@ export class EventBus {
           [consumer.name, rows.map((r) => r.event_id), rows[rows.length - 1]!.position],
         )).map((r) => r.event_id);
         const freshSet = new Set(fresh);
-        const events: DomainEvent[] = rows
+        const received: BusEvent[] = rows
           .filter((r) => freshSet.has(r.event_id))
           .map((r) => ({ id: r.event_id, type: r.type, version: r.version, source: r.source, payload: r.payload, occurredAt: new Date(r.occurred_at).toISOString(), position: Number(r.position) }));
-        attempt.first = events[0] ?? null;
+        attempt.first = received[0] ?? null;
+        const { events, unreadable } = readThroughContract(received, consumer.accepts);
+        if (unreadable.length) await this.parkUnreadable(m, consumer, unreadable);
         if (events.length) await consumer.handler(events, m);
         consumer.singleStep = false;
         return rows.length === limit;
@@ -215,7 +225,22 @@ export class EventBus {
     }
   }
 
-  private async recordFailure(consumer: Consumer, event: DomainEvent | null, error: unknown) {
+  /** Parks, in the batch's transaction (their inbox entries are already written), the events the contract cannot read. */
+  private async parkUnreadable(m: EntityManager, consumer: Consumer, unreadable: Array<{ event: BusEvent; error: EventParseError }>) {
+    await m.query(
+      `INSERT INTO parked_event (consumer, event_id, position, type, error, attempts)
+       SELECT $1, u.*, 1 FROM unnest($2::uuid[], $3::bigint[], $4::text[], $5::text[]) AS u ON CONFLICT DO NOTHING`,
+      [
+        consumer.name, unreadable.map(({ event }) => event.id), unreadable.map(({ event }) => event.position),
+        unreadable.map(({ event }) => event.type), unreadable.map(({ error }) => error.message),
+      ],
+    );
+    for (const { event, error } of unreadable) {
+      this.options.logger.error({ consumer: consumer.name, eventId: event.id, type: event.type, version: event.version, err: error.message }, 'event parked: the contract cannot read it');
+    }
+  }
+
+  private async recordFailure(consumer: Consumer, event: BusEvent | null, error: unknown) {
     const log = this.options.logger;
     if (!consumer.singleStep) {
       log.warn({ consumer: consumer.name, err: error }, 'event batch failed; retrying one event at a time');
@@ -226,7 +251,7 @@ export class EventBus {
     const attempts = (consumer.failures.get(event.id) ?? 0) + 1;
     consumer.failures.set(event.id, attempts);
     log.warn({ consumer: consumer.name, eventId: event.id, type: event.type, attempts, err: error }, 'event failed');
-    if (attempts < this.maxAttempts) {
+    if (attempts < this.maxAttempts && !(error instanceof EventParseError)) {
       await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempts)));
       return;
     }
@@ -239,6 +264,21 @@ export class EventBus {
       await m.query('INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [consumer.name, event.id]);
     });
     consumer.failures.delete(event.id);
-    log.error({ consumer: consumer.name, eventId: event.id, type: event.type }, 'event parked after repeated failures');
+    log.error({ consumer: consumer.name, eventId: event.id, type: event.type, attempts }, 'event parked after failing');
   }
+}
+
+/** Splits delivered events into those `accepts` reads (parsed and typed) and those it cannot read. */
+function readThroughContract(received: BusEvent[], accepts: Accepts) {
+  const events: unknown[] = [];
+  const unreadable: Array<{ event: BusEvent; error: EventParseError }> = [];
+  for (const event of received) {
+    try {
+      events.push(parseEvent(event, accepts));
+    } catch (error) {
+      if (!(error instanceof EventParseError)) throw error;
+      unreadable.push({ event, error });
+    }
+  }
+  return { events, unreadable };
 }

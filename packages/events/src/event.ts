@@ -1,5 +1,8 @@
-/** The envelope every event travels in. Payloads are versioned JSON; see PROTOCOL.md. */
-export interface DomainEvent<P = any> {
+/** The envelope every event travels in. Payloads are versioned JSON, defined by @distribution/contracts (PROTOCOL.md). */
+import type { ContractEvent, EventType } from '@distribution/contracts';
+
+/** An event as the bus stores it, its payload not yet read through the contract. */
+export interface BusEvent {
   /** Unique id; consumers record it in their inbox so a redelivery changes nothing. */
   id: string;
   /** Past-tense fact, e.g. `SupplyChanged`. */
@@ -8,14 +11,14 @@ export interface DomainEvent<P = any> {
   version: number;
   /** The schema (service) that produced it. */
   source: string;
-  payload: P;
+  payload: unknown;
   occurredAt: string;
   /** Position on the bus, increasing in commit order. */
   position: number;
 }
 
-export interface NewEvent<P = unknown> {
-  type: string;
-  version?: number;
-  payload: P;
-}
+/** An event a consumer receives (of the types `T`): its payload read and typed by the contract. */
+export type DomainEvent<T extends EventType = EventType> = Omit<BusEvent, 'type' | 'version' | 'payload'> & ContractEvent<T>;
+
+/** What `recordEvents` takes: only events a contract builder made. */
+export type { NewEvent } from '@distribution/contracts';

@@ -1,5 +1,5 @@
-export type { DomainEvent, NewEvent } from './event.js';
-export { recordEvent, recordEvents, outboxChannel, outboxStatementParts, outboxPart } from './outbox.js';
+export type { BusEvent, DomainEvent, NewEvent } from './event.js';
+export { recordEvents, recordEvent, outboxChannel, outboxStatementParts, outboxPart } from './outbox.js';
 export { EventTables1700000000000 } from './migration.js';
 export { EventBus } from './bus.js';
 export type { EventHandler, EventBusOptions } from './bus.js';

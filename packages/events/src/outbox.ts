@@ -9,7 +9,7 @@ export const outboxChannel = (schema: string) => `outbox_${schema}`;
  * Records events in this service's outbox inside the caller's transaction, and wakes the relay
  * at commit (NOTIFY is transactional: nothing is announced if the transaction rolls back).
  */
-export async function recordEvents(manager: EntityManager, schema: string, events: NewEvent[]): Promise<string[]> {
+export async function recordEvents(manager: EntityManager, schema: string, events: readonly NewEvent[]): Promise<string[]> {
   if (events.length === 0) return [];
   // One round trip: the insert runs as a CTE (Postgres runs data-modifying CTEs even unreferenced).
   const parts = outboxStatementParts(schema, events, 1);
@@ -25,7 +25,7 @@ export const recordEvent = (manager: EntityManager, schema: string, event: NewEv
  * `unnest` of the parameters starting at `$firstParam`, kept only when `condition` (SQL, e.g.
  * `EXISTS (SELECT 1 FROM written)`) holds, and the NOTIFY that wakes the relay at commit.
  */
-export function outboxStatementParts(schema: string, events: NewEvent[], firstParam: number, condition = 'true') {
+export function outboxStatementParts(schema: string, events: readonly NewEvent[], firstParam: number, condition = 'true') {
   const ids = events.map(() => randomUUID());
   const [a, b, c, d, channel] = [0, 1, 2, 3, 4].map((i) => `$${firstParam + i}`);
   return {
@@ -33,12 +33,12 @@ export function outboxStatementParts(schema: string, events: NewEvent[], firstPa
     cte: `INSERT INTO outbox (event_id, type, version, payload)
        SELECT * FROM unnest(${a}::uuid[], ${b}::text[], ${c}::int[], ${d}::jsonb[]) WHERE ${condition}`,
     notify: `pg_notify(${channel}, '')`,
-    params: [ids, events.map((e) => e.type), events.map((e) => e.version ?? 1), events.map((e) => JSON.stringify(e.payload)), outboxChannel(schema)],
+    params: [ids, events.map((e) => e.type), events.map((e) => e.version), events.map((e) => JSON.stringify(e.payload)), outboxChannel(schema)],
   };
 }
 
 /** The outbox insert and its NOTIFY as a part of a larger statement, numbered from `build`'s parameter. */
-export function outboxPart(schema: string, events: NewEvent[]): StatementPart {
+export function outboxPart(schema: string, events: readonly NewEvent[]): StatementPart {
   return {
     build(firstParam) {
       if (events.length === 0) return { params: [] };

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceDatabase } from '@distribution/db';
 import { createTestDatabase, eventually } from '@distribution/testkit';
 import {
-  CLOSE_ROUND, OPEN_ROUND, openInspector, operator, orderPlaced, product, startFakeProducer, startInventory, supplyChanged, untilKnown, untilOutcomes,
+  CLOSE_ROUND, OPEN_ROUND, openInspector, operator, orderPlaced, product, settlementApplied, startFakeProducer, startInventory, supplyChanged, untilKnown, untilOutcomes,
   type FakeProducer, type InventoryUnderTest, type ProductSpec,
 } from './support/harness.js';
 
@@ -87,7 +87,7 @@ describe('reading stock through the federation', () => {
 
   it('pages through rounds newest first, loading their sales in one statement', async () => {
     expect((await inventory.as(operator)(CLOSE_ROUND)).data.closeRound).toMatchObject({ number: 1, status: 'CLOSED' });
-    await manufacturer.publish({ type: 'SettlementApplied', version: 1, payload: { roundNumber: 1, manufacturerId: kettles[2]!.manufacturerId, settlementId: randomUUID(), lines: [] } });
+    await manufacturer.publish(settlementApplied(1, kettles[2]!.manufacturerId));
     await eventually(async () => (await inventory.as(null)('{ currentRound { status } }')).data.currentRound.status === 'SETTLED');
     expect((await inventory.as(operator)(OPEN_ROUND)).data.openRound.number).toBe(2);
     expect((await inventory.as(operator)(CLOSE_ROUND)).data.closeRound).toMatchObject({ number: 2, status: 'SETTLED' });

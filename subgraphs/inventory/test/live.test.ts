@@ -136,7 +136,7 @@ describe('live stock, depletion and rounds over graphql-ws', () => {
     expect(await watch.next('availabilityChanged')).toMatchObject({ reserved: 0 });
     // The real reservation code, in a transaction that then fails: its NOTIFY must never be delivered.
     const deps = { ...checkOptions({ lowStockThreshold: 2 }), logger: quietLogger() };
-    const request = readOrderRequest({ id: randomUUID(), type: 'OrderPlaced', version: 1, source: 'order_fake', position: 0, occurredAt: new Date().toISOString(), payload: orderPlaced(randomUUID(), [[e.productId, 2]]).payload });
+    const request = readOrderRequest({ id: randomUUID(), source: 'order_fake', position: 0, occurredAt: new Date().toISOString(), ...orderPlaced(randomUUID(), [[e.productId, 2]]) });
     await expect(primary.service.database.transaction(async (sql) => {
       await applyReservationBatch(sql, [request], deps);
       throw new Error('rolled back on purpose');

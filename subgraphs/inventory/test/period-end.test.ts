@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { returnedRows, type ServiceDatabase } from '@distribution/db';
 import { createTestDatabase, eventually } from '@distribution/testkit';
 import {
-  capturingLogger, OPEN_ROUND, openInspector, operator, orderPlaced, product, published, startFakeProducer, startInventory, stockRow,
+  capturingLogger, OPEN_ROUND, openInspector, operator, orderPlaced, product, published, settlementApplied, startFakeProducer, startInventory, stockRow,
   supplyChanged, untilKnown, untilOutcomes, untilRelayed, type FakeProducer, type InventoryUnderTest,
 } from './support/harness.js';
 
@@ -62,8 +62,8 @@ describe('the end of a round\'s period', () => {
 
   it('ends a round after the configured period (PT1S) by itself, settling at once a round that sold nothing', async () => {
     await manufacturer.publish(
-      { type: 'SettlementApplied', version: 1, payload: { roundNumber: 1, manufacturerId: tea.manufacturerId, settlementId: randomUUID(), lines: [] } },
-      { type: 'SettlementApplied', version: 1, payload: { roundNumber: 1, manufacturerId: cups.manufacturerId, settlementId: randomUUID(), lines: [] } },
+      settlementApplied(1, tea.manufacturerId),
+      settlementApplied(1, cups.manufacturerId),
     );
     await eventually(async () => (await published(inspector, ['RoundSettled'])).length === 1);
     const quick = await startInventory(url, { roundPeriod: 'PT1S' });

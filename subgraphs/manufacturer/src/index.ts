@@ -4,7 +4,6 @@ import { manufacturerService } from './subgraph.js';
 
 export { manufacturerService };
 export { SETTLEMENT_CONSUMER } from './events/round-closed.js';
-export type { SupplyChangedV1, SettlementAppliedV1 } from './events/payloads.js';
 
 /** Starts the manufacturer subgraph (used by main.ts, the root start script and the tests). */
 export function startManufacturerService(settings: ServiceSettings): Promise<RunningService> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, openServiceDatabase, type ServiceDatabase } from '@distribution/db';
+import { roundClosed as roundClosedEvent, stockDepleted, stockReserved } from '@distribution/contracts';
 import { EventBus, EventTables1700000000000, recordEvents, type DomainEvent, type NewEvent } from '@distribution/events';
 import { identityToHeaders, type Identity } from '@distribution/auth';
 import { createLogger } from '@distribution/logging';
@@ -28,19 +29,18 @@ async function startFakeInventory(url: string) {
   };
 }
 
-const reserved = (roundNumber: number, lines: Array<[string, number]>): NewEvent => ({
-  type: 'StockReserved', version: 1, payload: { orderId: randomUUID(), changeId: null, roundNumber, lines: lines.map(([productId, quantity]) => ({ productId, quantity })) },
-});
+const reserved = (roundNumber: number, lines: Array<[string, number]>) =>
+  stockReserved({ orderId: randomUUID(), changeId: null, roundNumber, lines: lines.map(([productId, quantity]) => ({ productId, quantity })) });
 /** A changed order line: its new total `quantity`, and `delta`, what the change added (> 0) or released (< 0). */
-const lineChanged = (roundNumber: number, productId: string, quantity: number, delta: number): NewEvent => ({
-  type: 'StockReserved', version: 1, payload: { orderId: randomUUID(), changeId: randomUUID(), roundNumber, lines: [{ productId, quantity, delta }] },
-});
-const depleted = (roundNumber: number, productId: string, manufacturerId: string): NewEvent => ({
-  type: 'StockDepleted', version: 1, payload: { productId, manufacturerId, category: 'Tools', roundNumber },
-});
-const roundClosed = (roundNumber: number, sales: Array<{ productId: string; manufacturerId: string; unitsSold: number; revenueCents: number }>): NewEvent => ({
-  type: 'RoundClosed', version: 1, payload: { roundNumber, closedAt: new Date().toISOString(), reason: 'OPERATOR', sales },
-});
+const lineChanged = (roundNumber: number, productId: string, quantity: number, delta: number) =>
+  stockReserved({ orderId: randomUUID(), changeId: randomUUID(), roundNumber, lines: [{ productId, quantity, delta }] });
+const depleted = (roundNumber: number, productId: string, manufacturerId: string) =>
+  stockDepleted({ productId, manufacturerId, category: 'Tools', roundNumber });
+const roundClosed = (roundNumber: number, sales: Array<{ productId: string; manufacturerId: string; unitsSold: number; revenueCents: number }>) =>
+  roundClosedEvent({ roundNumber, closedAt: new Date().toISOString(), reason: 'OPERATOR', sales });
+/** A StockReserved as the notice consumer receives it, for calling it directly. */
+const received = (event: ReturnType<typeof reserved>): DomainEvent<'StockReserved'> =>
+  ({ id: randomUUID(), source: 'inventory_fake', position: 0, occurredAt: new Date().toISOString(), ...event });
 
 describe('manufacturer notices over graphql-ws', () => {
   let h: Harness;
@@ -134,7 +134,7 @@ describe('manufacturer notices over graphql-ws', () => {
   it('announces nothing for a batch that rolls back', async () => {
     const forAcme = watch(manufacturerUser(acme));
     await settle();
-    const event: DomainEvent = { id: randomUUID(), source: 'inventory_fake', position: 0, occurredAt: new Date().toISOString(), version: 1, ...reserved(1, [[drill, 9]]) } as DomainEvent;
+    const event = received(reserved(1, [[drill, 9]]));
     const logger = createLogger('test', 'silent');
     await expect(h.service.database.transaction(async (sql) => {
       await announceStockNotices(sql, [event], { logger });
@@ -149,7 +149,7 @@ describe('manufacturer notices over graphql-ws', () => {
     const onReplica = watch(manufacturerUser(acme), undefined, replica);
     const onPrimary = watch(manufacturerUser(acme));
     await settle();
-    const event = { id: randomUUID(), source: 'inventory_fake', position: 0, occurredAt: new Date().toISOString(), version: 1, ...reserved(1, [[drill, 6]]) } as DomainEvent;
+    const event = received(reserved(1, [[drill, 6]]));
     await (h.service.database as ServiceDatabase).transaction((sql) => announceStockNotices(sql, [event], { logger: createLogger('test', 'silent') }));
     expect(await onReplica.next('manufacturerNotices')).toMatchObject({ kind: 'SOLD', quantity: 6 });
     expect(await onPrimary.next('manufacturerNotices')).toMatchObject({ kind: 'SOLD', quantity: 6 });
@@ -163,7 +163,7 @@ describe('manufacturer notices over graphql-ws', () => {
     const forAcme = watch(manufacturerUser(acme));
     const onReplica = watch(OPERATOR, undefined, replica);
     await settle();
-    const event = { id: randomUUID(), source: 'inventory_fake', position: 0, occurredAt: new Date().toISOString(), version: 1, ...reserved(1, [[drill, 2]]) } as DomainEvent;
+    const event = received(reserved(1, [[drill, 2]]));
     const logger = createLogger('test', 'silent');
     await duringListenOutage(h.databaseUrl, () => h.service.database.transaction((sql) => announceStockNotices(sql, [event], { logger })));
     // The notice of the gap never arrives; the coded end does, so the subscriber knows to subscribe again.

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { migrate, openServiceDatabase, type ServiceDatabase } from '@distribution/db';
-import { EventBus, EventTables1700000000000, recordEvents, type DomainEvent } from '@distribution/events';
+import { EventType, parseEvent, roundClosed, type RoundClosedV1 } from '@distribution/contracts';
+import { EventBus, EventTables1700000000000, recordEvents } from '@distribution/events';
 import { createLogger } from '@distribution/logging';
 import { eventually } from '@distribution/testkit';
 import { applyRoundClosed, SETTLEMENT_CONSUMER } from '../src/events/round-closed.js';
@@ -14,8 +15,8 @@ async function startFakeInventory(url: string) {
   await bus.start();
   return {
     database,
-    closeRound: (roundNumber: number, sales: unknown[]) => database.transaction((m) => recordEvents(m, 'inventory_fake', [
-      { type: 'RoundClosed', version: 1, payload: { roundNumber, closedAt: new Date().toISOString(), reason: 'OPERATOR', sales } },
+    closeRound: (roundNumber: number, sales: RoundClosedV1['sales']) => database.transaction((m) => recordEvents(m, 'inventory_fake', [
+      roundClosed({ roundNumber, closedAt: new Date().toISOString(), reason: 'OPERATOR', sales }),
     ])),
     stop: async () => { await bus.stop(); await database.close(); },
   };
@@ -109,7 +110,10 @@ describe('settling closed rounds', () => {
 
   it('changes nothing when the handler runs again on an event it already applied', async () => {
     const [row] = await db().query(`SELECT * FROM bus.events WHERE type = 'RoundClosed' ORDER BY position LIMIT 1`);
-    const event: DomainEvent = { id: row.event_id, type: row.type, version: row.version, source: row.source, payload: row.payload, occurredAt: row.occurred_at, position: Number(row.position) };
+    const event = parseEvent(
+      { id: row.event_id, type: row.type, version: row.version, source: row.source, payload: row.payload, occurredAt: row.occurred_at, position: Number(row.position) },
+      { [EventType.RoundClosed]: [1] },
+    );
     const before = await h.snapshot();
     await db().transaction((m) => applyRoundClosed([event], m, { schema: 'manufacturer', logger: h.service.logger }));
     expect(await h.snapshot()).toEqual(before);

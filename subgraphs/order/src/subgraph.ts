@@ -23,7 +23,7 @@ export function createOrderService(settings: OrderSettings): ServiceDefinition<O
     resolvers,
     migrations,
     registerConsumers: (bus, runtime) => {
-      registerCatalogConsumer(bus, runtime.logger);
+      registerCatalogConsumer(bus);
       registerOutcomeConsumer(bus, runtime.logger);
       signalsOf(runtime);
     },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Identity } from '@distribution/auth';
+import { roundClosed, stockRejected, stockReleased, stockReserved } from '@distribution/contracts';
 import { eventually } from '@distribution/testkit';
 import { CANCEL_ORDER, CHANGE_LINE, ORDER, PLACE_ORDER, key, startHarness, type Harness } from './support/harness.js';
 
@@ -20,7 +21,7 @@ const orderOf = async (who: Identity, id: string) => (await h.as(who)(ORDER, { i
 async function outcomesApplied() {
   const ada = await h.registerCustomer('Marker');
   const order = await confirmedOrder(ada, [{ productId: await h.product(), quantity: 1 }]);
-  await h.inventory.publish({ type: 'StockReleased', payload: { orderId: order.id, lines: [] } });
+  await h.inventory.publish(stockReleased({ orderId: order.id, lines: [] }));
   await eventually(async () => (await orderOf(ada, order.id)).status === 'CANCELLED');
 }
 
@@ -45,7 +46,7 @@ describe('after an order is placed', () => {
     expect(res.data.cancelOrder).toMatchObject({ status: 'CONFIRMED', cancellationRequested: true });
     // Asking again while it is pending records no second OrderCancelled.
     expect((await h.as(ada)(CANCEL_ORDER, { id: order.id })).data.cancelOrder.cancellationRequested).toBe(true);
-    await h.inventory.publish({ type: 'RoundClosed', payload: { roundNumber: 41, closedAt: new Date().toISOString(), reason: 'OPERATOR', sales: [] } });
+    await h.inventory.publish(roundClosed({ roundNumber: 41, closedAt: new Date().toISOString(), reason: 'OPERATOR', sales: [] }));
     await eventually(async () => (await orderOf(ada, order.id)).status === 'FULFILLED');
     expect((await orderOf(ada, order.id)).cancellationRequested).toBe(false);
     // The late release finds a fulfilled order and changes nothing.
@@ -116,7 +117,7 @@ describe('after an order is placed', () => {
     const pending = (await h.as(ada)(PLACE_ORDER, { input: { lines: [{ productId: tea, quantity: 1 }], idempotencyKey: key() } })).data.placeOrder;
     expect(pending.status).toBe('PENDING');
 
-    await h.inventory.publish({ type: 'RoundClosed', payload: { roundNumber: 7, closedAt: new Date().toISOString(), reason: 'PERIOD_ENDED', sales: [] } });
+    await h.inventory.publish(roundClosed({ roundNumber: 7, closedAt: new Date().toISOString(), reason: 'PERIOD_ENDED', sales: [] }));
     await eventually(async () => (await orderOf(ada, second.id)).status === 'FULFILLED');
     expect((await orderOf(ada, first.id)).status).toBe('FULFILLED');
     expect((await orderOf(ada, cancelled.id)).status).toBe('CANCELLED');
@@ -139,9 +140,9 @@ describe('after an order is placed', () => {
     await h.as(ada)(CHANGE_LINE, { orderId: order.id, productId: tea, quantity: 3 });
     const [firstChange] = h.inventory.receivedOf('OrderLineChangeRequested', order.id);
     await h.inventory.publish(
-      { type: 'StockReserved', payload: { orderId: order.id, changeId: null, roundNumber: 99, lines: [{ productId: tea, quantity: 2 }] } },
-      { type: 'StockRejected', payload: { orderId: order.id, changeId: null, reason: 'INSUFFICIENT_STOCK', lines: [] } },
-      { type: 'StockReserved', payload: { orderId: order.id, changeId: firstChange!.payload.changeId, roundNumber: 1, lines: [{ productId: tea, quantity: 5 }] } },
+      stockReserved({ orderId: order.id, changeId: null, roundNumber: 99, lines: [{ productId: tea, quantity: 2 }] }),
+      stockRejected({ orderId: order.id, changeId: null, reason: 'INSUFFICIENT_STOCK', lines: [] }),
+      stockReserved({ orderId: order.id, changeId: firstChange!.payload.changeId, roundNumber: 1, lines: [{ productId: tea, quantity: 5 }] }),
     );
     await outcomesApplied();
     expect(await orderOf(ada, order.id)).toMatchObject({ status: 'CONFIRMED', roundNumber: 1, lines: [{ quantity: 3 }], rejection: null });
@@ -157,10 +158,10 @@ describe('after an order is placed', () => {
     // One transaction: one batch for the consumer. The first order is confirmed, then cancelled;
     // the second is confirmed, then answered again with a stale rejection that must change nothing.
     await h.inventory.publish(
-      { type: 'StockReserved', payload: { orderId: first.id, changeId: null, roundNumber: 1, lines: [{ productId: tea, quantity: 1 }] } },
-      { type: 'StockReserved', payload: { orderId: second.id, changeId: null, roundNumber: 1, lines: [{ productId: tea, quantity: 1 }] } },
-      { type: 'StockReleased', payload: { orderId: first.id, lines: [{ productId: tea, quantity: 1 }] } },
-      { type: 'StockRejected', payload: { orderId: second.id, changeId: null, reason: 'INSUFFICIENT_STOCK', lines: [] } },
+      stockReserved({ orderId: first.id, changeId: null, roundNumber: 1, lines: [{ productId: tea, quantity: 1 }] }),
+      stockReserved({ orderId: second.id, changeId: null, roundNumber: 1, lines: [{ productId: tea, quantity: 1 }] }),
+      stockReleased({ orderId: first.id, lines: [{ productId: tea, quantity: 1 }] }),
+      stockRejected({ orderId: second.id, changeId: null, reason: 'INSUFFICIENT_STOCK', lines: [] }),
     );
     h.inventory.holding = false;
     await outcomesApplied();

@@ -4,6 +4,7 @@
  * SupplyChanged keeps the product read model; during an open round new production enters stock
  * at once. SettlementApplied marks a manufacturer settled; the last one settles the round.
  */
+import { EventType } from '@distribution/contracts';
 import { recordEvents, type DomainEvent, type EventBus, type NewEvent } from '@distribution/events';
 import type { EntityManager } from '@distribution/db';
 import { applySupplyChanges, latestFacts, movesStock } from '../domain/supply.js';
@@ -14,20 +15,21 @@ import { lockStock, upsertStock } from '../db/stock.js';
 import { recordMovements } from '../db/ledger.js';
 import { retryOnConflict } from '../db/retry.js';
 import type { InventoryDeps } from '../settings.js';
-import { readSettlementApplied, readSupplyChanged, roundSettled } from './payloads.js';
+import { readSupplyChanged, roundSettled } from './payloads.js';
 import { stockChangeEvents } from './stock-events.js';
 import { announceLive } from '../live/announce.js';
 
 export const MANUFACTURER_CONSUMER = 'inventory.manufacturer';
+const MANUFACTURER_FACTS = { [EventType.SupplyChanged]: [1], [EventType.SettlementApplied]: [1] } as const;
 
 export function registerManufacturerConsumer(bus: EventBus, deps: InventoryDeps): void {
-  bus.consume(MANUFACTURER_CONSUMER, ['SupplyChanged', 'SettlementApplied'], (events: DomainEvent[], manager: EntityManager) =>
+  bus.consume(MANUFACTURER_CONSUMER, MANUFACTURER_FACTS, (events, manager) =>
     retryOnConflict(manager, deps.logger, 'supply batch', () => applyManufacturerBatch(manager, events, deps)));
 }
 
-export async function applyManufacturerBatch(sql: EntityManager, events: DomainEvent[], deps: InventoryDeps): Promise<void> {
-  const supplyChanges = events.filter((e) => e.type === 'SupplyChanged').map(readSupplyChanged);
-  const settlements = events.filter((e) => e.type === 'SettlementApplied').map(readSettlementApplied);
+export async function applyManufacturerBatch(sql: EntityManager, events: Array<DomainEvent<keyof typeof MANUFACTURER_FACTS>>, deps: InventoryDeps): Promise<void> {
+  const supplyChanges = events.flatMap((e) => (e.type === EventType.SupplyChanged ? [readSupplyChanged(e.payload)] : []));
+  const settlements = events.flatMap((e) => (e.type === EventType.SettlementApplied ? [e.payload] : []));
   const announcements: NewEvent[] = [];
 
   await holdStockWriterLock(sql);

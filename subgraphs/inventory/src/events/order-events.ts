@@ -5,7 +5,7 @@
  * announces the outcomes and stock changes in the same transaction (the writes in one statement).
  * It never closes the round itself (see rounds/round-watch.ts).
  */
-import { outboxPart, type DomainEvent, type EventBus } from '@distribution/events';
+import { outboxPart, type EventBus } from '@distribution/events';
 import type { EntityManager } from '@distribution/db';
 import { applyRequests, productsTouched, type ReservationRequest } from '../domain/reservation.js';
 import { holdStockWriterLock } from '../db/locks.js';
@@ -16,16 +16,14 @@ import { movementInserts } from '../db/ledger.js';
 import { retryOnConflict } from '../db/retry.js';
 import { wakeRoundWatch } from '../rounds/round-watch.js';
 import type { InventoryDeps } from '../settings.js';
-import { outcomeEvent, readOrderRequest } from './payloads.js';
+import { ORDER_REQUESTS, outcomeEvent, readOrderRequest } from './payloads.js';
 import { stockChangeEvents } from './stock-events.js';
 import { liveAnnouncements } from '../live/announce.js';
 import { runTogether } from '../db/sql.js';
 
 export const ORDERS_CONSUMER = 'inventory.orders';
-export const ORDER_EVENT_TYPES = ['OrderPlaced', 'OrderCancelled', 'OrderLineChangeRequested'];
-
 export function registerOrderConsumer(bus: EventBus, deps: InventoryDeps): void {
-  bus.consume(ORDERS_CONSUMER, ORDER_EVENT_TYPES, (events: DomainEvent[], manager: EntityManager) => {
+  bus.consume(ORDERS_CONSUMER, ORDER_REQUESTS, (events, manager) => {
     const requests = events.map(readOrderRequest);
     return retryOnConflict(manager, deps.logger, 'reservation batch', () => applyReservationBatch(manager, requests, deps));
   });

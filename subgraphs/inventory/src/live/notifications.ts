@@ -4,6 +4,7 @@
  * stock announcements carry product ids only (chunked); whoever listens reads the committed state
  * itself. Depletions are facts of a moment and carry their few fields.
  */
+import { EventType } from '@distribution/contracts';
 import type { NewEvent } from '@distribution/events';
 
 export const LIVE_CHANNEL = 'inventory_live';
@@ -30,20 +31,26 @@ export type LiveNotification =
 
 type Payload = Record<string, any>;
 
-/** The NOTIFY payloads announcing `events` (one transaction's), each within MAX_PAYLOAD_BYTES. */
+/**
+ * The NOTIFY payloads announcing `events` (one transaction's), each within MAX_PAYLOAD_BYTES. They
+ * are a protocol of their own (ids only: listeners read the committed rows), not the events' payloads.
+ */
 export function liveNotificationsOf(events: readonly NewEvent[], at: Date): string[] {
   const stock = new Set<string>();
   const low = new Set<string>();
   const rounds = new Set<number>();
   const depleted: Array<[string, string, number]> = [];
   for (const event of events) {
-    const payload = event.payload as Payload;
     switch (event.type) {
-      case 'AvailabilityChanged': stock.add(payload.productId); break;
-      case 'LowStock': low.add(payload.productId); break;
+      case EventType.AvailabilityChanged: stock.add(event.payload.productId); break;
+      case EventType.LowStock: low.add(event.payload.productId); break;
       // A product runs out only with units of a round, so its round is known; a row without one has nothing to announce.
-      case 'StockDepleted': if (payload.roundNumber != null) depleted.push([payload.productId, payload.manufacturerId, payload.roundNumber]); break;
-      case 'RoundOpened': case 'RoundClosed': case 'RoundSettled': rounds.add(payload.roundNumber); break;
+      case EventType.StockDepleted: {
+        const { productId, manufacturerId, roundNumber } = event.payload;
+        if (roundNumber !== null) depleted.push([productId, manufacturerId, roundNumber]);
+        break;
+      }
+      case EventType.RoundOpened: case EventType.RoundClosed: case EventType.RoundSettled: rounds.add(event.payload.roundNumber); break;
     }
   }
   const time = at.toISOString();

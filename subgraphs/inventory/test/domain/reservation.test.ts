@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { applyRequests, mergeLines, productsTouched, type Outcome, type Reservation, type ReservationRequest, type ReservationState } from '../../src/domain/reservation.js';
 import { availableOf, keepsInvariant, type StockRow } from '../../src/domain/stock.js';
@@ -221,9 +222,11 @@ describe('the invariant under any sequence of requests', () => {
 
 describe('the StockReserved payload', () => {
   it('carries delta for a changed line only: a new order’s lines are all new', () => {
-    const placed = applyRequests(state([row('tea', 10)]), [place('o1', ['tea', 3])]).outcomes[0]!;
-    const changed = applyRequests(state([row('tea', 10, 3)], [held('o1', 'tea', 3)]), [change('o1', 'tea', 1, 'ch1')]).outcomes[0]!;
-    expect(outcomeEvent(placed)).toEqual({ type: 'StockReserved', version: 1, payload: { orderId: 'o1', changeId: null, roundNumber: ROUND, lines: [{ productId: 'tea', quantity: 3 }] } });
-    expect(outcomeEvent(changed)).toEqual({ type: 'StockReserved', version: 1, payload: { orderId: 'o1', changeId: 'ch1', roundNumber: ROUND, lines: [{ productId: 'tea', quantity: 1, delta: -2 }] } });
+    // The contract's builder checks ids, so these are real ones.
+    const [order, tea, changeId] = [randomUUID(), randomUUID(), randomUUID()];
+    const placed = applyRequests(state([row(tea, 10)]), [place(order, [tea, 3])]).outcomes[0]!;
+    const changed = applyRequests(state([row(tea, 10, 3)], [held(order, tea, 3)]), [change(order, tea, 1, changeId)]).outcomes[0]!;
+    expect(outcomeEvent(placed)).toEqual({ type: 'StockReserved', version: 1, payload: { orderId: order, changeId: null, roundNumber: ROUND, lines: [{ productId: tea, quantity: 3 }] } });
+    expect(outcomeEvent(changed)).toEqual({ type: 'StockReserved', version: 1, payload: { orderId: order, changeId, roundNumber: ROUND, lines: [{ productId: tea, quantity: 1, delta: -2 }] } });
   });
 });

@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { openServiceDatabase, migrate, type ServiceDatabase } from '@distribution/db';
+import * as contract from '@distribution/contracts';
+import type { SupplyChangeReason } from '@distribution/contracts';
 import { EventBus, EventTables1700000000000, recordEvents, type NewEvent } from '@distribution/events';
 import { identityToHeaders, Role, type Identity } from '@distribution/auth';
 import { createLogger, type Logger } from '@distribution/logging';
@@ -64,28 +66,22 @@ export async function startInventory(url: string, options: { roundPeriod?: strin
 /** A connection to inventory's schema for looking at its tables (not the service's own pool). */
 export const openInspector = (url: string) => openServiceDatabase({ url, schema: 'inventory', migrations: [] });
 
-// ---- events the fakes publish, exactly as PROTOCOL.md ----
+// ---- events the fakes publish, made by the contract's builders ----
 
 export interface ProductSpec { productId: string; manufacturerId: string; category?: string; unitPriceCents?: number }
 
-export const supplyChanged = (p: ProductSpec, supply: number, delta: number, reason: string, discontinued = false): NewEvent => ({
-  type: 'SupplyChanged', version: 1,
-  payload: {
-    productId: p.productId, manufacturerId: p.manufacturerId, sku: `SKU-${p.productId.slice(0, 8)}`, name: `Product ${p.productId.slice(0, 8)}`,
-    category: p.category ?? 'tea', unitPriceCents: p.unitPriceCents ?? 250, supply, delta, reason, discontinued,
-  },
+export const supplyChanged = (p: ProductSpec, supply: number, delta: number, reason: SupplyChangeReason, discontinued = false) => contract.supplyChanged({
+  productId: p.productId, manufacturerId: p.manufacturerId, sku: `SKU-${p.productId.slice(0, 8)}`, name: `Product ${p.productId.slice(0, 8)}`,
+  category: p.category ?? 'tea', unitPriceCents: p.unitPriceCents ?? 250, supply, delta, reason, discontinued,
 });
-export const orderPlaced = (orderId: string, lines: Array<[string, number, number?]>, customerId = randomUUID()): NewEvent => ({
-  type: 'OrderPlaced', version: 1,
-  payload: { orderId, customerId, lines: lines.map(([productId, quantity, unitPriceCents]) => ({ productId, quantity, unitPriceCents: unitPriceCents ?? 250 })) },
+export const orderPlaced = (orderId: string, lines: Array<[string, number, number?]>, customerId = randomUUID()) => contract.orderPlaced({
+  orderId, customerId, lines: lines.map(([productId, quantity, unitPriceCents]) => ({ productId, quantity, unitPriceCents: unitPriceCents ?? 250 })),
 });
-export const orderCancelled = (orderId: string, customerId = randomUUID()): NewEvent => ({ type: 'OrderCancelled', version: 1, payload: { orderId, customerId } });
-export const lineChange = (orderId: string, productId: string, quantity: number, changeId = randomUUID()): NewEvent => ({
-  type: 'OrderLineChangeRequested', version: 1, payload: { orderId, changeId, productId, quantity, unitPriceCents: 250 },
-});
-export const settlementApplied = (roundNumber: number, manufacturerId: string, lines: Array<{ productId: string; unitsSold: number; revenueCents: number }> = []): NewEvent => ({
-  type: 'SettlementApplied', version: 1, payload: { roundNumber, manufacturerId, settlementId: randomUUID(), lines },
-});
+export const orderCancelled = (orderId: string, customerId = randomUUID()) => contract.orderCancelled({ orderId, customerId });
+export const lineChange = (orderId: string, productId: string, quantity: number, changeId = randomUUID()) =>
+  contract.orderLineChangeRequested({ orderId, changeId, productId, quantity, unitPriceCents: 250 });
+export const settlementApplied = (roundNumber: number, manufacturerId: string, lines: Array<{ productId: string; unitsSold: number; revenueCents: number }> = []) =>
+  contract.settlementApplied({ roundNumber, manufacturerId, settlementId: randomUUID(), lines });
 
 export const product = (manufacturerId: string = randomUUID(), extra: Partial<ProductSpec> = {}): ProductSpec => ({ productId: randomUUID(), manufacturerId, ...extra });
 

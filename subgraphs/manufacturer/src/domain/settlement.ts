@@ -1,6 +1,4 @@
 /** Settlement arithmetic: what a closed round means for each manufacturer's books and supply. */
-import { isUuid } from './ids.js';
-
 export interface RoundSale {
   productId: string;
   manufacturerId: string;
@@ -8,36 +6,12 @@ export interface RoundSale {
   revenueCents: number;
 }
 
-/** RoundClosed v1 as this service reads it (see packages/events/PROTOCOL.md). */
-export interface RoundClosed {
-  roundNumber: number;
-  closedAt: string;
-  reason: string;
-  sales: RoundSale[];
-}
-
-/** A RoundClosed payload that cannot be applied; the bus retries it and then parks it. */
+/** A RoundClosed that cannot be booked (its sales name products of another maker); the bus retries it and then parks it. */
 export class MalformedRoundClosed extends Error {
   constructor(problem: string) {
     super(`RoundClosed cannot be applied: ${problem}`);
     this.name = 'MalformedRoundClosed';
   }
-}
-
-const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-
-/** Checks a RoundClosed payload's shape; ids come back lower-case so they compare with ours. */
-export function readRoundClosed(payload: unknown): RoundClosed {
-  const p = payload as Partial<RoundClosed> | null;
-  if (!p || typeof p !== 'object') throw new MalformedRoundClosed('payload is not an object');
-  if (!isCount(p.roundNumber) || p.roundNumber < 1 || p.roundNumber > 2_147_483_647) throw new MalformedRoundClosed('roundNumber must be a positive integer');
-  if (!Array.isArray(p.sales)) throw new MalformedRoundClosed('sales must be a list');
-  const sales = p.sales.map((sale: Partial<RoundSale>, index) => {
-    if (!isUuid(sale?.productId) || !isUuid(sale?.manufacturerId)) throw new MalformedRoundClosed(`sales[${index}] needs a productId and a manufacturerId`);
-    if (!isCount(sale.unitsSold) || !isCount(sale.revenueCents)) throw new MalformedRoundClosed(`sales[${index}] needs non-negative integer unitsSold and revenueCents`);
-    return { productId: sale.productId.toLowerCase(), manufacturerId: sale.manufacturerId.toLowerCase(), unitsSold: sale.unitsSold, revenueCents: sale.revenueCents };
-  });
-  return { roundNumber: p.roundNumber, closedAt: String(p.closedAt ?? ''), reason: String(p.reason ?? ''), sales };
 }
 
 export interface SettlementLinePlan {

@@ -5,13 +5,12 @@
  * where it also notifies the manufacturer's live notices (SETTLED), delivered at commit.
  */
 import type { EntityManager } from '@distribution/db';
+import { EventType, type RoundClosedV1 } from '@distribution/contracts';
 import { recordEvents, type DomainEvent, type EventBus, type NewEvent } from '@distribution/events';
 import type { Logger } from '@distribution/logging';
 import { insertSettlement, lockProducts, setSupplies } from '../db/settlements.js';
 import { recordSupplyMovements, type SupplyMovement } from '../db/products.js';
-import {
-  MalformedRoundClosed, misattributedSales, planSettlements, readRoundClosed, supplyAfterSale, type RoundClosed,
-} from '../domain/settlement.js';
+import { MalformedRoundClosed, misattributedSales, planSettlements, supplyAfterSale } from '../domain/settlement.js';
 import { settlementApplied, supplyChanged } from './payloads.js';
 import { announceNotices, type Notice } from '../live/notices.js';
 
@@ -24,18 +23,15 @@ export interface SettlementDependencies {
 }
 
 export function registerSettlementConsumer(bus: EventBus, deps: SettlementDependencies): void {
-  bus.consume(SETTLEMENT_CONSUMER, ['RoundClosed'], (events, manager) => applyRoundClosed(events, manager, deps));
+  bus.consume(SETTLEMENT_CONSUMER, { [EventType.RoundClosed]: [1] }, (events, manager) => applyRoundClosed(events, manager, deps));
 }
 
 /** Applies a batch of RoundClosed events inside `manager`'s transaction; applying one twice changes nothing. */
-export async function applyRoundClosed(events: DomainEvent[], manager: EntityManager, deps: SettlementDependencies): Promise<void> {
-  for (const event of events) {
-    if (event.version !== 1) throw new MalformedRoundClosed(`version ${event.version} is not supported (this service reads v1)`);
-    await settleRound(manager, readRoundClosed(event.payload), deps);
-  }
+export async function applyRoundClosed(events: Array<DomainEvent<'RoundClosed'>>, manager: EntityManager, deps: SettlementDependencies): Promise<void> {
+  for (const event of events) await settleRound(manager, event.payload, deps);
 }
 
-async function settleRound(sql: EntityManager, round: RoundClosed, { schema, logger }: SettlementDependencies): Promise<void> {
+async function settleRound(sql: EntityManager, round: RoundClosedV1, { schema, logger }: SettlementDependencies): Promise<void> {
   const plans = planSettlements(round.sales);
   if (plans.length === 0) return;
   const productIds = [...new Set(plans.flatMap((plan) => plan.lines.map((line) => line.productId)))];

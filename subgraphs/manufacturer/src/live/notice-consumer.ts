@@ -5,19 +5,19 @@
  * batch from announcing twice). It changes no table: notices are live news, not state.
  */
 import type { EntityManager } from '@distribution/db';
-import type { DomainEvent, EventBus } from '@distribution/events';
+import type { EventBus } from '@distribution/events';
 import type { Logger } from '@distribution/logging';
 import { productsByIds } from '../db/products.js';
 import { announceNotices } from './notices.js';
-import { isRecent, noticesOf, readStockFact, type StockFact } from './sales-notices.js';
+import { isRecent, noticesOf, readStockFact, STOCK_FACTS, type StockEvent, type StockFact } from './sales-notices.js';
 
 export const NOTICES_CONSUMER = 'manufacturer.notices';
 
 export function registerNoticeConsumer(bus: EventBus, deps: { logger: Logger }): void {
-  bus.consume(NOTICES_CONSUMER, ['StockReserved', 'StockDepleted'], (events, manager) => announceStockNotices(manager, events, deps));
+  bus.consume(NOTICES_CONSUMER, STOCK_FACTS, (events, manager) => announceStockNotices(manager, events, deps));
 }
 
-export async function announceStockNotices(sql: EntityManager, events: DomainEvent[], { logger }: { logger: Logger }): Promise<void> {
+export async function announceStockNotices(sql: EntityManager, events: StockEvent[], { logger }: { logger: Logger }): Promise<void> {
   const now = Date.now();
   const facts = events.map(readStockFact).filter((fact): fact is StockFact => fact !== null && isRecent(fact.event, now));
   if (facts.length === 0) return;

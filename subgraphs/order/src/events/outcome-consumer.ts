@@ -4,20 +4,22 @@
  * Every move is guarded by the lifecycle, so a late or repeated answer changes nothing (and is logged).
  * Answers about whole orders are applied in runs, one statement per run, in bus order.
  */
+import { EventType, type StockReservedV1 } from '@distribution/contracts';
 import type { DomainEvent, EventBus } from '@distribution/events';
 import type { EntityManager } from '@distribution/db';
 import type { Logger } from '@distribution/logging';
 import { OrderStatus } from '../domain/order-lifecycle.js';
-import { isUuid } from '../domain/order-request.js';
 import { fulfilRound, moveOrders, setOrderLineQuantity, type OrderMove } from '../db/orders.js';
 import { decideChange, lockChange } from '../db/changes.js';
 import { announceOrderChanges } from './order-signals.js';
-import type { RoundClosedV1, StockRejectedV1, StockReleasedV1, StockReservedV1 } from './payloads.js';
 
 export const OUTCOME_CONSUMER = 'order.outcomes';
 
+const OUTCOMES = { [EventType.StockReserved]: [1], [EventType.StockRejected]: [1], [EventType.StockReleased]: [1], [EventType.RoundClosed]: [1] } as const;
+type Outcome = DomainEvent<keyof typeof OUTCOMES>;
+
 export function registerOutcomeConsumer(bus: EventBus, logger: Logger): void {
-  bus.consume(OUTCOME_CONSUMER, ['StockReserved', 'StockRejected', 'StockReleased', 'RoundClosed'], async (events, manager) => {
+  bus.consume(OUTCOME_CONSUMER, OUTCOMES, async (events, manager) => {
     const changed = new Set<string>();
     // Runs of plain moves (an order confirmed, rejected or cancelled) go in one statement each.
     let run: Array<OrderMove & { ignoredWhy: string; eventId: string }> = [];
@@ -30,10 +32,6 @@ export function registerOutcomeConsumer(bus: EventBus, logger: Logger): void {
       run = [];
     };
     for (const event of events) {
-      if (!readable(event)) {
-        logger.warn({ eventId: event.id, type: event.type, version: event.version }, 'outcome event skipped: not a payload this service understands');
-        continue;
-      }
       const move = plainMove(event);
       if (move) {
         // Bus order per order: a second move of the same order waits for the first one's statement.
@@ -50,48 +48,38 @@ export function registerOutcomeConsumer(bus: EventBus, logger: Logger): void {
 }
 
 /** An answer about a whole order (not a line change), as a lifecycle move; null for the others. */
-function plainMove(event: DomainEvent): (OrderMove & { ignoredWhy: string }) | null {
+function plainMove(event: Outcome): (OrderMove & { ignoredWhy: string }) | null {
   switch (event.type) {
-    case 'StockReserved': {
-      const p = event.payload as StockReservedV1;
+    case EventType.StockReserved: {
+      const p = event.payload;
       return p.changeId ? null : { orderId: p.orderId, to: OrderStatus.Confirmed, change: { roundNumber: p.roundNumber }, ignoredWhy: 'the order is not PENDING' };
     }
-    case 'StockRejected': {
-      const p = event.payload as StockRejectedV1;
+    case EventType.StockRejected: {
+      const p = event.payload;
       if (p.changeId) return null;
-      const rejection = { reason: p.reason, lines: rejectedLines(p) };
-      return { orderId: p.orderId, to: OrderStatus.Rejected, change: { rejection }, ignoredWhy: 'the order is not PENDING' };
+      return { orderId: p.orderId, to: OrderStatus.Rejected, change: { rejection: { reason: p.reason, lines: p.lines } }, ignoredWhy: 'the order is not PENDING' };
     }
-    case 'StockReleased': {
-      const p = event.payload as StockReleasedV1;
-      return { orderId: p.orderId, to: OrderStatus.Cancelled, ignoredWhy: 'the order is not CONFIRMED' };
-    }
+    case EventType.StockReleased:
+      return { orderId: event.payload.orderId, to: OrderStatus.Cancelled, ignoredWhy: 'the order is not CONFIRMED' };
     default:
       return null;
   }
 }
 
-const rejectedLines = (p: StockRejectedV1) => (p.lines ?? []).map((l) => ({ productId: l.productId, requested: l.requested, available: l.available }));
-
 /** Applies a line change's answer or a round's close; returns the ids of the orders it changed. */
-async function apply(event: DomainEvent, m: EntityManager, logger: Logger): Promise<string[]> {
+async function apply(event: Outcome, m: EntityManager, logger: Logger): Promise<string[]> {
   const ignored = (why: string) => {
-    logger.info({ eventId: event.id, type: event.type, orderId: event.payload.orderId, changeId: event.payload.changeId }, `outcome ignored: ${why}`);
+    const about = event.type === EventType.RoundClosed ? {} : { orderId: event.payload.orderId, changeId: 'changeId' in event.payload ? event.payload.changeId : undefined };
+    logger.info({ eventId: event.id, type: event.type, ...about }, `outcome ignored: ${why}`);
     return [];
   };
   switch (event.type) {
-    case 'StockReserved': {
-      const p = event.payload as StockReservedV1;
-      return applyChangeAnswer(m, p.changeId!, { reserved: p }, ignored);
-    }
-    case 'StockRejected': {
-      const p = event.payload as StockRejectedV1;
-      return applyChangeAnswer(m, p.changeId!, { rejection: { reason: p.reason, lines: rejectedLines(p) } }, ignored);
-    }
-    case 'RoundClosed': {
-      const p = event.payload as RoundClosedV1;
-      return fulfilRound(m, p.roundNumber);
-    }
+    case EventType.StockReserved:
+      return applyChangeAnswer(m, event.payload.changeId!, { reserved: event.payload }, ignored);
+    case EventType.StockRejected:
+      return applyChangeAnswer(m, event.payload.changeId!, { rejection: { reason: event.payload.reason, lines: event.payload.lines } }, ignored);
+    case EventType.RoundClosed:
+      return fulfilRound(m, event.payload.roundNumber);
     default:
       return [];
   }
@@ -109,7 +97,6 @@ async function applyChangeAnswer(
   answer: { reserved?: StockReservedV1; rejection?: { reason: string; lines: Array<{ productId: string; requested: number; available: number }> } },
   ignored: (why: string) => string[],
 ): Promise<string[]> {
-  if (!isUuid(changeId)) return ignored('malformed changeId');
   const change = await lockChange(m, changeId);
   if (!change) return ignored('unknown change');
   if (change.status !== 'PENDING') return ignored(`the change is already ${change.status}`);
@@ -126,14 +113,4 @@ async function applyChangeAnswer(
   await setOrderLineQuantity(m, change.orderId, change.productId, line?.quantity ?? change.quantity);
   await decideChange(m, change.id, 'APPLIED');
   return [change.orderId];
-}
-
-function readable(event: DomainEvent): boolean {
-  const p = event.payload ?? {};
-  if (event.version !== 1) return false;
-  if (event.type === 'RoundClosed') return Number.isInteger(p.roundNumber);
-  if (!isUuid(p.orderId)) return false;
-  if (event.type === 'StockReserved') return Number.isInteger(p.roundNumber) && Array.isArray(p.lines);
-  if (event.type === 'StockRejected') return typeof p.reason === 'string';
-  return true;
 }

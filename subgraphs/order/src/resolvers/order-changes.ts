@@ -11,7 +11,7 @@ import { lockOrder, markCancellationRequested, orderLinesOf } from '../db/orders
 import { changeById, insertChange, pendingChangeOf } from '../db/changes.js';
 import type { OrderRecord } from '../db/records.js';
 import { announceOrderChanges } from '../events/order-signals.js';
-import { orderCancelled, orderLineChangeRequested } from '../events/payloads.js';
+import { orderCancelled, orderLineChangeRequested } from '@distribution/contracts';
 import { asOrder, changeResultOf } from './results.js';
 import { currentOrder } from './place-order.js';
 

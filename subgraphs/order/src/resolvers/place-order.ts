@@ -13,7 +13,7 @@ import { catalogEntries } from '../db/catalog.js';
 import { cartLinesOf, emptyCart } from '../db/carts.js';
 import { insertPendingOrder, orderByKey, ordersByIds } from '../db/orders.js';
 import type { OrderRecord, Sql } from '../db/records.js';
-import { orderPlaced } from '../events/payloads.js';
+import { orderPlaced } from '@distribution/contracts';
 import { placeOrderResultOf } from './results.js';
 
 type Request = Extract<ReturnType<typeof checkPlaceOrderRequest>, { ok: true }>;

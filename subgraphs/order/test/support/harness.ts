@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { migrate, openServiceDatabase, type ServiceDatabase } from '@distribution/db';
+import { availabilityChanged, supplyChanged } from '@distribution/contracts';
 import { EventBus, EventTables1700000000000, recordEvents } from '@distribution/events';
 import { Role, identityToHeaders, type Identity } from '@distribution/auth';
 import { createLogger } from '@distribution/logging';
@@ -70,23 +71,19 @@ export async function startHarness(label: string, options: { placeOrderWaitMs?: 
       return { sub: res.data.registerCustomer.customer.id, role: Role.Customer, token: res.data.registerCustomer.token };
     },
     async supplyChanged(productId, spec) {
-      await manufacturerDb.transaction((m) => recordEvents(m, 'manufacturer_fake', [{
-        type: 'SupplyChanged',
-        payload: {
-          productId, manufacturerId: MANUFACTURER_ID, sku: `SKU-${productId.slice(0, 8)}`, name: 'Test good', category: 'test',
-          unitPriceCents: spec.priceCents, supply: 1000, delta: 0, reason: spec.discontinued ? 'DISCONTINUED' : 'UPDATED', discontinued: spec.discontinued ?? false,
-        },
-      }]));
+      await manufacturerDb.transaction((m) => recordEvents(m, 'manufacturer_fake', [supplyChanged({
+        productId, manufacturerId: MANUFACTURER_ID, sku: `SKU-${productId.slice(0, 8)}`, name: 'Test good', category: 'test',
+        unitPriceCents: spec.priceCents, supply: 1000, delta: 0, reason: spec.discontinued ? 'DISCONTINUED' : 'UPDATED', discontinued: spec.discontinued ?? false,
+      })]));
       await eventually(async () => {
         const row = await readModel(productId);
         return row && row.unit_price_cents === spec.priceCents && row.discontinued === (spec.discontinued ?? false);
       });
     },
     async availabilityChanged(productId, available) {
-      await inventory.publish({
-        type: 'AvailabilityChanged',
-        payload: { productId, manufacturerId: MANUFACTURER_ID, category: 'test', onHand: available, reserved: 0, available, lowStockThreshold: 5, status: available > 0 ? 'IN_STOCK' : 'DEPLETED', roundNumber: 1 },
-      });
+      await inventory.publish(availabilityChanged({
+        productId, manufacturerId: MANUFACTURER_ID, category: 'test', onHand: available, reserved: 0, available, lowStockThreshold: 5, status: available > 0 ? 'IN_STOCK' : 'DEPLETED', roundNumber: 1,
+      }));
       await eventually(async () => (await readModel(productId))?.available === available);
     },
     async product(spec = {}) {
