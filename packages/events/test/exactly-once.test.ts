@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openServiceDatabase, migrate, type ServiceDatabase } from '@distribution/db';
 import { createLogger } from '@distribution/logging';
 import { createTestDatabase, eventually } from '@distribution/testkit';
+import { EventType, roundOpened, roundSettled } from '@distribution/contracts';
 import { EventBus, EventTables1700000000000, recordEvents, type DomainEvent } from '@distribution/events';
 
 class AppliedLog1700000000001 {
@@ -47,8 +48,8 @@ describe('exactly once with replicas', () => {
 
   /** A replica of the `counter` consumer; small batches, so that replicas interleave often. */
   async function replica(name: string): Promise<EventBus> {
-    const bus = new EventBus({ database: consumer, logger, pollIntervalMs: 20, batchSize: 7 }).consume('counter', ['Counted', 'Tallied'], async (events: DomainEvent[], m) => {
-      for (const e of events) await m.query('INSERT INTO applied (event_id, position, n, replica) VALUES ($1, $2, $3, $4)', [e.id, e.position, e.payload.n, name]);
+    const bus = new EventBus({ database: consumer, logger, pollIntervalMs: 20, batchSize: 7 }).consume('counter', { [EventType.RoundSettled]: [1], [EventType.RoundOpened]: [1] }, async (events: Array<DomainEvent<'RoundSettled' | 'RoundOpened'>>, m) => {
+      for (const e of events) await m.query('INSERT INTO applied (event_id, position, n, replica) VALUES ($1, $2, $3, $4)', [e.id, e.position, e.payload.roundNumber, name]);
     });
     await bus.start();
     running.push(bus);
@@ -61,10 +62,17 @@ describe('exactly once with replicas', () => {
     running.push(bus);
     return bus;
   }
-  /** `count` events numbered from `from`, in transactions of three, many at once. */
-  const publish = (from: number, count: number, database = producer, type = 'Counted') =>
+  /**
+   * `count` events numbered from `from` (the number rides in `roundNumber`: any contract event would
+   * do), in transactions of three, many at once. Our producer's are RoundSettled, the other's RoundOpened.
+   */
+  const event = (database: ServiceDatabase, n: number) => {
+    const at = new Date().toISOString();
+    return database === producer ? roundSettled({ roundNumber: n }) : roundOpened({ roundNumber: n, openedAt: at, endsAt: at });
+  };
+  const publish = (from: number, count: number, database = producer) =>
     Promise.all(Array.from({ length: Math.ceil(count / 3) }, (_, t) => database.transaction((m) =>
-      recordEvents(m, database.schema, Array.from({ length: Math.min(3, count - t * 3) }, (_, k) => ({ type, payload: { n: from + t * 3 + k } }))))));
+      recordEvents(m, database.schema, Array.from({ length: Math.min(3, count - t * 3) }, (_, k) => event(database, from + t * 3 + k))))));
   /** Waits until both outboxes are empty and the consumer's cursor has reached the end of the bus. */
   async function untilConsumed(): Promise<void> {
     for (const database of [producer, other]) {
@@ -90,9 +98,9 @@ describe('exactly once with replicas', () => {
     // The other service's events are numbered from 100,000 on; ours come in waves meanwhile, so
     // that our appends keep arriving while the other service's slow ones are in flight.
     const waves = async () => {
-      for (let from = 0; from < EVENTS; from += 15) await publish(from, Math.min(15, EVENTS - from));
+      for (let from = 1; from <= EVENTS; from += 15) await publish(from, Math.min(15, EVENTS - from + 1));
     };
-    await Promise.all([waves(), publish(100_000, EVENTS / 2, other, 'Tallied')]);
+    await Promise.all([waves(), publish(100_000, EVENTS / 2, other)]);
 
     // Everything relayed, and the consumer's cursor past the last event on the bus: then count.
     await untilConsumed();
@@ -107,23 +115,23 @@ describe('exactly once with replicas', () => {
     // Both replicas did some of the work (they take turns on the cursor).
     expect(new Set(rows.map((r) => r.replica))).toEqual(new Set(['a', 'b']));
     // The bus holds each event once, and a transaction's events in the order it recorded them.
-    const onBus = await consumer.query<{ n: number; position: string }>(`SELECT (payload->>'n')::int AS n, position FROM bus.events WHERE source = 'producer' AND type = 'Counted'`);
+    const onBus = await consumer.query<{ n: number; position: string }>(`SELECT (payload->>'roundNumber')::int AS n, position FROM bus.events WHERE source = 'producer' AND type = 'RoundSettled'`);
     expect(onBus).toHaveLength(EVENTS);
     const positionOf = new Map(onBus.map((r) => [r.n, Number(r.position)]));
-    for (let n = 0; n < EVENTS; n++) {
-      if (n % 3 !== 0) expect(positionOf.get(n)!, `event ${n} after its transaction's event ${n - 1}`).toBeGreaterThan(positionOf.get(n - 1)!);
+    for (let n = 1; n <= EVENTS; n++) {
+      if ((n - 1) % 3 !== 0) expect(positionOf.get(n)!, `event ${n} after its transaction's event ${n - 1}`).toBeGreaterThan(positionOf.get(n - 1)!);
     }
   });
 
   it('a cursor moved back while both replicas run re-delivers every event, and none is applied again', async () => {
     const before = (await applied()).length;
-    await publish(EVENTS, 60);
+    await publish(EVENTS + 1, 60);
     await eventually(async () => (await applied()).length === before + 60, { timeoutMs: 30_000 });
 
     // An operator replays the whole stream from the start while more events arrive.
     await Promise.all([
       consumer.query(`UPDATE event_cursor SET position = 0 WHERE consumer = 'counter'`),
-      publish(EVENTS + 60, 30),
+      publish(EVENTS + 61, 30),
     ]);
     // Wait until the cursor has passed every event again, then look at all of them, not the first.
     await untilConsumed();

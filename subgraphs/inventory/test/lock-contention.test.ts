@@ -36,23 +36,23 @@ describe('stock writers racing on one hot product', () => {
     writers = await openServiceDatabase({ url, schema: 'inventory', migrations, poolSize: WRITERS + 4 });
     await migrate(writers);
     inspector = await openServiceDatabase({ url, schema: 'inventory', migrations: [] });
-    await writers.transaction((m) => applyManufacturerBatch(m, [delivered('SupplyChanged', supplyChanged(hot, 60, 60, 'CREATED').payload)], deps));
+    await writers.transaction((m) => applyManufacturerBatch(m, [delivered(supplyChanged(hot, 60, 60, 'CREATED'))], deps));
     await openNextRound(writers, deps);
   });
   afterAll(async () => {
     await Promise.all([inspector?.close(), writers?.close()]);
   });
 
-  /** An envelope as the bus would hand it to the consumer. */
-  const delivered = (type: string, payload: unknown): DomainEvent => ({
-    id: randomUUID(), type, version: 1, source: 'manufacturer', payload, occurredAt: new Date().toISOString(), position: 0,
+  /** A contract event in the envelope the bus would hand to the consumer. */
+  const delivered = (event: ReturnType<typeof supplyChanged>): DomainEvent<'SupplyChanged'> => ({
+    id: randomUUID(), type: event.type, version: event.version, payload: event.payload, source: 'manufacturer', occurredAt: new Date().toISOString(), position: 0,
   });
   const place = (quantity: number): ReservationRequest => ({
     kind: 'PLACE', orderId: randomUUID(), lines: [{ productId: hot.productId, quantity, unitPriceCents: 250 }],
   });
   const reservationBatch = (requests: ReservationRequest[]) => writers.transaction((m) => applyReservationBatch(m, requests, deps));
   const productionBatch = (units: number, supplyAfter: number) =>
-    writers.transaction((m) => applyManufacturerBatch(m, [delivered('SupplyChanged', supplyChanged(hot, supplyAfter, units, 'PRODUCED').payload)], deps));
+    writers.transaction((m) => applyManufacturerBatch(m, [delivered(supplyChanged(hot, supplyAfter, units, 'PRODUCED'))], deps));
 
   async function units(kind: string): Promise<number> {
     const [{ n }] = await inspector.query(`SELECT coalesce(sum(quantity), 0)::int AS n FROM stock_movement WHERE product_id = $1 AND kind = $2`, [hot.productId, kind]);
