@@ -1,6 +1,7 @@
 /** Settings of the gateway, read from the environment. */
 import { fileURLToPath } from 'node:url';
 import { ConfigError, DEVELOPMENT_DEFAULTS, env, isProduction, loadConfig, logLevel } from '@distribution/config';
+import { DEFAULT_OPERATION_LIMITS as LIMITS } from './limits/index.js';
 
 export const configShape = {
   PORT: env.port(4000),
@@ -16,6 +17,15 @@ export const configShape = {
   LOG_LEVEL: logLevel(),
   MAX_SUBSCRIPTIONS_PER_CONNECTION: env.int(50, 1),
   MAX_CONNECTIONS: env.int(10000, 1),
+  // What one operation may ask (README, Security); the defaults are in limits/operation-limits.ts.
+  MAX_DOCUMENT_BYTES: env.int(LIMITS.documentBytes, 1),
+  MAX_TOKENS: env.int(LIMITS.tokens, 1),
+  MAX_OPERATION_DEPTH: env.int(LIMITS.depth, 1),
+  MAX_ALIASES: env.int(LIMITS.aliases, 0),
+  MAX_ROOT_FIELDS: env.int(LIMITS.rootFields, 1),
+  MAX_DIRECTIVES: env.int(LIMITS.directives, 0),
+  MAX_OPERATION_COST: env.int(LIMITS.cost, 1),
+  COST_UNPAGED_LIST_SIZE: env.int(LIMITS.unpagedListSize, 1),
 };
 
 /**
@@ -45,6 +55,16 @@ export function loadServiceConfig(environment: NodeJS.ProcessEnv = process.env) 
     logLevel: c.LOG_LEVEL,
     maxSubscriptionsPerConnection: c.MAX_SUBSCRIPTIONS_PER_CONNECTION,
     maxConnections: c.MAX_CONNECTIONS,
+    operationLimits: {
+      documentBytes: c.MAX_DOCUMENT_BYTES,
+      tokens: c.MAX_TOKENS,
+      depth: c.MAX_OPERATION_DEPTH,
+      aliases: c.MAX_ALIASES,
+      rootFields: c.MAX_ROOT_FIELDS,
+      directives: c.MAX_DIRECTIVES,
+      cost: c.MAX_OPERATION_COST,
+      unpagedListSize: c.COST_UNPAGED_LIST_SIZE,
+    },
   };
 }
 

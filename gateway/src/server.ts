@@ -11,7 +11,6 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloGateway } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { createTokenVerifier } from '@distribution/auth';
-import { formatErrorForClient } from '@distribution/errors';
 import { createLogger, requestIdFrom, REQUEST_ID_HEADER, type Logger } from '@distribution/logging';
 import { isProduction } from '@distribution/config';
 import type { GatewayContext } from './context.js';
@@ -19,9 +18,10 @@ import { InflightReads, SubgraphDataSource } from './subgraph-data-source.js';
 import { cachingTokenVerifier } from './token-cache.js';
 import { installFastResultShaping } from './result-shaping.js';
 import { requestLogPlugin } from './request-log-plugin.js';
-import { BadHttpRequest, isJson, readRequestBody, toHTTPGraphQLRequest, writeError, writeHTTPGraphQLResponse } from './http-adapter.js';
+import { BadHttpRequest, isJson, readRequestBody, toHTTPGraphQLRequest, writeError, writeErrors, writeHTTPGraphQLResponse } from './http-adapter.js';
 import { FastPath } from './fast-path.js';
 import { attachSubscriptions, metricsHandler, type SubscriptionEndpoint, type SubscriptionTuning } from './subscriptions/index.js';
+import { OperationGuard, formatLimitError, gatewayErrorFormatter, operationLimitsPlugin, type OperationLimits } from './limits/index.js';
 
 /** The part of the service config (see config.ts) the server needs; the full config satisfies it. */
 export interface GatewaySettings {
@@ -35,6 +35,8 @@ export interface GatewaySettings {
   supergraphPath: string;
   maxSubscriptionsPerConnection: number;
   maxConnections: number;
+  /** Limits on what one operation may ask (limits/operation-limits.ts); unset ones keep their defaults. */
+  operationLimits?: Partial<OperationLimits>;
 }
 
 export interface RunningGateway {
@@ -57,14 +59,17 @@ function readSupergraph(path: string): string {
 /** Starts the gateway and resolves once it listens with the supergraph loaded. */
 export async function startGateway(
   config: GatewaySettings,
-  { logger = createLogger('gateway'), subscriptionTuning = {}, fastPath: fastPathEnabled = true }: {
+  { logger = createLogger('gateway'), subscriptionTuning = {}, fastPath: fastPathEnabled = true, production = isProduction() }: {
     logger?: Logger;
+    /** Behave as with NODE_ENV=production (no introspection, landing page or schema hints in errors); tests set it. */
+    production?: boolean;
     subscriptionTuning?: Partial<SubscriptionTuning>;
     /** Serve known JSON POSTs without Apollo Server's pipeline (fast-path.ts); off only to compare the two. */
     fastPath?: boolean;
   } = {},
 ): Promise<RunningGateway> {
-  const production = isProduction();
+  // Every path (Apollo Server, the fast path, subscriptions) asks the same guard.
+  const guard = new OperationGuard(config.operationLimits);
   // executeQueryPlan's result shaping, without re-reading the operation for every object (see result-shaping.ts).
   installFastResultShaping();
   // Verified once per token (until it expires), not once per request.
@@ -91,7 +96,7 @@ export async function startGateway(
     buildService: ({ name, url }) => dataSourceFor(name, url),
     logger,
   });
-  const fastPath = fastPathEnabled ? new FastPath({ logger, production, dataSource: dataSourceFor }) : undefined;
+  const fastPath = fastPathEnabled ? new FastPath({ logger, production, guard, dataSource: dataSourceFor }) : undefined;
 
   let ready = false;
   let stopped = false;
@@ -106,6 +111,8 @@ export async function startGateway(
     subgraphUrls: routingUrls,
     internalCredential: config.internalCredential,
     verifyToken,
+    guard,
+    production,
   });
   // Subscriptions follow the supergraph the HTTP path serves (a no-op for the one they started with).
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => subscriptions.reload(coreSupergraphSdl));
@@ -131,7 +138,8 @@ export async function startGateway(
     csrfPrevention: true,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
-    formatError: formatErrorForClient(),
+    formatError: gatewayErrorFormatter({ production }),
+    parseOptions: guard.parseOptions,
     logger,
     // main.ts owns the signals, so that shutdown happens once and in order.
     stopOnTerminationSignals: false,
@@ -140,6 +148,7 @@ export async function startGateway(
       ApolloServerPluginDrainHttpServer({ httpServer }),
       closeSubscriptions,
       requestLogPlugin(logger),
+      operationLimitsPlugin(guard),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
   });
@@ -171,6 +180,9 @@ export async function startGateway(
 
       const method = req.method!.toUpperCase();
       const body = await readRequestBody(req, method);
+      // The document's size is checked before either path parses it.
+      const tooLarge = guard.sizeError(method === 'GET' || method === 'HEAD' ? url.searchParams.get('query') : isObject(body) ? body.query : undefined);
+      if (tooLarge) return writeErrors(res, 400, [formatLimitError(tooLarge)]);
       // JSON POSTs of known operations skip Apollo Server's pipeline (fast-path.ts); the rest go through it.
       const prepared = method === 'POST' && isJson(req.headers['content-type']) ? fastPath?.prepare(body, req.headers) : undefined;
       if (prepared) {

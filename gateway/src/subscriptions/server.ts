@@ -12,6 +12,7 @@ import { DEFAULT_FIELD_POLICIES, type FieldPolicy } from './field-policies.js';
 import { registerStatsSource, type SubscriptionStats } from './metrics.js';
 import { schemaReloaded } from './subscription-errors.js';
 import { SubscriptionRouter } from './subscription-router.js';
+import type { OperationGuard } from '../limits/index.js';
 
 /** Knobs with defaults; tests turn them down to see limits in milliseconds. */
 export interface SubscriptionTuning {
@@ -57,6 +58,10 @@ export interface SubscriptionOptions extends Partial<SubscriptionTuning> {
   internalCredential: string;
   /** Checks `connectionParams.authorization`, as the HTTP path checks the Authorization header. */
   verifyToken: TokenVerifier;
+  /** The operation limits every subscribe is held to, as HTTP requests are (default limits when absent). */
+  guard?: OperationGuard;
+  /** No schema hints ("Did you mean") in the errors a subscribe gets. */
+  production?: boolean;
 }
 
 export interface SubscriptionEndpoint {
@@ -82,6 +87,8 @@ export function attachSubscriptions(httpServer: HttpServer, options: Subscriptio
     logger,
     planCacheSize: tuning.planCacheSize,
     fieldPolicies: tuning.fieldPolicies,
+    guard: options.guard,
+    production: options.production ?? false,
     upstream: { unavailableAfterMs: tuning.upstreamUnavailableAfterMs, retryDelayMs: tuning.upstreamRetryDelayMs },
   });
   const connections = new Map<WebSocket, ClientConnection>();

@@ -11,6 +11,7 @@ import { EventFanout, type Subscriber } from './event-fanout.js';
 import type { FieldPolicy } from './field-policies.js';
 import { SubscriptionPlanner, type SubscriptionPlan } from './planner.js';
 import { UpstreamPool, scopeOf, type UpstreamPoolOptions } from './upstream-pool.js';
+import type { OperationGuard } from '../limits/index.js';
 
 export interface RouterOptions {
   supergraphSdl: string;
@@ -20,6 +21,8 @@ export interface RouterOptions {
   logger: Logger;
   planCacheSize: number;
   fieldPolicies: Readonly<Record<string, FieldPolicy>>;
+  guard?: OperationGuard;
+  production: boolean;
   upstream: Omit<UpstreamPoolOptions, 'internalCredential' | 'logger'>;
 }
 
@@ -52,13 +55,9 @@ export class SubscriptionRouter {
     return this.pool.size;
   }
 
-  /** Plans the operation and checks the variables; errors are ready to send. */
+  /** Checks the operation and its variables against the schema and the limits, then plans it; errors are ready to send. */
   prepare(query: string, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): PreparedSubscription | { errors: GraphQLFormattedError[] } {
-    const planned = this.planner.plan(query, operationName);
-    if ('errors' in planned) return planned;
-    const checked = this.planner.coerceVariables(planned.plan, variables);
-    if ('errors' in checked) return checked;
-    return { plan: planned.plan, variables: checked.variables };
+    return this.planner.plan(query, operationName, variables);
   }
 
   /** Starts delivering events to `subscriber`; returns the function that stops it. */
@@ -119,6 +118,8 @@ export class SubscriptionRouter {
     const planner = new SubscriptionPlanner(supergraphSdl, {
       cacheSize: this.options.planCacheSize,
       fieldPolicies: this.options.fieldPolicies,
+      guard: this.options.guard,
+      production: this.options.production,
       onUnexpected: (error) => this.options.logger.error({ err: error }, 'planning a subscription failed'),
     });
     const urls: Record<string, string> = {};

@@ -63,6 +63,8 @@ export const subgraphVariables = (port: number) => ({
   LOG_LEVEL: logLevel(),
   EVENT_BATCH_SIZE: env.int(100, 1),
   EVENT_POLL_INTERVAL_MS: env.int(500, 1),
+  // Deepest operation a subgraph accepts; unset keeps DEFAULT_SUBGRAPH_MAX_DEPTH (@distribution/server).
+  SUBGRAPH_MAX_DEPTH: z.coerce.number().int().min(1).optional(),
 });
 
 /** What every subgraph's container deployment must set: no embedded database and no development secret. */
@@ -88,6 +90,7 @@ export function loadSubgraphConfig<S extends ReturnType<typeof subgraphVariables
       logLevel: common.LOG_LEVEL,
       eventBatchSize: common.EVENT_BATCH_SIZE,
       eventPollIntervalMs: common.EVENT_POLL_INTERVAL_MS,
+      maxDepth: common.SUBGRAPH_MAX_DEPTH,
     },
   };
 }

@@ -12,6 +12,8 @@ export const ErrorCode = {
   SubscriptionSchemaReload: 'SUBSCRIPTION_SCHEMA_RELOAD',
   /** A live subscription ended because events it should have had may be missing (lost LISTEN, reader too slow): subscribe again. */
   LiveUpdatesInterrupted: 'LIVE_UPDATES_INTERRUPTED',
+  /** The operation asks too much (size, tokens, depth, aliases, root fields, directives, cost): `extensions.limit`, `max`, `actual` say which and by how much. */
+  OperationLimitExceeded: 'OPERATION_LIMIT_EXCEEDED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

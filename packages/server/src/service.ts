@@ -39,6 +39,8 @@ export interface ServiceSettings {
   logger: Logger;
   eventBatchSize?: number;
   eventPollIntervalMs?: number;
+  /** Deepest operation accepted (see depth-limit.ts). */
+  maxDepth?: number;
 }
 
 export interface RunningService extends ServiceRuntime {
@@ -67,6 +69,7 @@ export async function startService<C extends RequestContext>(definition: Service
     port: settings.port,
     internalCredential: settings.internalCredential,
     logger,
+    maxDepth: settings.maxDepth,
     createContext: (base) => definition.createContext(base, runtime),
     isReady: async () => {
       if (!accepting) return false;

@@ -14,6 +14,7 @@ import { formatErrorForClient } from '@distribution/errors';
 import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from '@distribution/logging';
 import { serveGraphQL } from './http-graphql.js';
 import { serveGraphQLOverWebSocket } from './ws-graphql.js';
+import { DEFAULT_SUBGRAPH_MAX_DEPTH, depthLimitRule } from './depth-limit.js';
 
 /** What every resolver can rely on, whatever the service adds. */
 export interface RequestContext {
@@ -33,6 +34,8 @@ export interface SubgraphOptions<C extends RequestContext> {
   /** Readiness: false while dependencies (database, event bus) are not usable. */
   isReady?: () => Promise<boolean> | boolean;
   host?: string;
+  /** Deepest field nesting accepted (depth-limit.ts); default DEFAULT_SUBGRAPH_MAX_DEPTH. */
+  maxDepth?: number;
 }
 
 export interface RunningSubgraph {
@@ -55,12 +58,14 @@ export async function startSubgraph<C extends RequestContext>(options: SubgraphO
   httpServer.keepAliveTimeout = 65_000;
   httpServer.headersTimeout = 66_000;
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = serveGraphQLOverWebSocket(wsServer, options);
+  const depthLimit = depthLimitRule(options.maxDepth ?? DEFAULT_SUBGRAPH_MAX_DEPTH);
+  const wsCleanup = serveGraphQLOverWebSocket(wsServer, { ...options, validationRules: [depthLimit] });
 
   const apollo = new ApolloServer<C & BaseContext>({
     schema: options.schema,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
+    validationRules: [depthLimit],
     // Whoever runs the process owns the signals (stopOnSignals), so that shutdown happens once and
     // in order. Apollo's own handler would stop this server too, and a second stop() that comes
     // while one is under way waits for ever (Apollo Server 5 never releases it).
