@@ -9,7 +9,7 @@ import { DEVELOPMENT_DEFAULTS } from '@distribution/config';
 import { startManufacturerService } from '@distribution/manufacturer';
 import { startInventoryService } from '@distribution/inventory';
 import { startOrderService } from '@distribution/order';
-import { startGateway } from '@distribution/gateway';
+import { startGateway, type OperationLimits } from '@distribution/gateway';
 import type { RunningService } from '@distribution/server';
 
 export const SUPERGRAPH_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../gateway/supergraph.graphql');
@@ -26,6 +26,10 @@ export interface LocalNetworkOptions {
   eventPollIntervalMs?: number;
   eventBatchSize?: number;
   logLevel?: string;
+  /** The gateway's operation limits (tests lower them); unset ones keep their defaults. */
+  operationLimits?: Partial<OperationLimits>;
+  /** The gateway behaves as with NODE_ENV=production: no introspection, no schema hints in errors. */
+  production?: boolean;
 }
 
 export interface LocalNetwork {
@@ -64,7 +68,8 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     supergraphPath: SUPERGRAPH_PATH,
     maxConnections: 10_000,
     maxSubscriptionsPerConnection: 50,
-  }, { logger: logger('gateway') });
+    operationLimits: options.operationLimits,
+  }, { logger: logger('gateway'), production: options.production });
 
   let stopping: Promise<void> | null = null;
   return {

@@ -11,7 +11,7 @@ import {
   type DocumentNode, type GraphQLInputType, type GraphQLSchema, type OperationDefinitionNode,
 } from 'graphql/index.js';
 import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
-import { QueryPlanner, type PlanNode } from '@apollo/query-planner';
+import { QueryPlanner, type PlanNode, type SubscriptionNode } from '@apollo/query-planner';
 import { DEFAULT_SUBGRAPH_MAX_DEPTH, depthLimitRule } from '@distribution/server';
 import { operation as operationText, operationNames } from '../../client-examples/operations/index.js';
 import { DEFAULT_OPERATION_LIMITS, OperationGuard, type LimitName, type OperationMeasures } from '../src/limits/index.js';
@@ -66,7 +66,7 @@ function subgraphDepth(text: string): number {
   return error ? Number(error.extensions.actual) : 1;
 }
 
-function fetchOperations(node: PlanNode | undefined): string[] {
+function fetchOperations(node: PlanNode | SubscriptionNode | undefined): string[] {
   if (!node) return [];
   switch (node.kind) {
     case 'Fetch': return [node.operation];
