@@ -18,8 +18,6 @@ import type { OperationLimits } from './operation-limits.js';
 
 type CostWeights = Pick<OperationLimits, 'defaultPageSize' | 'unpagedListSize'>;
 
-/** Selections the library may visit (fragments are expanded each time they are spread); past this the cost is not worth computing. */
-const MAX_EVALUATED_SELECTIONS = 10_000;
 /** Remembered costs per operation of a document (distinct variable values); the oldest go first. */
 const REMEMBERED_PER_OPERATION = 64;
 
@@ -45,15 +43,22 @@ interface OperationCosts {
   byValues: Map<string, number>;
 }
 
-/** Thrown (and turned into the cost limit's refusal) when a document expands past MAX_EVALUATED_SELECTIONS. */
+/** Thrown (and turned into the cost limit's refusal) when fragments expand a document past the selections it may price. */
 export class TooManySelections extends Error {}
 
 export class OperationCostMeter {
   private readonly estimators: ComplexityEstimator[];
+  private readonly maxSelections: number;
   private readonly documents = new WeakMap<DocumentNode, { schema: GraphQLSchema; operations: Map<OperationDefinitionNode, OperationCosts> }>();
 
-  constructor(weights: CostWeights) {
+  /**
+   * `maxSelections`: how many selections the library may visit, fragments expanded each time they
+   * are spread (~20 µs each). The gateway passes the token limit: fragments may not expand an
+   * operation beyond what could be written out inline, and a fragment bomb is refused in milliseconds.
+   */
+  constructor(weights: CostWeights & { maxSelections: number }) {
     this.estimators = [costEstimator(weights)];
+    this.maxSelections = weights.maxSelections;
   }
 
   /**
@@ -75,7 +80,7 @@ export class OperationCostMeter {
     let cost: number;
     try {
       cost = getComplexity({
-        schema, query: document, operationName: operation.name?.value, variables: inputs, estimators: this.estimators, maxQueryNodes: MAX_EVALUATED_SELECTIONS,
+        schema, query: document, operationName: operation.name?.value, variables: inputs, estimators: this.estimators, maxQueryNodes: this.maxSelections,
       });
     } catch (error) {
       if (error instanceof Error && error.message.startsWith('Query exceeds the maximum allowed number of nodes')) throw new TooManySelections();

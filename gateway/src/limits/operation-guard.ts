@@ -22,7 +22,7 @@ export class OperationGuard {
     this.limits = { ...DEFAULT_OPERATION_LIMITS, ...definedOnly(limits) };
     this.rules = operationLimitRules(this.limits);
     this.parseOptions = { maxTokens: this.limits.tokens };
-    this.meter = new OperationCostMeter(this.limits);
+    this.meter = new OperationCostMeter({ ...this.limits, maxSelections: this.limits.tokens });
   }
 
   /** The refusal of a document text longer than the byte limit, before anything parses it; undefined for anything else. */

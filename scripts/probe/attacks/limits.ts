@@ -126,6 +126,8 @@ const hugeDocument = `{ __typename }\n#${'x'.repeat(1024 * 1024)}`;
 const manyTokens = `query Tokens($v: [Int] = [${'0 '.repeat(5000)}]) { __typename }`;
 const manyDirectives = `{ ${'categories @skip(if: false) '.repeat(40)}}`;
 const aliasedMutations = `mutation { ${Array.from({ length: 60 }, (_, i) => `r${i}: registerCustomer(input: { name: "Probe ${i}", email: "probe-${i}@limits.probe.invalid" }) { customer { id } }`).join(' ')} }`;
+/** 20 fragments, each spreading the next twice: a million selections in under 1 kB. */
+const fragmentBomb = `{ ...F0 } ${Array.from({ length: 20 }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`).join(' ')} fragment F20 on Query { categories }`;
 const deepSubscription = `subscription { availabilityChanged { product { ${deepFromProduct(50)} } } }`;
 const costlySubscription = `subscription { availabilityChanged { product { manufacturer { ${nestedProducts(3, 100)} } } } }`;
 
@@ -162,6 +164,7 @@ export const attacks: Attack[] = ([
   httpAttack('40 directives', manyDirectives),
   httpAttack('cost amplification: 3 levels of products(first: 100), 12 fields deep', amplified(100)),
   httpAttack('60 aliased registerCustomer mutations in one request', aliasedMutations),
+  httpAttack('a fragment bomb: 20 fragments spreading the next twice, 2^20 selections in 1 kB', fragmentBomb),
   {
     name: 'a cheap query made costly by its variables (first: $n, 1 then 100)',
     expected: `n: 1 answered; n: 100 refused with ${LIMIT_CODE}`,
