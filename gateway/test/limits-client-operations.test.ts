@@ -6,16 +6,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import {
-  buildSchema, getNamedType, getNullableType, isEnumType, isInputObjectType, isListType, isNonNullType, parse, typeFromAST, validate,
-  type DocumentNode, type GraphQLInputType, type GraphQLSchema, type OperationDefinitionNode,
-} from 'graphql/index.js';
+import { buildSchema, parse, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql/index.js';
 import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
 import { QueryPlanner, type PlanNode, type SubscriptionNode } from '@apollo/query-planner';
 import { DEFAULT_SUBGRAPH_MAX_DEPTH, depthLimitRule } from '@distribution/server';
 import { operation as operationText, operationNames } from '../../client-examples/operations/index.js';
 import { DEFAULT_OPERATION_LIMITS, OperationGuard, type LimitName, type OperationMeasures } from '../src/limits/index.js';
 import { loadServiceConfig } from '../src/config.js';
+import { sampleVariables } from './fixtures/sample-variables.js';
 
 const supergraph = Supergraph.build(readFileSync(loadServiceConfig({}).supergraphPath, 'utf8'));
 const apiSchema = supergraph.apiSchema();
@@ -26,36 +24,13 @@ const LIMITS: LimitName[] = ['documentBytes', 'tokens', 'depth', 'aliases', 'roo
 /** The largest page a subgraph serves (packages/server pageSize): what the simulator and seed ask for. */
 const MAX_PAGE = 100;
 
-/** A value of `type` for a required variable without a default (the cost depends only on `first`, @skip and @include). */
-function sampleValue(type: GraphQLInputType): unknown {
-  const nullable = getNullableType(type);
-  if (isListType(nullable)) return [sampleValue(nullable.ofType as GraphQLInputType)];
-  const named = getNamedType(type);
-  if (isEnumType(named)) return named.getValues()[0]!.name;
-  if (isInputObjectType(named)) {
-    return Object.fromEntries(Object.values(named.getFields()).filter((f) => isNonNullType(f.type) && f.defaultValue === undefined).map((f) => [f.name, sampleValue(f.type)]));
-  }
-  return ({ Int: 1, Float: 1, Boolean: true } as Record<string, unknown>)[named.name] ?? 'sample';
-}
-
-/** Sample values for the required variables; the others keep the operation's defaults, `first` included unless `first` is given. */
-function variablesFor(operation: OperationDefinitionNode, first?: number): Record<string, unknown> {
-  const variables: Record<string, unknown> = {};
-  for (const definition of operation.variableDefinitions ?? []) {
-    const name = definition.variable.name.value;
-    if (first !== undefined && name === 'first') variables[name] = first;
-    else if (definition.type.kind === 'NonNullType' && !definition.defaultValue) variables[name] = sampleValue(typeFromAST(schema, definition.type) as GraphQLInputType);
-  }
-  return variables;
-}
-
 interface Measured { name: string; source: string; document: DocumentNode; operation: OperationDefinitionNode; measures: OperationMeasures }
 
 const operations: Measured[] = operationNames().map((name) => {
   const source = operationText(name);
   const document = parse(source);
   const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition')!;
-  return { name, source, document, operation, measures: guard.measure(schema, source, document, operation, variablesFor(operation)) };
+  return { name, source, document, operation, measures: guard.measure(schema, source, document, operation, sampleVariables(schema, operation)) };
 });
 
 const ANY_SCHEMA = buildSchema('type Query { unused: Int }');
@@ -98,7 +73,7 @@ describe('the default operation limits and the public operations', () => {
 
   it('every operation stays within the cost limit at the largest page a subgraph serves', () => {
     for (const { name, document, operation } of operations) {
-      expect(guard.costError(schema, document, operation, variablesFor(operation, MAX_PAGE)), name).toBeUndefined();
+      expect(guard.costError(schema, document, operation, sampleVariables(schema, operation, MAX_PAGE)), name).toBeUndefined();
     }
   });
 

@@ -1,0 +1,168 @@
+/**
+ * `npx tsx bench/src/limits.ts [--quick]`: what the operation limits (gateway/src/limits) cost the
+ * gateway, and whether it stays responsive while the costliest operation they allow runs.
+ *
+ * 1. Per request, in process, for every operation of client-examples/operations: the guard's work
+ *    on the fast path (the cost of a known document and variables: remembered), on Apollo Server's
+ *    path (the document's verdict and the cost: remembered), and a cost computed afresh (first sight
+ *    of a document or of new variable values). Medians of repeated runs, in µs per request.
+ * 2. `/healthz` polled every 50 ms, idle and then while a few clients send, back to back, the
+ *    costliest operation the default limits allow (60 manufacturers × 100 products with their
+ *    stock: cost 48,301 of 50,000, 6,000 products fetched across two subgraphs; --quick: 20
+ *    manufacturers). The network is the bench's: subgraphs and our gateway in child processes of
+ *    their own, an embedded Postgres, the catalog loaded through the gateway.
+ *
+ * Loopback only, every wait bounded; prints a table and writes nothing.
+ */
+import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { Supergraph } from '@apollo/federation-internals';
+import { startEmbeddedPostgres } from '@distribution/db';
+import { OperationGuard } from '../../gateway/src/limits/index.js';
+import { operation as operationText, operationNames } from '../../client-examples/operations/index.js';
+import { sampleVariables } from '../../gateway/test/fixtures/sample-variables.js';
+import { startBenchNetwork, SUPERGRAPH_PATH } from './network.js';
+import { BENCH_DIR } from './processes.js';
+import { bearer, gql } from './graphql.js';
+import { percentile, round, spread } from './stats.js';
+
+process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+const quick = process.argv.includes('--quick');
+const t0 = performance.now();
+const log = (message: string) => process.stdout.write(`[limits ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${message}\n`);
+const watchdog = setTimeout(() => {
+  log('deadline passed: stopping');
+  process.exit(3);
+}, (quick ? 10 : 20) * 60_000);
+watchdog.unref();
+
+// --- 1. The guard's work per request -------------------------------------------------------------
+
+const schema = Supergraph.build(readFileSync(SUPERGRAPH_PATH, 'utf8')).apiSchema().toGraphQLJSSchema() as unknown as GraphQLSchema;
+
+/** µs per call of `work`, median of `runs` runs of `n` calls. */
+function microseconds(work: (i: number) => unknown, n: number, runs = 5): number {
+  for (let i = 0; i < Math.min(n, 2000); i++) work(i);
+  const figures: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const start = performance.now();
+    for (let i = 0; i < n; i++) work(i);
+    figures.push(((performance.now() - start) * 1000) / n);
+  }
+  return round(spread(figures).median, 2);
+}
+
+const perRequest = operationNames().map((name) => {
+  const source = operationText(name);
+  const document = parse(source);
+  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition')!;
+  const variables = sampleVariables(schema, operation, 20);
+  const guard = new OperationGuard();
+  const n = quick ? 2000 : 20_000;
+  return {
+    operation: name,
+    'fast path µs': microseconds(() => guard.costError(schema, document, operation, variables), n),
+    'Apollo path µs': microseconds(() => guard.operationError(schema, document, operation, variables), n),
+    // A fresh guard each time: nothing remembered (the rules' validation and the cost, from scratch).
+    'first sight µs': microseconds(() => new OperationGuard().operationError(schema, document, operation, variables), quick ? 50 : 300),
+  };
+});
+log('the guard\'s work per request (median of 5 runs):');
+console.table(perRequest);
+
+// --- 2. /healthz under the costliest allowed operation -------------------------------------------
+
+// Quick: a third of the catalog, to check the script end to end (loading 6,000 products through the gateway takes minutes).
+const MANUFACTURERS = quick ? 20 : 60;
+const PRODUCTS_EACH = 100;
+const COSTLIEST = `query Costliest { manufacturers(first: ${MANUFACTURERS}) { edges { node { id name products(first: ${PRODUCTS_EACH}) {
+  edges { node { id name sku unitPrice stock { available } } } } } } } }`;
+const costliest = parse(COSTLIEST);
+const cost = new OperationGuard().measure(schema, COSTLIEST, costliest, costliest.definitions[0] as OperationDefinitionNode).cost;
+log(`costliest allowed operation: cost ${cost} of ${new OperationGuard().limits.cost}`);
+
+interface Probe { ms: number[]; failures: number }
+
+/** GETs /healthz every `everyMs` until `stop()`, timing each answer (5 s timeout each). */
+function pollHealth(url: string, everyMs = 50): { stop(): Promise<Probe> } {
+  const probe: Probe = { ms: [], failures: 0 };
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const started = performance.now();
+      try {
+        const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+        await res.text();
+        if (res.ok) probe.ms.push(performance.now() - started);
+        else probe.failures++;
+      } catch {
+        probe.failures++;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, everyMs - (performance.now() - started))));
+    }
+  })();
+  return { stop: async () => { running = false; await loop; return probe; } };
+}
+
+const summary = (p: Probe) => ({
+  answers: p.ms.length, failures: p.failures,
+  p50: round(percentile(p.ms, 50)), p99: round(percentile(p.ms, 99)), max: round(Math.max(...p.ms)),
+  'over 100 ms': p.ms.filter((ms) => ms > 100).length,
+});
+
+const scratch = path.join(BENCH_DIR, 'results', 'tmp', `limits-${Date.now()}`);
+mkdirSync(scratch, { recursive: true });
+for (const dir of [path.join(BENCH_DIR, 'results'), path.join(BENCH_DIR, 'results', 'tmp'), scratch]) chmodSync(dir, 0o755);
+const postgres = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'postgres'), port: 0, persistent: false });
+let network: Awaited<ReturnType<typeof startBenchNetwork>> | undefined;
+try {
+  log(`machine: ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  network = await startBenchNetwork(postgres.url, {
+    supergraphPath: SUPERGRAPH_PATH,
+    logDir: scratch,
+    eventPollIntervalMs: 600_000,
+    fixture: { manufacturers: MANUFACTURERS, productsPerManufacturer: PRODUCTS_EACH, customers: 1, orders: 0, spreadSupply: 100, hotSupply: 100 },
+    others: [],
+    log,
+  });
+  const url = network.ours.info.url;
+  const health = url.replace(/\/graphql$/, '/healthz');
+  const headers = bearer(network.fixture.operatorToken);
+  const check = await gql(url, COSTLIEST, {}, headers);
+  const products = (check.data?.manufacturers.edges ?? []).reduce((n: number, e: any) => n + e.node.products.edges.length, 0);
+  if (check.errors || products < MANUFACTURERS * PRODUCTS_EACH) throw new Error(`the costliest operation answered ${products} products: ${JSON.stringify(check.errors)}`);
+  const bytes = JSON.stringify(check.data).length;
+  log(`it answers ${products} products (${Math.round(bytes / 1024)} kB)`);
+
+  const seconds = quick ? 4 : 15;
+  const idle = pollHealth(health);
+  await new Promise((resolve) => setTimeout(resolve, seconds * 500));
+  const idleFigures = summary(await idle.stop());
+
+  const clients = 2;
+  const durations: number[] = [];
+  let failures = 0;
+  const busy = pollHealth(health);
+  const deadline = performance.now() + seconds * 1000;
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (performance.now() < deadline) {
+      const started = performance.now();
+      const result = await gql(url, COSTLIEST, {}, headers);
+      if (result.errors || !result.data) failures++;
+      else durations.push(performance.now() - started);
+    }
+  }));
+  const busyFigures = summary(await busy.stop());
+  log(`/healthz every 50 ms, idle for ${seconds / 2} s, then for ${seconds} s while ${clients} clients send the costliest operation back to back:`);
+  console.table({ idle: idleFigures, 'under the costliest operation': busyFigures });
+  log(`the costliest operation: ${durations.length} answered (${failures} failed), p50 ${round(percentile(durations, 50))} ms, max ${round(Math.max(...durations))} ms`);
+  log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+} finally {
+  await network?.stop().catch(() => {});
+  await postgres.stop().catch(() => {});
+  rmSync(scratch, { recursive: true, force: true });
+}
+clearTimeout(watchdog);
+process.exit(0);
