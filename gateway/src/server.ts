@@ -182,7 +182,10 @@ export async function startGateway(
       const body = await readRequestBody(req, method);
       // The document's size is checked before either path parses it.
       const tooLarge = guard.sizeError(method === 'GET' || method === 'HEAD' ? url.searchParams.get('query') : isObject(body) ? body.query : undefined);
-      if (tooLarge) return writeErrors(res, 400, [formatLimitError(tooLarge)]);
+      if (tooLarge) {
+        context.requestLog.errorCodes = [String(tooLarge.extensions.code)];
+        return writeErrors(res, 400, [formatLimitError(tooLarge)]);
+      }
       // JSON POSTs of known operations skip Apollo Server's pipeline (fast-path.ts); the rest go through it.
       const prepared = method === 'POST' && isJson(req.headers['content-type']) ? fastPath?.prepare(body, req.headers) : undefined;
       if (prepared) {
