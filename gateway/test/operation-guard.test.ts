@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { parse, type GraphQLSchema, type OperationDefinitionNode } from 'graphql/index.js';
+import { getIntrospectionQuery, parse, type GraphQLSchema, type OperationDefinitionNode } from 'graphql/index.js';
 import { Supergraph } from '@apollo/federation-internals';
 import { QueryPlanner } from '@apollo/query-planner';
 import { composeServices } from '@apollo/composition';
@@ -53,6 +53,12 @@ describe('the limits that need only the document', () => {
   it('counts root fields through fragments, but not __typename', () => {
     expect(refusal('{ categories currentRound { number } __typename }')).toBeUndefined();
     expect(refusal('{ categories ...More } fragment More on Query { currentRound { number } manufacturers { edges { cursor } } }')).toMatchObject({ limit: 'rootFields', max: 2, actual: 3 });
+  });
+
+  it('lets the introspection query of Apollo Sandbox through (development: production turns introspection off)', () => {
+    const source = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true });
+    const { document, operation } = operationOf(source);
+    expect(new OperationGuard().operationError(schema, document, operation, {})).toBeUndefined();
   });
 
   it('counts directives', () => {
