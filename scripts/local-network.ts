@@ -9,7 +9,7 @@ import { DEVELOPMENT_DEFAULTS } from '@distribution/config';
 import { startManufacturerService } from '@distribution/manufacturer';
 import { startInventoryService } from '@distribution/inventory';
 import { startOrderService } from '@distribution/order';
-import { rateLimitSettingsFromEnvironment, startGateway, type RateLimitSettings } from '@distribution/gateway';
+import { rateLimitSettingsFromEnvironment, startGateway, type OperationLimits, type RateLimitSettings } from '@distribution/gateway';
 import type { RunningService } from '@distribution/server';
 import type { DatabaseTimeouts } from '@distribution/db';
 
@@ -41,6 +41,8 @@ export interface LocalNetworkOptions {
   subgraphTimeoutMs?: number;
   /** Postgres bounds of every subgraph (DATABASE_*_TIMEOUT_MS). */
   databaseTimeouts?: Partial<DatabaseTimeouts>;
+  /** The gateway's operation limits (tests lower them); unset ones keep their defaults. */
+  operationLimits?: Partial<OperationLimits>;
 }
 
 /** Limits no test or local load generator reaches from one loopback address; for networks that are not the one under attack. */
@@ -98,6 +100,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     metricsPort: options.metricsPort,
     corsOrigins: options.corsOrigins,
     subgraphTimeoutMs: options.subgraphTimeoutMs,
+    operationLimits: options.operationLimits,
   }, { logger: logger('gateway'), production: options.production });
 
   let stopping: Promise<void> | null = null;

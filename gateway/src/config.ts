@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { rateLimitSettings, rateLimitVariables } from './rate-limits/index.js';
 import { ConfigError, DEVELOPMENT_DEFAULTS, env, isProduction, loadConfig, logLevel } from '@distribution/config';
+import { DEFAULT_OPERATION_LIMITS as LIMITS } from './limits/index.js';
 
 export const configShape = {
   PORT: env.port(4000),
@@ -24,6 +25,15 @@ export const configShape = {
   CORS_ORIGINS: env.origins(),
   // How long a subgraph may take to answer one call before its fields are null with SUBGRAPH_TIMEOUT.
   SUBGRAPH_TIMEOUT_MS: env.int(10_000, 1),
+  // What one operation may ask (README, Security); the defaults are in limits/operation-limits.ts.
+  MAX_DOCUMENT_BYTES: env.int(LIMITS.documentBytes, 1),
+  MAX_TOKENS: env.int(LIMITS.tokens, 1),
+  MAX_OPERATION_DEPTH: env.int(LIMITS.depth, 1),
+  MAX_ALIASES: env.int(LIMITS.aliases, 0),
+  MAX_ROOT_FIELDS: env.int(LIMITS.rootFields, 1),
+  MAX_DIRECTIVES: env.int(LIMITS.directives, 0),
+  MAX_OPERATION_COST: env.int(LIMITS.cost, 1),
+  COST_UNPAGED_LIST_SIZE: env.int(LIMITS.unpagedListSize, 1),
 };
 
 /** Where the live page (client-examples/web) runs in development: allowed unless CORS_ORIGINS says otherwise. */
@@ -60,6 +70,16 @@ export function loadServiceConfig(environment: NodeJS.ProcessEnv = process.env) 
     metricsPort: c.METRICS_PORT,
     corsOrigins: c.CORS_ORIGINS ?? (isProduction(environment) ? [] : [...DEVELOPMENT_ORIGINS]),
     subgraphTimeoutMs: c.SUBGRAPH_TIMEOUT_MS,
+    operationLimits: {
+      documentBytes: c.MAX_DOCUMENT_BYTES,
+      tokens: c.MAX_TOKENS,
+      depth: c.MAX_OPERATION_DEPTH,
+      aliases: c.MAX_ALIASES,
+      rootFields: c.MAX_ROOT_FIELDS,
+      directives: c.MAX_DIRECTIVES,
+      cost: c.MAX_OPERATION_COST,
+      unpagedListSize: c.COST_UNPAGED_LIST_SIZE,
+    },
   };
 }
 

@@ -12,7 +12,8 @@
  * content types (CSRF prevention), persisted queries, batches, parse and validation errors, unknown
  * operation names, subscriptions, introspection, @defer, bad variables, texts that input hygiene
  * refuses (input-hygiene.ts), a token that does not verify, the query plan header, a server that is
- * stopping. gateway/test/fast-path.test.ts compares both paths response for response.
+ * stopping, and an operation past the limits (limits/): Apollo Server refuses it with the limit's
+ * error. gateway/test/fast-path.test.ts compares both paths response for response.
  */
 import {
   GraphQLError, buildSchema, getOperationAST, getVariableValues, parse, specifiedRules, validate, visit,
@@ -26,6 +27,7 @@ import { inputHygiene } from '@distribution/server/input-hygiene';
 import type { Logger } from '@distribution/logging';
 import type { GatewayContext } from './context.js';
 import { recordErrors } from './request-log-plugin.js';
+import { OperationGuard, gatewayErrorFormatter } from './limits/index.js';
 
 type ServiceMap = Parameters<typeof executeQueryPlan>[1];
 type RequestContext = Parameters<typeof executeQueryPlan>[2];
@@ -103,6 +105,8 @@ export interface FastPathOptions {
   production: boolean;
   /** How many distinct query texts to keep. */
   cacheSize?: number;
+  /** The operation limits; checked once per query text, and the cost once per value of the variables it depends on. */
+  guard?: OperationGuard;
 }
 
 /** The cache policy Apollo Server keeps per request; data sources restrict it with subgraph Cache-Control. */
@@ -152,9 +156,8 @@ function isGraphQLError(error: unknown): error is GraphQLError {
     || (error instanceof Error && error.name === 'GraphQLError' && typeof (error as GraphQLError).toJSON === 'function' && typeof (error as GraphQLError).extensions === 'object');
 }
 
-/** Apollo Server's normalizeAndFormatErrors with formatErrorForClient and no stack traces. */
-function formatErrors(errors: readonly unknown[], head: { status?: number; headers: Record<string, string> }): GraphQLFormattedError[] {
-  const format = formatErrorForClient();
+/** Apollo Server's normalizeAndFormatErrors with the gateway's formatError and no stack traces. */
+function formatErrors(errors: readonly unknown[], head: { status?: number; headers: Record<string, string> }, format: ReturnType<typeof gatewayErrorFormatter>): GraphQLFormattedError[] {
   return errors.map((error) => {
     try {
       const graphqlError = isGraphQLError(error) ? error
@@ -177,11 +180,15 @@ function formatErrors(errors: readonly unknown[], head: { status?: number; heade
 export class FastPath {
   private graph: Graph | undefined;
   private readonly cacheSize: number;
+  private readonly guard: OperationGuard;
+  private readonly formatError: ReturnType<typeof gatewayErrorFormatter>;
   /** False once the server stops: requests then get Apollo Server's answer for a stopping server. */
   enabled = true;
 
   constructor(private readonly options: FastPathOptions) {
     this.cacheSize = options.cacheSize ?? 1000;
+    this.guard = options.guard ?? new OperationGuard();
+    this.formatError = gatewayErrorFormatter({ production: options.production });
   }
 
   /** Follows the supergraph the gateway serves (called from onSchemaLoadOrUpdate). */
@@ -218,20 +225,36 @@ export class FastPath {
     if (!contentType) return undefined;
     if (!this.options.production && headers['apollo-query-plan-experimental'] !== undefined) return undefined;
 
-    const prepared = this.operationFor(graph, query, typeof operationName === 'string' ? operationName : undefined);
-    if (!prepared) return undefined;
+    const cached = this.documentFor(graph, query);
+    if (!cached) return undefined;
+    const name = typeof operationName === 'string' ? operationName : undefined;
+    const key = name ?? '';
+    let prepared = cached.operations.get(key);
+    if (prepared === null) return undefined;
+    const operation = prepared?.operation ?? getOperationAST(cached.document, name);
+    if (!operation || (operation.operation !== 'query' && operation.operation !== 'mutation')) {
+      cached.operations.set(key, null);
+      return undefined;
+    }
     // ApolloGateway checks the variables the same way before executing; wrong ones get Apollo's errors.
-    const definitions = prepared.operation.variableDefinitions;
+    const definitions = operation.variableDefinitions;
     if (definitions && definitions.length > 0) {
       const { errors } = getVariableValues(graph.validationSchema, definitions, variables ?? {});
       if (errors) return undefined;
     }
+    // Before any planning: an operation over the cost limit gets Apollo Server's refusal (its plugin says why).
+    if (this.guard.costError(graph.apiGraphQLSchema, cached.document, operation, isRecord(variables) ? variables : undefined)) return undefined;
     // Refused texts (control characters, too long) get Apollo Server's path, where the same check answers them.
-    if (inputHygiene.check(graph.apiGraphQLSchema, prepared.document, prepared.operation, variables)) return undefined;
+    if (inputHygiene.check(graph.apiGraphQLSchema, cached.document, operation, variables)) return undefined;
+    if (prepared === undefined) {
+      prepared = this.plan(graph, cached.document, operation, name);
+      cached.operations.set(key, prepared);
+      if (!prepared) return undefined;
+    }
     return { prepared, graph, query, variables: isRecord(variables) ? variables : undefined, contentType };
   }
 
-  private operationFor(graph: Graph, query: string, operationName: string | undefined): PreparedOperation | null {
+  private documentFor(graph: Graph, query: string): CachedDocument | null {
     let cached = graph.documents.get(query);
     if (cached === undefined) {
       cached = this.parseAndValidate(graph, query);
@@ -242,30 +265,22 @@ export class FastPath {
       graph.documents.delete(query);
       graph.documents.set(query, cached);
     }
-    if (!cached) return null;
-    const key = operationName ?? '';
-    let prepared = cached.operations.get(key);
-    if (prepared === undefined) {
-      prepared = this.plan(graph, cached.document, operationName);
-      cached.operations.set(key, prepared);
-    }
-    return prepared;
+    return cached;
   }
 
   private parseAndValidate(graph: Graph, query: string): CachedDocument | null {
     let document: DocumentNode;
     try {
-      document = parse(query);
+      document = parse(query, this.guard.parseOptions);
     } catch {
       return null;
     }
-    if (validate(graph.validationSchema, document, specifiedRules).length > 0 || needsApollo(document)) return null;
+    // The limits that need only the document run with the rest of validation, once per query text.
+    if (validate(graph.validationSchema, document, [...specifiedRules, ...this.guard.rules]).length > 0 || needsApollo(document)) return null;
     return { document, operations: new Map() };
   }
 
-  private plan(graph: Graph, document: DocumentNode, operationName: string | undefined): PreparedOperation | null {
-    const operation = getOperationAST(document, operationName);
-    if (!operation || (operation.operation !== 'query' && operation.operation !== 'mutation')) return null;
+  private plan(graph: Graph, document: DocumentNode, operation: OperationDefinitionNode, operationName: string | undefined): PreparedOperation | null {
     try {
       const queryPlan = graph.queryPlanner.buildQueryPlan(operationFromDocument(graph.apiSchema, document, { operationName }), {
         recursiveSelectionsLimitDisabled: process.env.APOLLO_DISABLE_SECURITY_RECURSIVE_SELECTIONS_CHECK === 'true',
@@ -311,14 +326,14 @@ export class FastPath {
       // As Apollo Server answers an executor that throws: the error alone, status 500 unless it says otherwise.
       const errors = [isGraphQLError(error) ? error : new GraphQLError(error instanceof Error ? error.message : `Unexpected error value: ${String(error)}`, { originalError: error instanceof Error ? error : undefined })];
       recordErrors(logger, context, errors);
-      const formatted = formatErrors(errors, head);
+      const formatted = formatErrors(errors, head, this.formatError);
       return this.respond(head.status ?? 500, { ...head.headers, 'cache-control': 'no-store', 'content-type': contentType }, { errors: formatted });
     }
 
     let formatted: GraphQLFormattedError[] | undefined;
     if (result.errors) {
       recordErrors(logger, context, result.errors);
-      formatted = formatErrors(result.errors, head);
+      formatted = formatErrors(result.errors, head, this.formatError);
       // Apollo Server 5: errors and no data at all (the request never ran) answer 400.
       if (result.errors.length > 0 && result.data === undefined && !head.status) head.status = 400;
     }

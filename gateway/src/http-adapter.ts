@@ -1,5 +1,6 @@
 /** Translates between node:http and Apollo Server's framework-neutral executeHTTPGraphQLRequest. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GraphQLFormattedError } from 'graphql';
 import { HeaderMap, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 
 /** GraphQL documents are small; anything this large is a mistake or an attack. */
@@ -79,7 +80,12 @@ export async function writeHTTPGraphQLResponse(res: ServerResponse, response: HT
 
 /** A GraphQL-shaped error body for requests refused before Apollo ran. */
 export function writeError(res: ServerResponse, status: number, message: string, code = 'BAD_REQUEST'): void {
+  writeErrors(res, status, [{ message, extensions: { code } }]);
+}
+
+/** Errors, already shaped for clients, as the whole response. */
+export function writeErrors(res: ServerResponse, status: number, errors: readonly GraphQLFormattedError[]): void {
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+  res.end(JSON.stringify({ errors }));
 }

@@ -11,7 +11,6 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloGateway } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { createTokenVerifier } from '@distribution/auth';
-import { formatErrorForClient } from '@distribution/errors';
 import { createLogger, requestIdFrom, REQUEST_ID_HEADER, type Logger } from '@distribution/logging';
 import { isProduction } from '@distribution/config';
 import { startMetricsServer, type RunningMetricsServer } from '@distribution/server';
@@ -21,12 +20,13 @@ import { InflightReads, SubgraphDataSource } from './subgraph-data-source.js';
 import { cachingTokenVerifier } from './token-cache.js';
 import { installFastResultShaping } from './result-shaping.js';
 import { requestLogPlugin } from './request-log-plugin.js';
-import { BadHttpRequest, isJson, readRequestBody, toHTTPGraphQLRequest, writeError, writeHTTPGraphQLResponse } from './http-adapter.js';
+import { BadHttpRequest, isJson, readRequestBody, toHTTPGraphQLRequest, writeError, writeErrors, writeHTTPGraphQLResponse } from './http-adapter.js';
 import { FastPath } from './fast-path.js';
 import { RateLimits, addressKey, fastPathRefusal, rateLimitPlugin, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, type RateLimitSettings } from './rate-limits/index.js';
 import { attachSubscriptions, metricsRegistry, type SubscriptionEndpoint, type SubscriptionTuning } from './subscriptions/index.js';
 import { CorsPolicy } from './cors.js';
 import { DEVELOPMENT_ORIGINS } from './config.js';
+import { OperationGuard, formatLimitError, gatewayErrorFormatter, operationLimitsPlugin, type OperationLimits } from './limits/index.js';
 
 /** The part of the service config (see config.ts) the server needs; the full config satisfies it. */
 export interface GatewaySettings {
@@ -50,6 +50,8 @@ export interface GatewaySettings {
   corsOrigins?: readonly string[];
   /** Bound on each call to a subgraph (SUBGRAPH_TIMEOUT_MS); 10 s when absent. */
   subgraphTimeoutMs?: number;
+  /** Limits on what one operation may ask (limits/operation-limits.ts); unset ones keep their defaults. */
+  operationLimits?: Partial<OperationLimits>;
 }
 
 export interface RunningGateway {
@@ -76,13 +78,15 @@ export async function startGateway(
   config: GatewaySettings,
   { logger = createLogger('gateway'), subscriptionTuning = {}, fastPath: fastPathEnabled = true, production = isProduction() }: {
     logger?: Logger;
-    /** Production behaviour (no introspection, no Sandbox, no development origins); NODE_ENV decides unless a test says. */
+    /** Behave as with NODE_ENV=production (no introspection, landing page or schema hints in errors); tests set it. */
     production?: boolean;
     subscriptionTuning?: Partial<SubscriptionTuning>;
     /** Serve known JSON POSTs without Apollo Server's pipeline (fast-path.ts); off only to compare the two. */
     fastPath?: boolean;
   } = {},
 ): Promise<RunningGateway> {
+  // Every path (Apollo Server, the fast path, subscriptions) asks the same guard.
+  const guard = new OperationGuard(config.operationLimits);
   // executeQueryPlan's result shaping, without re-reading the operation for every object (see result-shaping.ts).
   installFastResultShaping();
   // Verified once per token (until it expires), not once per request.
@@ -111,7 +115,7 @@ export async function startGateway(
     buildService: ({ name, url }) => dataSourceFor(name, url),
     logger,
   });
-  const fastPath = fastPathEnabled ? new FastPath({ logger, production, dataSource: dataSourceFor }) : undefined;
+  const fastPath = fastPathEnabled ? new FastPath({ logger, production, guard, dataSource: dataSourceFor }) : undefined;
 
   const cors = new CorsPolicy(config.corsOrigins ?? (production ? [] : DEVELOPMENT_ORIGINS));
   let ready = false;
@@ -132,6 +136,8 @@ export async function startGateway(
     verifyToken,
     acceptUpgrade: (req, socket) => cors.acceptUpgrade(req, socket),
     subgraphTimeoutMs: config.subgraphTimeoutMs,
+    guard,
+    production,
   });
   // Subscriptions follow the supergraph the HTTP path serves (a no-op for the one they started with).
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => subscriptions.reload(coreSupergraphSdl));
@@ -157,7 +163,8 @@ export async function startGateway(
     csrfPrevention: true,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
-    formatError: formatErrorForClient(),
+    formatError: gatewayErrorFormatter({ production }),
+    parseOptions: guard.parseOptions,
     logger,
     // main.ts owns the signals, so that shutdown happens once and in order.
     stopOnTerminationSignals: false,
@@ -169,6 +176,7 @@ export async function startGateway(
       rateLimitPlugin(rateLimits),
       // Texts with control characters or past their length are refused before planning (input-hygiene.ts).
       inputHygienePlugin(),
+      operationLimitsPlugin(guard),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
   });
@@ -200,6 +208,12 @@ export async function startGateway(
 
       const method = req.method!.toUpperCase();
       const body = await readRequestBody(req, method);
+      // The document's size is checked before either path parses it.
+      const tooLarge = guard.sizeError(method === 'GET' || method === 'HEAD' ? url.searchParams.get('query') : isObject(body) ? body.query : undefined);
+      if (tooLarge) {
+        context.requestLog.errorCodes = [String(tooLarge.extensions.code)];
+        return writeErrors(res, 400, [formatLimitError(tooLarge)]);
+      }
       // JSON POSTs of known operations skip Apollo Server's pipeline (fast-path.ts); the rest go through it.
       const prepared = method === 'POST' && isJson(req.headers['content-type']) ? fastPath?.prepare(body, req.headers) : undefined;
       if (prepared) {

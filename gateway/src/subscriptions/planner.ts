@@ -1,16 +1,18 @@
 /**
  * Turns a client's subscription into a federated plan, as @apollo/gateway plans a query: validate
- * against the API schema, plan with the gateway's own QueryPlanner, cache per (text, operationName).
+ * against the API schema and the operation limits (limits/), check the variables and the cost they
+ * give, then plan with the gateway's own QueryPlanner, cached per (text, operationName).
  */
 import {
-  GraphQLError, Kind, buildSchema, getOperationAST, getVariableValues, parse, print, validate,
+  GraphQLError, Kind, buildSchema, getOperationAST, getVariableValues, parse, print, specifiedRules, validate,
   type DocumentNode, type FieldNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
 } from 'graphql';
 import { Supergraph, operationFromDocument, printSchema, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan } from '@apollo/query-planner';
 import { buildOperationContext } from '@apollo/gateway';
 import { DEFAULT_FIELD_POLICIES, type FieldPolicy } from './field-policies.js';
-import { badVariables, internalError, notASubscription, operationNotFound, parseFailed, validationFailed } from './subscription-errors.js';
+import { badVariables, internalError, limitExceeded, notASubscription, operationNotFound, parseFailed, validationFailed } from './subscription-errors.js';
+import { OperationGuard } from '../limits/index.js';
 
 export type OperationContext = ReturnType<typeof buildOperationContext>;
 type EventData = Record<string, unknown>;
@@ -39,12 +41,16 @@ export interface SubscriptionPlan {
   apiSchema: Schema;
 }
 
-export type PlanResult = { plan: SubscriptionPlan } | { errors: GraphQLFormattedError[] };
+export type PlanResult = { plan: SubscriptionPlan; variables: Record<string, unknown> } | { errors: GraphQLFormattedError[] };
 export type VariablesResult = { variables: Record<string, unknown> } | { errors: GraphQLFormattedError[] };
 
 export interface PlannerOptions {
   cacheSize?: number;
   fieldPolicies?: Readonly<Record<string, FieldPolicy>>;
+  /** The operation limits (default limits when absent). */
+  guard?: OperationGuard;
+  /** No schema hints ("Did you mean") in validation and variable errors. */
+  production?: boolean;
   onUnexpected?: (error: unknown) => void;
 }
 
@@ -59,6 +65,8 @@ export class SubscriptionPlanner {
   private readonly cache = new Map<string, SubscriptionPlan>();
   private readonly cacheSize: number;
   private readonly fieldPolicies: Readonly<Record<string, FieldPolicy>>;
+  private readonly guard: OperationGuard;
+  private readonly production: boolean;
 
   /** Throws when the SDL is not a valid supergraph. */
   constructor(readonly supergraphSdl: string, private readonly options: PlannerOptions = {}) {
@@ -73,29 +81,40 @@ export class SubscriptionPlanner {
     this.queryPlanner = new QueryPlanner(supergraph);
     this.cacheSize = options.cacheSize ?? 1000;
     this.fieldPolicies = options.fieldPolicies ?? DEFAULT_FIELD_POLICIES;
+    this.guard = options.guard ?? new OperationGuard();
+    this.production = options.production ?? false;
   }
 
-  /** The plan of a subscription, or the errors to send back (parse, validation, not a subscription). */
-  plan(source: string, operationName: string | null | undefined): PlanResult {
+  /**
+   * The plan of a subscription and its variables, coerced, or the errors to send back (size, parse,
+   * validation and limits, not a subscription, variables, cost): nothing is planned before all pass.
+   */
+  plan(source: string, operationName: string | null | undefined, inputs?: Record<string, unknown> | null): PlanResult {
     const key = `${operationName ?? ''}\u0000${source}`;
     const cached = this.cache.get(key);
     if (cached) {
       // Re-inserted so that the Map's order is least-recently-used first.
       this.cache.delete(key);
       this.cache.set(key, cached);
-      return { plan: cached };
+      const admitted = this.admit(cached.document, cached.operation, inputs);
+      return 'errors' in admitted ? admitted : { plan: cached, variables: admitted.variables };
     }
+    const tooLarge = this.guard.sizeError(source);
+    if (tooLarge) return { errors: limitExceeded(tooLarge) };
     let document: DocumentNode;
     try {
-      document = parse(source);
+      document = parse(source, this.guard.parseOptions);
     } catch (error) {
-      return { errors: parseFailed((error as Error).message) };
+      const tooManyTokens = this.guard.tokenError(error, source);
+      return { errors: tooManyTokens ? limitExceeded(tooManyTokens) : parseFailed((error as Error).message) };
     }
-    const validationErrors = validate(this.validationSchema, document);
-    if (validationErrors.length > 0) return { errors: validationFailed(validationErrors) };
+    const validationErrors = validate(this.validationSchema, document, [...specifiedRules, ...this.guard.rules]);
+    if (validationErrors.length > 0) return { errors: validationFailed(validationErrors, { production: this.production }) };
     const operation = getOperationAST(document, operationName ?? undefined);
     if (!operation) return { errors: operationNotFound(operationName) };
     if (operation.operation !== 'subscription') return { errors: notASubscription(operation.operation) };
+    const admitted = this.admit(document, operation, inputs);
+    if ('errors' in admitted) return admitted;
 
     let plan: SubscriptionPlan;
     try {
@@ -106,13 +125,25 @@ export class SubscriptionPlanner {
     }
     this.cache.set(key, plan);
     if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
-    return { plan };
+    return { plan, variables: admitted.variables };
   }
 
   /** Checks and coerces the client's variables against the operation, as a query's would be. */
   coerceVariables(plan: SubscriptionPlan, inputs: Record<string, unknown> | null | undefined): VariablesResult {
-    const result = getVariableValues(this.validationSchema, plan.operation.variableDefinitions ?? [], inputs ?? {}, { maxErrors: 10 });
-    if (result.errors) return { errors: badVariables(result.errors) };
+    return this.coerce(plan.operation, inputs);
+  }
+
+  /** The variables, coerced, when they fit the operation and the cost they give is within the limit. */
+  private admit(document: DocumentNode, operation: OperationDefinitionNode, inputs: Record<string, unknown> | null | undefined): VariablesResult {
+    const coerced = this.coerce(operation, inputs);
+    if ('errors' in coerced) return coerced;
+    const tooCostly = this.guard.costError(this.apiGraphQLSchema, document, operation, inputs);
+    return tooCostly ? { errors: limitExceeded(tooCostly) } : coerced;
+  }
+
+  private coerce(operation: OperationDefinitionNode, inputs: Record<string, unknown> | null | undefined): VariablesResult {
+    const result = getVariableValues(this.validationSchema, operation.variableDefinitions ?? [], inputs ?? {}, { maxErrors: 10 });
+    if (result.errors) return { errors: badVariables(result.errors, { production: this.production }) };
     return { variables: { ...result.coerced } };
   }
 

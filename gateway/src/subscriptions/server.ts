@@ -12,6 +12,7 @@ import { DEFAULT_FIELD_POLICIES, type FieldPolicy } from './field-policies.js';
 import { registerStatsSource, type SubscriptionStats } from './metrics.js';
 import { schemaReloaded } from './subscription-errors.js';
 import { SubscriptionRouter } from './subscription-router.js';
+import type { OperationGuard } from '../limits/index.js';
 
 /** Knobs with defaults; tests turn them down to see limits in milliseconds. */
 export interface SubscriptionTuning {
@@ -72,6 +73,10 @@ export interface SubscriptionOptions extends Partial<SubscriptionTuning> {
   acceptUpgrade?: (req: IncomingMessage, socket: Duplex) => boolean;
   /** Bound on each `_entities` call an event needs (SUBGRAPH_TIMEOUT_MS). */
   subgraphTimeoutMs?: number;
+  /** The operation limits every subscribe is held to, as HTTP requests are (default limits when absent). */
+  guard?: OperationGuard;
+  /** No schema hints ("Did you mean") in the errors a subscribe gets. */
+  production?: boolean;
 }
 
 export interface SubscriptionEndpoint {
@@ -98,6 +103,8 @@ export function attachSubscriptions(httpServer: HttpServer, options: Subscriptio
     logger,
     planCacheSize: tuning.planCacheSize,
     fieldPolicies: tuning.fieldPolicies,
+    guard: options.guard,
+    production: options.production ?? false,
     upstream: { unavailableAfterMs: tuning.upstreamUnavailableAfterMs, retryDelayMs: tuning.upstreamRetryDelayMs },
   });
   const connections = new Map<WebSocket, ClientConnection>();

@@ -2,6 +2,7 @@
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { ErrorCode, formatErrorForClient } from '@distribution/errors';
+import { formatLimitError, hideSuggestions } from '../limits/index.js';
 
 type Formatted = GraphQLFormattedError;
 const toClient = formatErrorForClient();
@@ -44,8 +45,18 @@ export function parseFailed(message: string): Formatted[] {
   return [{ message, extensions: { code: ApolloServerErrorCode.GRAPHQL_PARSE_FAILED } }];
 }
 
-export function validationFailed(errors: readonly GraphQLError[]): Formatted[] {
-  return errors.map((error) => ({ message: error.message, locations: error.locations, extensions: { code: ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED } }));
+/** Validation errors as the HTTP path words them; a limit keeps its own code, and production hides schema hints. */
+export function validationFailed(errors: readonly GraphQLError[], { production = false } = {}): Formatted[] {
+  return errors.map((error) => {
+    if (error.extensions?.code === ErrorCode.OperationLimitExceeded) return formatLimitError(error);
+    const formatted = { message: error.message, locations: error.locations, extensions: { code: ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED } };
+    return production ? hideSuggestions(formatted) : formatted;
+  });
+}
+
+/** An operation past one of the limits (size, tokens, cost), refused before it is planned. */
+export function limitExceeded(error: GraphQLError): Formatted[] {
+  return [formatLimitError(error)];
 }
 
 export function operationNotFound(operationName: string | null | undefined): Formatted[] {
@@ -53,8 +64,11 @@ export function operationNotFound(operationName: string | null | undefined): For
   return [{ message, extensions: { code: ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE } }];
 }
 
-export function badVariables(errors: readonly GraphQLError[]): Formatted[] {
-  return errors.map((error) => ({ message: error.message, locations: error.locations, extensions: { code: ErrorCode.BadUserInput } }));
+export function badVariables(errors: readonly GraphQLError[], { production = false } = {}): Formatted[] {
+  return errors.map((error) => {
+    const formatted = { message: error.message, locations: error.locations, extensions: { code: ErrorCode.BadUserInput } };
+    return production ? hideSuggestions(formatted) : formatted;
+  });
 }
 
 /** A text the input rules refuse (input-hygiene.ts), as the HTTP path shows it. */

@@ -13,6 +13,7 @@ import type { FieldPolicy } from './field-policies.js';
 import { SubscriptionPlanner, type SubscriptionPlan } from './planner.js';
 import { refusedInput } from './subscription-errors.js';
 import { UpstreamPool, scopeOf, type UpstreamPoolOptions } from './upstream-pool.js';
+import type { OperationGuard } from '../limits/index.js';
 
 export interface RouterOptions {
   supergraphSdl: string;
@@ -24,6 +25,8 @@ export interface RouterOptions {
   logger: Logger;
   planCacheSize: number;
   fieldPolicies: Readonly<Record<string, FieldPolicy>>;
+  guard?: OperationGuard;
+  production: boolean;
   upstream: Omit<UpstreamPoolOptions, 'internalCredential' | 'logger'>;
 }
 
@@ -56,15 +59,13 @@ export class SubscriptionRouter {
     return this.pool.size;
   }
 
-  /** Plans the operation and checks the variables; errors are ready to send. */
+  /** Checks the operation and its variables against the schema and the limits, then plans it; errors are ready to send. */
   prepare(query: string, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): PreparedSubscription | { errors: GraphQLFormattedError[] } {
-    const planned = this.planner.plan(query, operationName);
+    const planned = this.planner.plan(query, operationName, variables);
     if ('errors' in planned) return planned;
-    const checked = this.planner.coerceVariables(planned.plan, variables);
-    if ('errors' in checked) return checked;
     const badInput = inputHygiene.check(planned.plan.operationContext.schema, planned.plan.document, planned.plan.operation, variables);
     if (badInput) return { errors: refusedInput(badInput) };
-    return { plan: planned.plan, variables: checked.variables };
+    return planned;
   }
 
   /** Starts delivering events to `subscriber`; returns the function that stops it. */
@@ -125,6 +126,8 @@ export class SubscriptionRouter {
     const planner = new SubscriptionPlanner(supergraphSdl, {
       cacheSize: this.options.planCacheSize,
       fieldPolicies: this.options.fieldPolicies,
+      guard: this.options.guard,
+      production: this.options.production,
       onUnexpected: (error) => this.options.logger.error({ err: error }, 'planning a subscription failed'),
     });
     const urls: Record<string, string> = {};

@@ -131,6 +131,8 @@ export const subgraphVariables = (port: number) => ({
   DATABASE_STATEMENT_TIMEOUT_MS: env.int(15_000, 1),
   DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: env.int(30_000, 1),
   DATABASE_CONNECT_TIMEOUT_MS: env.int(10_000, 1),
+  // Deepest operation a subgraph accepts; unset keeps DEFAULT_SUBGRAPH_MAX_DEPTH (@distribution/server).
+  SUBGRAPH_MAX_DEPTH: z.coerce.number().int().min(1).optional(),
 });
 
 /** What every subgraph's container deployment must set: no embedded database and no development secret. */
@@ -161,6 +163,7 @@ export function loadSubgraphConfig<S extends ReturnType<typeof subgraphVariables
         idleInTransactionMs: common.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
         connectMs: common.DATABASE_CONNECT_TIMEOUT_MS,
       },
+      maxDepth: common.SUBGRAPH_MAX_DEPTH,
     },
   };
 }

@@ -16,6 +16,8 @@ export const ErrorCode = {
   LiveUpdatesInterrupted: 'LIVE_UPDATES_INTERRUPTED',
   /** Too many attempts from one client address or identity; `extensions.retryAfterSeconds` says when to try again. */
   RateLimited: 'RATE_LIMITED',
+  /** The operation asks too much (size, tokens, depth, aliases, root fields, directives, cost): `extensions.limit`, `max`, `actual` say which and by how much. */
+  OperationLimitExceeded: 'OPERATION_LIMIT_EXCEEDED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -14,8 +14,11 @@ export function decodeCursor(cursor: string, arity: number): Array<string | numb
   throw badUserInput('The cursor is not valid; use a cursor returned by this API', { argument: 'after' });
 }
 
+/** Items a connection returns when the client sends no `first` (the gateway's cost estimate assumes the same). */
+export const DEFAULT_PAGE_SIZE = 20;
+
 /** Validates `first` for a connection: 1..max, default `fallback`. */
-export function pageSize(first: number | null | undefined, fallback = 20, max = 100): number {
+export function pageSize(first: number | null | undefined, fallback = DEFAULT_PAGE_SIZE, max = 100): number {
   if (first === null || first === undefined) return fallback;
   if (!Number.isInteger(first) || first < 1 || first > max) throw badUserInput(`first must be between 1 and ${max}`, { argument: 'first' });
   return first;

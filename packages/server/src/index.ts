@@ -1,4 +1,5 @@
 export { startSubgraph } from './subgraph-server.js';
+export { DEFAULT_SUBGRAPH_MAX_DEPTH, depthLimitRule } from './depth-limit.js';
 export type { RequestContext, SubgraphOptions, RunningSubgraph } from './subgraph-server.js';
 export { startService } from './service.js';
 export type { ServiceDefinition, ServiceSettings, RunningService, ServiceRuntime } from './service.js';
@@ -6,7 +7,7 @@ export { serveGraphQL } from './http-graphql.js';
 export type { HttpContextArgs } from './http-graphql.js';
 export { MoneyScalar, centsToMoney, moneyToCents } from './money.js';
 export { LiveStream, liveUpdatesInterrupted, MAX_QUEUED_EVENTS } from './live-stream.js';
-export { encodeCursor, decodeCursor, pageSize, toConnection } from './cursor.js';
+export { encodeCursor, decodeCursor, pageSize, toConnection, DEFAULT_PAGE_SIZE } from './cursor.js';
 export type { Connection } from './cursor.js';
 export { runServiceProcess, stopOnSignals } from './process.js';
 export type { ServiceProcessOptions } from './process.js';

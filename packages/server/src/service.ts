@@ -41,6 +41,8 @@ export interface ServiceSettings {
   eventPollIntervalMs?: number;
   /** Statement, idle-in-transaction and connection bounds (DEFAULT_DATABASE_TIMEOUTS for what is not given). */
   databaseTimeouts?: Partial<DatabaseTimeouts>;
+  /** Deepest operation accepted (see depth-limit.ts). */
+  maxDepth?: number;
 }
 
 export interface RunningService extends ServiceRuntime {
@@ -69,6 +71,7 @@ export async function startService<C extends RequestContext>(definition: Service
     port: settings.port,
     internalCredential: settings.internalCredential,
     logger,
+    maxDepth: settings.maxDepth,
     createContext: (base) => definition.createContext(base, runtime),
     isReady: async () => {
       if (!accepting) return false;

@@ -15,6 +15,7 @@ import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from '@distribution/log
 import { serveGraphQL } from './http-graphql.js';
 import { inputHygienePlugin } from './input-hygiene.js';
 import { serveGraphQLOverWebSocket } from './ws-graphql.js';
+import { DEFAULT_SUBGRAPH_MAX_DEPTH, depthLimitRule } from './depth-limit.js';
 
 /** What every resolver can rely on, whatever the service adds. */
 export interface RequestContext {
@@ -34,6 +35,8 @@ export interface SubgraphOptions<C extends RequestContext> {
   /** Readiness: false while dependencies (database, event bus) are not usable. */
   isReady?: () => Promise<boolean> | boolean;
   host?: string;
+  /** Deepest field nesting accepted (depth-limit.ts); default DEFAULT_SUBGRAPH_MAX_DEPTH. */
+  maxDepth?: number;
 }
 
 export interface RunningSubgraph {
@@ -67,12 +70,14 @@ export async function startSubgraph<C extends RequestContext>(options: SubgraphO
     // caller without it gets 403 before a single WebSocket frame is read.
     verifyClient: ({ req }, done) => (hasInternalCredential(req.headers, options.internalCredential) ? done(true) : done(false, 403, 'Requests must come through the gateway')),
   });
-  const wsCleanup = serveGraphQLOverWebSocket(wsServer, options);
+  const depthLimit = depthLimitRule(options.maxDepth ?? DEFAULT_SUBGRAPH_MAX_DEPTH);
+  const wsCleanup = serveGraphQLOverWebSocket(wsServer, { ...options, validationRules: [depthLimit] });
 
   const apollo = new ApolloServer<C & BaseContext>({
     schema: options.schema,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
+    validationRules: [depthLimit],
     // Whoever runs the process owns the signals (stopOnSignals), so that shutdown happens once and
     // in order. Apollo's own handler would stop this server too, and a second stop() that comes
     // while one is under way waits for ever (Apollo Server 5 never releases it).

@@ -9,7 +9,7 @@ import type { DocumentNode, GraphQLFormattedError, GraphQLSchema } from 'graphql
 // The build of graphql that Apollo, @apollo/subgraph and graphql-ws load (CommonJS): under Vite,
 // plain 'graphql' is the ESM build, whose `validate` rejects their schema and whose GraphQLError
 // graphql-ws does not recognise as a refusal. Node itself resolves both to this one.
-import { GraphQLError, Kind, getOperationAST, parse, validate } from 'graphql/index.js';
+import { GraphQLError, Kind, getOperationAST, parse, specifiedRules, validate, type ValidationRule } from 'graphql/index.js';
 import type { Disposable } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
@@ -24,6 +24,8 @@ export interface WebSocketGraphQLOptions<C extends RequestContext> {
   internalCredential: string;
   logger: Logger;
   createContext: (base: RequestContext) => C | Promise<C>;
+  /** Run with graphql's own rules on every subscribe, as Apollo Server runs them over HTTP. */
+  validationRules?: readonly ValidationRule[];
 }
 
 /** The params a connection was opened with are the headers the gateway would send over HTTP. */
@@ -64,7 +66,7 @@ export function serveGraphQLOverWebSocket<C extends RequestContext>(wsServer: We
         } catch (error) {
           return [coded(error as GraphQLError, ApolloServerErrorCode.GRAPHQL_PARSE_FAILED)];
         }
-        const invalid = validate(options.schema, document);
+        const invalid = validate(options.schema, document, [...specifiedRules, ...(options.validationRules ?? [])]);
         if (invalid.length > 0) return invalid.map((error) => coded(error, ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED));
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) {
