@@ -121,7 +121,8 @@ describe('frames', () => {
   });
 
   it('reads a frame just under the cap as a message', async () => {
-    const gateway = await gatewayWith({});
+    // The frame cap is what is under test here, not the document size limit (16 KiB by default).
+    const gateway = await gatewayWith({ operationLimits: { documentBytes: 128 * 1024 } });
     const client = await connect(gateway.url);
     client.subscribe('big', `subscription { stockDepleted { note ${' '.repeat(60 * 1024)} product { id } } }`);
     await eventually(() => feed.active === 1, 5000, 'the upstream subscription');
