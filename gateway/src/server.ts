@@ -173,10 +173,11 @@ export async function startGateway(
       ApolloServerPluginDrainHttpServer({ httpServer }),
       closeSubscriptions,
       requestLogPlugin(logger),
-      rateLimitPlugin(rateLimits),
       // Texts with control characters or past their length are refused before planning (input-hygiene.ts).
       inputHygienePlugin(),
       operationLimitsPlugin(guard),
+      // Last: an operation refused for its input or its size does not use up the caller's quota.
+      rateLimitPlugin(rateLimits),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
   });

@@ -5,6 +5,7 @@
  */
 import { WebSocket } from 'ws';
 import type { Attack, AttackResult, ProbeTarget } from '../attack.js';
+import { looksLikeProduction } from '../target-mode.js';
 
 /** No deployment lists this origin: `.invalid` never resolves. */
 export const FOREIGN_ORIGIN = 'https://attacker.invalid';
@@ -20,16 +21,6 @@ const grantsTo = (res: Response, origin: string) => {
   const allowed = res.headers.get('access-control-allow-origin');
   return allowed === '*' || allowed === origin;
 };
-
-/** Development gateways serve Apollo Sandbox and run on a laptop; anything else is held to production rules. */
-async function looksLikeProduction(target: ProbeTarget): Promise<{ production: boolean; why: string }> {
-  const host = new URL(target.httpUrl).hostname;
-  if (!['localhost', '127.0.0.1', '[::1]'].includes(host)) return { production: true, why: `served from ${host}` };
-  const res = await fetch(target.httpUrl, withTimeout({ headers: { accept: 'text/html' } }));
-  const html = res.ok && (res.headers.get('content-type') ?? '').includes('text/html');
-  await res.body?.cancel();
-  return html ? { production: false, why: 'serves Apollo Sandbox on a loopback address (development)' } : { production: true, why: 'no Sandbox page' };
-}
 
 export const attacks: Attack[] = [
   {

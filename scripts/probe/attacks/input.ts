@@ -43,6 +43,11 @@ function judge(answer: GraphQLAnswer, { tooLargeIsFine = false } = {}): AttackRe
   const rule = answer.errors[0]?.extensions?.rule;
   const observed = `${answer.status} ${codes.join(',') || 'no error'}${rule ? ` (${rule})` : ''}${leaked ? ', database text in the message' : ''}, ${answer.ms} ms`;
   const refused = codes.includes('BAD_USER_INPUT') || (tooLargeIsFine && answer.status === 413);
+  // The rate limit on account mutations answered first (an earlier run used this address's quota):
+  // safe, but the input rule was not reached, so it says nothing about it.
+  if (!refused && codes.length === 1 && codes[0] === 'RATE_LIMITED' && !leaked) {
+    return { passed: true, skipped: true, observed: `${observed}: rate-limited before the input rule; run again after the window` };
+  }
   return { passed: refused && !leaked && !hasData(answer.data), observed };
 }
 

@@ -5,6 +5,7 @@
  * and never spells out schema names in "Did you mean" hints.
  */
 import { WebSocket } from 'ws';
+import { looksLikeProduction } from '../target-mode.js';
 import type { Attack, AttackResult, ProbeTarget } from '../attack.js';
 
 /** Every wait of these attacks ends by then. */
@@ -190,6 +191,9 @@ export const attacks: Attack[] = ([
     name: 'a misspelled field over HTTP: no "Did you mean" hint',
     expected: 'a validation error naming no other field',
     async run(target) {
+      // Development gateways give hints on purpose (Sandbox users want them).
+      const mode = await looksLikeProduction(target);
+      if (!mode.production) return { passed: true, skipped: true, observed: `not production: ${mode.why}` };
       const answer = await post(target, '{ prodcts(first: 1) { edges { node { id } } } }');
       const errors = answer.body?.errors ?? [];
       return { passed: errors.length > 0 && !errors.some((e) => SUGGESTION.test(String(e.message))), observed: describeHttp(answer) };
@@ -199,6 +203,8 @@ export const attacks: Attack[] = ([
     name: 'a misspelled subscription field over graphql-ws: no "Did you mean" hint',
     expected: 'an error naming no other field',
     async run(target) {
+      const mode = await looksLikeProduction(target);
+      if (!mode.production) return { passed: true, skipped: true, observed: `not production: ${mode.why}` };
       const answer = await subscribeOnce(target, 'subscription { availabilityChangd { available } }');
       const errors = answer.kind === 'error' ? (answer.payload as GraphQLErrorBody[]) : [];
       return { passed: errors.length > 0 && !errors.some((e) => SUGGESTION.test(String(e.message))), observed: describeWs(answer) };

@@ -26,7 +26,7 @@ const FRAME_BYTES = 6 * 1024 * 1024;
 const MESSAGE_TOO_BIG = 1009;
 const TOKEN_EXPIRED = 4403;
 
-const DEFAULTS: TransportAttackOptions = { burst: 30, aliases: 50, connections: 150, longestExpiryWaitMs: 30_000, expiryGraceMs: 2000 };
+const DEFAULTS: TransportAttackOptions = { burst: 30, aliases: 20, connections: 150, longestExpiryWaitMs: 30_000, expiryGraceMs: 2000 };
 
 const REGISTER = 'mutation ($input: RegisterCustomerInput!) { registerCustomer(input: $input) { customer { id } } }';
 const probeEmail = (tag: string) => `probe-${randomUUID().slice(0, 8)}-${tag}@probe.invalid`;
