@@ -126,7 +126,7 @@ describe('the cost', () => {
     const fragments = Array.from({ length: 20 }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`).join(' ');
     const source = `{ ...F0 } ${fragments} fragment F20 on Query { categories }`;
     const { document, operation } = operationOf(source);
-    expect(new OperationGuard().operationError(schema, document, operation, {})?.extensions).toEqual({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'cost', max: 50_000 });
+    expect(new OperationGuard().operationError(schema, document, operation, {})?.extensions).toEqual({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'cost', max: 32_000 });
   });
 });
 

@@ -62,7 +62,7 @@ describe('the operation-limit attacks of the security probe', () => {
     planned.mockClear();
     fetched.mockClear();
     const costly = await net.as()(query, { n: 100 });
-    expect(costly.errors?.[0]?.extensions).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'cost', max: 50_000 });
+    expect(costly.errors?.[0]?.extensions).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'cost', max: 32_000 });
     expect(planned).not.toHaveBeenCalled();
     expect(fetched).not.toHaveBeenCalled();
   });

@@ -35,7 +35,7 @@ export const DEFAULT_OPERATION_LIMITS: Readonly<OperationLimits> = {
   rootFields: 20,
   directives: 30,
   // Manufacturers (50 makers × 100 products each) costs 15,401; with first: 100, as the simulator pages, 30,801.
-  cost: 50_000,
+  cost: 32_000,
   defaultPageSize: DEFAULT_PAGE_SIZE,
   unpagedListSize: 10,
 };
