@@ -22,6 +22,8 @@ export interface LocalNetworkOptions {
   jwtSecret?: string;
   internalCredential?: string;
   roundPeriod?: string;
+  /** ROUND_SCHEDULE: `monthly`, an ISO-8601 interval (`PT30S`) or `manual` (unset: manual). */
+  roundSchedule?: string;
   lowStockThreshold?: number;
   placeOrderWaitMs?: number;
   eventPollIntervalMs?: number;
@@ -80,7 +82,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
   // Subgraphs first (in parallel: they own separate schemas), then the gateway in front of them.
   const [manufacturer, inventory, order] = await Promise.all([
     startManufacturerService(common('manufacturer', ports.manufacturer)),
-    startInventoryService({ ...common('inventory', ports.inventory), roundPeriod: options.roundPeriod, lowStockThreshold: options.lowStockThreshold }),
+    startInventoryService({ ...common('inventory', ports.inventory), roundPeriod: options.roundPeriod, roundSchedule: options.roundSchedule, lowStockThreshold: options.lowStockThreshold }),
     startOrderService({ ...common('order', ports.order), jwtSecret, placeOrderWaitMs: options.placeOrderWaitMs }),
   ]);
   const gateway = await startGateway({

@@ -116,7 +116,7 @@ export const RULES: Record<string, Rule> = {
   'Product.stock': { access: 'public', why: AVAILABILITY },
   // Whoever watches a product's availability can follow its demand (available falls as units are promised): inherent to public availability.
   ...each('StockItem', ['product', 'onHand', 'reserved', 'available', 'lowStockThreshold', 'status', 'roundNumber'], { access: 'public', why: AVAILABILITY }),
-  ...each('DistributionRound', ['number', 'status', 'openedAt', 'endsAt', 'closedAt', 'closeReason'], PUBLIC),
+  ...each('DistributionRound', ['number', 'status', 'openedAt', 'endsAt', 'closedAt', 'closeReason', 'nextOpeningAt'], PUBLIC),
   'DistributionRound.sales': {
     access: 'restricted', allowed: ['operator'], ownRows: MANUFACTURERS,
     checks: [
