@@ -14,6 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Actor, World } from './authorization-world.js';
+import { BUS_SERVICES } from './bus-world.js';
 
 export interface Request { query: string; variables?: Record<string, unknown> }
 
@@ -170,4 +171,23 @@ export const RULES: Record<string, Rule> = {
   ...each('Purchase', ['product', 'quantity', 'unitPrice', 'orderId', 'roundNumber'], WITH_PARENT),
   ...each('OrderConnection', ['edges', 'pageInfo'], WITH_PARENT),
   ...each('OrderEdge', ['node', 'cursor'], WITH_PARENT),
+
+  // ---- every subgraph: its part of the event bus console, the operator's alone
+  ...Object.fromEntries(BUS_SERVICES.flatMap((service) => {
+    const word = service[0]!.toUpperCase() + service.slice(1);
+    return [
+      [`Query.${service}Bus`, only(['operator'], http(() => query(`{ ${service}Bus { service consumers { consumer backlog parked } parkedEvents(first: 5) { edges { node { id error } } } repairs { action by } } }`)))],
+      [`Mutation.retryParked${word}Event`, only(['operator'], http((w) => query(`mutation($id: ID!) { retryParked${word}Event(id: $id) { id outcome error } }`, { id: w.parked[service].retry })))],
+      [`Mutation.discardParked${word}Event`, only(['operator'], http((w) => query(`mutation($id: ID!) { discardParked${word}Event(id: $id, reason: "matrix") { id outcome } }`, { id: w.parked[service].discard })))],
+      [`Subscription.${service}BusNotices`, only(['operator'], live(() => query(`subscription { ${service}BusNotices { consumer parkedEvents parkedEventId } }`), { trigger: (w) => w.parkOne(service).then(() => {}) }))],
+    ] as Array<[string, Rule]>;
+  })),
+  ...each('BusHealth', ['service', 'consumers', 'parkedEvents', 'repairs'], WITH_PARENT),
+  ...each('ConsumerHealth', ['consumer', 'eventTypes', 'backlog', 'oldestUnappliedAt', 'oldestUnappliedAgeSeconds', 'parked'], WITH_PARENT),
+  ...each('ParkedEvent', ['id', 'service', 'consumer', 'eventId', 'position', 'eventType', 'version', 'source', 'error', 'attempts', 'parkedAt', 'occurredAt', 'payload'], WITH_PARENT),
+  ...each('ParkedEventConnection', ['edges', 'pageInfo'], WITH_PARENT),
+  ...each('ParkedEventEdge', ['node', 'cursor'], WITH_PARENT),
+  ...each('BusRepair', ['id', 'parkedEventId', 'consumer', 'eventId', 'eventType', 'action', 'by', 'reason', 'error', 'at'], WITH_PARENT),
+  ...each('ParkedEventRepair', ['id', 'outcome', 'error'], WITH_PARENT),
+  ...each('BusNotice', ['service', 'consumer', 'parkedEvents', 'parkedEventId', 'eventType', 'error', 'at'], WITH_PARENT),
 };

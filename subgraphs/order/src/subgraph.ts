@@ -19,6 +19,7 @@ export const ORDER_SCHEMA = 'orders';
 export function createOrderService(settings: OrderSettings): ServiceDefinition<OrderContext> {
   return {
     name: ORDER_SCHEMA,
+    busConsole: 'order',
     typeDefs,
     resolvers,
     migrations,
