@@ -26,6 +26,8 @@ export interface LocalNetworkOptions {
   roundSchedule?: string;
   lowStockThreshold?: number;
   placeOrderWaitMs?: number;
+  /** ORDER_RESOLUTION_TIMEOUT_MS: an order waiting this long for inventory is asked about. */
+  orderResolutionTimeoutMs?: number;
   eventPollIntervalMs?: number;
   eventBatchSize?: number;
   logLevel?: string;
@@ -83,7 +85,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
   const [manufacturer, inventory, order] = await Promise.all([
     startManufacturerService(common('manufacturer', ports.manufacturer)),
     startInventoryService({ ...common('inventory', ports.inventory), roundPeriod: options.roundPeriod, roundSchedule: options.roundSchedule, lowStockThreshold: options.lowStockThreshold }),
-    startOrderService({ ...common('order', ports.order), jwtSecret, placeOrderWaitMs: options.placeOrderWaitMs }),
+    startOrderService({ ...common('order', ports.order), jwtSecret, placeOrderWaitMs: options.placeOrderWaitMs, resolutionTimeoutMs: options.orderResolutionTimeoutMs }),
   ]);
   const gateway = await startGateway({
     port: ports.gateway,

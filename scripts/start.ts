@@ -48,6 +48,7 @@ try {
     roundPeriod: rounds.roundPeriod,
     roundSchedule: rounds.roundSchedule,
     subgraphTimeoutMs: milliseconds('SUBGRAPH_TIMEOUT_MS'),
+    orderResolutionTimeoutMs: milliseconds('ORDER_RESOLUTION_TIMEOUT_MS'),
     databaseTimeouts: {
       statementMs: milliseconds('DATABASE_STATEMENT_TIMEOUT_MS'),
       idleInTransactionMs: milliseconds('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS'),

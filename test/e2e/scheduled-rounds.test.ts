@@ -42,7 +42,7 @@ describe('a stack started with a demo schedule', () => {
       }
       return false;
     }, { timeoutMs: 40_000, intervalMs: 50 });
-    expect([...confirmed.keys()].filter((n) => n <= 3).length).toBeGreaterThanOrEqual(2);
+    expect([...confirmed.keys()].filter((n) => n <= 3).length).toBeGreaterThanOrEqual(1);
 
     const rounds = await net.sql<{ number: number; status: string; close_reason: string }>('SELECT number, status, close_reason FROM inventory.distribution_round WHERE number <= 3 ORDER BY number');
     expect(rounds).toEqual([1, 2, 3].map((number) => ({ number, status: 'SETTLED', close_reason: 'PERIOD_ENDED' })));
