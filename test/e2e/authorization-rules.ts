@@ -153,6 +153,7 @@ export const RULES: Record<string, Rule> = {
   'Mutation.addToCart': only(CUSTOMERS, http((w) => query('mutation($p: ID!) { addToCart(productId: $p, quantity: 1) { __typename } }', { p: w.productX }))),
   'Mutation.setCartLineQuantity': only(CUSTOMERS, http((w) => query('mutation($p: ID!) { setCartLineQuantity(productId: $p, quantity: 2) { __typename } }', { p: w.productX }))),
   'Mutation.removeFromCart': only(CUSTOMERS, http((w) => query('mutation($p: ID!) { removeFromCart(productId: $p) { total } }', { p: w.productX }))),
+  'Mutation.pruneCart': only(CUSTOMERS, http(() => query('mutation { pruneCart { removed { reason } cart { total } } }'))),
   'Mutation.placeOrder': only(CUSTOMERS, http((w) => query('mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { __typename } }', {
     i: { lines: [{ productId: w.productX, quantity: 1 }], idempotencyKey: `matrix-${randomUUID()}` },
   }))),
@@ -161,7 +162,9 @@ export const RULES: Record<string, Rule> = {
   'Subscription.orderStatusChanged': only(['customerA', 'operator'], live((w) => query('subscription($id: ID!) { orderStatusChanged(orderId: $id) { id status } }', { id: w.orderA }))),
   ...each('RegisteredCustomer', ['customer', 'token'], { access: 'callersOwn', why: 'the account just registered, handed to whoever registered it' }),
   ...each('Customer', ['id', 'name', 'email', 'cart', 'orders', 'purchases'], WITH_PARENT),
-  ...each('Cart', ['lines', 'total', 'canCheckout'], WITH_PARENT),
+  ...each('Cart', ['lines', 'total', 'canCheckout', 'removedLines'], WITH_PARENT),
+  ...each('PrunedCart', ['cart', 'removed'], WITH_PARENT),
+  ...each('RemovedCartLine', ['product', 'quantity', 'kept', 'reason', 'removedAt'], WITH_PARENT),
   ...each('CartLine', ['product', 'quantity', 'unitPrice', 'available', 'problem'], WITH_PARENT),
   ...each('InsufficientStock', ['lines'], WITH_PARENT),
   ...each('StockShortage', ['product', 'requested', 'available'], WITH_PARENT),
