@@ -68,7 +68,7 @@ describe('orders that wait too long for inventory', () => {
     h.inventory.holding = false;
     const placed = await h.as(cleo)(PLACE_ORDER, { input: { lines: [{ productId: await h.product(), quantity: 1 }], idempotencyKey: key() } });
     const orderId = placed.data.placeOrder.id;
-    expect(placed.data.placeOrder.status).toBe('CONFIRMED');
+    await eventually(async () => (await h.as(cleo)(ORDER, { id: orderId })).data.order.status === 'CONFIRMED');
     h.inventory.holding = true;
     expect((await h.as(cleo)(CANCEL_ORDER, { id: orderId })).data.cancelOrder).toMatchObject({ status: 'CONFIRMED', cancellationRequested: true });
     const [ask] = await eventually(async () => { const a = await asks(orderId); return a.length ? a : null; });
