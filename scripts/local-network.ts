@@ -22,8 +22,12 @@ export interface LocalNetworkOptions {
   jwtSecret?: string;
   internalCredential?: string;
   roundPeriod?: string;
+  /** ROUND_SCHEDULE: `monthly`, an ISO-8601 interval (`PT30S`) or `manual` (unset: manual). */
+  roundSchedule?: string;
   lowStockThreshold?: number;
   placeOrderWaitMs?: number;
+  /** ORDER_RESOLUTION_TIMEOUT_MS: an order waiting this long for inventory is asked about. */
+  orderResolutionTimeoutMs?: number;
   eventPollIntervalMs?: number;
   eventBatchSize?: number;
   logLevel?: string;
@@ -82,8 +86,8 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
   // Subgraphs first (in parallel: they own separate schemas), then the gateway in front of them.
   const [manufacturer, inventory, order] = await Promise.all([
     startManufacturerService(common('manufacturer', ports.manufacturer)),
-    startInventoryService({ ...common('inventory', ports.inventory), roundPeriod: options.roundPeriod, lowStockThreshold: options.lowStockThreshold }),
-    startOrderService({ ...common('order', ports.order), jwtSecret, placeOrderWaitMs: options.placeOrderWaitMs }),
+    startInventoryService({ ...common('inventory', ports.inventory), roundPeriod: options.roundPeriod, roundSchedule: options.roundSchedule, lowStockThreshold: options.lowStockThreshold }),
+    startOrderService({ ...common('order', ports.order), jwtSecret, placeOrderWaitMs: options.placeOrderWaitMs, resolutionTimeoutMs: options.orderResolutionTimeoutMs }),
   ]);
   const gateway = await startGateway({
     port: ports.gateway,

@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole network on this machine. Uses DATABASE_URL when set, otherwise an
  * embedded Postgres kept in .data/postgres. Loads sample data on first start. Ctrl-C stops all.
+ * `npm start -- --demo-rounds` (or DEMO_ROUNDS=true): short rounds that open by themselves.
  */
 import path from 'node:path';
 import { locateDatabase, EMBEDDED_DATA_DIR, type DatabaseLocation } from '@distribution/db';
@@ -9,6 +10,7 @@ import { DEVELOPMENT_DEFAULTS, env as kinds, loadConfig } from '@distribution/co
 import { stopOnSignals } from '@distribution/server';
 import { startLocalNetwork } from './local-network.js';
 import { seedSampleData } from './seed.js';
+import { roundSettings } from './round-settings.js';
 
 const launchedAt = performance.now();
 const log = createLogger('start', process.env.LOG_LEVEL ?? 'warn');
@@ -17,6 +19,7 @@ const say = (message: string) => process.stdout.write(`${message}\n`);
 const env = process.env;
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
 const milliseconds = (name: string) => (env[name] ? Number(env[name]) : undefined);
+const rounds = roundSettings(process.argv.slice(2), env);
 
 let database: DatabaseLocation | null = null;
 let network: Awaited<ReturnType<typeof startLocalNetwork>> | null = null;
@@ -42,8 +45,10 @@ try {
     ports: { gateway: port('GATEWAY_PORT', 4000), manufacturer: port('MANUFACTURER_PORT', 4001), inventory: port('INVENTORY_PORT', 4002), order: port('ORDER_PORT', 4003) },
     jwtSecret: env.JWT_SECRET ?? DEVELOPMENT_DEFAULTS.jwtSecret,
     internalCredential: env.INTERNAL_CREDENTIAL ?? DEVELOPMENT_DEFAULTS.internalCredential,
-    roundPeriod: env.ROUND_PERIOD,
+    roundPeriod: rounds.roundPeriod,
+    roundSchedule: rounds.roundSchedule,
     subgraphTimeoutMs: milliseconds('SUBGRAPH_TIMEOUT_MS'),
+    orderResolutionTimeoutMs: milliseconds('ORDER_RESOLUTION_TIMEOUT_MS'),
     databaseTimeouts: {
       statementMs: milliseconds('DATABASE_STATEMENT_TIMEOUT_MS'),
       idleInTransactionMs: milliseconds('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS'),
@@ -66,6 +71,7 @@ try {
   say(`Subscriptions (graphql-ws):         ${network.gatewayUrl.replace('http', 'ws')}`);
   if (network.metricsUrl) say(`Metrics (Prometheus, not public):   ${network.metricsUrl}`);
   for (const [name, service] of Object.entries(network.services)) say(`  ${name.padEnd(13)} subgraph:       ${service.url}`);
+  say(rounds.description);
   say(`First query answered ${readyMs} ms after launch. Ctrl-C stops everything.`);
   say('Try: npm run token -- --role operator --sub ops-1');
 } catch (error) {

@@ -196,11 +196,16 @@ describe('service-specific settings', () => {
     expect(inventory.loadServiceConfig({})).toMatchObject({ roundPeriod: 'P1M', lowStockThreshold: 5 });
     expect(inventory.loadServiceConfig({ ROUND_PERIOD: 'PT30S', LOW_STOCK_THRESHOLD: '2' })).toMatchObject({ roundPeriod: 'PT30S', lowStockThreshold: 2 });
     expect(problemsOf(() => inventory.loadServiceConfig({ ROUND_PERIOD: 'monthly' })).join('\n')).toMatch(/^ROUND_PERIOD:/m);
+    expect(inventory.loadServiceConfig({})).toMatchObject({ roundSchedule: 'monthly' });
+    expect(inventory.loadServiceConfig({ ROUND_SCHEDULE: 'PT30S' })).toMatchObject({ roundSchedule: 'PT30S' });
+    expect(problemsOf(() => inventory.loadServiceConfig({ ROUND_SCHEDULE: '0 0 1 * *' })).join('\n')).toMatch(/^ROUND_SCHEDULE: must be monthly, manual or an ISO-8601 duration/m);
   });
 
   it('order: signs with the development secret and waits 5 s for a reservation unless told otherwise', () => {
     expect(order.loadServiceConfig({})).toMatchObject({ jwtSecret: DEVELOPMENT_DEFAULTS.jwtSecret, placeOrderWaitMs: 5000 });
     expect(order.loadServiceConfig({ PLACE_ORDER_WAIT_MS: '250' }).placeOrderWaitMs).toBe(250);
+    expect(order.loadServiceConfig({}).resolutionTimeoutMs).toBe(30_000);
+    expect(order.loadServiceConfig({ ORDER_RESOLUTION_TIMEOUT_MS: '1500' }).resolutionTimeoutMs).toBe(1500);
   });
 
   it('gateway: local subgraphs, the supergraph file next to the gateway, and connection limits by default', () => {

@@ -14,6 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Actor, World } from './authorization-world.js';
+import { BUS_SERVICES } from './bus-world.js';
 
 export interface Request { query: string; variables?: Record<string, unknown> }
 
@@ -116,7 +117,7 @@ export const RULES: Record<string, Rule> = {
   'Product.stock': { access: 'public', why: AVAILABILITY },
   // Whoever watches a product's availability can follow its demand (available falls as units are promised): inherent to public availability.
   ...each('StockItem', ['product', 'onHand', 'reserved', 'available', 'lowStockThreshold', 'status', 'roundNumber'], { access: 'public', why: AVAILABILITY }),
-  ...each('DistributionRound', ['number', 'status', 'openedAt', 'endsAt', 'closedAt', 'closeReason'], PUBLIC),
+  ...each('DistributionRound', ['number', 'status', 'openedAt', 'endsAt', 'closedAt', 'closeReason', 'nextOpeningAt'], PUBLIC),
   'DistributionRound.sales': {
     access: 'restricted', allowed: ['operator'], ownRows: MANUFACTURERS,
     checks: [
@@ -152,6 +153,7 @@ export const RULES: Record<string, Rule> = {
   'Mutation.addToCart': only(CUSTOMERS, http((w) => query('mutation($p: ID!) { addToCart(productId: $p, quantity: 1) { __typename } }', { p: w.productX }))),
   'Mutation.setCartLineQuantity': only(CUSTOMERS, http((w) => query('mutation($p: ID!) { setCartLineQuantity(productId: $p, quantity: 2) { __typename } }', { p: w.productX }))),
   'Mutation.removeFromCart': only(CUSTOMERS, http((w) => query('mutation($p: ID!) { removeFromCart(productId: $p) { total } }', { p: w.productX }))),
+  'Mutation.pruneCart': only(CUSTOMERS, http(() => query('mutation { pruneCart { removed { reason } cart { total } } }'))),
   'Mutation.placeOrder': only(CUSTOMERS, http((w) => query('mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { __typename } }', {
     i: { lines: [{ productId: w.productX, quantity: 1 }], idempotencyKey: `matrix-${randomUUID()}` },
   }))),
@@ -160,7 +162,9 @@ export const RULES: Record<string, Rule> = {
   'Subscription.orderStatusChanged': only(['customerA', 'operator'], live((w) => query('subscription($id: ID!) { orderStatusChanged(orderId: $id) { id status } }', { id: w.orderA }))),
   ...each('RegisteredCustomer', ['customer', 'token'], { access: 'callersOwn', why: 'the account just registered, handed to whoever registered it' }),
   ...each('Customer', ['id', 'name', 'email', 'cart', 'orders', 'purchases'], WITH_PARENT),
-  ...each('Cart', ['lines', 'total', 'canCheckout'], WITH_PARENT),
+  ...each('Cart', ['lines', 'total', 'canCheckout', 'removedLines'], WITH_PARENT),
+  ...each('PrunedCart', ['cart', 'removed'], WITH_PARENT),
+  ...each('RemovedCartLine', ['product', 'quantity', 'kept', 'reason', 'removedAt'], WITH_PARENT),
   ...each('CartLine', ['product', 'quantity', 'unitPrice', 'available', 'problem'], WITH_PARENT),
   ...each('InsufficientStock', ['lines'], WITH_PARENT),
   ...each('StockShortage', ['product', 'requested', 'available'], WITH_PARENT),
@@ -170,4 +174,23 @@ export const RULES: Record<string, Rule> = {
   ...each('Purchase', ['product', 'quantity', 'unitPrice', 'orderId', 'roundNumber'], WITH_PARENT),
   ...each('OrderConnection', ['edges', 'pageInfo'], WITH_PARENT),
   ...each('OrderEdge', ['node', 'cursor'], WITH_PARENT),
+
+  // ---- every subgraph: its part of the event bus console, the operator's alone
+  ...Object.fromEntries(BUS_SERVICES.flatMap((service) => {
+    const word = service[0]!.toUpperCase() + service.slice(1);
+    return [
+      [`Query.${service}Bus`, only(['operator'], http(() => query(`{ ${service}Bus { service consumers { consumer backlog parked } parkedEvents(first: 5) { edges { node { id error } } } repairs { action by } } }`)))],
+      [`Mutation.retryParked${word}Event`, only(['operator'], http((w) => query(`mutation($id: ID!) { retryParked${word}Event(id: $id) { id outcome error } }`, { id: w.parked[service].retry })))],
+      [`Mutation.discardParked${word}Event`, only(['operator'], http((w) => query(`mutation($id: ID!) { discardParked${word}Event(id: $id, reason: "matrix") { id outcome } }`, { id: w.parked[service].discard })))],
+      [`Subscription.${service}BusNotices`, only(['operator'], live(() => query(`subscription { ${service}BusNotices { consumer parkedEvents parkedEventId } }`), { trigger: (w) => w.parkOne(service).then(() => {}) }))],
+    ] as Array<[string, Rule]>;
+  })),
+  ...each('BusHealth', ['service', 'consumers', 'parkedEvents', 'repairs'], WITH_PARENT),
+  ...each('ConsumerHealth', ['consumer', 'eventTypes', 'backlog', 'oldestUnappliedAt', 'oldestUnappliedAgeSeconds', 'parked'], WITH_PARENT),
+  ...each('ParkedEvent', ['id', 'service', 'consumer', 'eventId', 'position', 'eventType', 'version', 'source', 'error', 'attempts', 'parkedAt', 'occurredAt', 'payload'], WITH_PARENT),
+  ...each('ParkedEventConnection', ['edges', 'pageInfo'], WITH_PARENT),
+  ...each('ParkedEventEdge', ['node', 'cursor'], WITH_PARENT),
+  ...each('BusRepair', ['id', 'parkedEventId', 'consumer', 'eventId', 'eventType', 'action', 'by', 'reason', 'error', 'at'], WITH_PARENT),
+  ...each('ParkedEventRepair', ['id', 'outcome', 'error'], WITH_PARENT),
+  ...each('BusNotice', ['service', 'consumer', 'parkedEvents', 'parkedEventId', 'eventType', 'error', 'at'], WITH_PARENT),
 };

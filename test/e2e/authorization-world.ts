@@ -8,6 +8,7 @@ import type { GraphQLRequest } from '@distribution/testkit';
 import { eventually, manufacturerIdentity, operator, type TestNetwork } from './network.js';
 import { gatewayLiveClient, type LiveClient } from './live-client.js';
 import { createProduct, openRound, placeOrder, registerCustomer, registerManufacturer, type Customer } from './scenario.js';
+import { BUS_SERVICES, parkOnPurpose, type BusService } from './bus-world.js';
 
 export type Actor = 'anonymous' | 'customerA' | 'customerB' | 'manufacturerX' | 'manufacturerY' | 'operator';
 export const ACTORS: readonly Actor[] = ['anonymous', 'customerA', 'customerB', 'manufacturerX', 'manufacturerY', 'operator'];
@@ -50,6 +51,10 @@ export interface World {
   sellOneOfEach(): Promise<void>;
   /** Resolves once the latest round is SETTLED. */
   untilRoundSettled(): Promise<void>;
+  /** Per service, parked events for the bus console's retry and discard. */
+  parked: Record<BusService, { retry: string; discard: string }>;
+  /** Parks one more event at a consumer of the service. */
+  parkOne(service: BusService): Promise<string>;
 }
 
 async function orderOf(net: TestNetwork, customer: Customer, productId: string, quantity = 1): Promise<string> {
@@ -93,6 +98,8 @@ export async function buildWorld(net: TestNetwork): Promise<World> {
     operator: await net.tokenFor(identities.operator),
   };
   const owners: Partial<Record<Actor, string>> = { customerA: A.id, customerB: B.id, manufacturerX: X, manufacturerY: Y };
+  const parked = Object.fromEntries(await Promise.all(BUS_SERVICES.map(async (service) =>
+    [service, { retry: await parkOnPurpose(net, service), discard: await parkOnPurpose(net, service) }] as const))) as World['parked'];
 
   return {
     net, category, X, Y, productX, productY, lowX, discontinuableX, A, B, orderA, orderB, orderToCancel, orderToChange, tokens,
@@ -108,5 +115,7 @@ export async function buildWorld(net: TestNetwork): Promise<World> {
       await orderOf(net, B, productX);
     },
     untilRoundSettled,
+    parked,
+    parkOne: (service) => parkOnPurpose(net, service),
   };
 }

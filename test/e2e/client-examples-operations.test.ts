@@ -126,7 +126,9 @@ describe('every query and mutation operation, run through the gateway', () => {
     const removed = (await run('RemoveFromCart', customer.token, { productId: p2 })).removeFromCart;
     expect(removed.lines.map((l: any) => l.product.id)).toEqual([p1]);
     const cart = (await run('MyCart', customer.token)).me.cart;
-    expect(cart).toMatchObject({ canCheckout: true, total: '8.00', lines: [{ product: { id: p1, manufacturer: { name: makerName } }, quantity: 2, unitPrice: '4.00', available: 50, problem: null }] });
+    expect(cart).toMatchObject({ canCheckout: true, total: '8.00', lines: [{ product: { id: p1, manufacturer: { name: makerName } }, quantity: 2, unitPrice: '4.00', available: 50, problem: null }], removedLines: [] });
+    // Everything in it can be served: pruning takes nothing out.
+    expect((await run('PruneCart', customer.token)).pruneCart).toMatchObject({ removed: [], cart: { total: '8.00', canCheckout: true } });
   });
 
   it('orders from the cart and from lines, changes a line and cancels', async () => {
@@ -185,6 +187,18 @@ describe('every query and mutation operation, run through the gateway', () => {
     expect(purchases).toMatchObject([{ product: { id: p1 }, quantity: 2, unitPrice: '4.00', orderId: orderA, roundNumber: 1 }]);
 
     expect((await run('OpenRound', operator)).openRound).toMatchObject({ number: 2, status: 'OPEN' });
+    expect((await run('CurrentRound', null)).currentRound).toMatchObject({ number: 2, status: 'OPEN', nextOpeningAt: null });
+  });
+
+  it('shows the operator the event bus: each service\'s consumers, nothing parked', async () => {
+    const bus = await run('BusStatus', operator);
+    for (const service of ['inventory', 'order', 'manufacturer']) {
+      const health = bus[`${service}Bus`];
+      expect(health.service).toBe(service);
+      expect(health.consumers.length).toBeGreaterThan(0);
+      expect(health.consumers.every((c: any) => c.parked === 0 && c.consumer.startsWith(`${service}.`))).toBe(true);
+      expect(health.parkedEvents.edges).toEqual([]);
+    }
   });
 
   it('covers every query and mutation file', () => {

@@ -40,6 +40,8 @@ export const supplyChanged = builder(EventType.SupplyChanged, 1);
 export const settlementApplied = builder(EventType.SettlementApplied, 1);
 export const stockReserved = builder(EventType.StockReserved, 1);
 export const stockRejected = builder(EventType.StockRejected, 1);
+/** Only for reason TIMED_OUT (v1 carries every other reason). */
+export const stockRejectedV2 = builder(EventType.StockRejected, 2);
 export const stockReleased = builder(EventType.StockReleased, 1);
 export const availabilityChanged = builder(EventType.AvailabilityChanged, 1);
 export const lowStock = builder(EventType.LowStock, 1);
@@ -50,3 +52,4 @@ export const roundSettled = builder(EventType.RoundSettled, 1);
 export const orderPlaced = builder(EventType.OrderPlaced, 1);
 export const orderCancelled = builder(EventType.OrderCancelled, 1);
 export const orderLineChangeRequested = builder(EventType.OrderLineChangeRequested, 1);
+export const orderOverdue = builder(EventType.OrderOverdue, 1);

@@ -7,15 +7,15 @@ import type { z } from 'zod';
 import { EventType } from './event-type.js';
 import { SettlementAppliedV1, SupplyChangedV1 } from './manufacturer-events.js';
 import {
-  AvailabilityChangedV1, LowStockV1, RoundClosedV1, RoundOpenedV1, RoundSettledV1, StockDepletedV1, StockRejectedV1, StockReleasedV1, StockReservedV1,
+  AvailabilityChangedV1, LowStockV1, RoundClosedV1, RoundOpenedV1, RoundSettledV1, StockDepletedV1, StockRejectedV1, StockRejectedV2, StockReleasedV1, StockReservedV1,
 } from './inventory-events.js';
-import { OrderCancelledV1, OrderLineChangeRequestedV1, OrderPlacedV1 } from './order-events.js';
+import { OrderCancelledV1, OrderLineChangeRequestedV1, OrderOverdueV1, OrderPlacedV1 } from './order-events.js';
 
 export const contract = {
   [EventType.SupplyChanged]: { 1: SupplyChangedV1 },
   [EventType.SettlementApplied]: { 1: SettlementAppliedV1 },
   [EventType.StockReserved]: { 1: StockReservedV1 },
-  [EventType.StockRejected]: { 1: StockRejectedV1 },
+  [EventType.StockRejected]: { 1: StockRejectedV1, 2: StockRejectedV2 },
   [EventType.StockReleased]: { 1: StockReleasedV1 },
   [EventType.AvailabilityChanged]: { 1: AvailabilityChangedV1 },
   [EventType.LowStock]: { 1: LowStockV1 },
@@ -26,6 +26,7 @@ export const contract = {
   [EventType.OrderPlaced]: { 1: OrderPlacedV1 },
   [EventType.OrderCancelled]: { 1: OrderCancelledV1 },
   [EventType.OrderLineChangeRequested]: { 1: OrderLineChangeRequestedV1 },
+  [EventType.OrderOverdue]: { 1: OrderOverdueV1 },
 } as const satisfies { readonly [T in EventType]: { readonly [version: number]: z.ZodType } };
 
 type Contract = typeof contract;

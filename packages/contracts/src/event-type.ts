@@ -17,6 +17,7 @@ export const EventType = {
   OrderPlaced: 'OrderPlaced',
   OrderCancelled: 'OrderCancelled',
   OrderLineChangeRequested: 'OrderLineChangeRequested',
+  OrderOverdue: 'OrderOverdue',
 } as const;
 
 export type EventType = (typeof EventType)[keyof typeof EventType];

@@ -30,6 +30,14 @@ export const StockRejectedV1 = z.object({
 });
 export type StockRejectedV1 = z.infer<typeof StockRejectedV1>;
 
+/** Reasons of StockRejected v2: v1's, and TIMED_OUT (inventory never got the order before it was overdue). */
+export const RejectionReasonV2 = z.enum([...RejectionReason.options, 'TIMED_OUT']);
+export type RejectionReasonV2 = z.infer<typeof RejectionReasonV2>;
+
+/** StockRejected v2: as v1, with one more reason; inventory sends v2 only for TIMED_OUT, so v1 readers miss nothing else. */
+export const StockRejectedV2 = StockRejectedV1.extend({ reason: RejectionReasonV2 });
+export type StockRejectedV2 = z.infer<typeof StockRejectedV2>;
+
 /** StockReleased v1: a cancelled order's reservation is given back. */
 export const StockReleasedV1 = z.object({
   orderId: id(),

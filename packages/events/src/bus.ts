@@ -9,6 +9,7 @@ import type { BusEvent } from './event.js';
 import { outboxChannel } from './outbox.js';
 import { BUS_APPEND_LOCK, busChannel, ensureBusSchema } from './bus-schema.js';
 import { PostgresListener } from './listener.js';
+import { announceParking } from './parking-notice.js';
 
 /** Applies a batch of events inside the consumer's transaction; throwing rolls the batch back. */
 export type EventHandler<E> = (events: E[], manager: EntityManager) => Promise<void>;
@@ -26,11 +27,15 @@ export interface EventBusOptions {
   listener?: PostgresListener;
 }
 
-interface Consumer {
+/** A consumer as registered: what the bus console reads and re-delivers to. */
+export interface RegisteredConsumer {
   name: string;
   accepts: Accepts;
   types: string[];
   handler: EventHandler<any>;
+}
+
+interface Consumer extends RegisteredConsumer {
   /** After a failed batch, events are retried one by one to find the culprit. */
   singleStep: boolean;
   failures: Map<string, number>;
@@ -115,6 +120,11 @@ export class EventBus {
     if (this.started) throw new Error('Register consumers before start()');
     this.consumers.push({ name, accepts, types: acceptedTypes(accepts), handler, singleStep: false, failures: new Map() });
     return this;
+  }
+
+  /** The consumers registered, in order (their names, types and handlers). */
+  registeredConsumers(): RegisteredConsumer[] {
+    return this.consumers.map(({ name, accepts, types, handler }) => ({ name, accepts, types, handler }));
   }
 
   async start(): Promise<void> {
@@ -235,6 +245,7 @@ export class EventBus {
         unreadable.map(({ event }) => event.type), unreadable.map(({ error }) => error.message),
       ],
     );
+    await announceParking(m, this.db.schema, unreadable.map(({ event, error }) => ({ consumer: consumer.name, eventId: event.id, type: event.type, error: error.message })));
     for (const { event, error } of unreadable) {
       this.options.logger.error({ consumer: consumer.name, eventId: event.id, type: event.type, version: event.version, err: error.message }, 'event parked: the contract cannot read it');
     }
@@ -262,6 +273,7 @@ export class EventBus {
         [consumer.name, event.id, event.position, event.type, String((error as Error)?.message ?? error), attempts],
       );
       await m.query('INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [consumer.name, event.id]);
+      await announceParking(m, this.db.schema, [{ consumer: consumer.name, eventId: event.id, type: event.type, error: String((error as Error)?.message ?? error) }]);
     });
     consumer.failures.delete(event.id);
     log.error({ consumer: consumer.name, eventId: event.id, type: event.type, attempts }, 'event parked after failing');

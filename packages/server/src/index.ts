@@ -15,3 +15,6 @@ export { startMetricsServer, METRICS_PATH } from './metrics-server.js';
 export type { MetricsServerOptions, RunningMetricsServer } from './metrics-server.js';
 export { InputHygiene, inputHygiene, inputHygienePlugin, INPUT_HYGIENE_RULES } from './input-hygiene.js';
 export type { InputHygieneRules, InputRule } from './input-hygiene.js';
+export { busConsoleSdl, busConsoleFields, MAX_DISCARD_REASON } from './bus-console/resolvers.js';
+export { NOTICE_WINDOW_MS } from './bus-console/parking-notices.js';
+export type { BusNotice } from './bus-console/parking-notices.js';

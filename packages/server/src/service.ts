@@ -9,6 +9,7 @@ import { openServiceDatabase, migrate, type DatabaseTimeouts, type ServiceDataba
 import { EventBus, PostgresListener } from '@distribution/events';
 import type { Logger } from '@distribution/logging';
 import { startSubgraph, type RequestContext } from './subgraph-server.js';
+import { busConsoleResolvers, withBusConsole } from './bus-console/resolvers.js';
 
 /** What a service's own code gets to work with. */
 export interface ServiceRuntime {
@@ -28,6 +29,11 @@ export interface ServiceDefinition<C extends RequestContext> {
   /** Registers this service's event consumers on the bus. */
   registerConsumers?: (bus: EventBus, runtime: ServiceRuntime) => void;
   createContext: (base: RequestContext, runtime: ServiceRuntime) => C;
+  /**
+   * The word naming this service's bus console fields (`inventory`: inventoryBus,
+   * retryParkedInventoryEvent, ...); its schema.graphql must then contain busConsoleSdl(word).
+   */
+  busConsole?: string;
   /** Background work started after the server is up (timers); returns its stop function. */
   startBackgroundWork?: (runtime: ServiceRuntime) => Promise<() => Promise<void>> | (() => Promise<void>);
 }
@@ -63,7 +69,8 @@ export async function startService<C extends RequestContext>(definition: Service
   definition.registerConsumers?.(bus, runtime);
   await bus.start();
 
-  const schema = buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: definition.resolvers });
+  const resolvers = definition.busConsole ? withBusConsole(definition.resolvers, busConsoleResolvers(definition.busConsole, runtime)) : definition.resolvers;
+  const schema = buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers });
   let accepting = true;
   const server = await startSubgraph<C>({
     name: definition.name,

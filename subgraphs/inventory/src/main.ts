@@ -15,6 +15,7 @@ await runServiceProcess({
     eventPollIntervalMs: config.eventPollIntervalMs,
     databaseTimeouts: config.databaseTimeouts,
     roundPeriod: config.roundPeriod,
+    roundSchedule: config.roundSchedule,
     lowStockThreshold: config.lowStockThreshold,
   }),
 });

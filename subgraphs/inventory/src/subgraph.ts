@@ -20,6 +20,7 @@ export function createInventoryService(options: InventoryOptions = {}): ServiceD
   const depsOf = (logger: Logger) => (deps ??= { ...checked, logger });
   return {
     name: SERVICE_NAME,
+    busConsole: 'inventory',
     typeDefs,
     resolvers,
     migrations,

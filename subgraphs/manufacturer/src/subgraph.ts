@@ -12,6 +12,7 @@ export const typeDefs = gql(readFileSync(new URL('./schema.graphql', import.meta
 
 export const manufacturerService: ServiceDefinition<ManufacturerContext> = {
   name: 'manufacturer',
+  busConsole: 'manufacturer',
   typeDefs,
   resolvers,
   migrations,

@@ -7,6 +7,8 @@ export const configShape = {
   JWT_SECRET: env.secret(DEVELOPMENT_DEFAULTS.jwtSecret),
   // How long placeOrder waits for inventory's answer before it returns the order as PENDING.
   PLACE_ORDER_WAIT_MS: env.int(5000),
+  // An order still PENDING (or a cancellation still waiting) this long is asked about: inventory answers with its decision.
+  ORDER_RESOLUTION_TIMEOUT_MS: env.int(30_000, 1),
 };
 
 /** What a container deployment must set: in production no embedded database and no development secret. */
@@ -15,7 +17,7 @@ export const productionVariables: string[] = [...SUBGRAPH_PRODUCTION_VARIABLES, 
 /** Reads and checks the settings; throws a ConfigError naming every missing or invalid variable. */
 export function loadServiceConfig(environment: NodeJS.ProcessEnv = process.env) {
   const { settings, variables } = loadSubgraphConfig(configShape, productionVariables, environment);
-  return { ...settings, jwtSecret: variables.JWT_SECRET, placeOrderWaitMs: variables.PLACE_ORDER_WAIT_MS };
+  return { ...settings, jwtSecret: variables.JWT_SECRET, placeOrderWaitMs: variables.PLACE_ORDER_WAIT_MS, resolutionTimeoutMs: variables.ORDER_RESOLUTION_TIMEOUT_MS };
 }
 
 export type OrderConfig = ReturnType<typeof loadServiceConfig>;

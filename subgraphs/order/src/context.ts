@@ -9,6 +9,8 @@ export interface OrderSettings {
   jwtSecret: string;
   /** How long placeOrder, cancelOrder and changeOrderLine wait for inventory's answer. */
   placeOrderWaitMs: number;
+  /** An order waiting longer than this for inventory is asked about (resolution/overdue-watch.ts). */
+  resolutionTimeoutMs?: number;
 }
 
 export interface OrderContext extends RequestContext {

@@ -4,6 +4,7 @@ import type { ServiceDatabase } from '@distribution/db';
 import { customersByIds } from './db/customers.js';
 import { ordersByIds, orderLinesOf, purchasesOf } from './db/orders.js';
 import { cartLinesOf } from './db/carts.js';
+import { untoldRemovals, type CartRemovalRecord } from './db/cart-removals.js';
 import type { CartLineRecord, CustomerRecord, OrderLineRecord, OrderRecord, PurchaseRecord } from './db/records.js';
 
 function byKey<T, K extends keyof T>(keys: readonly string[], rows: T[], key: K): Array<T | null> {
@@ -24,6 +25,7 @@ export function createLoaders(database: ServiceDatabase) {
     orderLines: new DataLoader<string, OrderLineRecord[]>(async (ids) => groupedBy(ids, await orderLinesOf(database, ids), 'orderId')),
     cartLines: new DataLoader<string, CartLineRecord[]>(async (ids) => groupedBy(ids, await cartLinesOf(database, ids), 'customerId')),
     purchases: new DataLoader<string, PurchaseRecord[]>(async (ids) => groupedBy(ids, await purchasesOf(database, ids), 'customerId')),
+    cartRemovals: new DataLoader<string, CartRemovalRecord[]>(async (ids) => groupedBy(ids, await untoldRemovals(database, ids), 'customerId')),
   };
 }
 

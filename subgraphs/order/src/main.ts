@@ -16,5 +16,6 @@ await runServiceProcess({
     databaseTimeouts: config.databaseTimeouts,
     jwtSecret: config.jwtSecret,
     placeOrderWaitMs: config.placeOrderWaitMs,
+    resolutionTimeoutMs: config.resolutionTimeoutMs,
   }),
 });

@@ -7,6 +7,10 @@ import { migrations } from './db/migrations/index.js';
 import { registerCatalogConsumer } from './events/catalog-consumer.js';
 import { registerOutcomeConsumer } from './events/outcome-consumer.js';
 import { resolvers } from './resolvers/index.js';
+import { startOverdueWatch } from './resolution/overdue-watch.js';
+
+/** ORDER_RESOLUTION_TIMEOUT_MS's default: an order (or cancellation) waits at most this long before inventory is asked. */
+export const DEFAULT_RESOLUTION_TIMEOUT_MS = 30_000;
 
 export const typeDefs = gql(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 
@@ -19,6 +23,7 @@ export const ORDER_SCHEMA = 'orders';
 export function createOrderService(settings: OrderSettings): ServiceDefinition<OrderContext> {
   return {
     name: ORDER_SCHEMA,
+    busConsole: 'order',
     typeDefs,
     resolvers,
     migrations,
@@ -28,5 +33,6 @@ export function createOrderService(settings: OrderSettings): ServiceDefinition<O
       signalsOf(runtime);
     },
     createContext: (base, runtime) => createOrderContext(base, runtime, settings),
+    startBackgroundWork: (runtime) => startOverdueWatch(runtime.database, settings.resolutionTimeoutMs ?? DEFAULT_RESOLUTION_TIMEOUT_MS, runtime.logger),
   };
 }

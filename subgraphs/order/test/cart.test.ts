@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADD_TO_CART, CART, PLACE_ORDER, REMOVE_FROM_CART, SET_CART_LINE, key, startHarness, type Harness } from './support/harness.js';
+import { ADD_TO_CART, CART, CART_FIELDS, OPERATOR, PLACE_ORDER, REMOVE_FROM_CART, SET_CART_LINE, key, startHarness, type Harness } from './support/harness.js';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness('order_cart'); });
@@ -50,8 +50,12 @@ describe('the cart', () => {
     expect((await cartOf(ada)).lines[0]).toMatchObject({ available: 0, problem: 'OUT_OF_STOCK' });
     await h.availabilityChanged(tea, 4);
     expect(await cartOf(ada)).toMatchObject({ lines: [{ available: 4, problem: null }], canCheckout: true });
+    // Discontinued, it leaves the cart, and the cart says so until the customer is told (pruneCart).
     await h.supplyChanged(tea, { priceCents: 100, discontinued: true });
-    expect(await cartOf(ada)).toMatchObject({ lines: [{ problem: 'DISCONTINUED' }], canCheckout: false });
+    const REMOVED = '{ me { cart { lines { product { id } } canCheckout removedLines { product { id } quantity kept reason removedAt } } } }';
+    expect((await h.as(ada)(REMOVED)).data.me.cart).toEqual({
+      lines: [], canCheckout: false, removedLines: [{ product: { id: tea }, quantity: 4, kept: 0, reason: 'DISCONTINUED', removedAt: expect.any(String) }],
+    });
   });
 
   it('lets the customer lower a flagged line', async () => {
@@ -121,10 +125,11 @@ describe('the cart', () => {
     await h.as(ada)(ADD_TO_CART, { productId: tea, quantity: 2 });
     const both = await h.as(ada)(PLACE_ORDER, { input: { fromCart: true, lines: [{ productId: tea, quantity: 1 }], idempotencyKey: key() } });
     expect(both.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    // A discontinued product leaves the cart: a checkout then finds it empty.
     await h.supplyChanged(tea, { priceCents: 250, discontinued: true });
     const discontinued = await h.as(ada)(PLACE_ORDER, { input: { fromCart: true, idempotencyKey: key() } });
-    expect(discontinued.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect((await cartOf(ada)).lines).toMatchObject([{ product: { id: tea }, quantity: 2 }]);
+    expect(discontinued.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'fromCart' });
+    expect((await cartOf(ada)).lines).toEqual([]);
     const [{ c }] = await h.service.database.query('SELECT count(*)::int AS c FROM customer_order WHERE customer_id = $1', [ada.sub]);
     expect(c).toBe(0);
   });
@@ -136,5 +141,34 @@ describe('the cart', () => {
     const res = await h.as(ada)(ADD_TO_CART, { productId: ids[50], quantity: 1 });
     expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect((await cartOf(ada)).lines).toHaveLength(50);
+  });
+
+  it('prunes in one call what can no longer be served, and says what it took out, with what the distributor took out before', async () => {
+    const ada = await h.registerCustomer();
+    const [fine, short, soldOut, old] = await Promise.all([h.product({ available: 10 }), h.product({ available: 10 }), h.product({ available: 10 }), h.product({ available: 10 })]);
+    for (const [productId, quantity] of [[fine, 2], [short, 6], [soldOut, 1], [old, 3]] as const) {
+      expect((await h.as(ada)(ADD_TO_CART, { productId, quantity })).data.addToCart.__typename).toBe('Cart');
+    }
+    await h.availabilityChanged(short, 4);
+    await h.availabilityChanged(soldOut, 0);
+    await h.supplyChanged(old, { priceCents: 250, discontinued: true });
+
+    const PRUNE = `mutation { pruneCart { cart { ${CART_FIELDS} removedLines { product { id } } } removed { product { id } quantity kept reason } } }`;
+    const pruned = (await h.as(ada)(PRUNE)).data.pruneCart;
+    expect(pruned.removed).toEqual([
+      { product: { id: old }, quantity: 3, kept: 0, reason: 'DISCONTINUED' },
+      { product: { id: short }, quantity: 2, kept: 4, reason: 'INSUFFICIENT_STOCK' },
+      { product: { id: soldOut }, quantity: 1, kept: 0, reason: 'OUT_OF_STOCK' },
+    ]);
+    expect(pruned.cart).toMatchObject({
+      lines: [{ product: { id: fine }, quantity: 2, problem: null }, { product: { id: short }, quantity: 4, problem: null }],
+      canCheckout: true,
+      removedLines: [],
+    });
+    // Told once: pruning again removes nothing and tells nothing.
+    expect((await h.as(ada)(PRUNE)).data.pruneCart.removed).toEqual([]);
+    // Only customers have carts.
+    expect((await h.as(OPERATOR)(PRUNE)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await h.as(null)(PRUNE)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });

@@ -49,7 +49,8 @@ describe('after an order is placed', () => {
     await h.inventory.publish(roundClosed({ roundNumber: 41, closedAt: new Date().toISOString(), reason: 'OPERATOR', sales: [] }));
     await eventually(async () => (await orderOf(ada, order.id)).status === 'FULFILLED');
     expect((await orderOf(ada, order.id)).cancellationRequested).toBe(false);
-    // The late release finds a fulfilled order and changes nothing.
+    // The late release finds a fulfilled order and changes nothing. (Inventory reserves in the next round now.)
+    h.inventory.roundNumber = 42;
     h.inventory.holding = false;
     await h.inventory.answerHeld();
     await outcomesApplied();

@@ -1,18 +1,7 @@
 /** Reservation rows: what each order holds of each product in a round (with its line's unit price). */
-import type { Reservation, ReservationWrite } from '../domain/reservation.js';
+import type { ReservationWrite } from '../domain/reservation.js';
 import type { SoldReservation } from '../domain/rounds.js';
 import type { Sql, StatementPart } from './sql.js';
-
-/** What the given orders hold in round `roundNumber`. */
-export async function reservationsHeldBy(sql: Sql, orderIds: string[], roundNumber: number | null): Promise<Reservation[]> {
-  if (orderIds.length === 0 || roundNumber === null) return [];
-  const rows = await sql.query(
-    `SELECT order_id, product_id, round_number, quantity, unit_price_cents FROM reservation
-     WHERE order_id = ANY($1::uuid[]) AND round_number = $2 AND status = 'RESERVED' ORDER BY order_id, product_id`,
-    [orderIds, roundNumber],
-  );
-  return rows.map((r: any) => ({ orderId: r.order_id, productId: r.product_id, roundNumber: r.round_number, quantity: r.quantity, unitPriceCents: r.unit_price_cents }));
-}
 
 /** Writes the final state of every reservation a batch touched: ONE `INSERT ... SELECT unnest ... ON CONFLICT`. */
 export function reservationWrites(writes: ReservationWrite[]): StatementPart {

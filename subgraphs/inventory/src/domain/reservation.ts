@@ -3,9 +3,14 @@
  * stock rows and the orders' current reservations, applies a batch of requests in bus order,
  * and says what to write and announce. Every order is all-or-nothing; a later request in the
  * batch sees what an earlier one took.
+ *
+ * Inventory decides each order once: asked again (the same OrderPlaced re-delivered by an
+ * operator's retry, an OrderOverdue) it answers with the decision it made, from the order's
+ * reservation rows or its recorded rejection, and never reserves anew.
  */
 import { availableOf, keepsInvariant, type StockChange, type StockRow } from './stock.js';
 import type { Movement } from './ledger.js';
+import { OrderDecisions } from './order-decisions.js';
 
 export interface OrderLine {
   productId: string;
@@ -16,6 +21,8 @@ export interface OrderLine {
 export type ReservationRequest =
   | { kind: 'PLACE'; orderId: string; lines: OrderLine[] }
   | { kind: 'CANCEL'; orderId: string }
+  /** The order service has waited past its bound for the answer to a placement (RESERVATION) or a cancellation (RELEASE). */
+  | { kind: 'OVERDUE'; orderId: string; awaiting: 'RESERVATION' | 'RELEASE' }
   | { kind: 'CHANGE'; orderId: string; changeId: string; productId: string; quantity: number; unitPriceCents: number };
 
 /** What an order holds of a product in the open round. */
@@ -27,7 +34,7 @@ export interface Reservation {
   unitPriceCents: number;
 }
 
-export type RejectionReason = 'INSUFFICIENT_STOCK' | 'NO_OPEN_ROUND' | 'UNKNOWN_PRODUCT';
+export type RejectionReason = 'INSUFFICIENT_STOCK' | 'NO_OPEN_ROUND' | 'UNKNOWN_PRODUCT' | 'TIMED_OUT';
 export interface ShortLine { productId: string; requested: number; available: number }
 
 /** A reserved line: what the order now holds of the product; for a change also `delta`, what this change added (> 0) or released (< 0). */
@@ -43,6 +50,22 @@ export interface ReservationWrite extends Reservation {
   status: 'RESERVED' | 'RELEASED';
 }
 
+/** A reservation row of an order as it stands, in any round and status. */
+export interface PastReservation {
+  orderId: string;
+  productId: string;
+  roundNumber: number;
+  quantity: number;
+  status: 'RESERVED' | 'RELEASED' | 'SOLD';
+}
+
+/** An order inventory rejected, kept so that it answers the same ever after. */
+export interface RecordedRejection {
+  orderId: string;
+  reason: RejectionReason;
+  lines: ShortLine[];
+}
+
 export interface ReservationState {
   /** The open round, or null when none is open (then nothing can be reserved). */
   roundNumber: number | null;
@@ -50,6 +73,10 @@ export interface ReservationState {
   stock: StockRow[];
   /** Reservations the batch's orders hold in the open round. */
   reservations: Reservation[];
+  /** Every reservation row of the batch's orders (any round, any status): orders decided before. */
+  pastReservations?: PastReservation[];
+  /** The batch's orders that inventory rejected before. */
+  rejections?: RecordedRejection[];
 }
 
 export interface ReservationResult {
@@ -60,6 +87,8 @@ export interface ReservationResult {
   movements: Movement[];
   /** Final state of every reservation the batch touched. */
   reservations: ReservationWrite[];
+  /** Orders the batch rejected for the first time, to keep. */
+  rejections: RecordedRejection[];
 }
 
 /** A stock row would break `0 <= reserved <= onHand`: a bug in the rules, never written. */
@@ -77,6 +106,11 @@ export function applyRequests(state: ReservationState, requests: ReservationRequ
   const outcomes: Outcome[] = [];
   const movements: Movement[] = [];
 
+  const decisions = new OrderDecisions(
+    [...(state.pastReservations ?? []), ...state.reservations.map((r) => ({ ...r, status: 'RESERVED' as const }))],
+    state.rejections ?? [],
+  );
+
   const heldBy = (orderId: string) => [...held.values()].filter((r) => r.orderId === orderId);
   const move = (row: StockRow, kind: Movement['kind'], quantity: number, orderId: string) => {
     if (kind === 'RESERVE') row.reserved += quantity;
@@ -87,47 +121,69 @@ export function applyRequests(state: ReservationState, requests: ReservationRequ
   const hold = (r: Reservation) => {
     const write: ReservationWrite = { ...r, status: r.quantity > 0 ? 'RESERVED' : 'RELEASED' };
     written.set(key(r.orderId, r.productId), write);
+    decisions.reserved(write);
     if (r.quantity > 0) held.set(key(r.orderId, r.productId), { ...r });
     else held.delete(key(r.orderId, r.productId));
   };
+  /** Rejects a whole order, for good (a change's rejection leaves the order as it was, so it is not kept). */
+  const rejectOrder = (orderId: string, reason: RejectionReason, lines: ShortLine[]) => {
+    decisions.reject({ orderId, reason, lines });
+    outcomes.push(rejected(orderId, null, reason, lines));
+  };
 
   for (const request of requests) {
-    if (request.kind === 'PLACE') {
-      const lines = mergeLines(request.lines);
-      if (round === null) {
-        outcomes.push(rejected(request.orderId, null, 'NO_OPEN_ROUND', lines.map((l) => ({ productId: l.productId, requested: l.quantity, available: 0 }))));
+    if (request.kind === 'PLACE' || (request.kind === 'OVERDUE' && request.awaiting === 'RESERVATION')) {
+      const { orderId } = request;
+      // Decided before (an OrderPlaced delivered again, or asked after by OrderOverdue): the same answer again.
+      const rejection = decisions.rejectionOf(orderId);
+      if (rejection) {
+        outcomes.push(rejected(orderId, null, rejection.reason, rejection.lines));
         continue;
       }
-      const already = heldBy(request.orderId);
-      if (already.length > 0) {
-        // The same order announced twice: it holds what it was given, nothing more is taken.
-        outcomes.push({ kind: 'RESERVED', orderId: request.orderId, changeId: null, roundNumber: round, lines: already.map((r) => ({ productId: r.productId, quantity: r.quantity })) });
+      const reservation = decisions.reservationOf(orderId);
+      if (reservation) {
+        outcomes.push({ kind: 'RESERVED', orderId, changeId: null, ...reservation });
+        continue;
+      }
+      if (request.kind === 'OVERDUE') {
+        // Never decided: its OrderPlaced was parked or lost. Rejected now, and a late OrderPlaced finds that.
+        rejectOrder(orderId, 'TIMED_OUT', []);
+        continue;
+      }
+      const lines = mergeLines(request.lines);
+      if (round === null) {
+        rejectOrder(orderId, 'NO_OPEN_ROUND', lines.map((l) => ({ productId: l.productId, requested: l.quantity, available: 0 })));
         continue;
       }
       const unknown = lines.filter((l) => !stock.has(l.productId));
       if (unknown.length > 0) {
-        outcomes.push(rejected(request.orderId, null, 'UNKNOWN_PRODUCT', unknown.map((l) => ({ productId: l.productId, requested: l.quantity, available: 0 }))));
+        rejectOrder(orderId, 'UNKNOWN_PRODUCT', unknown.map((l) => ({ productId: l.productId, requested: l.quantity, available: 0 })));
         continue;
       }
       const short = lines.filter((l) => l.quantity > availableOf(stock.get(l.productId)!));
       if (short.length > 0) {
-        outcomes.push(rejected(request.orderId, null, 'INSUFFICIENT_STOCK', short.map((l) => ({ productId: l.productId, requested: l.quantity, available: availableOf(stock.get(l.productId)!) }))));
+        rejectOrder(orderId, 'INSUFFICIENT_STOCK', short.map((l) => ({ productId: l.productId, requested: l.quantity, available: availableOf(stock.get(l.productId)!) })));
         continue;
       }
       for (const line of lines) {
-        move(stock.get(line.productId)!, 'RESERVE', line.quantity, request.orderId);
-        hold({ orderId: request.orderId, productId: line.productId, roundNumber: round, quantity: line.quantity, unitPriceCents: line.unitPriceCents });
+        move(stock.get(line.productId)!, 'RESERVE', line.quantity, orderId);
+        hold({ orderId, productId: line.productId, roundNumber: round, quantity: line.quantity, unitPriceCents: line.unitPriceCents });
       }
-      outcomes.push({ kind: 'RESERVED', orderId: request.orderId, changeId: null, roundNumber: round, lines: lines.map((l) => ({ productId: l.productId, quantity: l.quantity })) });
-    } else if (request.kind === 'CANCEL') {
-      const holding = heldBy(request.orderId);
-      // Nothing held (never reserved, already released, or sold when its round closed): nothing to give back.
-      if (holding.length === 0) continue;
+      outcomes.push({ kind: 'RESERVED', orderId, changeId: null, roundNumber: round, lines: lines.map((l) => ({ productId: l.productId, quantity: l.quantity })) });
+    } else if (request.kind === 'CANCEL' || request.kind === 'OVERDUE') {
+      const { orderId } = request;
+      const holding = heldBy(orderId);
+      if (holding.length === 0) {
+        // Nothing held: never reserved, sold when its round closed (RoundClosed told the order service),
+        // or given back already, which an overdue cancellation is told again (its StockReleased went missing).
+        if (request.kind === 'OVERDUE' && decisions.allReleased(orderId)) outcomes.push({ kind: 'RELEASED', orderId, lines: [] });
+        continue;
+      }
       for (const r of holding) {
-        move(stock.get(r.productId)!, 'RELEASE', r.quantity, request.orderId);
+        move(stock.get(r.productId)!, 'RELEASE', r.quantity, orderId);
         hold({ ...r, quantity: 0 });
       }
-      outcomes.push({ kind: 'RELEASED', orderId: request.orderId, lines: holding.map((r) => ({ productId: r.productId, quantity: r.quantity })) });
+      outcomes.push({ kind: 'RELEASED', orderId, lines: holding.map((r) => ({ productId: r.productId, quantity: r.quantity })) });
     } else {
       const { orderId, changeId, productId, quantity } = request;
       const asked = [{ productId, requested: quantity, available: 0 }];
@@ -160,7 +216,7 @@ export function applyRequests(state: ReservationState, requests: ReservationRequ
     const before = original.get(productId)!;
     if (before.onHand !== after.onHand || before.reserved !== after.reserved) changes.push({ before, after });
   }
-  return { changes, outcomes, movements, reservations: [...written.values()] };
+  return { changes, outcomes, movements, reservations: [...written.values()], rejections: decisions.newRejections };
 }
 
 /** An order naming a product twice wants the sum of both lines (at the first line's price). */

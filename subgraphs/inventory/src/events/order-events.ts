@@ -1,6 +1,6 @@
 /**
- * Consumer `inventory.orders`: OrderPlaced, OrderCancelled and OrderLineChangeRequested, a batch
- * per transaction. The batch locks every stock row it touches with ONE statement in product-id
+ * Consumer `inventory.orders`: OrderPlaced, OrderCancelled, OrderLineChangeRequested and
+ * OrderOverdue, a batch per transaction. The batch locks every stock row it touches with ONE statement in product-id
  * order, applies its requests in bus order with the pure rules, writes back set-based, and
  * announces the outcomes and stock changes in the same transaction (the writes in one statement).
  * It never closes the round itself (see rounds/round-watch.ts).
@@ -10,7 +10,8 @@ import type { EntityManager } from '@distribution/db';
 import { applyRequests, productsTouched, type ReservationRequest } from '../domain/reservation.js';
 import { holdStockWriterLock } from '../db/locks.js';
 import { openRound } from '../db/rounds.js';
-import { reservationsHeldBy, reservationWrites } from '../db/reservations.js';
+import { reservationWrites } from '../db/reservations.js';
+import { heldInRound, orderRecords, rejectionWrites } from '../db/order-decisions.js';
 import { lockStock, stockUpdate } from '../db/stock.js';
 import { movementInserts } from '../db/ledger.js';
 import { retryOnConflict } from '../db/retry.js';
@@ -34,15 +35,18 @@ export async function applyReservationBatch(sql: EntityManager, requests: Reserv
   await holdStockWriterLock(sql);
   const round = await openRound(sql);
   const roundNumber = round?.number ?? null;
-  const reservations = await reservationsHeldBy(sql, [...new Set(requests.map((r) => r.orderId))], roundNumber);
+  // What inventory decided about these orders before (it answers an order the same ever after), and what they hold now.
+  const records = await orderRecords(sql, [...new Set(requests.map((r) => r.orderId))]);
+  const reservations = heldInRound(records, roundNumber);
   const stock = await lockStock(sql, productsTouched(requests, reservations), deps.defaultThreshold);
 
-  const result = applyRequests({ roundNumber, stock, reservations }, requests);
+  const result = applyRequests({ roundNumber, stock, reservations, pastReservations: records.reservations, rejections: records.rejections }, requests);
   const events = [...result.outcomes.map(outcomeEvent), ...stockChangeEvents(result.changes)];
   // Every write of the batch, its events and their live announcements: ONE statement, one round trip.
   await runTogether(sql, [
     stockUpdate(result.changes.map((c) => c.after)),
     reservationWrites(result.reservations),
+    rejectionWrites(result.rejections),
     movementInserts(result.movements),
     outboxPart(deps.schema, events),
     liveAnnouncements(events),

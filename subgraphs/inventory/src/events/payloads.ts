@@ -6,7 +6,7 @@
 import {
   availabilityChanged as availabilityChangedEvent, lowStock as lowStockEvent, roundClosed as roundClosedEvent,
   roundOpened as roundOpenedEvent, roundSettled as roundSettledEvent, stockDepleted as stockDepletedEvent,
-  stockRejected, stockReleased, stockReserved, EventType, type AvailabilityChangedV1, type SupplyChangedV1,
+  stockRejected, stockRejectedV2, stockReleased, stockReserved, EventType, type AvailabilityChangedV1, type SupplyChangedV1,
 } from '@distribution/contracts';
 import type { DomainEvent } from '@distribution/events';
 import type { Outcome, ReservationRequest } from '../domain/reservation.js';
@@ -15,9 +15,11 @@ import { availableOf, stockStatus, type StockRow } from '../domain/stock.js';
 import type { SupplyChange } from '../domain/supply.js';
 
 /** What the order consumer reads. */
-export const ORDER_REQUESTS = { [EventType.OrderPlaced]: [1], [EventType.OrderCancelled]: [1], [EventType.OrderLineChangeRequested]: [1] } as const;
+export const ORDER_REQUESTS = {
+  [EventType.OrderPlaced]: [1], [EventType.OrderCancelled]: [1], [EventType.OrderLineChangeRequested]: [1], [EventType.OrderOverdue]: [1],
+} as const;
 
-/** OrderPlaced, OrderCancelled, OrderLineChangeRequested → what to do with stock. */
+/** OrderPlaced, OrderCancelled, OrderLineChangeRequested, OrderOverdue → what to do with stock. */
 export function readOrderRequest(event: DomainEvent<keyof typeof ORDER_REQUESTS>): ReservationRequest {
   switch (event.type) {
     case EventType.OrderPlaced:
@@ -28,6 +30,8 @@ export function readOrderRequest(event: DomainEvent<keyof typeof ORDER_REQUESTS>
       const { orderId, changeId, productId, quantity, unitPriceCents } = event.payload;
       return { kind: 'CHANGE', orderId, changeId, productId, quantity, unitPriceCents };
     }
+    case EventType.OrderOverdue:
+      return { kind: 'OVERDUE', orderId: event.payload.orderId, awaiting: event.payload.awaiting };
   }
 }
 
@@ -47,8 +51,11 @@ export function outcomeEvent(outcome: Outcome) {
       const lines = outcome.lines.map(({ productId, quantity, delta }) => (delta === undefined ? { productId, quantity } : { productId, quantity, delta }));
       return stockReserved({ orderId: outcome.orderId, changeId: outcome.changeId, roundNumber: outcome.roundNumber, lines });
     }
-    case 'REJECTED':
-      return stockRejected({ orderId: outcome.orderId, changeId: outcome.changeId, reason: outcome.reason, lines: outcome.lines });
+    case 'REJECTED': {
+      const { orderId, changeId, reason, lines } = outcome;
+      // v2 only for the reason v1 lacks: every other rejection stays readable by v1 readers.
+      return reason === 'TIMED_OUT' ? stockRejectedV2({ orderId, changeId, reason, lines }) : stockRejected({ orderId, changeId, reason, lines });
+    }
     case 'RELEASED':
       return stockReleased({ orderId: outcome.orderId, lines: outcome.lines });
   }

@@ -4,6 +4,7 @@ import { badUserInput } from '@distribution/errors';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from '@distribution/server';
 import type { RoundSale } from '../domain/rounds.js';
 import { requireSalesReader, salesVisibleTo } from '../domain/sales-access.js';
+import { openingAfter } from '../domain/round-schedule.js';
 import { latestRound, roundsPage, type Round } from '../db/rounds.js';
 import { openNextRound } from '../rounds/open-round.js';
 import { closeRoundByOperator } from '../rounds/close-round.js';
@@ -16,6 +17,10 @@ export const roundResolvers = {
     openedAt: (round: Round) => iso(round.openedAt),
     endsAt: (round: Round) => iso(round.endsAt),
     closedAt: (round: Round) => iso(round.closedAt),
+    nextOpeningAt: async (round: Round, _: unknown, ctx: InventoryContext) => {
+      if ((await ctx.loaders.latestRoundNumber.load(0)) !== round.number) return null;
+      return iso(openingAfter(ctx.deps.roundSchedule, new Date(round.openedAt)));
+    },
     // Refused before anything is read: the refusal never depends on whether the round sold anything.
     sales: async (round: Round, _: unknown, ctx: InventoryContext) => {
       const reader = requireSalesReader(ctx.identity);

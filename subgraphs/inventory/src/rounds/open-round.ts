@@ -1,11 +1,15 @@
-/** Opening a round: supply enters stock, but only once every settlement of the last round is applied. */
-import type { ServiceDatabase } from '@distribution/db';
+/**
+ * Opening a round: supply enters stock, but only once every settlement of the last round is applied.
+ * Two ways in: the operator, and the schedule (by the round watch).
+ */
+import type { EntityManager, ServiceDatabase } from '@distribution/db';
 import { recordEvents } from '@distribution/events';
 import { conflict } from '@distribution/errors';
-import { addDuration } from '../domain/duration.js';
-import { nextRoundNumber, openingBlocker, openingStock } from '../domain/rounds.js';
+import { nextRoundNumber, openingBlocker, openingStock, type RoundState } from '../domain/rounds.js';
+import { openingDue, roundEnd } from '../domain/round-schedule.js';
 import { holdRoundTransitionLock } from '../db/locks.js';
 import { insertRound, latestRoundState, type Round } from '../db/rounds.js';
+import { latestRoundAndClock } from '../db/round-schedule.js';
 import { lockAllStock, upsertStock } from '../db/stock.js';
 import { productsOnOffer } from '../db/products.js';
 import { recordMovements } from '../db/ledger.js';
@@ -21,20 +25,44 @@ export async function openNextRound(database: ServiceDatabase, deps: InventoryDe
     const latest = await latestRoundState(sql);
     const blocker = openingBlocker(latest);
     if (blocker) throw conflict(blocker, { roundNumber: latest!.number, roundStatus: latest!.status });
-
-    const number = nextRoundNumber(latest);
     const [{ now }] = await sql.query('SELECT clock_timestamp() AS now');
-    const endsAt = addDuration(now, deps.roundPeriod);
-    const round = await insertRound(sql, number, now, endsAt);
-    const stock = await lockAllStock(sql, deps.defaultThreshold);
-    const offered = await productsOnOffer(sql);
-    const { changes, movements } = openingStock({ roundNumber: number, stock, offered, defaultThreshold: deps.defaultThreshold });
-    await upsertStock(sql, changes.map((c) => c.after));
-    await recordMovements(sql, movements);
-    const events = [roundOpened(number, now, endsAt), ...stockChangeEvents(changes)];
-    await recordEvents(sql, deps.schema, events);
-    await announceLive(sql, events);
-    deps.logger.info({ roundNumber: number, endsAt, products: offered.length }, 'round opened');
+    return openRoundNow(sql, latest, now, deps);
+  });
+}
+
+/**
+ * Opens the next round when the schedule says its time has come and the last round is settled;
+ * null otherwise. Every replica's round watch asks; the exclusive round lock and the check made
+ * again under it let exactly one of them open it.
+ */
+export async function openRoundIfScheduled(database: ServiceDatabase, deps: InventoryDeps): Promise<Round | null> {
+  if (deps.roundSchedule.kind === 'MANUAL') return null;
+  // A plain read first, with the database's clock (every replica agrees on it): usually not due.
+  const seen = await latestRoundAndClock(database);
+  if (!openingDue(deps.roundSchedule, seen.latest, seen.now)) return null;
+  return database.transaction(async (sql) => {
+    await holdRoundTransitionLock(sql);
+    const { latest, now } = await latestRoundAndClock(sql);
+    if (!openingDue(deps.roundSchedule, latest, now)) return null; // another replica opened it meanwhile
+    const round = await openRoundNow(sql, { number: latest!.number, status: latest!.status }, now, deps);
+    deps.logger.info({ roundNumber: round.number }, 'round opened by the schedule');
     return round;
   });
+}
+
+/** Opens the round after `latest` at `now`, in the caller's transaction, which holds the exclusive round lock. */
+async function openRoundNow(sql: EntityManager, latest: RoundState | null, now: Date, deps: InventoryDeps): Promise<Round> {
+  const number = nextRoundNumber(latest);
+  const endsAt = roundEnd(now, deps.roundPeriod, deps.roundSchedule);
+  const round = await insertRound(sql, number, now, endsAt);
+  const stock = await lockAllStock(sql, deps.defaultThreshold);
+  const offered = await productsOnOffer(sql);
+  const { changes, movements } = openingStock({ roundNumber: number, stock, offered, defaultThreshold: deps.defaultThreshold });
+  await upsertStock(sql, changes.map((c) => c.after));
+  await recordMovements(sql, movements);
+  const events = [roundOpened(number, now, endsAt), ...stockChangeEvents(changes)];
+  await recordEvents(sql, deps.schema, events);
+  await announceLive(sql, events);
+  deps.logger.info({ roundNumber: number, endsAt, products: offered.length }, 'round opened');
+  return round;
 }

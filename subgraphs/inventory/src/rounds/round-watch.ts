@@ -1,6 +1,7 @@
 /**
- * Background work: closes the open round when its period has ended or every unit of it is promised.
- * Every replica watches; the exclusive round lock lets one close. The period is polled; depletion is
+ * Background work: closes the open round when its period has ended or every unit of it is promised,
+ * and opens the next one when the schedule (ROUND_SCHEDULE) says so and the last is settled.
+ * Every replica watches; the exclusive round lock lets one close, and one open. The period is polled; depletion is
  * looked for when a reservation batch that may have taken the last unit wakes the watch at its commit
  * (NOTIFY), and after LISTEN was lost and is back (a wake-up may have gone missing).
  *
@@ -12,6 +13,7 @@
 import type { EntityManager, ServiceDatabase } from '@distribution/db';
 import type { PostgresListener } from '@distribution/events';
 import { closeRoundIfDepleted, closeRoundIfPeriodEnded } from './close-round.js';
+import { openRoundIfScheduled } from './open-round.js';
 import type { InventoryDeps } from '../settings.js';
 
 /** The channel a batch NOTIFYs when the round may be depleted. */
@@ -39,6 +41,12 @@ export async function startRoundWatch(database: ServiceDatabase, listener: Postg
       }
     } catch (error) {
       deps.logger.error({ err: error }, 'closing the round (period ended or depleted) failed; will try again');
+    }
+    try {
+      // Polled like the period: a settlement that completes the last round is seen within one interval.
+      await openRoundIfScheduled(database, deps);
+    } catch (error) {
+      deps.logger.error({ err: error }, 'opening the scheduled round failed; will try again');
     }
   };
   // One tick at a time; a wake-up during a tick runs one more right after it.

@@ -120,7 +120,7 @@ describe('cancelling orders', () => {
 
   it('ignores a cancellation of an order that holds nothing (e.g. already sold when its round closed)', () => {
     const result = applyRequests(state([row('tea', 10, 0)]), [cancel('sold-order')]);
-    expect(result).toEqual({ changes: [], outcomes: [], movements: [], reservations: [] });
+    expect(result).toEqual({ changes: [], outcomes: [], movements: [], reservations: [], rejections: [] });
   });
 
   it('releases an order placed earlier in the same batch, and only once when cancelled twice', () => {

@@ -54,11 +54,11 @@ export interface InventoryUnderTest {
   as(identity: Identity | null): ReturnType<typeof graphqlClient>;
 }
 
-export async function startInventory(url: string, options: { roundPeriod?: string; lowStockThreshold?: number; logger?: Logger; eventPollIntervalMs?: number; eventBatchSize?: number; periodCheckIntervalMs?: number } = {}): Promise<InventoryUnderTest> {
+export async function startInventory(url: string, options: { roundPeriod?: string; roundSchedule?: string; lowStockThreshold?: number; logger?: Logger; eventPollIntervalMs?: number; eventBatchSize?: number; periodCheckIntervalMs?: number } = {}): Promise<InventoryUnderTest> {
   const service = await startInventoryService({
     databaseUrl: url, port: 0, internalCredential: CREDENTIAL, logger: options.logger ?? quietLogger(),
     eventPollIntervalMs: options.eventPollIntervalMs ?? 20, eventBatchSize: options.eventBatchSize,
-    roundPeriod: options.roundPeriod ?? 'PT1H', lowStockThreshold: options.lowStockThreshold, periodCheckIntervalMs: options.periodCheckIntervalMs,
+    roundPeriod: options.roundPeriod ?? 'PT1H', roundSchedule: options.roundSchedule, lowStockThreshold: options.lowStockThreshold, periodCheckIntervalMs: options.periodCheckIntervalMs,
   });
   return { service, as: (identity) => graphqlClient({ url: service.url, headers: identityToHeaders(identity, CREDENTIAL) }) };
 }

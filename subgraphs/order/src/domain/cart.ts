@@ -41,3 +41,24 @@ export function decideCartQuantity(input: { current: number; wanted: number; ava
   if (input.wanted > input.available) return { kind: 'insufficient', available: Math.max(0, input.available) };
   return { kind: 'accept' };
 }
+
+/** What pruning takes out of one line: `quantity` units, leaving `kept` (0: the line goes). */
+export interface PrunedLine {
+  productId: string;
+  quantity: number;
+  kept: number;
+  reason: CartLineProblem;
+}
+
+/**
+ * What pruneCart takes out of a cart: a line of a discontinued or sold-out product goes, a line
+ * asking for more than is available is lowered to what is; lines that can be served stay.
+ */
+export function pruneCart(lines: ReadonlyArray<CartLineFacts & { productId: string }>): PrunedLine[] {
+  return lines.flatMap((line) => {
+    const reason = cartLineProblem(line);
+    if (reason === null) return [];
+    const kept = reason === CartLineProblem.InsufficientStock ? Math.max(0, line.available) : 0;
+    return [{ productId: line.productId, quantity: line.quantity - kept, kept, reason }];
+  });
+}

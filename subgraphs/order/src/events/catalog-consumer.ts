@@ -1,7 +1,12 @@
-/** Consumer `order.catalog`: keeps the catalog read model (prices, discontinuation, availability) from others' events. */
+/**
+ * Consumer `order.catalog`: keeps the catalog read model (prices, discontinuation, availability) from
+ * others' events. A product discontinued leaves every cart in the same transaction; the customer is
+ * told what left (Cart.removedLines, pruneCart).
+ */
 import { EventType } from '@distribution/contracts';
 import type { EventBus } from '@distribution/events';
 import { recordAvailability, recordSupplyFacts, type AvailabilityFacts, type SupplyFacts } from '../db/catalog.js';
+import { removeDiscontinuedFromCarts } from '../db/cart-removals.js';
 
 export const CATALOG_CONSUMER = 'order.catalog';
 
@@ -19,6 +24,7 @@ export function registerCatalogConsumer(bus: EventBus): void {
       }
     }
     await recordSupplyFacts(manager, [...supply.values()]);
+    await removeDiscontinuedFromCarts(manager, [...supply.values()].filter((f) => f.discontinued).map((f) => f.productId));
     await recordAvailability(manager, [...availability.values()]);
   });
 }

@@ -1,6 +1,7 @@
 /**
  * Consumer `order.outcomes`: inventory's answers move orders through their lifecycle. One consumer
- * for all four types keeps their bus order (a reservation is applied before its round closes).
+ * for all four types keeps their bus order (a reservation is applied before its round closes);
+ * an answer to an OrderOverdue may still confirm an order after its round closed: it is fulfilled then.
  * Every move is guarded by the lifecycle, so a late or repeated answer changes nothing (and is logged).
  * Answers about whole orders are applied in runs, one statement per run, in bus order.
  */
@@ -11,23 +12,29 @@ import type { Logger } from '@distribution/logging';
 import { OrderStatus } from '../domain/order-lifecycle.js';
 import { fulfilRound, moveOrders, setOrderLineQuantity, type OrderMove } from '../db/orders.js';
 import { decideChange, lockChange } from '../db/changes.js';
+import { fulfilLateConfirmations, recordClosedRound } from '../db/closed-rounds.js';
 import { announceOrderChanges } from './order-signals.js';
 
 export const OUTCOME_CONSUMER = 'order.outcomes';
 
-const OUTCOMES = { [EventType.StockReserved]: [1], [EventType.StockRejected]: [1], [EventType.StockReleased]: [1], [EventType.RoundClosed]: [1] } as const;
+const OUTCOMES = { [EventType.StockReserved]: [1], [EventType.StockRejected]: [1, 2], [EventType.StockReleased]: [1], [EventType.RoundClosed]: [1] } as const;
 type Outcome = DomainEvent<keyof typeof OUTCOMES>;
 
 export function registerOutcomeConsumer(bus: EventBus, logger: Logger): void {
   bus.consume(OUTCOME_CONSUMER, OUTCOMES, async (events, manager) => {
     const changed = new Set<string>();
+    const confirmed: string[] = [];
     // Runs of plain moves (an order confirmed, rejected or cancelled) go in one statement each.
     let run: Array<OrderMove & { ignoredWhy: string; eventId: string }> = [];
     const flush = async () => {
       const moved = await moveOrders(manager, run);
       for (const move of run) {
-        if (moved.has(move.orderId)) changed.add(move.orderId);
-        else logger.info({ eventId: move.eventId, orderId: move.orderId }, `outcome ignored: ${move.ignoredWhy}`);
+        if (!moved.has(move.orderId)) {
+          logger.info({ eventId: move.eventId, orderId: move.orderId }, `outcome ignored: ${move.ignoredWhy}`);
+          continue;
+        }
+        changed.add(move.orderId);
+        if (move.to === OrderStatus.Confirmed) confirmed.push(move.orderId);
       }
       run = [];
     };
@@ -43,6 +50,7 @@ export function registerOutcomeConsumer(bus: EventBus, logger: Logger): void {
       for (const id of await apply(event, manager, logger)) changed.add(id);
     }
     await flush();
+    await fulfilLateConfirmations(manager, confirmed);
     await announceOrderChanges(manager, changed);
   });
 }
@@ -79,6 +87,7 @@ async function apply(event: Outcome, m: EntityManager, logger: Logger): Promise<
     case EventType.StockRejected:
       return applyChangeAnswer(m, event.payload.changeId!, { rejection: { reason: event.payload.reason, lines: event.payload.lines } }, ignored);
     case EventType.RoundClosed:
+      await recordClosedRound(m, event.payload.roundNumber);
       return fulfilRound(m, event.payload.roundNumber);
     default:
       return [];

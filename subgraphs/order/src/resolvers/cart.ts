@@ -82,6 +82,7 @@ export const cartResolvers = {
     lines: (cart: CartRef, _: unknown, ctx: OrderContext) => ctx.loaders.cartLines.load(cart.customerId),
     total: async (cart: CartRef, _: unknown, ctx: OrderContext) => summarizeCart(await ctx.loaders.cartLines.load(cart.customerId)).totalCents,
     canCheckout: async (cart: CartRef, _: unknown, ctx: OrderContext) => summarizeCart(await ctx.loaders.cartLines.load(cart.customerId)).canCheckout,
+    removedLines: (cart: CartRef, _: unknown, ctx: OrderContext) => ctx.loaders.cartRemovals.load(cart.customerId),
   },
   CartLine: {
     product: (line: CartLineRecord) => product(line.productId),

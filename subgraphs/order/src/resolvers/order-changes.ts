@@ -9,6 +9,7 @@ import { OrderStatus, cancellationRefusal, changeRefusal } from '../domain/order
 import { checkLineChange, checkQuantity, isUuid } from '../domain/order-request.js';
 import { lockOrder, markCancellationRequested, orderLinesOf } from '../db/orders.js';
 import { changeById, insertChange, pendingChangeOf } from '../db/changes.js';
+import { waitForRelease } from '../db/order-waits.js';
 import type { OrderRecord } from '../db/records.js';
 import { announceOrderChanges } from '../events/order-signals.js';
 import { orderCancelled, orderLineChangeRequested } from '@distribution/contracts';
@@ -40,6 +41,7 @@ export const orderChangeResolvers = {
         // Asked again while inventory has not answered: nothing new to announce.
         if (order.cancellationRequested) return;
         await markCancellationRequested(m, orderId);
+        await waitForRelease(m, orderId);
         await recordEvents(m, ctx.database.schema, [orderCancelled({ orderId, customerId: order.customerId })]);
         await announceOrderChanges(m, [orderId]);
       });

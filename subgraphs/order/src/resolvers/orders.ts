@@ -6,6 +6,7 @@ import type { OrderContext } from '../context.js';
 import { assertMaySeeOrder, requireOrderReader } from '../access.js';
 import { isUuid } from '../domain/order-request.js';
 import type { OrderStatus } from '../domain/order-lifecycle.js';
+import { hasShortage } from '../domain/place-order-result.js';
 import { orderPage } from '../db/orders.js';
 import type { OrderLineRecord, OrderRecord, ShortageRecord } from '../db/records.js';
 
@@ -59,8 +60,7 @@ export const orderResolvers = {
       (await ctx.loaders.orderLines.load(order.id)).reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0),
     placedAt: (order: OrderRecord) => new Date(order.placedAt).toISOString(),
     updatedAt: (order: OrderRecord) => new Date(order.updatedAt).toISOString(),
-    rejection: (order: OrderRecord) =>
-      order.status === 'REJECTED' && order.rejectionReason !== 'NO_OPEN_ROUND' ? { lines: order.rejectionLines ?? [] } : null,
+    rejection: (order: OrderRecord) => (hasShortage(order) ? { lines: order.rejectionLines ?? [] } : null),
   },
   OrderLine: {
     product: (line: OrderLineRecord) => product(line.productId),

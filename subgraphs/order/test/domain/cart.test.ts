@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CartLineProblem, cartLineProblem, decideCartQuantity, summarizeCart } from '../../src/domain/cart.js';
+import { CartLineProblem, cartLineProblem, decideCartQuantity, pruneCart, summarizeCart } from '../../src/domain/cart.js';
 
 describe('cart lines', () => {
   it('flags a line the distributor can no longer serve, with the most telling reason', () => {
@@ -25,5 +25,19 @@ describe('cart lines', () => {
   it('always lets the customer lower a line, towards what can be served', () => {
     expect(decideCartQuantity({ current: 8, wanted: 6, available: 2, discontinued: false })).toEqual({ kind: 'accept' });
     expect(decideCartQuantity({ current: 8, wanted: 6, available: 2, discontinued: true })).toEqual({ kind: 'accept' });
+  });
+
+  it('prunes what the distributor can no longer serve: discontinued and sold-out lines go, a line asking too much is lowered to what is available', () => {
+    expect(pruneCart([
+      { productId: 'fine', quantity: 3, available: 3, discontinued: false },
+      { productId: 'short', quantity: 5, available: 2, discontinued: false },
+      { productId: 'gone', quantity: 1, available: 0, discontinued: false },
+      { productId: 'old', quantity: 2, available: 9, discontinued: true },
+    ])).toEqual([
+      { productId: 'short', quantity: 3, kept: 2, reason: CartLineProblem.InsufficientStock },
+      { productId: 'gone', quantity: 1, kept: 0, reason: CartLineProblem.OutOfStock },
+      { productId: 'old', quantity: 2, kept: 0, reason: CartLineProblem.Discontinued },
+    ]);
+    expect(pruneCart([{ productId: 'fine', quantity: 1, available: 1, discontinued: false }])).toEqual([]);
   });
 });

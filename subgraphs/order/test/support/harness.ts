@@ -43,12 +43,13 @@ export interface Harness {
 
 const MANUFACTURER_ID = '11111111-1111-4111-8111-111111111111';
 
-export async function startHarness(label: string, options: { placeOrderWaitMs?: number; eventPollIntervalMs?: number } = {}): Promise<Harness> {
+export async function startHarness(label: string, options: { placeOrderWaitMs?: number; eventPollIntervalMs?: number; resolutionTimeoutMs?: number } = {}): Promise<Harness> {
   const url = await createTestDatabase(label);
   const logger = createLogger('order-test', process.env.TEST_LOG_LEVEL ?? 'silent');
   const service = await startOrderService({
     databaseUrl: url, port: 0, internalCredential: INTERNAL_CREDENTIAL, logger, jwtSecret: JWT_SECRET,
     placeOrderWaitMs: options.placeOrderWaitMs ?? 1500, eventPollIntervalMs: options.eventPollIntervalMs ?? 100,
+    resolutionTimeoutMs: options.resolutionTimeoutMs,
   });
   const inventory = await FakeInventory.start(url, logger);
   const manufacturerDb = await openServiceDatabase({ url, schema: 'manufacturer_fake', migrations: [EventTables1700000000000], poolSize: 3 });
