@@ -6,3 +6,4 @@ export type { EventHandler, EventBusOptions } from './bus.js';
 export { PostgresListener } from './listener.js';
 export type { ListenOptions } from './listener.js';
 export { ensureBusSchema, busChannel } from './bus-schema.js';
+export { eventEntities, OutboxEntity, EventCursorEntity, InboxEntity, ParkedEventEntity } from './entities.js';

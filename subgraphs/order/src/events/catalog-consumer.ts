@@ -1,7 +1,7 @@
 /** Consumer `order.catalog`: keeps the catalog read model (prices, discontinuation, availability) from others' events. */
 import type { DomainEvent, EventBus } from '@distribution/events';
 import type { Logger } from '@distribution/logging';
-import { isUuid } from '../domain/order-request.js';
+import { isUuid, sqlOf } from '@distribution/db';
 import { recordAvailability, recordSupplyFacts, type AvailabilityFacts, type SupplyFacts } from '../db/catalog.js';
 import type { AvailabilityChangedV1, SupplyChangedV1 } from './payloads.js';
 
@@ -22,8 +22,9 @@ export function registerCatalogConsumer(bus: EventBus, logger: Logger): void {
         availability.set(p.productId, { productId: p.productId, manufacturerId: p.manufacturerId, available: p.available });
       }
     }
-    await recordSupplyFacts(manager, [...supply.values()]);
-    await recordAvailability(manager, [...availability.values()]);
+    const sql = sqlOf(manager);
+    await recordSupplyFacts(sql, [...supply.values()]);
+    await recordAvailability(sql, [...availability.values()]);
   });
 }
 

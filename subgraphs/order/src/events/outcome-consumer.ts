@@ -5,10 +5,9 @@
  * Answers about whole orders are applied in runs, one statement per run, in bus order.
  */
 import type { DomainEvent, EventBus } from '@distribution/events';
-import type { EntityManager } from '@distribution/db';
+import { isUuid, sqlOf, type Sql } from '@distribution/db';
 import type { Logger } from '@distribution/logging';
 import { OrderStatus } from '../domain/order-lifecycle.js';
-import { isUuid } from '../domain/order-request.js';
 import { fulfilRound, moveOrders, setOrderLineQuantity, type OrderMove } from '../db/orders.js';
 import { decideChange, lockChange } from '../db/changes.js';
 import { announceOrderChanges } from './order-signals.js';
@@ -18,11 +17,12 @@ export const OUTCOME_CONSUMER = 'order.outcomes';
 
 export function registerOutcomeConsumer(bus: EventBus, logger: Logger): void {
   bus.consume(OUTCOME_CONSUMER, ['StockReserved', 'StockRejected', 'StockReleased', 'RoundClosed'], async (events, manager) => {
+    const sql = sqlOf(manager);
     const changed = new Set<string>();
     // Runs of plain moves (an order confirmed, rejected or cancelled) go in one statement each.
     let run: Array<OrderMove & { ignoredWhy: string; eventId: string }> = [];
     const flush = async () => {
-      const moved = await moveOrders(manager, run);
+      const moved = await moveOrders(sql, run);
       for (const move of run) {
         if (moved.has(move.orderId)) changed.add(move.orderId);
         else logger.info({ eventId: move.eventId, orderId: move.orderId }, `outcome ignored: ${move.ignoredWhy}`);
@@ -42,10 +42,10 @@ export function registerOutcomeConsumer(bus: EventBus, logger: Logger): void {
         continue;
       }
       await flush();
-      for (const id of await apply(event, manager, logger)) changed.add(id);
+      for (const id of await apply(event, sql, logger)) changed.add(id);
     }
     await flush();
-    await announceOrderChanges(manager, changed);
+    await announceOrderChanges(sql, changed);
   });
 }
 
@@ -74,7 +74,7 @@ function plainMove(event: DomainEvent): (OrderMove & { ignoredWhy: string }) | n
 const rejectedLines = (p: StockRejectedV1) => (p.lines ?? []).map((l) => ({ productId: l.productId, requested: l.requested, available: l.available }));
 
 /** Applies a line change's answer or a round's close; returns the ids of the orders it changed. */
-async function apply(event: DomainEvent, m: EntityManager, logger: Logger): Promise<string[]> {
+async function apply(event: DomainEvent, m: Sql, logger: Logger): Promise<string[]> {
   const ignored = (why: string) => {
     logger.info({ eventId: event.id, type: event.type, orderId: event.payload.orderId, changeId: event.payload.changeId }, `outcome ignored: ${why}`);
     return [];
@@ -104,7 +104,7 @@ async function apply(event: DomainEvent, m: EntityManager, logger: Logger): Prom
  * order stays as it was and the change keeps the shortage, for the waiting mutation to answer with.
  */
 async function applyChangeAnswer(
-  m: EntityManager,
+  m: Sql,
   changeId: string,
   answer: { reserved?: StockReservedV1; rejection?: { reason: string; lines: Array<{ productId: string; requested: number; available: number }> } },
   ignored: (why: string) => string[],

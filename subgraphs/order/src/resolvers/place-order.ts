@@ -7,7 +7,8 @@ import { badUserInput, conflict, notFound } from '@distribution/errors';
 import type { OrderContext } from '../context.js';
 import { requireCustomerRole } from '../access.js';
 import { OrderStatus } from '../domain/order-lifecycle.js';
-import { checkPlaceOrderRequest, isUuid, sameLines, type RequestedLine } from '../domain/order-request.js';
+import { isUuid, sqlOf } from '@distribution/db';
+import { checkPlaceOrderRequest, sameLines, type RequestedLine } from '../domain/order-request.js';
 import { lockCustomer } from '../db/customers.js';
 import { catalogEntries } from '../db/catalog.js';
 import { cartLinesOf, emptyCart } from '../db/carts.js';
@@ -115,7 +116,7 @@ export const placeOrderResolvers = {
       try {
         const { schema } = ctx.database;
         const orderId = request.fromCart
-          ? await ctx.database.transaction((m) => writeOrder(m, schema, customerId, request, newId))
+          ? await ctx.database.transaction((m) => writeOrder(sqlOf(m), schema, customerId, request, newId))
           : await writeOrder(ctx.database, schema, customerId, request, newId);
         if (request.fromCart) ctx.loaders.cartLines.clear(customerId);
         const decidedOrder = async () => {
