@@ -5,7 +5,7 @@
  * at once. SettlementApplied marks a manufacturer settled; the last one settles the round.
  */
 import { recordEvents, type DomainEvent, type EventBus, type NewEvent } from '@distribution/events';
-import type { EntityManager } from '@distribution/db';
+import { sqlOf, type EntityManager, type Sql } from '@distribution/db';
 import { applySupplyChanges, latestFacts, movesStock } from '../domain/supply.js';
 import { holdStockWriterLock } from '../db/locks.js';
 import { saveProductFacts } from '../db/products.js';
@@ -21,11 +21,13 @@ import { announceLive } from '../live/announce.js';
 export const MANUFACTURER_CONSUMER = 'inventory.manufacturer';
 
 export function registerManufacturerConsumer(bus: EventBus, deps: InventoryDeps): void {
-  bus.consume(MANUFACTURER_CONSUMER, ['SupplyChanged', 'SettlementApplied'], (events: DomainEvent[], manager: EntityManager) =>
-    retryOnConflict(manager, deps.logger, 'supply batch', () => applyManufacturerBatch(manager, events, deps)));
+  bus.consume(MANUFACTURER_CONSUMER, ['SupplyChanged', 'SettlementApplied'], (events: DomainEvent[], manager: EntityManager) => {
+    const sql = sqlOf(manager);
+    return retryOnConflict(sql, deps.logger, 'supply batch', () => applyManufacturerBatch(sql, events, deps));
+  });
 }
 
-export async function applyManufacturerBatch(sql: EntityManager, events: DomainEvent[], deps: InventoryDeps): Promise<void> {
+export async function applyManufacturerBatch(sql: Sql, events: DomainEvent[], deps: InventoryDeps): Promise<void> {
   const supplyChanges = events.filter((e) => e.type === 'SupplyChanged').map(readSupplyChanged);
   const settlements = events.filter((e) => e.type === 'SettlementApplied').map(readSettlementApplied);
   const announcements: NewEvent[] = [];

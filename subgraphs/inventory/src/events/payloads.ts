@@ -4,7 +4,7 @@
  * instead of letting it write nonsense.
  */
 import type { DomainEvent, NewEvent } from '@distribution/events';
-import { isUuid } from '../domain/ids.js';
+import { isUuid } from '@distribution/db';
 import type { Outcome, ReservationRequest } from '../domain/reservation.js';
 import type { RoundCloseReason, RoundSale } from '../domain/rounds.js';
 import { availableOf, stockStatus, type StockRow } from '../domain/stock.js';

@@ -1,11 +1,12 @@
 /** Opening a round: supply enters stock, but only once every settlement of the last round is applied. */
-import type { ServiceDatabase } from '@distribution/db';
+import { sqlOf, type ServiceDatabase } from '@distribution/db';
 import { recordEvents } from '@distribution/events';
 import { conflict } from '@distribution/errors';
 import { addDuration } from '../domain/duration.js';
 import { nextRoundNumber, openingBlocker, openingStock } from '../domain/rounds.js';
 import { holdRoundTransitionLock } from '../db/locks.js';
-import { insertRound, latestRoundState, type Round } from '../db/rounds.js';
+import { insertRound, latestRoundState } from '../db/rounds.js';
+import type { Round } from '../db/records.js';
 import { lockAllStock, upsertStock } from '../db/stock.js';
 import { productsOnOffer } from '../db/products.js';
 import { recordMovements } from '../db/ledger.js';
@@ -16,14 +17,16 @@ import type { InventoryDeps } from '../settings.js';
 
 /** Opens round N+1 (CONFLICT naming the round that blocks it otherwise). */
 export async function openNextRound(database: ServiceDatabase, deps: InventoryDeps): Promise<Round> {
-  return database.transaction(async (sql) => {
+  return database.transaction(async (manager) => {
+    const sql = sqlOf(manager);
     await holdRoundTransitionLock(sql);
     const latest = await latestRoundState(sql);
     const blocker = openingBlocker(latest);
     if (blocker) throw conflict(blocker, { roundNumber: latest!.number, roundStatus: latest!.status });
 
     const number = nextRoundNumber(latest);
-    const [{ now }] = await sql.query('SELECT clock_timestamp() AS now');
+    const [clock] = await sql.query<{ now: Date }>('SELECT clock_timestamp() AS now');
+    const now = clock!.now;
     const endsAt = addDuration(now, deps.roundPeriod);
     const round = await insertRound(sql, number, now, endsAt);
     const stock = await lockAllStock(sql, deps.defaultThreshold);

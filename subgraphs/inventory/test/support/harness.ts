@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { entities } from '../../src/db/entities/index.js';
 import { openServiceDatabase, migrate, type ServiceDatabase } from '@distribution/db';
 import { EventBus, EventTables1700000000000, recordEvents, type NewEvent } from '@distribution/events';
 import { identityToHeaders, Role, type Identity } from '@distribution/auth';
@@ -62,7 +63,7 @@ export async function startInventory(url: string, options: { roundPeriod?: strin
 }
 
 /** A connection to inventory's schema for looking at its tables (not the service's own pool). */
-export const openInspector = (url: string) => openServiceDatabase({ url, schema: 'inventory', migrations: [] });
+export const openInspector = (url: string) => openServiceDatabase({ url, schema: 'inventory', migrations: [], entities });
 
 // ---- events the fakes publish, exactly as PROTOCOL.md ----
 
