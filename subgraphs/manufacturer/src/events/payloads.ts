@@ -1,6 +1,6 @@
 /** The events this service publishes, exactly as packages/events/PROTOCOL.md describes them. */
 import type { NewEvent } from '@distribution/events';
-import type { Product } from '../db/rows.js';
+import type { Product } from '../db/records.js';
 import type { SettlementPlan } from '../domain/settlement.js';
 
 export type SupplyChangeReason = 'CREATED' | 'PRODUCED' | 'UPDATED' | 'DISCONTINUED' | 'SETTLED';

@@ -4,7 +4,7 @@
  * SupplyChanged (SETTLED) per product and then SettlementApplied, all in the bus's transaction,
  * where it also notifies the manufacturer's live notices (SETTLED), delivered at commit.
  */
-import type { EntityManager } from '@distribution/db';
+import { sqlOf, type EntityManager, type Sql } from '@distribution/db';
 import { recordEvents, type DomainEvent, type EventBus, type NewEvent } from '@distribution/events';
 import type { Logger } from '@distribution/logging';
 import { insertSettlement, lockProducts, setSupplies } from '../db/settlements.js';
@@ -31,11 +31,11 @@ export function registerSettlementConsumer(bus: EventBus, deps: SettlementDepend
 export async function applyRoundClosed(events: DomainEvent[], manager: EntityManager, deps: SettlementDependencies): Promise<void> {
   for (const event of events) {
     if (event.version !== 1) throw new MalformedRoundClosed(`version ${event.version} is not supported (this service reads v1)`);
-    await settleRound(manager, readRoundClosed(event.payload), deps);
+    await settleRound(sqlOf(manager), readRoundClosed(event.payload), deps);
   }
 }
 
-async function settleRound(sql: EntityManager, round: RoundClosed, { schema, logger }: SettlementDependencies): Promise<void> {
+async function settleRound(sql: Sql, round: RoundClosed, { schema, logger }: SettlementDependencies): Promise<void> {
   const plans = planSettlements(round.sales);
   if (plans.length === 0) return;
   const productIds = [...new Set(plans.flatMap((plan) => plan.lines.map((line) => line.productId)))];
