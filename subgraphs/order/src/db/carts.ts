@@ -1,7 +1,7 @@
 /** Cart lines, read together with today's price and availability from the catalog read model. */
-import { repositoryOf } from '@distribution/db';
+import { repositoryOf, type Sql } from '@distribution/db';
 import { CartLineEntity } from './entities/index.js';
-import type { CartLineRecord, Sql } from './records.js';
+import type { CartLineRecord } from './records.js';
 
 /** The cart lines of many customers in one statement, oldest line first (a join with the catalog: raw, typed). */
 export async function cartLinesOf(sql: Sql, customerIds: readonly string[]): Promise<CartLineRecord[]> {

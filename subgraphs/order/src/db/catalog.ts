@@ -1,6 +1,7 @@
 /** The catalog read model: price, manufacturer and discontinuation (SupplyChanged), availability (AvailabilityChanged). */
 import type { CatalogProductEntity } from './entities/index.js';
-import type { CatalogEntry, Sql } from './records.js';
+import type { Sql } from '@distribution/db';
+import type { CatalogEntry } from './records.js';
 
 /**
  * What the catalog says of these products. Raw (typed by the entity): it runs once per placed

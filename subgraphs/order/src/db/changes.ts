@@ -1,8 +1,8 @@
 /** Requested changes of confirmed orders' lines, kept until inventory answers them. */
-import { repositoryOf } from '@distribution/db';
+import { repositoryOf, type Sql } from '@distribution/db';
 import type { FindOptionsSelect } from 'typeorm';
 import { CustomerOrderEntity, OrderChangeEntity, type OrderChangeStatus } from './entities/index.js';
-import type { OrderChangeRecord, ShortageRecord, Sql } from './records.js';
+import type { OrderChangeRecord, ShortageRecord } from './records.js';
 
 /** The columns a change record reads. */
 const RECORD = {

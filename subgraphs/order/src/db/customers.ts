@@ -1,8 +1,8 @@
 /** Customers: registration and lookups. */
 import { Any, type FindOptionsSelect } from 'typeorm';
-import { repositoryOf } from '@distribution/db';
+import { repositoryOf, type Sql } from '@distribution/db';
 import { CustomerEntity } from './entities/index.js';
-import type { CustomerRecord, Sql } from './records.js';
+import type { CustomerRecord } from './records.js';
 
 const RECORD = { id: true, name: true, email: true } satisfies Record<keyof CustomerRecord, true> & FindOptionsSelect<CustomerEntity>;
 

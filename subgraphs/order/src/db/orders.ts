@@ -1,10 +1,10 @@
 /** Orders and their lines: writing a placed order, reading them in batches and pages, moving their status. */
 import { Any } from 'typeorm';
-import { repositoryOf } from '@distribution/db';
+import { repositoryOf, type Sql } from '@distribution/db';
 import { outboxStatementParts, type NewEvent } from '@distribution/events';
 import { OrderStatus, statusesThatMayBecome } from '../domain/order-lifecycle.js';
 import { CustomerOrderEntity, OrderLineEntity } from './entities/index.js';
-import { toOrderRecord, type OrderLineRecord, type OrderRecord, type PurchaseRecord, type ShortageRecord, type Sql } from './records.js';
+import { toOrderRecord, type OrderLineRecord, type OrderRecord, type PurchaseRecord, type ShortageRecord } from './records.js';
 
 const ORDER_COLUMNS = `id, seq::float8 AS seq, customer_id AS "customerId", idempotency_key AS "idempotencyKey", from_cart AS "fromCart",
   status, round_number AS "roundNumber", rejection_reason AS "rejectionReason", rejection_lines AS "rejectionLines",

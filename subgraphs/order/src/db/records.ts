@@ -6,8 +6,6 @@ import type {
   CartLineEntity, CatalogProductEntity, CustomerEntity, CustomerOrderEntity, OrderChangeEntity, OrderLineEntity, Shortage,
 } from './entities/index.js';
 
-export type { Sql } from '@distribution/db';
-
 export type CustomerRecord = Pick<CustomerEntity, 'id' | 'name' | 'email'>;
 
 export type ShortageRecord = Shortage;

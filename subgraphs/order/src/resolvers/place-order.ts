@@ -7,13 +7,13 @@ import { badUserInput, conflict, notFound } from '@distribution/errors';
 import type { OrderContext } from '../context.js';
 import { requireCustomerRole } from '../access.js';
 import { OrderStatus } from '../domain/order-lifecycle.js';
-import { isUuid, sqlOf } from '@distribution/db';
+import { isUuid, sqlOf, type Sql } from '@distribution/db';
 import { checkPlaceOrderRequest, sameLines, type RequestedLine } from '../domain/order-request.js';
 import { lockCustomer } from '../db/customers.js';
 import { catalogEntries } from '../db/catalog.js';
 import { cartLinesOf, emptyCart } from '../db/carts.js';
 import { insertPendingOrder, orderByKey, ordersByIds } from '../db/orders.js';
-import type { OrderRecord, Sql } from '../db/records.js';
+import type { OrderRecord } from '../db/records.js';
 import { orderPlaced } from '../events/payloads.js';
 import { placeOrderResultOf } from './results.js';
 
