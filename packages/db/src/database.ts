@@ -1,7 +1,8 @@
 /** One service's connection to its own Postgres schema, with migrations and a statement counter. */
 import 'reflect-metadata';
-import { DataSource, type Logger as TypeOrmLogger, type MigrationInterface, type EntityManager } from 'typeorm';
+import { DataSource, type Logger as TypeOrmLogger, type MigrationInterface, type EntityManager, type MixedList, type EntitySchema } from 'typeorm';
 import pg from 'pg';
+import type { Sql } from './sql.js';
 
 export type { EntityManager, MigrationInterface };
 
@@ -41,6 +42,8 @@ export interface ServiceDatabaseOptions {
   /** The schema this service owns; every unqualified name resolves there. */
   schema: string;
   migrations: Array<new () => MigrationInterface>;
+  /** The service's entities (its tables; the migrations create them, the entities type them). */
+  entities?: MixedList<Function | string | EntitySchema>;
   poolSize?: number;
   /** Log every statement (debugging). */
   logStatements?: boolean;
@@ -63,7 +66,8 @@ export class StatementCounter implements TypeOrmLogger {
   log() {}
 }
 
-export interface ServiceDatabase {
+/** The pool as an `Sql` (autocommit), plus transactions and what the service's kit needs. */
+export interface ServiceDatabase extends Sql {
   dataSource: DataSource;
   schema: string;
   url: string;
@@ -71,6 +75,7 @@ export interface ServiceDatabase {
   statements: StatementCounter;
   /** Runs `work` in one transaction (READ COMMITTED) and commits unless it throws. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T>;
+  /** As `Sql.query`; untyped rows by default for scripts, tests and the bench (data access states its Row through `Sql`). */
   query<T = any>(sql: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
@@ -84,6 +89,10 @@ export async function openServiceDatabase(options: ServiceDatabaseOptions): Prom
     url: options.url,
     schema: options.schema,
     migrations: options.migrations,
+    entities: options.entities ?? [],
+    // The migrations own the schema: no extension is installed behind them, and uuids come from gen_random_uuid().
+    installExtensions: false,
+    uuidExtension: 'pgcrypto',
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
@@ -101,7 +110,8 @@ export async function openServiceDatabase(options: ServiceDatabaseOptions): Prom
     timeouts: options.timeouts ?? {},
     statements,
     transaction: (work) => dataSource.transaction(work),
-    query: (sql, params) => dataSource.query(sql, params),
+    manager: dataSource.manager,
+    query: async <Row>(sql: string, params?: unknown[]) => returnedRows<Row>(await dataSource.query(sql, params)),
     close: async () => {
       if (dataSource.isInitialized) await dataSource.destroy();
     },

@@ -6,3 +6,6 @@ export { locateDatabase, withDatabaseName, EMBEDDED_DATA_DIR, EMBEDDED_DEFAULT_P
 export type { DatabaseLocation } from './url.js';
 export { runTogether } from './statement.js';
 export type { StatementPart } from './statement.js';
+export { sqlOf, repositoryOf } from './sql.js';
+export type { Sql, Columns, ColumnName } from './sql.js';
+export { isUuid } from './uuid.js';

@@ -2,7 +2,7 @@
  * Moves this service's outbox to the bus (relay) and feeds bus events to this service's
  * handlers (consumers), at least once, applied exactly once thanks to the inbox.
  */
-import { returnedRows, type ServiceDatabase, type EntityManager } from '@distribution/db';
+import { returnedRows, type Columns, type ServiceDatabase, type EntityManager } from '@distribution/db';
 import type { Logger } from '@distribution/logging';
 import { acceptedTypes, EventParseError, parseEvent, type Accepts, type Parsed } from '@distribution/contracts';
 import type { BusEvent } from './event.js';
@@ -10,6 +10,10 @@ import { outboxChannel } from './outbox.js';
 import { BUS_APPEND_LOCK, busChannel, ensureBusSchema } from './bus-schema.js';
 import { PostgresListener } from './listener.js';
 import { announceParking } from './parking-notice.js';
+import type { InboxEntity, OutboxEntity } from './entities.js';
+
+/** A row of bus.events: an outbox row as the relay appended it, with its bus position and source (bigint position: a string). */
+type BusEventColumns = Columns<OutboxEntity, 'eventId' | 'type' | 'version' | 'payload' | 'occurredAt'> & { position: string; source: string };
 
 /** Applies a batch of events inside the consumer's transaction; throwing rolls the batch back. */
 export type EventHandler<E> = (events: E[], manager: EntityManager) => Promise<void>;
@@ -161,7 +165,7 @@ export class EventBus {
   private async relayBatch(likely: boolean): Promise<boolean> {
     // A poll usually finds nothing: it looks with a plain read first (no transaction, no bus lock).
     if (!likely) {
-      const [{ waiting }] = await this.db.query('SELECT EXISTS (SELECT 1 FROM outbox) AS waiting');
+      const [{ waiting }] = await this.db.query<{ waiting: boolean }>('SELECT EXISTS (SELECT 1 FROM outbox) AS waiting');
       if (!waiting) return false;
     }
     return this.db.transaction(async (m) => {
@@ -170,7 +174,7 @@ export class EventBus {
       await m.query('SELECT pg_advisory_xact_lock($1)', [BUS_APPEND_LOCK]);
       // Move and announce in one statement: rows leave the outbox in id order, get bus positions
       // in that order, and each event type's channel is notified once (delivered at commit).
-      const moved = returnedRows<{ type: string; events: number }>(await m.query(
+      const moved = returnedRows<Pick<OutboxEntity, 'type'> & { events: number }>(await m.query(
         `WITH moved AS (
            DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT $1)
            RETURNING id, event_id, type, version, payload, occurred_at
@@ -192,7 +196,7 @@ export class EventBus {
     const limit = consumer.singleStep ? 1 : this.batchSize;
     if (!likely) {
       // A poll usually finds nothing: it looks with one plain read first, no transaction.
-      const [{ waiting }] = await this.db.query(
+      const [{ waiting }] = await this.db.query<{ waiting: boolean }>(
         `SELECT EXISTS (SELECT 1 FROM bus.events WHERE type = ANY($2)
            AND position > (SELECT position FROM event_cursor WHERE consumer = $1)) AS waiting`,
         [consumer.name, consumer.types],
@@ -203,7 +207,7 @@ export class EventBus {
     try {
       return await this.db.transaction(async (m) => {
         // The cursor row lock makes replicas of one consumer take turns, keeping bus order.
-        const rows: Array<{ position: string; event_id: string; type: string; version: number; source: string; payload: unknown; occurred_at: Date }> =
+        const rows: BusEventColumns[] =
           await m.query(
             `WITH cursor AS (SELECT position FROM event_cursor WHERE consumer = $1 FOR UPDATE)
              SELECT e.position, e.event_id, e.type, e.version, e.source, e.payload, e.occurred_at
@@ -213,7 +217,7 @@ export class EventBus {
           );
         if (rows.length === 0) return false;
         // The inbox entries and the cursor move in one statement; both commit with the handler's work.
-        const fresh: string[] = returnedRows<{ event_id: string }>(await m.query(
+        const fresh: string[] = returnedRows<Columns<InboxEntity, 'eventId'>>(await m.query(
           `WITH moved AS (UPDATE event_cursor SET position = $3 WHERE consumer = $1)
            INSERT INTO inbox (consumer, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id`,
           [consumer.name, rows.map((r) => r.event_id), rows[rows.length - 1]!.position],

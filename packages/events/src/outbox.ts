@@ -1,6 +1,6 @@
 /** Writing events in the same transaction as the change they announce. */
 import { randomUUID } from 'node:crypto';
-import type { EntityManager, StatementPart } from '@distribution/db';
+import type { Sql, StatementPart } from '@distribution/db';
 import type { NewEvent } from './event.js';
 
 export const outboxChannel = (schema: string) => `outbox_${schema}`;
@@ -9,7 +9,7 @@ export const outboxChannel = (schema: string) => `outbox_${schema}`;
  * Records events in this service's outbox inside the caller's transaction, and wakes the relay
  * at commit (NOTIFY is transactional: nothing is announced if the transaction rolls back).
  */
-export async function recordEvents(manager: EntityManager, schema: string, events: readonly NewEvent[]): Promise<string[]> {
+export async function recordEvents(manager: Pick<Sql, 'query'>, schema: string, events: readonly NewEvent[]): Promise<string[]> {
   if (events.length === 0) return [];
   // One round trip: the insert runs as a CTE (Postgres runs data-modifying CTEs even unreferenced).
   const parts = outboxStatementParts(schema, events, 1);
@@ -17,7 +17,7 @@ export async function recordEvents(manager: EntityManager, schema: string, event
   return parts.ids;
 }
 
-export const recordEvent = (manager: EntityManager, schema: string, event: NewEvent) => recordEvents(manager, schema, [event]);
+export const recordEvent = (manager: Pick<Sql, 'query'>, schema: string, event: NewEvent) => recordEvents(manager, schema, [event]);
 
 /**
  * For a change written in ONE statement together with its events (no explicit transaction: a

@@ -26,6 +26,8 @@ export interface ServiceDefinition<C extends RequestContext> {
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<any>;
   migrations: Array<new () => MigrationInterface>;
+  /** Its tables as TypeORM entities (the event tables' included), registered on its DataSource. */
+  entities?: Array<new () => object>;
   /** Registers this service's event consumers on the bus. */
   registerConsumers?: (bus: EventBus, runtime: ServiceRuntime) => void;
   createContext: (base: RequestContext, runtime: ServiceRuntime) => C;
@@ -60,7 +62,7 @@ export interface RunningService extends ServiceRuntime {
 
 export async function startService<C extends RequestContext>(definition: ServiceDefinition<C>, settings: ServiceSettings): Promise<RunningService> {
   const { logger } = settings;
-  const database = await openServiceDatabase({ url: settings.databaseUrl, schema: definition.name, migrations: definition.migrations, timeouts: settings.databaseTimeouts });
+  const database = await openServiceDatabase({ url: settings.databaseUrl, schema: definition.name, migrations: definition.migrations, entities: definition.entities, timeouts: settings.databaseTimeouts });
   const applied = await migrate(database);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   const listener = new PostgresListener(settings.databaseUrl, (e) => logger.warn({ err: e }, 'LISTEN connection lost; reconnecting'), settings.databaseTimeouts);

@@ -4,3 +4,4 @@ export type { GraphQLResponse, GraphQLRequest } from './graphql-client.js';
 export { liveClient, LiveWatch } from './live-client.js';
 export type { LiveClient, LiveMessage } from './live-client.js';
 export { duringListenOutage } from './listen-outage.js';
+export { schemaDrift } from './schema-drift.js';

@@ -3,8 +3,7 @@
  * statement however many entities a response (or an `_entities` call) needs.
  */
 import DataLoader from 'dataloader';
-import type { ServiceDatabase } from '@distribution/db';
-import { isUuid } from './domain/ids.js';
+import { isUuid, type ServiceDatabase } from '@distribution/db';
 import { emptyStock, type StockRow } from './domain/stock.js';
 import type { RoundSale } from './domain/rounds.js';
 import { stockOfProducts } from './db/stock.js';

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { gql } from 'graphql-tag';
 import type { ServiceDefinition } from '@distribution/server';
+import { entities } from './db/entities/index.js';
 import { migrations } from './db/migrations/index.js';
 import { resolvers } from './resolvers/index.js';
 import { createContext, type InventoryContext } from './context.js';
@@ -24,6 +25,7 @@ export function createInventoryService(options: InventoryOptions = {}): ServiceD
     typeDefs,
     resolvers,
     migrations,
+    entities,
     registerConsumers: (bus, runtime) => {
       registerManufacturerConsumer(bus, depsOf(runtime.logger));
       registerOrderConsumer(bus, depsOf(runtime.logger));

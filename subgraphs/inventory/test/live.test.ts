@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { identityToHeaders, type Identity } from '@distribution/auth';
-import type { ServiceDatabase } from '@distribution/db';
+import { sqlOf, type ServiceDatabase } from '@distribution/db';
 import { PostgresListener } from '@distribution/events';
 import { createTestDatabase, duringListenOutage, eventually, liveClient, type LiveClient } from '@distribution/testkit';
 import { applyReservationBatch } from '../src/events/order-events.js';
@@ -138,7 +138,7 @@ describe('live stock, depletion and rounds over graphql-ws', () => {
     const deps = { ...checkOptions({ lowStockThreshold: 2 }), logger: quietLogger() };
     const request = readOrderRequest({ id: randomUUID(), source: 'order_fake', position: 0, occurredAt: new Date().toISOString(), ...orderPlaced(randomUUID(), [[e.productId, 2]]) });
     await expect(primary.service.database.transaction(async (sql) => {
-      await applyReservationBatch(sql, [request], deps);
+      await applyReservationBatch(sqlOf(sql), [request], deps);
       throw new Error('rolled back on purpose');
     })).rejects.toThrow('rolled back on purpose');
     await watch.quietFor(300);

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, openServiceDatabase, type ServiceDatabase } from '@distribution/db';
+import { migrate, openServiceDatabase, sqlOf, type ServiceDatabase } from '@distribution/db';
 import type { DomainEvent } from '@distribution/events';
 import { createTestDatabase } from '@distribution/testkit';
 import { applyReservationBatch } from '../src/events/order-events.js';
@@ -16,6 +16,7 @@ import { closeRoundByOperator, closeRoundIfDepleted } from '../src/rounds/close-
 import { openNextRound } from '../src/rounds/open-round.js';
 import { recomputeStock } from '../src/db/ledger.js';
 import { migrations } from '../src/db/migrations/index.js';
+import { entities } from '../src/db/entities/index.js';
 import { checkOptions, type InventoryDeps } from '../src/settings.js';
 import type { ReservationRequest } from '../src/domain/reservation.js';
 import { invariantViolations, product, quietLogger, supplyChanged } from './support/harness.js';
@@ -33,10 +34,10 @@ describe('stock writers racing on one hot product', () => {
 
   beforeAll(async () => {
     const url = await createTestDatabase('inv_contention');
-    writers = await openServiceDatabase({ url, schema: 'inventory', migrations, poolSize: WRITERS + 4 });
+    writers = await openServiceDatabase({ url, schema: 'inventory', migrations, entities, poolSize: WRITERS + 4 });
     await migrate(writers);
     inspector = await openServiceDatabase({ url, schema: 'inventory', migrations: [] });
-    await writers.transaction((m) => applyManufacturerBatch(m, [delivered(supplyChanged(hot, 60, 60, 'CREATED'))], deps));
+    await writers.transaction((m) => applyManufacturerBatch(sqlOf(m), [delivered(supplyChanged(hot, 60, 60, 'CREATED'))], deps));
     await openNextRound(writers, deps);
   });
   afterAll(async () => {
@@ -50,9 +51,9 @@ describe('stock writers racing on one hot product', () => {
   const place = (quantity: number): ReservationRequest => ({
     kind: 'PLACE', orderId: randomUUID(), lines: [{ productId: hot.productId, quantity, unitPriceCents: 250 }],
   });
-  const reservationBatch = (requests: ReservationRequest[]) => writers.transaction((m) => applyReservationBatch(m, requests, deps));
+  const reservationBatch = (requests: ReservationRequest[]) => writers.transaction((m) => applyReservationBatch(sqlOf(m), requests, deps));
   const productionBatch = (units: number, supplyAfter: number) =>
-    writers.transaction((m) => applyManufacturerBatch(m, [delivered(supplyChanged(hot, supplyAfter, units, 'PRODUCED'))], deps));
+    writers.transaction((m) => applyManufacturerBatch(sqlOf(m), [delivered(supplyChanged(hot, supplyAfter, units, 'PRODUCED'))], deps));
 
   async function units(kind: string): Promise<number> {
     const [{ n }] = await inspector.query(`SELECT coalesce(sum(quantity), 0)::int AS n FROM stock_movement WHERE product_id = $1 AND kind = $2`, [hot.productId, kind]);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServiceDatabase } from '@distribution/db';
+import { sqlOf, type ServiceDatabase } from '@distribution/db';
 import { createTestDatabase, eventually } from '@distribution/testkit';
 import { applyReservationBatch } from '../src/events/order-events.js';
 import { recomputeStock } from '../src/db/ledger.js';
@@ -92,7 +92,7 @@ describe('never overselling under concurrent orders', () => {
     }));
     const statementsFor = async (requests: ReservationRequest[]) => {
       const before = inspector.statements.count;
-      await inspector.transaction((m) => applyReservationBatch(m, requests, deps));
+      await inspector.transaction((m) => applyReservationBatch(sqlOf(m), requests, deps));
       return inspector.statements.count - before;
     };
     const forTen = await statementsFor(batch(10));

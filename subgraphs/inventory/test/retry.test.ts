@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openServiceDatabase, migrate, type ServiceDatabase } from '@distribution/db';
+import { openServiceDatabase, migrate, sqlOf, type ServiceDatabase } from '@distribution/db';
 import { createTestDatabase } from '@distribution/testkit';
 import { retryOnConflict } from '../src/db/retry.js';
 import { capturingLogger } from './support/harness.js';
@@ -24,7 +24,7 @@ describe('retrying a batch that lost a lock conflict', () => {
     const { logger, problems } = capturingLogger();
     let attempts = 0;
     await database.query('DELETE FROM attempt');
-    await database.transaction((m) => retryOnConflict(m, logger, 'test batch', async () => {
+    await database.transaction((m) => retryOnConflict(sqlOf(m), logger, 'test batch', async () => {
       attempts += 1;
       await m.query('INSERT INTO attempt VALUES ($1)', [attempts]);
       if (attempts === 1) await m.query(fail(code));
@@ -37,10 +37,10 @@ describe('retrying a batch that lost a lock conflict', () => {
   it('gives up after three attempts, and never retries other errors', async () => {
     const { logger } = capturingLogger();
     let attempts = 0;
-    await expect(database.transaction((m) => retryOnConflict(m, logger, 'always', async () => { attempts += 1; await m.query(fail('40P01')); }))).rejects.toThrow('conflict');
+    await expect(database.transaction((m) => retryOnConflict(sqlOf(m), logger, 'always', async () => { attempts += 1; await m.query(fail('40P01')); }))).rejects.toThrow('conflict');
     expect(attempts).toBe(3);
     attempts = 0;
-    await expect(database.transaction((m) => retryOnConflict(m, logger, 'broken', async () => { attempts += 1; await m.query('SELECT 1/0'); }))).rejects.toThrow(/division by zero/);
+    await expect(database.transaction((m) => retryOnConflict(sqlOf(m), logger, 'broken', async () => { attempts += 1; await m.query('SELECT 1/0'); }))).rejects.toThrow(/division by zero/);
     expect(attempts).toBe(1);
   });
 });

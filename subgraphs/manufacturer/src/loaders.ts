@@ -3,12 +3,11 @@
  * statement however many entities a response (or an `_entities` call) needs.
  */
 import DataLoader from 'dataloader';
-import type { ServiceDatabase } from '@distribution/db';
-import { isUuid } from './domain/ids.js';
+import { isUuid, type Sql } from '@distribution/db';
 import { manufacturersByIds } from './db/manufacturers.js';
 import { productsByIds, productsOfManufacturers } from './db/products.js';
 import { settlementsOfManufacturers } from './db/settlements.js';
-import type { Manufacturer, Product, Settlement, Sql } from './db/rows.js';
+import type { Manufacturer, Product, Settlement } from './db/records.js';
 
 /** Loads by id in one `WHERE id = ANY($1)`; ids that are not UUIDs are simply not found. */
 function byId<V extends { id: string }>(fetch: (ids: string[]) => Promise<V[]>) {
@@ -58,7 +57,7 @@ export interface SettlementsPage {
   beforeRound: number | null;
 }
 
-export function createLoaders(database: ServiceDatabase | Sql) {
+export function createLoaders(database: Sql) {
   return {
     manufacturerById: byId<Manufacturer>((ids) => manufacturersByIds(database, ids)),
     productById: byId<Product>((ids) => productsByIds(database, ids)),

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { gql } from 'graphql-tag';
 import type { ServiceDefinition } from '@distribution/server';
 import { createContext, type ManufacturerContext } from './context.js';
+import { entities } from './db/entities/index.js';
 import { migrations } from './db/migrations/index.js';
 import { registerSettlementConsumer } from './events/round-closed.js';
 import { registerNoticeConsumer } from './live/notice-consumer.js';
@@ -16,6 +17,7 @@ export const manufacturerService: ServiceDefinition<ManufacturerContext> = {
   typeDefs,
   resolvers,
   migrations,
+  entities,
   registerConsumers: (bus, runtime) => {
     registerSettlementConsumer(bus, { schema: runtime.database.schema, logger: runtime.logger });
     registerNoticeConsumer(bus, { logger: runtime.logger });

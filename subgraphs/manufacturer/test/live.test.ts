@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, openServiceDatabase, type ServiceDatabase } from '@distribution/db';
+import { migrate, openServiceDatabase, sqlOf, type ServiceDatabase } from '@distribution/db';
 import { roundClosed as roundClosedEvent, stockDepleted, stockReserved } from '@distribution/contracts';
 import { EventBus, EventTables1700000000000, recordEvents, type DomainEvent, type NewEvent } from '@distribution/events';
 import { identityToHeaders, type Identity } from '@distribution/auth';
@@ -137,7 +137,7 @@ describe('manufacturer notices over graphql-ws', () => {
     const event = received(reserved(1, [[drill, 9]]));
     const logger = createLogger('test', 'silent');
     await expect(h.service.database.transaction(async (sql) => {
-      await announceStockNotices(sql, [event], { logger });
+      await announceStockNotices(sqlOf(sql), [event], { logger });
       throw new Error('rolled back on purpose');
     })).rejects.toThrow('rolled back on purpose');
     await forAcme.quietFor(300);
@@ -150,7 +150,7 @@ describe('manufacturer notices over graphql-ws', () => {
     const onPrimary = watch(manufacturerUser(acme));
     await settle();
     const event = received(reserved(1, [[drill, 6]]));
-    await (h.service.database as ServiceDatabase).transaction((sql) => announceStockNotices(sql, [event], { logger: createLogger('test', 'silent') }));
+    await (h.service.database as ServiceDatabase).transaction((sql) => announceStockNotices(sqlOf(sql), [event], { logger: createLogger('test', 'silent') }));
     expect(await onReplica.next('manufacturerNotices')).toMatchObject({ kind: 'SOLD', quantity: 6 });
     expect(await onPrimary.next('manufacturerNotices')).toMatchObject({ kind: 'SOLD', quantity: 6 });
     // And one that came over the bus, whichever replica's consumer took it.
@@ -165,7 +165,7 @@ describe('manufacturer notices over graphql-ws', () => {
     await settle();
     const event = received(reserved(1, [[drill, 2]]));
     const logger = createLogger('test', 'silent');
-    await duringListenOutage(h.databaseUrl, () => h.service.database.transaction((sql) => announceStockNotices(sql, [event], { logger })));
+    await duringListenOutage(h.databaseUrl, () => h.service.database.transaction((sql) => announceStockNotices(sqlOf(sql), [event], { logger })));
     // The notice of the gap never arrives; the coded end does, so the subscriber knows to subscribe again.
     expect(await forAcme.refusal()).toEqual(['LIVE_UPDATES_INTERRUPTED']);
     expect(await onReplica.refusal()).toEqual(['LIVE_UPDATES_INTERRUPTED']);

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { gql } from 'graphql-tag';
 import type { ServiceDefinition } from '@distribution/server';
 import { createOrderContext, signalsOf, type OrderContext, type OrderSettings } from './context.js';
+import { entities } from './db/entities/index.js';
 import { migrations } from './db/migrations/index.js';
 import { registerCatalogConsumer } from './events/catalog-consumer.js';
 import { registerOutcomeConsumer } from './events/outcome-consumer.js';
@@ -27,6 +28,7 @@ export function createOrderService(settings: OrderSettings): ServiceDefinition<O
     typeDefs,
     resolvers,
     migrations,
+    entities,
     registerConsumers: (bus, runtime) => {
       registerCatalogConsumer(bus);
       registerOutcomeConsumer(bus, runtime.logger);

@@ -1,6 +1,9 @@
 /** The stock movement ledger: append-only, and enough to recompute every stock row. */
-import type { Movement, MovementKind } from '../domain/ledger.js';
-import { runTogether, type Sql, type StatementPart } from './sql.js';
+import { MoreThan } from 'typeorm';
+import { repositoryOf, runTogether, type Columns, type Sql, type StatementPart } from '@distribution/db';
+import type { Movement } from '../domain/ledger.js';
+import { StockMovementEntity, type StockItemEntity } from './entities/index.js';
+import type { MovementEntry } from './records.js';
 
 /** Appends movements: ONE `INSERT ... SELECT unnest`. */
 export function movementInserts(movements: Movement[]): StatementPart {
@@ -19,29 +22,21 @@ export async function recordMovements(sql: Sql, movements: Movement[]): Promise<
 
 /** What a product's stock row must say, recomputed from its movements alone (audit). */
 export async function recomputeStock(sql: Sql, productId: string): Promise<{ onHand: number; reserved: number }> {
-  const [row] = await sql.query(
+  const [row] = await sql.query<Columns<StockItemEntity, 'onHand' | 'reserved'>>(
     `SELECT
        coalesce(sum(CASE WHEN kind IN ('ROUND_OPENED_SUPPLY', 'SUPPLY_IN') THEN quantity WHEN kind IN ('SALE', 'WITHDRAWN') THEN -quantity ELSE 0 END), 0)::int AS on_hand,
        coalesce(sum(CASE kind WHEN 'RESERVE' THEN quantity WHEN 'RELEASE' THEN -quantity WHEN 'SALE' THEN -quantity ELSE 0 END), 0)::int AS reserved
      FROM stock_movement WHERE product_id = $1`,
     [productId],
   );
-  return { onHand: row.on_hand, reserved: row.reserved };
+  return { onHand: row!.on_hand, reserved: row!.reserved };
 }
 
-export interface MovementEntry extends Movement {
-  id: string;
-  createdAt: Date;
-}
-
-/** A page of a product's movements, oldest first, after movement `afterId`; `limit + 1` rows to tell if there is more. */
+/** A page of a product's movements, oldest first, after movement `afterId` (digits); `limit + 1` rows to tell if there is more. */
 export async function movementsOf(sql: Sql, productId: string, limit: number, afterId: string | null): Promise<MovementEntry[]> {
-  const rows = await sql.query(
-    `SELECT m.id::text AS id, m.product_id, m.round_number, m.kind, m.quantity, m.order_id, m.created_at FROM stock_movement m
-     WHERE m.product_id = $1 AND ($2::bigint IS NULL OR m.id > $2::bigint) ORDER BY m.id LIMIT $3`,
-    [productId, afterId, limit + 1],
-  );
-  return rows.map((r: any) => ({
-    id: r.id, productId: r.product_id, roundNumber: r.round_number, kind: r.kind as MovementKind, quantity: r.quantity, orderId: r.order_id, createdAt: r.created_at,
-  }));
+  return repositoryOf(sql, StockMovementEntity).find({
+    where: { productId, ...(afterId === null ? {} : { id: MoreThan(afterId) }) },
+    order: { id: 'ASC' },
+    take: limit + 1,
+  });
 }

@@ -10,7 +10,7 @@
  * The shared lock is what lets a batch trust the round it read for its whole transaction; a
  * transition holding it exclusively can lock every stock row without anyone else in the way.
  */
-import type { Sql } from './sql.js';
+import type { Sql } from '@distribution/db';
 
 const ROUND_LOCK = 'inventory:rounds';
 

@@ -1,6 +1,6 @@
 /** What inventory decided about orders before: their reservation rows (any round, any status) and their rejections. */
 import type { PastReservation, RecordedRejection, Reservation } from '../domain/reservation.js';
-import type { Sql, StatementPart } from './sql.js';
+import type { Sql, StatementPart } from '@distribution/db';
 
 export interface OrderRecords {
   /** Every reservation row of the orders. */
@@ -11,7 +11,7 @@ export interface OrderRecords {
 /** Everything inventory holds about these orders: ONE statement. */
 export async function orderRecords(sql: Sql, orderIds: string[]): Promise<OrderRecords> {
   if (orderIds.length === 0) return { reservations: [], rejections: [] };
-  const [row] = await sql.query(
+  const [row] = await sql.query<{ reservations: OrderRecords["reservations"]; rejections: OrderRecords["rejections"] }>(
     `SELECT
        (SELECT coalesce(json_agg(json_build_object('orderId', order_id, 'productId', product_id, 'roundNumber', round_number,
           'quantity', quantity, 'unitPriceCents', unit_price_cents, 'status', status) ORDER BY order_id, product_id), '[]')
@@ -20,7 +20,7 @@ export async function orderRecords(sql: Sql, orderIds: string[]): Promise<OrderR
         FROM order_rejection WHERE order_id = ANY($1::uuid[])) AS rejections`,
     [orderIds],
   );
-  return { reservations: row.reservations, rejections: row.rejections };
+  return { reservations: row!.reservations, rejections: row!.rejections };
 }
 
 /** What the orders hold in the open round (`roundNumber`), from their records. */

@@ -1,23 +1,16 @@
 /** The product read model: what inventory knows of the manufacturers' products, from SupplyChanged. */
+import { repositoryOf, type Sql } from '@distribution/db';
 import type { ProductFacts } from '../domain/supply.js';
 import type { StockRow } from '../domain/stock.js';
+import { ProductEntity } from './entities/index.js';
+import type { StockColumns } from './records.js';
 import { toStockRow } from './stock.js';
-import type { Sql } from './sql.js';
 
-interface RawProduct {
-  id: string;
-  manufacturer_id: string;
-  category: string;
-  unit_price_cents: number;
-  supply: number;
-  discontinued: boolean;
-}
-
-const toFacts = (r: RawProduct): ProductFacts => ({
-  productId: r.id, manufacturerId: r.manufacturer_id, category: r.category, unitPriceCents: r.unit_price_cents, supply: r.supply, discontinued: r.discontinued,
+const toFacts = (p: ProductEntity): ProductFacts => ({
+  productId: p.id, manufacturerId: p.manufacturerId, category: p.category, unitPriceCents: p.unitPriceCents, supply: p.supply, discontinued: p.discontinued,
 });
 
-/** Records the latest facts of many products: ONE `INSERT ... SELECT unnest ... ON CONFLICT`. */
+/** Records the latest facts of many products: ONE set-based `INSERT ... SELECT unnest ... ON CONFLICT`. */
 export async function saveProductFacts(sql: Sql, facts: ProductFacts[]): Promise<void> {
   if (facts.length === 0) return;
   await sql.query(
@@ -33,19 +26,18 @@ export async function saveProductFacts(sql: Sql, facts: ProductFacts[]): Promise
 }
 
 export async function productFacts(sql: Sql, productId: string): Promise<ProductFacts | null> {
-  const [row]: RawProduct[] = await sql.query('SELECT * FROM product WHERE id = $1', [productId]);
-  return row ? toFacts(row) : null;
+  const product = await repositoryOf(sql, ProductEntity).findOneBy({ id: productId });
+  return product && toFacts(product);
 }
 
 /** Every product still on offer: what a new round pulls into stock. */
 export async function productsOnOffer(sql: Sql): Promise<ProductFacts[]> {
-  const rows: RawProduct[] = await sql.query('SELECT * FROM product WHERE NOT discontinued ORDER BY id');
-  return rows.map(toFacts);
+  return (await repositoryOf(sql, ProductEntity).find({ where: { discontinued: false }, order: { id: 'ASC' } })).map(toFacts);
 }
 
-/** The offers of one category: most available first, then by id, with their stock (empty when none). */
+/** The offers of one category: most available first, then by id, with their stock (empty when none; a join ordered by an expression: raw, typed). */
 export async function offersOf(sql: Sql, category: string, limit: number, defaultThreshold: number): Promise<StockRow[]> {
-  const rows = await sql.query(
+  const rows = await sql.query<StockColumns>(
     `SELECT p.id AS product_id, p.manufacturer_id, p.category, coalesce(s.on_hand, 0) AS on_hand, coalesce(s.reserved, 0) AS reserved,
             s.low_stock_threshold, s.round_number
      FROM product p LEFT JOIN stock_item s ON s.product_id = p.id
@@ -54,5 +46,5 @@ export async function offersOf(sql: Sql, category: string, limit: number, defaul
      LIMIT $2`,
     [category, limit],
   );
-  return rows.map((r: Parameters<typeof toStockRow>[0]) => toStockRow(r, defaultThreshold));
+  return rows.map((r) => toStockRow(r, defaultThreshold));
 }

@@ -3,7 +3,7 @@
  * order (locks.ts) should make this never happen; if it does, it is logged, never surfaced.
  */
 import type { Logger } from '@distribution/logging';
-import type { Sql } from './sql.js';
+import type { Sql } from '@distribution/db';
 
 const RETRYABLE = new Set(['40P01', '40001']);
 

@@ -1,21 +1,16 @@
-/** Stock rows: locked in product-id order, written back set-based (one statement however many rows). */
-import { returnedRows } from '@distribution/db';
+/**
+ * Stock rows: locked in product-id order, written back set-based (one statement however many
+ * rows). Raw statements, typed by the entities: locks in one statement, set-based writes, and the
+ * stock row joined with its product, which every reader selects alike.
+ */
+import { repositoryOf, runTogether, type Sql, type StatementPart } from '@distribution/db';
 import type { StockRow } from '../domain/stock.js';
-import { runTogether, type Sql, type StatementPart } from './sql.js';
-
-interface RawStock {
-  product_id: string;
-  manufacturer_id: string;
-  category: string;
-  on_hand: number;
-  reserved: number;
-  low_stock_threshold: number | null;
-  round_number: number | null;
-}
+import { StockItemEntity } from './entities/index.js';
+import type { StockColumns } from './records.js';
 
 const COLUMNS = 's.product_id, p.manufacturer_id, p.category, s.on_hand, s.reserved, s.low_stock_threshold, s.round_number';
 
-export function toStockRow(raw: RawStock, defaultThreshold: number): StockRow {
+export function toStockRow(raw: StockColumns, defaultThreshold: number): StockRow {
   return {
     productId: raw.product_id,
     manufacturerId: raw.manufacturer_id,
@@ -30,7 +25,7 @@ export function toStockRow(raw: RawStock, defaultThreshold: number): StockRow {
 /** Locks the rows of `productIds` (those that exist) in product-id order: ONE statement, one lock per row. */
 export async function lockStock(sql: Sql, productIds: string[], defaultThreshold: number): Promise<StockRow[]> {
   if (productIds.length === 0) return [];
-  const rows: RawStock[] = await sql.query(
+  const rows = await sql.query<StockColumns>(
     `SELECT ${COLUMNS} FROM stock_item s JOIN product p ON p.id = s.product_id
      WHERE s.product_id = ANY($1::uuid[]) ORDER BY s.product_id FOR UPDATE OF s`,
     [productIds],
@@ -40,7 +35,7 @@ export async function lockStock(sql: Sql, productIds: string[], defaultThreshold
 
 /** Locks every stock row, in product-id order (opening a round sets them all). */
 export async function lockAllStock(sql: Sql, defaultThreshold: number): Promise<StockRow[]> {
-  const rows: RawStock[] = await sql.query(
+  const rows = await sql.query<StockColumns>(
     `SELECT ${COLUMNS} FROM stock_item s JOIN product p ON p.id = s.product_id ORDER BY s.product_id FOR UPDATE OF s`,
   );
   return rows.map((r) => toStockRow(r, defaultThreshold));
@@ -48,7 +43,7 @@ export async function lockAllStock(sql: Sql, defaultThreshold: number): Promise<
 
 /** Locks every row holding promised units, in product-id order (closing a round sells them). */
 export async function lockPromisedStock(sql: Sql, defaultThreshold: number): Promise<StockRow[]> {
-  const rows: RawStock[] = await sql.query(
+  const rows = await sql.query<StockColumns>(
     `SELECT ${COLUMNS} FROM stock_item s JOIN product p ON p.id = s.product_id
      WHERE s.reserved > 0 ORDER BY s.product_id FOR UPDATE OF s`,
   );
@@ -85,17 +80,17 @@ export async function upsertStock(sql: Sql, rows: StockRow[]): Promise<void> {
 
 /** Is every unit of the round promised? (A round with no stock rows at all is not "depleted".) */
 export async function roundIsDepleted(sql: Sql, roundNumber: number): Promise<boolean> {
-  const [{ depleted }] = await sql.query(
+  const [row] = await sql.query<{ depleted: boolean | null }>(
     `SELECT count(*) > 0 AND bool_and(on_hand = reserved) AS depleted FROM stock_item WHERE round_number = $1`,
     [roundNumber],
   );
-  return depleted === true;
+  return row?.depleted === true;
 }
 
 /** Stock of many products in ONE statement (the loader); products without a row are absent. */
 export async function stockOfProducts(sql: Sql, productIds: string[], defaultThreshold: number): Promise<StockRow[]> {
   if (productIds.length === 0) return [];
-  const rows: RawStock[] = await sql.query(
+  const rows = await sql.query<StockColumns>(
     `SELECT ${COLUMNS} FROM stock_item s JOIN product p ON p.id = s.product_id WHERE s.product_id = ANY($1::uuid[])`,
     [productIds],
   );
@@ -105,12 +100,12 @@ export async function stockOfProducts(sql: Sql, productIds: string[], defaultThr
 /** Sets a product's threshold, creating an empty row if it has none; returns the row before and after. */
 export async function setThreshold(sql: Sql, productId: string, threshold: number, defaultThreshold: number): Promise<{ before: StockRow | null; after: StockRow }> {
   const [before] = await lockStock(sql, [productId], defaultThreshold);
-  const rows = returnedRows<{ product_id: string }>(await sql.query(
-    `INSERT INTO stock_item (product_id, low_stock_threshold) VALUES ($1, $2)
-     ON CONFLICT (product_id) DO UPDATE SET low_stock_threshold = EXCLUDED.low_stock_threshold, updated_at = now()
-     RETURNING product_id`,
-    [productId, threshold],
-  ));
-  const [after] = await stockOfProducts(sql, rows.map((r) => r.product_id), defaultThreshold);
+  // EXCLUDED.updated_at is the insert's default, now().
+  await repositoryOf(sql, StockItemEntity).createQueryBuilder()
+    .insert().values({ productId, lowStockThreshold: threshold })
+    .orUpdate(['low_stock_threshold', 'updated_at'], ['product_id'])
+    .updateEntity(false)
+    .execute();
+  const [after] = await stockOfProducts(sql, [productId], defaultThreshold);
   return { before: before ?? null, after: after! };
 }

@@ -6,7 +6,7 @@
  */
 import { EventType } from '@distribution/contracts';
 import { recordEvents, type DomainEvent, type EventBus, type NewEvent } from '@distribution/events';
-import type { EntityManager } from '@distribution/db';
+import { sqlOf, type EntityManager, type Sql } from '@distribution/db';
 import { applySupplyChanges, latestFacts, movesStock } from '../domain/supply.js';
 import { holdStockWriterLock } from '../db/locks.js';
 import { saveProductFacts } from '../db/products.js';
@@ -23,11 +23,13 @@ export const MANUFACTURER_CONSUMER = 'inventory.manufacturer';
 const MANUFACTURER_FACTS = { [EventType.SupplyChanged]: [1], [EventType.SettlementApplied]: [1] } as const;
 
 export function registerManufacturerConsumer(bus: EventBus, deps: InventoryDeps): void {
-  bus.consume(MANUFACTURER_CONSUMER, MANUFACTURER_FACTS, (events, manager) =>
-    retryOnConflict(manager, deps.logger, 'supply batch', () => applyManufacturerBatch(manager, events, deps)));
+  bus.consume(MANUFACTURER_CONSUMER, MANUFACTURER_FACTS, (events, manager) => {
+    const sql = sqlOf(manager);
+    return retryOnConflict(sql, deps.logger, 'supply batch', () => applyManufacturerBatch(sql, events, deps));
+  });
 }
 
-export async function applyManufacturerBatch(sql: EntityManager, events: Array<DomainEvent<keyof typeof MANUFACTURER_FACTS>>, deps: InventoryDeps): Promise<void> {
+export async function applyManufacturerBatch(sql: Sql, events: Array<DomainEvent<keyof typeof MANUFACTURER_FACTS>>, deps: InventoryDeps): Promise<void> {
   const supplyChanges = events.flatMap((e) => (e.type === EventType.SupplyChanged ? [readSupplyChanged(e.payload)] : []));
   const settlements = events.flatMap((e) => (e.type === EventType.SettlementApplied ? [e.payload] : []));
   const announcements: NewEvent[] = [];

@@ -6,7 +6,7 @@
  * It never closes the round itself (see rounds/round-watch.ts).
  */
 import { outboxPart, type EventBus } from '@distribution/events';
-import type { EntityManager } from '@distribution/db';
+import { runTogether, sqlOf, type EntityManager, type Sql } from '@distribution/db';
 import { applyRequests, productsTouched, type ReservationRequest } from '../domain/reservation.js';
 import { holdStockWriterLock } from '../db/locks.js';
 import { openRound } from '../db/rounds.js';
@@ -20,18 +20,18 @@ import type { InventoryDeps } from '../settings.js';
 import { ORDER_REQUESTS, outcomeEvent, readOrderRequest } from './payloads.js';
 import { stockChangeEvents } from './stock-events.js';
 import { liveAnnouncements } from '../live/announce.js';
-import { runTogether } from '../db/sql.js';
 
 export const ORDERS_CONSUMER = 'inventory.orders';
 export function registerOrderConsumer(bus: EventBus, deps: InventoryDeps): void {
   bus.consume(ORDERS_CONSUMER, ORDER_REQUESTS, (events, manager) => {
     const requests = events.map(readOrderRequest);
-    return retryOnConflict(manager, deps.logger, 'reservation batch', () => applyReservationBatch(manager, requests, deps));
+    const sql = sqlOf(manager);
+    return retryOnConflict(sql, deps.logger, 'reservation batch', () => applyReservationBatch(sql, requests, deps));
   });
 }
 
 /** Applies a batch of order requests in the caller's transaction. */
-export async function applyReservationBatch(sql: EntityManager, requests: ReservationRequest[], deps: InventoryDeps): Promise<void> {
+export async function applyReservationBatch(sql: Sql, requests: ReservationRequest[], deps: InventoryDeps): Promise<void> {
   await holdStockWriterLock(sql);
   const round = await openRound(sql);
   const roundNumber = round?.number ?? null;

@@ -3,7 +3,7 @@
  * delivered when (and only if) it commits, in commit order, to every replica's LISTEN.
  */
 import type { NewEvent } from '@distribution/events';
-import { runTogether, type Sql, type StatementPart } from '../db/sql.js';
+import { runTogether, type Sql, type StatementPart } from '@distribution/db';
 import { LIVE_CHANNEL, liveNotificationsOf } from './notifications.js';
 
 /** The live NOTIFYs of `events`, as the SELECT of a statement that may also write. */

@@ -1,6 +1,6 @@
 /** Which products an `availabilityChanged` subscription watches: the arguments checked, and the match. */
 import { badUserInput } from '@distribution/errors';
-import { isUuid } from '../domain/ids.js';
+import { isUuid } from '@distribution/db';
 import type { StockRow } from '../domain/stock.js';
 
 /** Bounds what one subscription may ask for (its snapshot and its filter stay small). */

@@ -14,7 +14,7 @@ import type { ServiceDatabase } from '@distribution/db';
 import type { PostgresListener } from '@distribution/events';
 import type { Logger } from '@distribution/logging';
 import { LiveStream, liveUpdatesInterrupted, type ServiceRuntime } from '@distribution/server';
-import type { Round } from '../db/rounds.js';
+import type { Round } from '../db/records.js';
 import { latestRound } from '../db/rounds.js';
 import type { StockRow } from '../domain/stock.js';
 import { createLoaders } from '../loaders.js';

@@ -2,8 +2,9 @@
 import { Role, requireRole } from '@distribution/auth';
 import { badUserInput } from '@distribution/errors';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from '@distribution/server';
-import { isUuid } from '../domain/ids.js';
-import { movementsOf, type MovementEntry } from '../db/ledger.js';
+import { isUuid } from '@distribution/db';
+import { movementsOf } from '../db/ledger.js';
+import type { MovementEntry } from '../db/records.js';
 import type { InventoryContext } from '../context.js';
 
 export const ledgerResolvers = {

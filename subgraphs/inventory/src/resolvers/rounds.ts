@@ -5,7 +5,8 @@ import { decodeCursor, encodeCursor, pageSize, toConnection } from '@distributio
 import type { RoundSale } from '../domain/rounds.js';
 import { requireSalesReader, salesVisibleTo } from '../domain/sales-access.js';
 import { openingAfter } from '../domain/round-schedule.js';
-import { latestRound, roundsPage, type Round } from '../db/rounds.js';
+import { latestRound, roundsPage } from '../db/rounds.js';
+import type { Round } from '../db/records.js';
 import { openNextRound } from '../rounds/open-round.js';
 import { closeRoundByOperator } from '../rounds/close-round.js';
 import type { InventoryContext } from '../context.js';

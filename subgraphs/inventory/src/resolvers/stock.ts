@@ -1,7 +1,7 @@
 /** Product.stock, StockItem, offers and setLowStockThreshold. */
 import { Role, requireRole } from '@distribution/auth';
 import { badUserInput } from '@distribution/errors';
-import { isUuid } from '../domain/ids.js';
+import { isUuid } from '@distribution/db';
 import { availableOf, stockStatus, type StockRow } from '../domain/stock.js';
 import { offersOf } from '../db/products.js';
 import { setLowStockThreshold } from '../stock/set-threshold.js';

@@ -3,13 +3,14 @@
  * and RoundClosed asks them to settle. Three ways in: the operator, the period ending and
  * depletion (both by the round watch).
  */
-import type { EntityManager, ServiceDatabase } from '@distribution/db';
+import { sqlOf, type ServiceDatabase, type Sql } from '@distribution/db';
 import { recordEvents } from '@distribution/events';
 import { conflict } from '@distribution/errors';
 import { closingStock, manufacturersToSettle, salesOf, type RoundCloseReason } from '../domain/rounds.js';
 import type { StockRow } from '../domain/stock.js';
 import { holdRoundTransitionLock } from '../db/locks.js';
-import { lockOpenRound, openRound, recordRoundClosed, roundPastItsEnd, type Round } from '../db/rounds.js';
+import { lockOpenRound, openRound, recordRoundClosed, roundPastItsEnd } from '../db/rounds.js';
+import type { Round } from '../db/records.js';
 import { lockPromisedStock, roundIsDepleted, updateStock } from '../db/stock.js';
 import { sellHeldReservations } from '../db/reservations.js';
 import { recordMovements } from '../db/ledger.js';
@@ -22,7 +23,7 @@ import type { InventoryDeps } from '../settings.js';
  * Closes `round` in the caller's transaction. The caller holds the locks of every stock row with
  * promised units (`promisedRows`, as they are now) and keeps other closers out.
  */
-export async function closeRoundNow(sql: EntityManager, round: Round, reason: RoundCloseReason, promisedRows: StockRow[], deps: InventoryDeps): Promise<Round> {
+export async function closeRoundNow(sql: Sql, round: Round, reason: RoundCloseReason, promisedRows: StockRow[], deps: InventoryDeps): Promise<Round> {
   const sold = await sellHeldReservations(sql, round.number);
   const { changes, movements } = closingStock({ roundNumber: round.number, reservedRows: promisedRows, sold });
   await updateStock(sql, changes.map((c) => c.after));
@@ -39,7 +40,8 @@ export async function closeRoundNow(sql: EntityManager, round: Round, reason: Ro
 
 /** The operator closes the open round (CONFLICT when none is open). */
 export async function closeRoundByOperator(database: ServiceDatabase, deps: InventoryDeps): Promise<Round> {
-  return database.transaction(async (sql) => {
+  return database.transaction(async (manager) => {
+    const sql = sqlOf(manager);
     await holdRoundTransitionLock(sql);
     const round = await lockOpenRound(sql);
     if (!round) throw conflict('No round is open, so there is none to close');
@@ -50,7 +52,8 @@ export async function closeRoundByOperator(database: ServiceDatabase, deps: Inve
 /** Closes the open round if its period has ended; replicas racing here close it once. */
 export async function closeRoundIfPeriodEnded(database: ServiceDatabase, deps: InventoryDeps): Promise<Round | null> {
   if ((await roundPastItsEnd(database)) === null) return null;
-  return database.transaction(async (sql) => {
+  return database.transaction(async (manager) => {
+    const sql = sqlOf(manager);
     await holdRoundTransitionLock(sql);
     const round = await lockOpenRound(sql, { pastItsEnd: true, skipLocked: true });
     if (!round) return null;
@@ -66,7 +69,8 @@ export async function closeRoundIfPeriodEnded(database: ServiceDatabase, deps: I
 export async function closeRoundIfDepleted(database: ServiceDatabase, deps: InventoryDeps): Promise<Round | null> {
   const open = await openRound(database);
   if (open === null || !(await roundIsDepleted(database, open.number))) return null;
-  return database.transaction(async (sql) => {
+  return database.transaction(async (manager) => {
+    const sql = sqlOf(manager);
     await holdRoundTransitionLock(sql);
     const round = await lockOpenRound(sql, { skipLocked: true });
     if (!round || !(await roundIsDepleted(sql, round.number))) return null;

@@ -2,13 +2,14 @@
  * Opening a round: supply enters stock, but only once every settlement of the last round is applied.
  * Two ways in: the operator, and the schedule (by the round watch).
  */
-import type { EntityManager, ServiceDatabase } from '@distribution/db';
+import { sqlOf, type ServiceDatabase, type Sql } from '@distribution/db';
 import { recordEvents } from '@distribution/events';
 import { conflict } from '@distribution/errors';
 import { nextRoundNumber, openingBlocker, openingStock, type RoundState } from '../domain/rounds.js';
 import { openingDue, roundEnd } from '../domain/round-schedule.js';
 import { holdRoundTransitionLock } from '../db/locks.js';
-import { insertRound, latestRoundState, type Round } from '../db/rounds.js';
+import { insertRound, latestRoundState } from '../db/rounds.js';
+import type { Round } from '../db/records.js';
 import { latestRoundAndClock } from '../db/round-schedule.js';
 import { lockAllStock, upsertStock } from '../db/stock.js';
 import { productsOnOffer } from '../db/products.js';
@@ -20,12 +21,13 @@ import type { InventoryDeps } from '../settings.js';
 
 /** Opens round N+1 (CONFLICT naming the round that blocks it otherwise). */
 export async function openNextRound(database: ServiceDatabase, deps: InventoryDeps): Promise<Round> {
-  return database.transaction(async (sql) => {
+  return database.transaction(async (manager) => {
+    const sql = sqlOf(manager);
     await holdRoundTransitionLock(sql);
     const latest = await latestRoundState(sql);
     const blocker = openingBlocker(latest);
     if (blocker) throw conflict(blocker, { roundNumber: latest!.number, roundStatus: latest!.status });
-    const [{ now }] = await sql.query('SELECT clock_timestamp() AS now');
+    const [{ now }] = await sql.query<{ now: Date }>('SELECT clock_timestamp() AS now');
     return openRoundNow(sql, latest, now, deps);
   });
 }
@@ -40,7 +42,8 @@ export async function openRoundIfScheduled(database: ServiceDatabase, deps: Inve
   // A plain read first, with the database's clock (every replica agrees on it): usually not due.
   const seen = await latestRoundAndClock(database);
   if (!openingDue(deps.roundSchedule, seen.latest, seen.now)) return null;
-  return database.transaction(async (sql) => {
+  return database.transaction(async (manager) => {
+    const sql = sqlOf(manager);
     await holdRoundTransitionLock(sql);
     const { latest, now } = await latestRoundAndClock(sql);
     if (!openingDue(deps.roundSchedule, latest, now)) return null; // another replica opened it meanwhile
@@ -51,7 +54,7 @@ export async function openRoundIfScheduled(database: ServiceDatabase, deps: Inve
 }
 
 /** Opens the round after `latest` at `now`, in the caller's transaction, which holds the exclusive round lock. */
-async function openRoundNow(sql: EntityManager, latest: RoundState | null, now: Date, deps: InventoryDeps): Promise<Round> {
+async function openRoundNow(sql: Sql, latest: RoundState | null, now: Date, deps: InventoryDeps): Promise<Round> {
   const number = nextRoundNumber(latest);
   const endsAt = roundEnd(now, deps.roundPeriod, deps.roundSchedule);
   const round = await insertRound(sql, number, now, endsAt);

@@ -10,7 +10,7 @@
  * transaction. Closing it under them let a racing batch reserve, or production add units, in a round
  * that had just closed (test/lock-contention.test.ts). The exclusive lock waits for them instead.
  */
-import type { EntityManager, ServiceDatabase } from '@distribution/db';
+import type { ServiceDatabase, Sql } from '@distribution/db';
 import type { PostgresListener } from '@distribution/events';
 import { closeRoundIfDepleted, closeRoundIfPeriodEnded } from './close-round.js';
 import { openRoundIfScheduled } from './open-round.js';
@@ -20,7 +20,7 @@ import type { InventoryDeps } from '../settings.js';
 export const ROUND_WATCH_CHANNEL = 'inventory_round_watch';
 
 /** Wakes the round watch when the caller's transaction commits. */
-export async function wakeRoundWatch(sql: EntityManager): Promise<void> {
+export async function wakeRoundWatch(sql: Sql): Promise<void> {
   await sql.query('SELECT pg_notify($1, \'\')', [ROUND_WATCH_CHANNEL]);
 }
 

@@ -1,5 +1,5 @@
 /** Setting a product's low-stock threshold: the operator, or the manufacturer that makes it. */
-import type { ServiceDatabase } from '@distribution/db';
+import { sqlOf, type ServiceDatabase } from '@distribution/db';
 import { recordEvents } from '@distribution/events';
 import { Role, type Identity } from '@distribution/auth';
 import { forbidden, notFound } from '@distribution/errors';
@@ -12,7 +12,8 @@ import type { InventoryDeps } from '../settings.js';
 
 /** Sets the threshold (input already validated); NOT_FOUND for an unknown product, FORBIDDEN for another manufacturer's. */
 export async function setLowStockThreshold(database: ServiceDatabase, deps: InventoryDeps, who: Identity, productId: string, threshold: number): Promise<StockRow> {
-  return database.transaction(async (sql) => {
+  return database.transaction(async (manager) => {
+    const sql = sqlOf(manager);
     const product = await productFacts(sql, productId);
     if (!product) throw notFound('Product', productId);
     if (who.role === Role.Manufacturer && product.manufacturerId !== who.sub.toLowerCase()) throw forbidden('Only the manufacturer of this product (or the operator) may set its threshold');

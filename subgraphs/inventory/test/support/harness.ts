@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { entities } from '../../src/db/entities/index.js';
 import { openServiceDatabase, migrate, type ServiceDatabase } from '@distribution/db';
 import * as contract from '@distribution/contracts';
 import type { SupplyChangeReason } from '@distribution/contracts';
@@ -64,7 +65,7 @@ export async function startInventory(url: string, options: { roundPeriod?: strin
 }
 
 /** A connection to inventory's schema for looking at its tables (not the service's own pool). */
-export const openInspector = (url: string) => openServiceDatabase({ url, schema: 'inventory', migrations: [] });
+export const openInspector = (url: string) => openServiceDatabase({ url, schema: 'inventory', migrations: [], entities });
 
 // ---- events the fakes publish, made by the contract's builders ----
 

@@ -1,24 +1,27 @@
-/** SQL for booking a round's sales: settlements, their lines and the supply they take away. */
-import { returnedRows } from '@distribution/db';
+/** Booking a round's sales: settlements, their lines and the supply they take away. */
+import { Any } from 'typeorm';
+import { repositoryOf, type Sql } from '@distribution/db';
 import type { SettlementPlan } from '../domain/settlement.js';
-import { PRODUCT_COLUMNS, toProduct, toSettlement, type Product, type Settlement, type Sql } from './rows.js';
+import { ProductEntity, SettlementEntity } from './entities/index.js';
+import { PRODUCT_COLUMNS, PRODUCT_SELECT, toProduct, toSettlement, type Product, type ProductColumns, type Settlement, type SettlementColumns } from './records.js';
 
 /** Locks the products in id order (the order every multi-row locker uses: no deadlocks). */
 export async function lockProducts(sql: Sql, ids: readonly string[]): Promise<Product[]> {
-  const rows = await sql.query(`SELECT ${PRODUCT_COLUMNS} FROM product WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
-  return rows.map(toProduct);
+  return repositoryOf(sql, ProductEntity).find({
+    select: PRODUCT_SELECT, where: { id: Any([...ids]) }, order: { id: 'ASC' }, lock: { mode: 'pessimistic_write' },
+  });
 }
 
-/** Sets the supply of several locked products at once; returns them as they are now. */
+/** Sets the supply of several locked products at once (set-based); returns them as they are now. */
 export async function setSupplies(sql: Sql, supplies: Array<{ productId: string; supply: number }>): Promise<Product[]> {
   if (supplies.length === 0) return [];
-  const rows = returnedRows<any>(await sql.query(
+  const rows = await sql.query<ProductColumns>(
     `UPDATE product SET supply = s.supply, updated_at = now()
      FROM unnest($1::uuid[], $2::int[]) AS s(id, supply)
      WHERE product.id = s.id
      RETURNING ${PRODUCT_COLUMNS.split(', ').map((c) => `product.${c}`).join(', ')}`,
     [supplies.map((s) => s.productId), supplies.map((s) => s.supply)],
-  ));
+  );
   return rows.map(toProduct);
 }
 
@@ -27,12 +30,14 @@ export async function setSupplies(sql: Sql, supplies: Array<{ productId: string;
  * booked already (the unique constraint is what makes a repeated RoundClosed harmless).
  */
 export async function insertSettlement(sql: Sql, roundNumber: number, plan: SettlementPlan): Promise<string | null> {
-  const rows: Array<{ id: string }> = await sql.query(
-    `INSERT INTO settlement (round_number, manufacturer_id, units_sold, revenue_cents) VALUES ($1, $2, $3, $4)
-     ON CONFLICT ON CONSTRAINT settlement_once_per_round DO NOTHING RETURNING id`,
-    [roundNumber, plan.manufacturerId, plan.unitsSold, plan.revenueCents],
-  );
-  const id = rows[0]?.id ?? null;
+  const { raw } = await repositoryOf(sql, SettlementEntity).createQueryBuilder()
+    .insert()
+    .values({ roundNumber, manufacturerId: plan.manufacturerId, unitsSold: String(plan.unitsSold), revenueCents: String(plan.revenueCents) })
+    .orIgnore() // settlement_once_per_round: the only unique constraint a new row can meet
+    .returning(['id'])
+    .updateEntity(false)
+    .execute();
+  const id = (raw as Array<Pick<SettlementEntity, 'id'>>)[0]?.id ?? null;
   if (id && plan.lines.length) {
     await sql.query(
       `INSERT INTO settlement_line (settlement_id, product_id, units_sold, revenue_cents)
@@ -45,14 +50,15 @@ export async function insertSettlement(sql: Sql, roundNumber: number, plan: Sett
 
 /**
  * The latest `count` settlements (newest round first) of each of several manufacturers, with
- * their lines, in ONE statement; `beforeRound` continues a page.
+ * their lines, in ONE statement (a LATERAL join aggregating lines as JSON: raw, typed); `beforeRound`
+ * continues a page.
  */
 export async function settlementsOfManufacturers(
   sql: Sql,
   manufacturerIds: readonly string[],
   page: { count: number; beforeRound: number | null },
 ): Promise<Settlement[]> {
-  const rows = await sql.query(
+  const rows = await sql.query<SettlementColumns>(
     `SELECT s.*, coalesce((
          SELECT json_agg(json_build_object('productId', l.product_id, 'unitsSold', l.units_sold, 'revenueCents', l.revenue_cents) ORDER BY l.product_id)
          FROM settlement_line l WHERE l.settlement_id = s.id

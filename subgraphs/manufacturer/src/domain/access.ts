@@ -1,7 +1,7 @@
 /** Who may change which part of the catalog, and who may read settlements. */
 import { Role, requireIdentity, requireRole, type Identity } from '@distribution/auth';
 import { badUserInput, forbidden } from '@distribution/errors';
-import { isUuid } from './ids.js';
+import { isUuid } from '@distribution/db/uuid';
 
 const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 

@@ -1,6 +1,6 @@
 /** This service's rows as the contract's payloads (@distribution/contracts; PROTOCOL.md). */
 import { settlementApplied as settlementAppliedEvent, supplyChanged as supplyChangedEvent, type SupplyChangeReason } from '@distribution/contracts';
-import type { Product } from '../db/rows.js';
+import type { Product } from '../db/records.js';
 import type { SettlementPlan } from '../domain/settlement.js';
 
 /** The SupplyChanged event announcing `product` as it is after the change. */

@@ -4,7 +4,7 @@
  * SupplyChanged (SETTLED) per product and then SettlementApplied, all in the bus's transaction,
  * where it also notifies the manufacturer's live notices (SETTLED), delivered at commit.
  */
-import type { EntityManager } from '@distribution/db';
+import { sqlOf, type EntityManager, type Sql } from '@distribution/db';
 import { EventType, type RoundClosedV1 } from '@distribution/contracts';
 import { recordEvents, type DomainEvent, type EventBus, type NewEvent } from '@distribution/events';
 import type { Logger } from '@distribution/logging';
@@ -28,10 +28,10 @@ export function registerSettlementConsumer(bus: EventBus, deps: SettlementDepend
 
 /** Applies a batch of RoundClosed events inside `manager`'s transaction; applying one twice changes nothing. */
 export async function applyRoundClosed(events: Array<DomainEvent<'RoundClosed'>>, manager: EntityManager, deps: SettlementDependencies): Promise<void> {
-  for (const event of events) await settleRound(manager, event.payload, deps);
+  for (const event of events) await settleRound(sqlOf(manager), event.payload, deps);
 }
 
-async function settleRound(sql: EntityManager, round: RoundClosedV1, { schema, logger }: SettlementDependencies): Promise<void> {
+async function settleRound(sql: Sql, round: RoundClosedV1, { schema, logger }: SettlementDependencies): Promise<void> {
   const plans = planSettlements(round.sales);
   if (plans.length === 0) return;
   const productIds = [...new Set(plans.flatMap((plan) => plan.lines.map((line) => line.productId)))];

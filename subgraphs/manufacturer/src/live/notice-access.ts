@@ -1,7 +1,7 @@
 /** Whose notices a caller may watch: a manufacturer its own, the operator anyone's; customers and anonymous callers none. */
 import { Role, requireIdentity, type Identity } from '@distribution/auth';
 import { badUserInput, forbidden } from '@distribution/errors';
-import { isUuid } from '../domain/ids.js';
+import { isUuid } from '@distribution/db';
 
 /**
  * The manufacturer whose notices to send (lower-cased), or null for every manufacturer's

@@ -4,7 +4,7 @@
  * A notice is a small fact of a moment, so it travels whole; a NOTIFY payload holds at most 8000
  * bytes, so many notices are split over several payloads.
  */
-import type { Sql } from '../db/rows.js';
+import type { Sql } from '@distribution/db';
 
 export const NOTICES_CHANNEL = 'manufacturer_live';
 /** Below Postgres' 8000-byte limit, with room to spare. */

@@ -1,8 +1,9 @@
 /** A settlement by id, for SETTLED notices (one per event, so one statement per event). */
-import { toSettlement, type Settlement, type Sql } from '../db/rows.js';
+import type { Sql } from '@distribution/db';
+import { toSettlement, type Settlement, type SettlementColumns } from '../db/records.js';
 
 export async function settlementById(sql: Sql, id: string): Promise<Settlement | null> {
-  const [row] = await sql.query(
+  const [row] = await sql.query<SettlementColumns>(
     `SELECT s.id, s.round_number, s.manufacturer_id, s.units_sold, s.revenue_cents, s.applied_at, coalesce((
          SELECT json_agg(json_build_object('productId', l.product_id, 'unitsSold', l.units_sold, 'revenueCents', l.revenue_cents) ORDER BY l.product_id)
          FROM settlement_line l WHERE l.settlement_id = s.id

@@ -2,7 +2,7 @@
 import { pageSize, toConnection } from '@distribution/server';
 import type { ManufacturerContext } from '../context.js';
 import { requireSettlementReader } from '../domain/access.js';
-import type { Manufacturer as ManufacturerRecord, Product as ProductRecord, Settlement as SettlementRecord, SettlementLine as LineRecord } from '../db/rows.js';
+import type { Manufacturer as ManufacturerRecord, Product as ProductRecord, Settlement as SettlementRecord, SettlementLine as LineRecord } from '../db/records.js';
 import { nameCursor, namePosition, roundCursor, roundPosition } from './pages.js';
 
 type Page = { first?: number | null; after?: string | null };

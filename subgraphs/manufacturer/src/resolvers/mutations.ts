@@ -4,6 +4,7 @@
  */
 import { Role, requireRole, type Identity } from '@distribution/auth';
 import { badUserInput, conflict, forbidden, notFound } from '@distribution/errors';
+import { isUuid, sqlOf } from '@distribution/db';
 import { recordEvents } from '@distribution/events';
 import type { GraphQLError } from 'graphql';
 import type { ManufacturerContext } from '../context.js';
@@ -12,12 +13,11 @@ import {
   MAX_SUPPLY, supplyAfterProductionFits, validCategory, validInitialSupply, validName, validProductChanges,
   validProductionQuantity, validSku, validUnitPrice,
 } from '../domain/catalog.js';
-import { isUuid } from '../domain/ids.js';
 import { insertManufacturer, manufacturerExists } from '../db/manufacturers.js';
 import {
   addProducedUnits, changeProduct, insertProduct, lockProduct, markDiscontinued, productsByIds, recordSupplyMovements,
 } from '../db/products.js';
-import type { Product } from '../db/rows.js';
+import type { Product } from '../db/records.js';
 import { supplyChanged } from '../events/payloads.js';
 
 interface CreateProductInput {
@@ -67,7 +67,8 @@ export const Mutation = {
       supply: validInitialSupply(input.initialSupply),
     };
     if (!isUuid(manufacturerId)) throw notFound('Manufacturer', manufacturerId);
-    const product = await ctx.database.transaction(async (m) => {
+    const product = await ctx.database.transaction(async (manager) => {
+      const m = sqlOf(manager);
       if (!(await manufacturerExists(m, manufacturerId))) throw notFound('Manufacturer', manufacturerId);
       const created = await insertProduct(m, { manufacturerId: manufacturerId.toLowerCase(), ...fields });
       if (!created) throw conflict(`This manufacturer already has a product with SKU "${fields.sku}"`, { field: 'sku' });
@@ -84,7 +85,8 @@ export const Mutation = {
     const editor = requireCatalogEditor(ctx.identity);
     const changes = validProductChanges(input);
     if (!isUuid(id)) throw notFound('Product', id);
-    const product = await ctx.database.transaction(async (m) => {
+    const product = await ctx.database.transaction(async (manager) => {
+      const m = sqlOf(manager);
       const current = await lockProduct(m, id);
       if (!current) throw notFound('Product', id);
       requireProductOwner(editor, current.manufacturerId);
@@ -99,7 +101,8 @@ export const Mutation = {
   async discontinueProduct(_: unknown, { id }: { id: string }, ctx: ManufacturerContext) {
     const editor = requireCatalogEditor(ctx.identity);
     if (!isUuid(id)) throw notFound('Product', id);
-    const product = await ctx.database.transaction(async (m) => {
+    const product = await ctx.database.transaction(async (manager) => {
+      const m = sqlOf(manager);
       const current = await lockProduct(m, id);
       if (!current) throw notFound('Product', id);
       requireProductOwner(editor, current.manufacturerId);
@@ -117,7 +120,8 @@ export const Mutation = {
     const units = validProductionQuantity(quantity);
     if (!isUuid(productId)) throw notFound('Product', productId);
     const owner = ownerRestriction(editor);
-    const product = await ctx.database.transaction(async (m) => {
+    const product = await ctx.database.transaction(async (manager) => {
+      const m = sqlOf(manager);
       // One atomic UPDATE: concurrent production runs queue on the row lock and none is lost.
       const produced = await addProducedUnits(m, productId, units, owner, MAX_SUPPLY);
       if (!produced) throw productionRefusal((await productsByIds(m, [productId]))[0], editor, productId, units);

@@ -1,7 +1,7 @@
 /** Cursors of this service's connections: (name, id) for catalog lists, round number for settlements. */
 import { badUserInput } from '@distribution/errors';
 import { decodeCursor, encodeCursor } from '@distribution/server';
-import { isUuid } from '../domain/ids.js';
+import { isUuid } from '@distribution/db';
 
 const invalidCursor = () => badUserInput('The cursor is not valid; use a cursor returned by this API', { argument: 'after' });
 

@@ -2,7 +2,7 @@
 import { pageSize, toConnection } from '@distribution/server';
 import type { ManufacturerContext } from '../context.js';
 import { validCatalogFilter } from '../domain/catalog.js';
-import { isUuid } from '../domain/ids.js';
+import { isUuid } from '@distribution/db';
 import { manufacturersPage } from '../db/manufacturers.js';
 import { activeCategories, productsPage } from '../db/products.js';
 import type { CatalogFilter } from '../domain/catalog.js';

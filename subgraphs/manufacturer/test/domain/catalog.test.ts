@@ -4,7 +4,7 @@ import {
   MAX_PRODUCTION_QUANTITY, MAX_SUPPLY, containsPattern, supplyAfterProductionFits, validCatalogFilter, validCategory,
   validInitialSupply, validName, validProductChanges, validProductionQuantity, validSku, validUnitPrice,
 } from '../../src/domain/catalog.js';
-import { isUuid } from '../../src/domain/ids.js';
+import { isUuid } from '@distribution/db';
 
 /** The extensions.code a rule throws with, or 'accepted'. */
 function codeOf(rule: () => unknown): string {

@@ -1,7 +1,8 @@
 /** Lines taken out of carts: by pruneCart, and by the distributor (discontinued products), kept until the customer is told. */
 import { returnedRows } from '@distribution/db';
 import type { CartLineProblem } from '../domain/cart.js';
-import type { Sql } from './records.js';
+import type { Sql } from '@distribution/db';
+
 
 export interface CartRemovalRecord {
   customerId: string;

@@ -1,8 +1,14 @@
 /** The catalog read model: price, manufacturer and discontinuation (SupplyChanged), availability (AvailabilityChanged). */
-import type { CatalogEntry, Sql } from './records.js';
+import type { CatalogProductEntity } from './entities/index.js';
+import type { Sql } from '@distribution/db';
+import type { CatalogEntry } from './records.js';
 
+/**
+ * What the catalog says of these products. Raw (typed by the entity): it runs once per placed
+ * order, where a repository read costs about twice the CPU of the same statement.
+ */
 export async function catalogEntries(sql: Sql, productIds: readonly string[]): Promise<Map<string, CatalogEntry>> {
-  const rows: CatalogEntry[] = await sql.query(
+  const rows = await sql.query<CatalogEntry>(
     `SELECT product_id AS "productId", unit_price_cents AS "unitPriceCents", discontinued, available
      FROM catalog_product WHERE product_id = ANY($1::uuid[])`,
     [productIds],
@@ -10,14 +16,9 @@ export async function catalogEntries(sql: Sql, productIds: readonly string[]): P
   return new Map(rows.map((r) => [r.productId, r]));
 }
 
-export interface SupplyFacts {
-  productId: string;
-  manufacturerId: string;
-  unitPriceCents: number;
-  discontinued: boolean;
-}
+export type SupplyFacts = Pick<CatalogProductEntity, 'productId' | 'discontinued'> & { manufacturerId: string; unitPriceCents: number };
 
-/** Stores the latest catalog facts of many products in one statement. */
+/** Stores the latest catalog facts of many products in one set-based statement. */
 export async function recordSupplyFacts(sql: Sql, facts: SupplyFacts[]): Promise<void> {
   if (facts.length === 0) return;
   await sql.query(
@@ -29,13 +30,9 @@ export async function recordSupplyFacts(sql: Sql, facts: SupplyFacts[]): Promise
   );
 }
 
-export interface AvailabilityFacts {
-  productId: string;
-  manufacturerId: string;
-  available: number;
-}
+export type AvailabilityFacts = Pick<CatalogProductEntity, 'productId' | 'available'> & { manufacturerId: string };
 
-/** Stores the latest availability of many products in one statement (it may arrive before the price). */
+/** Stores the latest availability of many products in one set-based statement (it may arrive before the price). */
 export async function recordAvailability(sql: Sql, facts: AvailabilityFacts[]): Promise<void> {
   if (facts.length === 0) return;
   await sql.query(

@@ -1,6 +1,7 @@
 /** The rounds this service knows are closed (RoundClosed), so that a confirmation arriving after its round closed is fulfilled at once. */
 import { returnedRows } from '@distribution/db';
-import type { Sql } from './records.js';
+import type { Sql } from '@distribution/db';
+
 
 export async function recordClosedRound(sql: Sql, roundNumber: number): Promise<void> {
   await sql.query('INSERT INTO closed_round (round_number) VALUES ($1) ON CONFLICT DO NOTHING', [roundNumber]);

@@ -1,19 +1,26 @@
 /** Customers: registration and lookups. */
-import type { CustomerRecord, Sql } from './records.js';
+import { Any, type FindOptionsSelect } from 'typeorm';
+import { repositoryOf, type Sql } from '@distribution/db';
+import { CustomerEntity } from './entities/index.js';
+import type { CustomerRecord } from './records.js';
 
-const COLUMNS = 'id, name, email';
+const RECORD = { id: true, name: true, email: true } satisfies Record<keyof CustomerRecord, true> & FindOptionsSelect<CustomerEntity>;
 
 /** Registers a customer; null when the email (in any case) is already registered. */
 export async function registerCustomer(sql: Sql, name: string, email: string): Promise<CustomerRecord | null> {
-  const rows: CustomerRecord[] = await sql.query(
-    `INSERT INTO customer (name, email) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
-    [name, email],
-  );
-  return rows[0] ?? null;
+  const { raw } = await repositoryOf(sql, CustomerEntity).createQueryBuilder()
+    .insert().values({ name, email })
+    .orIgnore()
+    .returning(Object.keys(RECORD))
+    .updateEntity(false)
+    .execute();
+  const [row] = raw as CustomerRecord[];
+  return row ?? null;
 }
 
+/** The customers with these ids, in ONE statement (the loader). */
 export async function customersByIds(sql: Sql, ids: readonly string[]): Promise<CustomerRecord[]> {
-  return sql.query(`SELECT ${COLUMNS} FROM customer WHERE id = ANY($1::uuid[])`, [ids]);
+  return repositoryOf(sql, CustomerEntity).find({ select: RECORD, where: { id: Any([...ids]) } });
 }
 
 /**
@@ -22,6 +29,6 @@ export async function customersByIds(sql: Sql, ids: readonly string[]): Promise<
  * False when there is no such customer.
  */
 export async function lockCustomer(sql: Sql, id: string): Promise<boolean> {
-  const rows = await sql.query('SELECT id FROM customer WHERE id = $1 FOR UPDATE', [id]);
-  return rows.length > 0;
+  const customer = await repositoryOf(sql, CustomerEntity).findOne({ select: { id: true }, where: { id }, lock: { mode: 'pessimistic_write' } });
+  return customer !== null;
 }

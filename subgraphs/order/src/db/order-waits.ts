@@ -1,6 +1,7 @@
 /** Orders waiting for inventory's answer: which are overdue, what they were asked, which were reported. */
 import { returnedRows } from '@distribution/db';
-import type { Sql } from './records.js';
+import type { Sql } from '@distribution/db';
+
 
 export type Awaiting = 'RESERVATION' | 'RELEASE';
 
@@ -63,8 +64,8 @@ export async function takeOverdue(sql: Sql, rules: OverdueRules): Promise<Overdu
   const params = [rules.timeoutMs, rules.maxAsks, rules.limit];
   const locked = ' FOR UPDATE OF o SKIP LOCKED';
   const due: OverdueOrder[] = [
-    ...(await sql.query(OVERDUE_PLACEMENTS + locked, params)),
-    ...(await sql.query(OVERDUE_CANCELLATIONS + locked, params)),
+    ...(await sql.query<OverdueOrder>(OVERDUE_PLACEMENTS + locked, params)),
+    ...(await sql.query<OverdueOrder>(OVERDUE_CANCELLATIONS + locked, params)),
   ];
   if (due.length === 0) return [];
   await sql.query(

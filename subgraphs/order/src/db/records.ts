@@ -1,79 +1,34 @@
-/** The shapes this service reads from its tables, in business words (money in integer cents). */
-import type { OrderStatus } from '../domain/order-lifecycle.js';
+/**
+ * What this service's data access returns, in business words (money in integer cents): each
+ * record is cut from the entities, so a column's type is written once, on its entity.
+ */
+import type {
+  CartLineEntity, CatalogProductEntity, CustomerEntity, CustomerOrderEntity, OrderChangeEntity, OrderLineEntity, Shortage,
+} from './entities/index.js';
 
-/** Anything that runs SQL: the database (autocommit) or a transaction's manager. */
-export interface Sql {
-  query(sql: string, params?: unknown[]): Promise<any>;
-}
+export type CustomerRecord = Pick<CustomerEntity, 'id' | 'name' | 'email'>;
 
-export interface CustomerRecord {
-  id: string;
-  name: string;
-  email: string;
-}
+export type ShortageRecord = Shortage;
 
-export interface ShortageRecord {
-  productId: string;
-  requested: number;
-  available: number;
-}
+/** An order; `seq` (bigint) as a number: placements stay far below 2^53, and cursors carry it as one. */
+export type OrderRecord = Omit<CustomerOrderEntity, 'seq'> & { seq: number };
 
-export interface OrderRecord {
-  id: string;
-  seq: number;
-  customerId: string;
-  idempotencyKey: string;
-  fromCart: boolean;
-  /** The lines as first requested (a retry with the same key must ask for the same). */
-  requestedLines: Array<{ productId: string; quantity: number }>;
-  status: OrderStatus;
-  roundNumber: number | null;
-  rejectionReason: string | null;
-  rejectionLines: ShortageRecord[] | null;
-  cancellationRequested: boolean;
-  placedAt: Date;
-  updatedAt: Date;
-}
+export type OrderLineRecord = Pick<OrderLineEntity, 'orderId' | 'productId' | 'quantity' | 'unitPriceCents'>;
 
-export interface OrderLineRecord {
-  orderId: string;
-  productId: string;
-  quantity: number;
-  unitPriceCents: number;
-}
+/** A cart line with today's price and availability (0 and 0 for a product the catalog does not know yet). */
+export type CartLineRecord = Pick<CartLineEntity, 'customerId' | 'productId' | 'quantity'>
+  & Pick<CatalogProductEntity, 'available' | 'discontinued'>
+  & { unitPriceCents: number };
 
-export interface CartLineRecord {
-  customerId: string;
-  productId: string;
-  quantity: number;
-  unitPriceCents: number;
-  available: number;
-  discontinued: boolean;
-}
-
-export interface PurchaseRecord {
-  customerId: string;
-  orderId: string;
-  roundNumber: number;
-  productId: string;
-  quantity: number;
-  unitPriceCents: number;
-}
+/** A line of a FULFILLED order: something the customer owns. */
+export type PurchaseRecord = Pick<OrderLineEntity, 'productId' | 'quantity' | 'unitPriceCents'>
+  & Pick<CustomerOrderEntity, 'customerId'>
+  & { orderId: string; roundNumber: number };
 
 /** What the catalog read model knows about a product; unitPriceCents null means "not announced yet". */
-export interface CatalogEntry {
-  productId: string;
-  unitPriceCents: number | null;
-  discontinued: boolean;
-  available: number;
-}
+export type CatalogEntry = Pick<CatalogProductEntity, 'productId' | 'unitPriceCents' | 'discontinued' | 'available'>;
 
-export interface OrderChangeRecord {
-  id: string;
-  orderId: string;
-  productId: string;
-  quantity: number;
-  status: 'PENDING' | 'APPLIED' | 'REJECTED' | 'IGNORED';
-  rejectionReason: string | null;
-  rejectionLines: ShortageRecord[] | null;
-}
+export type OrderChangeRecord = Pick<OrderChangeEntity, 'id' | 'orderId' | 'productId' | 'quantity' | 'status' | 'rejectionReason' | 'rejectionLines'>;
+
+/** The entity's bigint `seq` as the number records carry. */
+export const toOrderRecord = ({ seq, ...order }: CustomerOrderEntity): OrderRecord => ({ ...order, seq: Number(seq) });

@@ -1,4 +1,5 @@
 /** What a customer may ask for when ordering: limits and checks on requested lines (pure). */
+import { isUuid } from '@distribution/db/uuid';
 
 export const LIMITS = {
   maxQuantity: 10_000,
@@ -12,11 +13,6 @@ export interface RequestedLine {
   quantity: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value);
-}
 
 /** Why `quantity` is not acceptable, or null. With `zeroRemoves`, 0 is accepted (it means remove). */
 export function checkQuantity(quantity: number, options: { zeroRemoves?: boolean } = {}): string | null {

@@ -5,6 +5,7 @@
  */
 import { EventType } from '@distribution/contracts';
 import type { EventBus } from '@distribution/events';
+import { isUuid, sqlOf } from '@distribution/db';
 import { recordAvailability, recordSupplyFacts, type AvailabilityFacts, type SupplyFacts } from '../db/catalog.js';
 import { removeDiscontinuedFromCarts } from '../db/cart-removals.js';
 
@@ -23,8 +24,9 @@ export function registerCatalogConsumer(bus: EventBus): void {
         availability.set(p.productId, { productId: p.productId, manufacturerId: p.manufacturerId, available: event.payload.available });
       }
     }
-    await recordSupplyFacts(manager, [...supply.values()]);
-    await removeDiscontinuedFromCarts(manager, [...supply.values()].filter((f) => f.discontinued).map((f) => f.productId));
-    await recordAvailability(manager, [...availability.values()]);
+    const sql = sqlOf(manager);
+    await recordSupplyFacts(sql, [...supply.values()]);
+    await removeDiscontinuedFromCarts(sql, [...supply.values()].filter((f) => f.discontinued).map((f) => f.productId));
+    await recordAvailability(sql, [...availability.values()]);
   });
 }

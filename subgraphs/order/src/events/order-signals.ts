@@ -7,7 +7,7 @@
  */
 import type { PostgresListener } from '@distribution/events';
 import type { Logger } from '@distribution/logging';
-import type { Sql } from '../db/records.js';
+import type { Sql } from '@distribution/db';
 
 export const ORDER_CHANGED_CHANNEL = 'order_outcome';
 /** Waiters re-check at least this often, so a lost connection or NOTIFY costs latency, not an answer. */

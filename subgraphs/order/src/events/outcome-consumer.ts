@@ -7,7 +7,7 @@
  */
 import { EventType, type StockReservedV1 } from '@distribution/contracts';
 import type { DomainEvent, EventBus } from '@distribution/events';
-import type { EntityManager } from '@distribution/db';
+import { isUuid, sqlOf, type Sql } from '@distribution/db';
 import type { Logger } from '@distribution/logging';
 import { OrderStatus } from '../domain/order-lifecycle.js';
 import { fulfilRound, moveOrders, setOrderLineQuantity, type OrderMove } from '../db/orders.js';
@@ -22,12 +22,13 @@ type Outcome = DomainEvent<keyof typeof OUTCOMES>;
 
 export function registerOutcomeConsumer(bus: EventBus, logger: Logger): void {
   bus.consume(OUTCOME_CONSUMER, OUTCOMES, async (events, manager) => {
+    const sql = sqlOf(manager);
     const changed = new Set<string>();
     const confirmed: string[] = [];
     // Runs of plain moves (an order confirmed, rejected or cancelled) go in one statement each.
     let run: Array<OrderMove & { ignoredWhy: string; eventId: string }> = [];
     const flush = async () => {
-      const moved = await moveOrders(manager, run);
+      const moved = await moveOrders(sql, run);
       for (const move of run) {
         if (!moved.has(move.orderId)) {
           logger.info({ eventId: move.eventId, orderId: move.orderId }, `outcome ignored: ${move.ignoredWhy}`);
@@ -47,11 +48,11 @@ export function registerOutcomeConsumer(bus: EventBus, logger: Logger): void {
         continue;
       }
       await flush();
-      for (const id of await apply(event, manager, logger)) changed.add(id);
+      for (const id of await apply(event, sql, logger)) changed.add(id);
     }
     await flush();
-    await fulfilLateConfirmations(manager, confirmed);
-    await announceOrderChanges(manager, changed);
+    await fulfilLateConfirmations(sql, confirmed);
+    await announceOrderChanges(sql, changed);
   });
 }
 
@@ -75,7 +76,7 @@ function plainMove(event: Outcome): (OrderMove & { ignoredWhy: string }) | null 
 }
 
 /** Applies a line change's answer or a round's close; returns the ids of the orders it changed. */
-async function apply(event: Outcome, m: EntityManager, logger: Logger): Promise<string[]> {
+async function apply(event: Outcome, m: Sql, logger: Logger): Promise<string[]> {
   const ignored = (why: string) => {
     const about = event.type === EventType.RoundClosed ? {} : { orderId: event.payload.orderId, changeId: 'changeId' in event.payload ? event.payload.changeId : undefined };
     logger.info({ eventId: event.id, type: event.type, ...about }, `outcome ignored: ${why}`);
@@ -101,7 +102,7 @@ async function apply(event: Outcome, m: EntityManager, logger: Logger): Promise<
  * order stays as it was and the change keeps the shortage, for the waiting mutation to answer with.
  */
 async function applyChangeAnswer(
-  m: EntityManager,
+  m: Sql,
   changeId: string,
   answer: { reserved?: StockReservedV1; rejection?: { reason: string; lines: Array<{ productId: string; requested: number; available: number }> } },
   ignored: (why: string) => string[],

@@ -13,7 +13,7 @@
  * bus console shows the consumer's backlog. Every replica watches; a look takes its orders with
  * SKIP LOCKED, so two replicas never ask about the same order at once.
  */
-import type { ServiceDatabase } from '@distribution/db';
+import { sqlOf, type ServiceDatabase } from '@distribution/db';
 import { recordEvents } from '@distribution/events';
 import { orderOverdue } from '@distribution/contracts';
 import type { Logger } from '@distribution/logging';
@@ -30,7 +30,8 @@ export const lookIntervalMs = (timeoutMs: number) => Math.min(5_000, Math.max(50
 export async function askAboutOverdueOrders(database: ServiceDatabase, rules: OverdueRules, logger: Logger): Promise<number> {
   let asked: Awaited<ReturnType<typeof takeOverdue>> = [];
   if (await anyOverdue(database, rules)) {
-    asked = await database.transaction(async (m) => {
+    asked = await database.transaction(async (manager) => {
+      const m = sqlOf(manager);
       const due = await takeOverdue(m, rules);
       await recordEvents(m, database.schema, due.map((d) => orderOverdue({
         orderId: d.orderId, customerId: d.customerId, awaiting: d.awaiting, waitingSince: new Date(d.since).toISOString(), ask: d.asks + 1,

@@ -1,10 +1,10 @@
 /** The cart: its lines checked against today's availability, and the mutations that change it. */
 import { badUserInput, notFound } from '@distribution/errors';
-import type { EntityManager } from '@distribution/db';
+import { isUuid, sqlOf, type Sql } from '@distribution/db';
 import type { OrderContext } from '../context.js';
 import { requireCustomerRole } from '../access.js';
 import { cartLineProblem, decideCartQuantity, summarizeCart } from '../domain/cart.js';
-import { LIMITS, checkQuantity, isUuid } from '../domain/order-request.js';
+import { LIMITS, checkQuantity } from '../domain/order-request.js';
 import { lockCustomer } from '../db/customers.js';
 import { catalogEntries } from '../db/catalog.js';
 import { cartLineState, removeCartLine, setCartLine } from '../db/carts.js';
@@ -21,9 +21,10 @@ function productIdArgument(productId: string): string {
 }
 
 /** Runs a cart change with the customer's row locked (one cart change or checkout at a time per customer). */
-async function changeCart<T>(ctx: OrderContext, work: (m: EntityManager, customerId: string) => Promise<T>): Promise<T> {
+async function changeCart<T>(ctx: OrderContext, work: (m: Sql, customerId: string) => Promise<T>): Promise<T> {
   const customerId = requireCustomerRole(ctx.identity);
-  const result = await ctx.database.transaction(async (m) => {
+  const result = await ctx.database.transaction(async (manager) => {
+    const m = sqlOf(manager);
     if (!isUuid(customerId) || !(await lockCustomer(m, customerId))) throw notFound('Customer', customerId);
     return work(m, customerId);
   });
@@ -32,7 +33,7 @@ async function changeCart<T>(ctx: OrderContext, work: (m: EntityManager, custome
 }
 
 /** Sets the product's line to `wanted` units if the rules allow it; the refusal otherwise (nothing written). */
-async function setLine(m: EntityManager, customerId: string, productId: string, wanted: (current: number) => number): Promise<InsufficientStockResult | null> {
+async function setLine(m: Sql, customerId: string, productId: string, wanted: (current: number) => number): Promise<InsufficientStockResult | null> {
   const entry = (await catalogEntries(m, [productId])).get(productId);
   if (!entry || entry.unitPriceCents === null) throw notFound('Product', productId);
   const { quantity: current, lineCount } = await cartLineState(m, customerId, productId);

@@ -3,7 +3,7 @@ import { Role, signToken } from '@distribution/auth';
 import { badUserInput, conflict } from '@distribution/errors';
 import type { OrderContext } from '../context.js';
 import { assertMaySeeCustomer, requireCustomerRole } from '../access.js';
-import { isUuid } from '../domain/order-request.js';
+import { isUuid } from '@distribution/db';
 import { registerCustomer } from '../db/customers.js';
 import type { CustomerRecord, PurchaseRecord } from '../db/records.js';
 import { orderConnection, type OrdersArgs } from './orders.js';

@@ -1,12 +1,12 @@
 /** cancelOrder and changeOrderLine: record the request and its event, then wait (bounded) for inventory's answer. */
 import { randomUUID } from 'node:crypto';
 import { badUserInput, conflict, forbidden, notFound } from '@distribution/errors';
-import type { EntityManager } from '@distribution/db';
+import { isUuid, sqlOf, type Sql } from '@distribution/db';
 import { recordEvents } from '@distribution/events';
 import type { OrderContext } from '../context.js';
 import { requireCustomerRole } from '../access.js';
 import { OrderStatus, cancellationRefusal, changeRefusal } from '../domain/order-lifecycle.js';
-import { checkLineChange, checkQuantity, isUuid } from '../domain/order-request.js';
+import { checkLineChange, checkQuantity } from '../domain/order-request.js';
 import { lockOrder, markCancellationRequested, orderLinesOf } from '../db/orders.js';
 import { changeById, insertChange, pendingChangeOf } from '../db/changes.js';
 import { waitForRelease } from '../db/order-waits.js';
@@ -22,7 +22,7 @@ function idArgument(value: string, field: string): string {
 }
 
 /** Locks the customer's own order for the rest of the transaction. */
-async function lockOwnOrder(m: EntityManager, orderId: string, customerId: string): Promise<OrderRecord> {
+async function lockOwnOrder(m: Sql, orderId: string, customerId: string): Promise<OrderRecord> {
   const order = await lockOrder(m, orderId);
   if (!order) throw notFound('Order', orderId);
   if (order.customerId !== customerId) throw forbidden('This order belongs to another customer');
@@ -34,7 +34,8 @@ export const orderChangeResolvers = {
     cancelOrder: async (_: unknown, args: { id: string }, ctx: OrderContext) => {
       const customerId = requireCustomerRole(ctx.identity);
       const orderId = idArgument(args.id, 'id');
-      await ctx.database.transaction(async (m) => {
+      await ctx.database.transaction(async (manager) => {
+        const m = sqlOf(manager);
         const order = await lockOwnOrder(m, orderId, customerId);
         const refusal = cancellationRefusal(order);
         if (refusal) throw badUserInput(refusal, { status: order.status });
@@ -60,7 +61,8 @@ export const orderChangeResolvers = {
       const problem = checkQuantity(args.quantity, { zeroRemoves: true });
       if (problem) throw badUserInput(problem, { field: 'quantity' });
 
-      const changeId = await ctx.database.transaction(async (m) => {
+      const changeId = await ctx.database.transaction(async (manager) => {
+        const m = sqlOf(manager);
         const order = await lockOwnOrder(m, orderId, customerId);
         const refusal = changeRefusal(order);
         if (refusal) throw badUserInput(refusal, { status: order.status });

@@ -4,7 +4,7 @@ import { badUserInput, notFound } from '@distribution/errors';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from '@distribution/server';
 import type { OrderContext } from '../context.js';
 import { assertMaySeeOrder, requireOrderReader } from '../access.js';
-import { isUuid } from '../domain/order-request.js';
+import { isUuid } from '@distribution/db';
 import type { OrderStatus } from '../domain/order-lifecycle.js';
 import { hasShortage } from '../domain/place-order-result.js';
 import { orderPage } from '../db/orders.js';

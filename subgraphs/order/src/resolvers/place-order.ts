@@ -7,12 +7,13 @@ import { badUserInput, conflict, notFound } from '@distribution/errors';
 import type { OrderContext } from '../context.js';
 import { requireCustomerRole } from '../access.js';
 import { OrderStatus } from '../domain/order-lifecycle.js';
-import { checkPlaceOrderRequest, isUuid, sameLines, type RequestedLine } from '../domain/order-request.js';
+import { isUuid, sqlOf, type Sql } from '@distribution/db';
+import { checkPlaceOrderRequest, sameLines, type RequestedLine } from '../domain/order-request.js';
 import { lockCustomer } from '../db/customers.js';
 import { catalogEntries } from '../db/catalog.js';
 import { cartLinesOf, emptyCart } from '../db/carts.js';
 import { insertPendingOrder, orderByKey, ordersByIds } from '../db/orders.js';
-import type { OrderRecord, Sql } from '../db/records.js';
+import type { OrderRecord } from '../db/records.js';
 import { orderPlaced } from '@distribution/contracts';
 import { placeOrderResultOf } from './results.js';
 
@@ -115,7 +116,7 @@ export const placeOrderResolvers = {
       try {
         const { schema } = ctx.database;
         const orderId = request.fromCart
-          ? await ctx.database.transaction((m) => writeOrder(m, schema, customerId, request, newId))
+          ? await ctx.database.transaction((m) => writeOrder(sqlOf(m), schema, customerId, request, newId))
           : await writeOrder(ctx.database, schema, customerId, request, newId);
         if (request.fromCart) ctx.loaders.cartLines.clear(customerId);
         const decidedOrder = async () => {

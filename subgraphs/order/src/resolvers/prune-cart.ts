@@ -6,7 +6,7 @@ import { notFound } from '@distribution/errors';
 import type { OrderContext } from '../context.js';
 import { requireCustomerRole } from '../access.js';
 import { pruneCart } from '../domain/cart.js';
-import { isUuid } from '../domain/order-request.js';
+import { isUuid, sqlOf } from '@distribution/db';
 import { lockCustomer } from '../db/customers.js';
 import { cartLinesOf, removeCartLine, setCartLine } from '../db/carts.js';
 import { tellRemovals, type CartRemovalRecord } from '../db/cart-removals.js';
@@ -16,7 +16,8 @@ export const pruneCartResolvers = {
   Mutation: {
     pruneCart: async (_: unknown, __: unknown, ctx: OrderContext) => {
       const customerId = requireCustomerRole(ctx.identity);
-      const removed = await ctx.database.transaction(async (m) => {
+      const removed = await ctx.database.transaction(async (manager) => {
+        const m = sqlOf(manager);
         // The customer's row lock: no cart change or checkout of this customer runs meanwhile.
         if (!isUuid(customerId) || !(await lockCustomer(m, customerId))) throw notFound('Customer', customerId);
         const pruned = pruneCart(await cartLinesOf(m, [customerId]));
