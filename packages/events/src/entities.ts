@@ -2,7 +2,7 @@
  * The event tables every service has in its own schema (created by EventTables1700000000000):
  * the outbox it publishes from, and the cursor, inbox and parked events of its consumers.
  */
-import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 /** An event written with the change it announces, until the relay moves it to the bus. */
 @Entity('outbox')
@@ -78,4 +78,39 @@ export class ParkedEventEntity {
 }
 
 /** Every service registers these beside its own entities. */
-export const eventEntities = [OutboxEntity, EventCursorEntity, InboxEntity, ParkedEventEntity];
+/** One hand on the bus: a retry or discard of a parked event, who asked, when and why (BusRepairLog1767000000000). */
+@Entity('bus_repair')
+// Newest first (DESC), which TypeORM cannot describe: the migration owns it.
+@Index('bus_repair_newest', { synchronize: false })
+@Check('bus_repair_action_check', `action IN ('RETRIED', 'RETRY_FAILED', 'DISCARDED')`)
+export class BusRepairEntity {
+  @PrimaryGeneratedColumn('increment', { type: 'bigint' })
+  id!: string;
+
+  @Column('text')
+  consumer!: string;
+
+  @Column('uuid', { name: 'event_id' })
+  eventId!: string;
+
+  @Column('text')
+  type!: string;
+
+  @Column('text')
+  action!: 'RETRIED' | 'RETRY_FAILED' | 'DISCARDED';
+
+  /** The operator (the token's subject) who asked. */
+  @Column('text')
+  actor!: string;
+
+  @Column('text', { nullable: true })
+  reason!: string | null;
+
+  @Column('text', { nullable: true })
+  error!: string | null;
+
+  @Column('timestamptz', { default: () => 'now()' })
+  at!: Date;
+}
+
+export const eventEntities = [OutboxEntity, EventCursorEntity, InboxEntity, ParkedEventEntity, BusRepairEntity];

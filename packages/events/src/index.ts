@@ -14,4 +14,4 @@ export { listParkedEvents, findParkedEvent, retryParkedEvent, discardParkedEvent
 export type { ParkedEvent, ParkedEventKey, BusRepair, RetryResult } from './parked-events.js';
 export { parkingChannel, readParkingNotice } from './parking-notice.js';
 export type { ParkingNotice } from './parking-notice.js';
-export { eventEntities, OutboxEntity, EventCursorEntity, InboxEntity, ParkedEventEntity } from './entities.js';
+export { eventEntities, OutboxEntity, EventCursorEntity, InboxEntity, ParkedEventEntity, BusRepairEntity } from './entities.js';

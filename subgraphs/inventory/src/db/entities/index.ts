@@ -7,10 +7,11 @@ import { RoundSaleEntity } from './round-sale.js';
 import { RoundSettlementEntity } from './round-settlement.js';
 import { StockItemEntity } from './stock-item.js';
 import { StockMovementEntity } from './stock-movement.js';
+import { OrderRejectionEntity } from './order-rejection.js';
 
-export { DistributionRoundEntity, ProductEntity, ReservationEntity, RoundSaleEntity, RoundSettlementEntity, StockItemEntity, StockMovementEntity };
+export { OrderRejectionEntity, DistributionRoundEntity, ProductEntity, ReservationEntity, RoundSaleEntity, RoundSettlementEntity, StockItemEntity, StockMovementEntity };
 export type { ReservationStatus } from './reservation.js';
 
 export const entities = [
-  ...eventEntities, ProductEntity, StockItemEntity, DistributionRoundEntity, ReservationEntity, StockMovementEntity, RoundSaleEntity, RoundSettlementEntity,
+  ...eventEntities, ProductEntity, StockItemEntity, DistributionRoundEntity, ReservationEntity, StockMovementEntity, RoundSaleEntity, RoundSettlementEntity, OrderRejectionEntity,
 ];

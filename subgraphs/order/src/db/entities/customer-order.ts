@@ -17,6 +17,8 @@ export interface Shortage {
 @Index('customer_order_by_customer', ['customerId', 'seq'])
 @Index('customer_order_by_status', ['status', 'seq'])
 @Index('customer_order_confirmed_by_round', ['roundNumber'], { where: `status = 'CONFIRMED'` })
+// The overdue watch looks for orders pending too long.
+@Index('customer_order_pending_since', ['placedAt'], { where: `status = 'PENDING'` })
 @Check('customer_order_status_check', `status IN ('PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLED', 'FULFILLED')`)
 export class CustomerOrderEntity {
   @PrimaryGeneratedColumn('uuid')
