@@ -108,7 +108,7 @@ export async function startBenchNetwork(serverUrl: string, options: {
   const stopOthers = async () => {
     if (othersStopped) return;
     othersStopped = true;
-    await Promise.all(others.map((o) => ('stop' in o ? o.stop() : undefined)));
+    await Promise.all(others.flatMap((o) => ('stop' in o ? [o.stop()] : [])));
   };
   return {
     databaseUrl,

@@ -135,7 +135,7 @@ export async function serveChild<Info>(start: () => Promise<{ info: Info; handle
     }
     process.exit(0);
   };
-  process.on('message', async (message: any) => {
+  const answer = async (message: any) => {
     if (message?.type === 'stop') return void stop();
     const handler = message?.type === 'cpu' ? () => process.cpuUsage() : started.handlers?.[message?.type];
     if (!handler) return send({ id: message?.id, ok: false, error: `no handler for ${message?.type}` });
@@ -144,7 +144,8 @@ export async function serveChild<Info>(start: () => Promise<{ info: Info; handle
     } catch (error) {
       send({ id: message.id, ok: false, error: String((error as Error)?.message ?? error) });
     }
-  });
+  };
+  process.on('message', (message: any) => void answer(message));
   // The bench went away (crash, Ctrl-C): do not outlive it.
   process.on('disconnect', () => void stop());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -20,7 +20,6 @@ import {
 } from '@apollo/federation-internals';
 
 /* The operation model of @apollo/federation-internals is typed loosely here: only what is read. */
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Schema = any;
 type NamedOrWrapperType = any;
 type SelectionSet = any;

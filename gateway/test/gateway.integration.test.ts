@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { WebSocket } from 'ws';
 import { pino } from 'pino';
 import { Role, signToken } from '@distribution/auth';
 import { composeSupergraph } from '../src/supergraph.js';

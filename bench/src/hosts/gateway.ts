@@ -136,7 +136,7 @@ async function startHive(router: boolean) {
     },
     ...(router ? { unifiedGraphHandler: (await import('@graphql-hive/router-runtime')).unifiedGraphHandler } : {}),
   });
-  const server = createServer(gateway);
+  const server = createServer((request, response) => void gateway(request, response));
   const port = await listen(server);
   const version = `${await packageVersion('@graphql-hive/gateway')}${router ? ` + router-runtime ${await packageVersion('@graphql-hive/router-runtime')}` : ''}`;
   return {

@@ -26,10 +26,10 @@ export function rateLimitPlugin(limits: RateLimits): ApolloServerPlugin<GatewayC
           });
           if (!refused) return;
           const seconds = String(refused.extensions.retryAfterSeconds);
-          // Apollo takes status and headers from extensions.http and leaves them out of the body.
-          throw new GraphQLError(refused.message, {
-            extensions: { ...refused.extensions, http: { status: RATE_LIMITED_STATUS, headers: new HeaderMap([['retry-after', seconds]]) } },
-          });
+          // Apollo takes status and headers from extensions.http and leaves them out of the body. Typed as a plain record:
+          // where graphql-yoga is also loaded (bench/) it declares extensions.http.headers a Record, not Apollo's HeaderMap.
+          const extensions: Record<string, unknown> = { ...refused.extensions, http: { status: RATE_LIMITED_STATUS, headers: new HeaderMap([['retry-after', seconds]]) } };
+          throw new GraphQLError(refused.message, { extensions });
         },
       };
     },

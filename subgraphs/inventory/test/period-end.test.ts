@@ -9,7 +9,7 @@ import {
 
 describe('the end of a round\'s period', () => {
   const logs = [capturingLogger(), capturingLogger()];
-  let replicas: InventoryUnderTest[] = [];
+  const replicas: InventoryUnderTest[] = [];
   let url: string;
   let orders: FakeProducer;
   let manufacturer: FakeProducer;

@@ -26,7 +26,7 @@ export function Account() {
     if (registered) setSession({ token: registered.token, customerId: registered.customer.id, name: registered.customer.name });
   };
   return (
-    <form className="account" onSubmit={submit}>
+    <form className="account" onSubmit={(event) => void submit(event)}>
       <input placeholder="Name" value={name} onChange={(e) => setName(e.target.value)} required data-testid="register-name" />
       <input placeholder="Email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} required data-testid="register-email" />
       <button type="submit" disabled={loading} data-testid="register">Register</button>

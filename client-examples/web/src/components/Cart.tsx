@@ -65,7 +65,7 @@ export function Cart() {
         </table>
       )}
       <p className="total">Total {cart.total}</p>
-      <button className="primary" onClick={checkout} disabled={loading || !cart.canCheckout} data-testid="checkout">
+      <button className="primary" onClick={() => void checkout()} disabled={loading || !cart.canCheckout} data-testid="checkout">
         {loading ? 'Ordering…' : 'Check out'}
       </button>
       {outcome && <p className="outcome" data-testid="checkout-outcome">{outcome}</p>}
@@ -99,24 +99,28 @@ function useCatchingUp(refetch: () => Promise<{ data?: CartQuery }>): (event: St
 }
 
 function CartRow({ line }: { line: CartLine }) {
-  const [setQuantity] = useMutation(SET_CART_LINE_QUANTITY, { refetchQueries: ['MyCart'] });
-  const [remove] = useMutation(REMOVE_FROM_CART, { refetchQueries: ['MyCart'] });
+  const [setQuantity, quantityChange] = useMutation(SET_CART_LINE_QUANTITY, { refetchQueries: ['MyCart'] });
+  const [remove, removal] = useMutation(REMOVE_FROM_CART, { refetchQueries: ['MyCart'] });
   const productId = line.product.id;
+  // A failed change is shown from the hooks' error; the rejected promise itself needs no other handler.
+  const failure = quantityChange.error ?? removal.error;
+  const changeQuantity = (quantity: number) => void setQuantity({ variables: { productId, quantity } }).catch(() => undefined);
   return (
     <tr className={line.problem ? 'problem' : ''} data-testid={`cart-line-${productId}`} data-problem={line.problem ?? ''}>
       <td>
         {line.product.name}
         <div className="muted small">{line.product.manufacturer.name}</div>
         {line.problem && <div className="warning small">{PROBLEMS[line.problem](line)}</div>}
+        {failure && <div className="error small">{failure.message}</div>}
       </td>
       <td className="num">
-        <button className="small" onClick={() => setQuantity({ variables: { productId, quantity: line.quantity - 1 } })} aria-label="one less">−</button>
+        <button className="small" onClick={() => changeQuantity(line.quantity - 1)} aria-label="one less">−</button>
         <span className="qty">{line.quantity}</span>
-        <button className="small" onClick={() => setQuantity({ variables: { productId, quantity: line.quantity + 1 } })} aria-label="one more">+</button>
+        <button className="small" onClick={() => changeQuantity(line.quantity + 1)} aria-label="one more">+</button>
       </td>
       <td className="num">{line.unitPrice}</td>
       <td>
-        <button className="small link" onClick={() => remove({ variables: { productId } })}>remove</button>
+        <button className="small link" onClick={() => void remove({ variables: { productId } }).catch(() => undefined)}>remove</button>
       </td>
     </tr>
   );

@@ -42,8 +42,12 @@ function OfferRow({ offer, signedIn }: { offer: Offer; signedIn: boolean }) {
   const [message, setMessage] = useState<string | null>(null);
   const add = async () => {
     setMessage(null);
-    const result = (await addToCart({ variables: { productId: offer.id, quantity: 1 } })).data?.addToCart;
-    if (result?.__typename === 'InsufficientStock') setMessage(`only ${result.lines[0]?.available ?? 0} available`);
+    try {
+      const result = (await addToCart({ variables: { productId: offer.id, quantity: 1 } })).data?.addToCart;
+      if (result?.__typename === 'InsufficientStock') setMessage(`only ${result.lines[0]?.available ?? 0} available`);
+    } catch (error) {
+      setMessage(`not added: ${(error as Error).message}`);
+    }
   };
   return (
     <tr data-testid={`offer-${offer.id}`} data-available={offer.stock.available} className={offer.stock.status.toLowerCase()}>
@@ -54,7 +58,7 @@ function OfferRow({ offer, signedIn }: { offer: Offer; signedIn: boolean }) {
         <span className={`stock ${offer.stock.status.toLowerCase()}`}>{offer.stock.available}</span>
       </td>
       <td>
-        <button onClick={add} disabled={!signedIn || loading || offer.stock.available === 0} data-testid={`add-${offer.id}`}>Add</button>
+        <button onClick={() => void add()} disabled={!signedIn || loading || offer.stock.available === 0} data-testid={`add-${offer.id}`}>Add</button>
         {message && <span className="warning"> {message}</span>}
       </td>
     </tr>
