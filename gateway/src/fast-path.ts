@@ -22,7 +22,6 @@ import {
 import { Supergraph, operationFromDocument, printSchema, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
 import { buildOperationContext, executeQueryPlan, type GraphQLDataSource } from '@apollo/gateway';
-import { formatErrorForClient } from '@distribution/errors';
 import { inputHygiene } from '@distribution/server/input-hygiene';
 import type { Logger } from '@distribution/logging';
 import type { GatewayContext } from './context.js';

@@ -43,6 +43,7 @@ export interface ServiceDatabaseOptions {
   schema: string;
   migrations: Array<new () => MigrationInterface>;
   /** The service's entities (its tables; the migrations create them, the entities type them). */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
   entities?: MixedList<Function | string | EntitySchema>;
   poolSize?: number;
   /** Log every statement (debugging). */

@@ -65,11 +65,13 @@ interface OperationPlan {
   variables: Array<{ name: string; check: ValueCheck }>;
 }
 
+/* eslint-disable no-control-regex -- finding control characters is what these patterns are for */
 /** Anything that may break a rule; most texts have none of it and are done with one test. */
 const SUSPECT = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\uD800-\uDFFF]/;
 const CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
 /** Free text may break lines (\n, \r, U+2028, U+2029) and hold tabs. */
 const CONTROL_IN_FREE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+/* eslint-enable no-control-regex */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Checks operations against one set of rules; what it learns of an operation or an input type is kept for the next request. */

@@ -4,7 +4,7 @@
  * introspection in production.
  */
 import { WebSocket } from 'ws';
-import type { Attack, AttackResult, ProbeTarget } from '../attack.js';
+import type { Attack, AttackResult } from '../attack.js';
 import { looksLikeProduction } from '../target-mode.js';
 
 /** No deployment lists this origin: `.invalid` never resolves. */

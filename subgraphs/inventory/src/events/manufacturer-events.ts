@@ -6,7 +6,7 @@
  */
 import { EventType } from '@distribution/contracts';
 import { recordEvents, type DomainEvent, type EventBus, type NewEvent } from '@distribution/events';
-import { sqlOf, type EntityManager, type Sql } from '@distribution/db';
+import { sqlOf, type Sql } from '@distribution/db';
 import { applySupplyChanges, latestFacts, movesStock } from '../domain/supply.js';
 import { holdStockWriterLock } from '../db/locks.js';
 import { saveProductFacts } from '../db/products.js';

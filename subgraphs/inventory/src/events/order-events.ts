@@ -6,7 +6,7 @@
  * It never closes the round itself (see rounds/round-watch.ts).
  */
 import { outboxPart, type EventBus } from '@distribution/events';
-import { runTogether, sqlOf, type EntityManager, type Sql } from '@distribution/db';
+import { runTogether, sqlOf, type Sql } from '@distribution/db';
 import { applyRequests, productsTouched, type ReservationRequest } from '../domain/reservation.js';
 import { holdStockWriterLock } from '../db/locks.js';
 import { openRound } from '../db/rounds.js';

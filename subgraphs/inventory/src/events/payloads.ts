@@ -9,7 +9,6 @@ import {
   stockRejected, stockRejectedV2, stockReleased, stockReserved, EventType, type AvailabilityChangedV1, type SupplyChangedV1,
 } from '@distribution/contracts';
 import type { DomainEvent } from '@distribution/events';
-import { isUuid } from '@distribution/db';
 import type { Outcome, ReservationRequest } from '../domain/reservation.js';
 import type { RoundCloseReason, RoundSale } from '../domain/rounds.js';
 import { availableOf, stockStatus, type StockRow } from '../domain/stock.js';

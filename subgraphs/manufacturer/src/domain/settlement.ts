@@ -1,5 +1,4 @@
 /** Settlement arithmetic: what a closed round means for each manufacturer's books and supply. */
-import { isUuid } from '@distribution/db/uuid';
 
 export interface RoundSale {
   productId: string;

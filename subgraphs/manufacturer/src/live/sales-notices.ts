@@ -5,7 +5,6 @@
  */
 import { EventType } from '@distribution/contracts';
 import type { DomainEvent } from '@distribution/events';
-import { isUuid } from '@distribution/db';
 import type { Notice } from './notices.js';
 
 /** Notices are news: an event older than this (a first start over an old bus, a long outage) is not announced any more. */

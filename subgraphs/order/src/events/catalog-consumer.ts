@@ -5,7 +5,7 @@
  */
 import { EventType } from '@distribution/contracts';
 import type { EventBus } from '@distribution/events';
-import { isUuid, sqlOf } from '@distribution/db';
+import { sqlOf } from '@distribution/db';
 import { recordAvailability, recordSupplyFacts, type AvailabilityFacts, type SupplyFacts } from '../db/catalog.js';
 import { removeDiscontinuedFromCarts } from '../db/cart-removals.js';
 

@@ -7,7 +7,7 @@
  */
 import { EventType, type StockReservedV1 } from '@distribution/contracts';
 import type { DomainEvent, EventBus } from '@distribution/events';
-import { isUuid, sqlOf, type Sql } from '@distribution/db';
+import { sqlOf, type Sql } from '@distribution/db';
 import type { Logger } from '@distribution/logging';
 import { OrderStatus } from '../domain/order-lifecycle.js';
 import { fulfilRound, moveOrders, setOrderLineQuantity, type OrderMove } from '../db/orders.js';
