@@ -77,7 +77,7 @@ export async function loadFixture(gatewayUrl: string, size: FixtureSize, log: (m
   const customers = await inFlight(8, Array.from({ length: size.customers }, (_, i) => async () => {
     const r = await must<{ registerCustomer: { token: string; customer: { id: string } } }>('registerCustomer', gatewayUrl,
       'mutation($i: RegisterCustomerInput!) { registerCustomer(input: $i) { token customer { id } } }',
-      { i: { name: `Bench customer ${i + 1}`, email: `bench-${run}-${i + 1}@example.com` } });
+      { i: { name: `Bench customer ${i + 1}`, email: `bench-${run}-${i + 1}@example.com`, password: `bench password ${i + 1}` } });
     return { id: r.registerCustomer.customer.id, token: r.registerCustomer.token };
   }));
 

@@ -147,7 +147,7 @@ export const RULES: Record<string, Rule> = {
     checks: [http(() => query('{ orders(first: 100) { edges { node { customer { id } } } } }'), (d) => d.orders.edges.map((e: any) => e.node.customer.id))],
   },
   'Mutation.registerCustomer': publicRoot(http(() => query('mutation($i: RegisterCustomerInput!) { registerCustomer(input: $i) { customer { id } } }', {
-    i: { name: 'Matrix customer', email: `matrix-${randomUUID().slice(0, 12)}@example.com` },
+    i: { name: 'Matrix customer', email: `matrix-${randomUUID().slice(0, 12)}@example.com`, password: 'matrix password' },
   }))),
   'Mutation.addToCart': only(CUSTOMERS, http((w) => query('mutation($p: ID!) { addToCart(productId: $p, quantity: 1) { __typename } }', { p: w.productX }))),
   'Mutation.setCartLineQuantity': only(CUSTOMERS, http((w) => query('mutation($p: ID!) { setCartLineQuantity(productId: $p, quantity: 2) { __typename } }', { p: w.productX }))),

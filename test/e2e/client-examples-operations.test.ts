@@ -110,9 +110,9 @@ describe('every query and mutation operation, run through the gateway', () => {
 
   it('registers a customer whose token signs the next requests in', async () => {
     const email = `ops-${randomUUID().slice(0, 8)}@example.com`;
-    const registered = (await run('RegisterCustomer', null, { input: { name: 'Ops Customer', email } })).registerCustomer;
+    const registered = (await run('RegisterCustomer', null, { input: { name: 'Ops Customer', email, password: 'ops customer password' } })).registerCustomer;
     expect(registered.customer).toMatchObject({ name: 'Ops Customer', email });
-    customer = { id: registered.customer.id, token: registered.token };
+    customer = { id: registered.customer.id, token: registered.accessToken, refreshToken: registered.refreshToken, email, password: 'ops customer password' };
   });
 
   it('fills, edits and reads the cart', async () => {

@@ -53,7 +53,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the live page calling the gateway d
     [listed, unlisted] = await Promise.all([servePage(() => outDir), servePage(() => outDir)]);
     [net, browser] = await Promise.all([
       startTestNetwork({ corsOrigins: [listed.origin] }).then(async (started) => {
-        await seedSampleData(started.gatewayUrl, started.jwtSecret);
+        await seedSampleData(started.gatewayUrl, started.signToken);
         return started;
       }),
       chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),

@@ -104,7 +104,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the live page' : `the live page (SK
     // The network, the build and the browser do not depend on each other: start them together.
     [net, , browser] = await Promise.all([
       startTestNetwork().then(async (started) => {
-        await seedSampleData(started.gatewayUrl, started.jwtSecret);
+        await seedSampleData(started.gatewayUrl, started.signToken);
         return started;
       }),
       build(config),

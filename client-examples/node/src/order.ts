@@ -19,10 +19,10 @@ export async function order(options: ExampleOptions & { category?: string; quant
   let customer: Api | null = null;
   try {
     const label = randomUUID().slice(0, 8);
-    const { registerCustomer } = await anonymous.mutate('RegisterCustomer', { input: { name: `Example customer ${label}`, email: `example-${label}@example.com` } });
+    const { registerCustomer } = await anonymous.mutate('RegisterCustomer', { input: { name: `Example customer ${label}`, email: `example-${label}@example.com`, password: `example password ${label}` } });
     const customerId: string = registerCustomer.customer.id;
-    print(`Registered ${registerCustomer.customer.name} (${customerId}); the token is kept for the next requests.`);
-    customer = anonymous.withToken(registerCustomer.token);
+    print(`Registered ${registerCustomer.customer.name} (${customerId}); the access token is kept for the next requests.`);
+    customer = anonymous.withToken(registerCustomer.accessToken);
 
     const offer = await pickOffer(anonymous, options.category);
     if (!offer) {

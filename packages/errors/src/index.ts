@@ -14,6 +14,8 @@ export const ErrorCode = {
   LiveUpdatesInterrupted: 'LIVE_UPDATES_INTERRUPTED',
   /** Too many attempts from one client address or identity; `extensions.retryAfterSeconds` says when to try again. */
   RateLimited: 'RATE_LIMITED',
+  /** Sign-in refused: the email is unknown or the password is wrong (the answer never says which). */
+  InvalidCredentials: 'INVALID_CREDENTIALS',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -38,6 +40,9 @@ export function forbidden(message = 'You are not allowed to do this'): GraphQLEr
 }
 export function conflict(message: string, details: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.Conflict, ...details } });
+}
+export function invalidCredentials(message = 'The email or the password is wrong'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.InvalidCredentials } });
 }
 export function rateLimited(retryAfterSeconds: number, message = 'Too many attempts; try again later'): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.RateLimited, retryAfterSeconds } });

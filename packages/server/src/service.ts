@@ -8,7 +8,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/ind
 import { openServiceDatabase, migrate, type ServiceDatabase, type MigrationInterface } from '@distribution/db';
 import { EventBus, PostgresListener } from '@distribution/events';
 import type { Logger } from '@distribution/logging';
-import { startSubgraph, type RequestContext } from './subgraph-server.js';
+import { startSubgraph, type RequestContext, type SubgraphOptions } from './subgraph-server.js';
 
 /** What a service's own code gets to work with. */
 export interface ServiceRuntime {
@@ -28,6 +28,8 @@ export interface ServiceDefinition<C extends RequestContext> {
   /** Registers this service's event consumers on the bus. */
   registerConsumers?: (bus: EventBus, runtime: ServiceRuntime) => void;
   createContext: (base: RequestContext, runtime: ServiceRuntime) => C;
+  /** GET paths served to anyone, beside /graphql (which only the gateway may call). */
+  publicRoutes?: SubgraphOptions<C>['publicRoutes'];
   /** Background work started after the server is up (timers); returns its stop function. */
   startBackgroundWork?: (runtime: ServiceRuntime) => Promise<() => Promise<void>> | (() => Promise<void>);
 }
@@ -68,6 +70,7 @@ export async function startService<C extends RequestContext>(definition: Service
     internalCredential: settings.internalCredential,
     logger,
     createContext: (base) => definition.createContext(base, runtime),
+    publicRoutes: definition.publicRoutes,
     isReady: async () => {
       if (!accepting) return false;
       await database.query('SELECT 1');

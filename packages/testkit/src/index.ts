@@ -4,3 +4,5 @@ export type { GraphQLResponse, GraphQLRequest } from './graphql-client.js';
 export { liveClient, LiveWatch } from './live-client.js';
 export type { LiveClient, LiveMessage } from './live-client.js';
 export { duringListenOutage } from './listen-outage.js';
+export { startTestIssuer } from './test-issuer.js';
+export type { TestIssuer } from './test-issuer.js';

@@ -13,7 +13,6 @@ await runServiceProcess({
     logger,
     eventBatchSize: config.eventBatchSize,
     eventPollIntervalMs: config.eventPollIntervalMs,
-    jwtSecret: config.jwtSecret,
     placeOrderWaitMs: config.placeOrderWaitMs,
   }),
 });

@@ -6,10 +6,9 @@ export interface Sql {
   query(sql: string, params?: unknown[]): Promise<any>;
 }
 
+/** A customer as this service knows it: its id (who it is, the account service knows). */
 export interface CustomerRecord {
   id: string;
-  name: string;
-  email: string;
 }
 
 export interface ShortageRecord {

@@ -24,7 +24,7 @@ function productIdArgument(productId: string): string {
 async function changeCart<T>(ctx: OrderContext, work: (m: EntityManager, customerId: string) => Promise<T>): Promise<T> {
   const customerId = requireCustomerRole(ctx.identity);
   const result = await ctx.database.transaction(async (m) => {
-    if (!isUuid(customerId) || !(await lockCustomer(m, customerId))) throw notFound('Customer', customerId);
+    await lockCustomer(m, customerId, ctx.identity!.sub);
     return work(m, customerId);
   });
   ctx.loaders.cartLines.clear(customerId);

@@ -11,7 +11,7 @@ import { byTypename } from './results.js';
 export const resolvers = {
   Money: MoneyScalar,
   Query: { ...customerResolvers.Query, ...orderResolvers.Query },
-  Mutation: { ...customerResolvers.Mutation, ...cartResolvers.Mutation, ...placeOrderResolvers.Mutation, ...orderChangeResolvers.Mutation },
+  Mutation: { ...cartResolvers.Mutation, ...placeOrderResolvers.Mutation, ...orderChangeResolvers.Mutation },
   Subscription: subscriptionResolvers.Subscription,
   Customer: customerResolvers.Customer,
   Cart: cartResolvers.Cart,
