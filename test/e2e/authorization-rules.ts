@@ -13,7 +13,7 @@
  * - `callersOwn`: what a public mutation hands back to its own caller (the customer just registered).
  */
 import { randomUUID } from 'node:crypto';
-import type { Actor, World } from './authorization-world.js';
+import { MATRIX_PASSWORD, type Actor, type World } from './authorization-world.js';
 
 export interface Request { query: string; variables?: Record<string, unknown> }
 
@@ -158,8 +158,7 @@ export const RULES: Record<string, Rule> = {
   'Mutation.cancelOrder': only(['customerA'], http((w) => query('mutation($id: ID!) { cancelOrder(id: $id) { id status } }', { id: w.orderToCancel }))),
   'Mutation.changeOrderLine': only(['customerA'], http((w) => query('mutation($o: ID!, $p: ID!) { changeOrderLine(orderId: $o, productId: $p, quantity: 2) { __typename } }', { o: w.orderToChange, p: w.productX }))),
   'Subscription.orderStatusChanged': only(['customerA', 'operator'], live((w) => query('subscription($id: ID!) { orderStatusChanged(orderId: $id) { id status } }', { id: w.orderA }))),
-  ...each('RegisteredCustomer', ['customer', 'token'], { access: 'callersOwn', why: 'the account just registered, handed to whoever registered it' }),
-  ...each('Customer', ['id', 'name', 'email', 'cart', 'orders', 'purchases'], WITH_PARENT),
+  ...each('Customer', ['cart', 'orders', 'purchases', 'orderCount'], WITH_PARENT),
   ...each('Cart', ['lines', 'total', 'canCheckout'], WITH_PARENT),
   ...each('CartLine', ['product', 'quantity', 'unitPrice', 'available', 'problem'], WITH_PARENT),
   ...each('InsufficientStock', ['lines'], WITH_PARENT),
@@ -170,4 +169,23 @@ export const RULES: Record<string, Rule> = {
   ...each('Purchase', ['product', 'quantity', 'unitPrice', 'orderId', 'roundNumber'], WITH_PARENT),
   ...each('OrderConnection', ['edges', 'pageInfo'], WITH_PARENT),
   ...each('OrderEdge', ['node', 'cursor'], WITH_PARENT),
+
+  // ---- account subgraph
+  'Query.customers': only(['operator'], http(() => query('{ customers(first: 5) { edges { node { id name email registeredAt orderCount } cursor } pageInfo { hasNextPage endCursor } } }'))),
+  'Mutation.signIn': publicRoot(http((w) => query('mutation($i: SignInInput!) { signIn(input: $i) { role subject expiresAt } }', { i: { email: w.C.email, password: w.C.password } }))),
+  'Mutation.refreshSession': publicRoot(http((w) => query('mutation($i: RefreshSessionInput!) { refreshSession(input: $i) { role } }', { i: { refreshToken: w.spareRefreshToken() } }))),
+  'Mutation.signOut': publicRoot(http((w) => query('mutation($i: SignOutInput!) { signOut(input: $i) }', { i: { refreshToken: w.spareRefreshToken() } }))),
+  // Only an account with a password here: the matrix's manufacturers and operator hold minted tokens, hence FORBIDDEN.
+  'Mutation.changePassword': only(CUSTOMERS, http(() => query('mutation($i: ChangePasswordInput!) { changePassword(input: $i) { role } }', {
+    i: { currentPassword: MATRIX_PASSWORD, newPassword: 'matrix changed password' },
+  }))),
+  'Mutation.createManufacturerLogin': only(['operator'], http(() => query('mutation($i: CreateManufacturerLoginInput!) { createManufacturerLogin(input: $i) { email manufacturer { id } } }', {
+    i: { manufacturerId: randomUUID(), email: `matrix-maker-${randomUUID().slice(0, 8)}@example.com`, password: 'matrix maker password' },
+  }))),
+  ...each('RegisteredCustomer', ['customer', 'token', 'accessToken', 'expiresAt', 'refreshToken', 'refreshExpiresAt'], { access: 'callersOwn', why: 'the account just registered, handed to whoever registered it' }),
+  ...each('Session', ['accessToken', 'expiresAt', 'refreshToken', 'refreshExpiresAt', 'role', 'subject'], { access: 'callersOwn', why: 'the session, handed to whoever proved the password or held the refresh token' }),
+  ...each('Customer', ['id', 'name', 'email', 'registeredAt'], WITH_PARENT),
+  ...each('ManufacturerLogin', ['email', 'manufacturer'], WITH_PARENT),
+  ...each('CustomerConnection', ['edges', 'pageInfo'], WITH_PARENT),
+  ...each('CustomerEdge', ['node', 'cursor'], WITH_PARENT),
 };

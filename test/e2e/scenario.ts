@@ -32,9 +32,8 @@ export async function openRound(net: TestNetwork): Promise<number> {
 export interface Customer { id: string; token: string; refreshToken: string; email: string; password: string }
 
 /** Registers a customer through the gateway, as a person would; its session is the answer's. */
-export async function registerCustomer(net: TestNetwork, label = randomUUID().slice(0, 8)): Promise<Customer> {
+export async function registerCustomer(net: TestNetwork, label = randomUUID().slice(0, 8), password = `password of ${label}`): Promise<Customer> {
   const email = `${label}-${randomUUID().slice(0, 6)}@example.com`;
-  const password = `password of ${label}`;
   const res = await net.as()('mutation($i: RegisterCustomerInput!) { registerCustomer(input: $i) { token refreshToken customer { id } } }', {
     i: { name: `Customer ${label}`, email, password },
   });
