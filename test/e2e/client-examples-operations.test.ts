@@ -187,6 +187,21 @@ describe('every query and mutation operation, run through the gateway', () => {
     expect((await run('OpenRound', operator)).openRound).toMatchObject({ number: 2, status: 'OPEN' });
   });
 
+  it('signs the customer in, refreshes, changes its password and signs out; the operator lists customers and gives the manufacturer its login', async () => {
+    const signedIn = (await run('SignIn', null, { input: { email: customer.email, password: customer.password } })).signIn;
+    expect(signedIn).toMatchObject({ role: 'CUSTOMER', subject: customer.id });
+    const refreshed = (await run('RefreshSession', null, { input: { refreshToken: signedIn.refreshToken } })).refreshSession;
+    expect(refreshed).toMatchObject({ role: 'CUSTOMER', subject: customer.id });
+    const changed = (await run('ChangePassword', refreshed.accessToken, { input: { currentPassword: customer.password, newPassword: 'ops customer new password' } })).changePassword;
+    customer = { ...customer, token: changed.accessToken, refreshToken: changed.refreshToken, password: 'ops customer new password' };
+    expect((await run('SignOut', null, { input: { refreshToken: changed.refreshToken } })).signOut).toBe(true);
+
+    const customers = (await run('Customers', operator, { search: customer.email })).customers.edges.map((e: any) => e.node);
+    expect(customers).toEqual([{ id: customer.id, name: 'Ops Customer', email: customer.email, registeredAt: expect.any(String), orderCount: 2 }]);
+    const login = (await run('CreateManufacturerLogin', operator, { input: { manufacturerId: maker, email: `ops-maker-${randomUUID().slice(0, 6)}@example.com`, password: 'ops maker password' } })).createManufacturerLogin;
+    expect(login.manufacturer).toEqual({ id: maker, name: makerName });
+  });
+
   it('covers every query and mutation file', () => {
     const expected = operationNames().filter((n) => kindOf(n) !== 'subscription');
     expect(expected.filter((n) => !covered.has(n))).toEqual([]);

@@ -59,7 +59,7 @@ describe('transport attacks', () => {
 
   it('refuses a subgraph WebSocket upgrade without the internal credential, before any frame', async () => {
     const { observed } = await expectPassed(named('6 MB WebSocket frame to a subgraph'));
-    expect(observed).toBe('manufacturer: HTTP 403; inventory: HTTP 403; order: HTTP 403');
+    expect(observed).toBe('manufacturer: HTTP 403; inventory: HTTP 403; order: HTTP 403; account: HTTP 403');
   });
 
   it('closes a subscription when its token expires, with nothing delivered after', async () => {

@@ -6,6 +6,7 @@ import { DEFAULT_LIFETIMES, DEFAULT_LOCKOUT, type AccountSettings } from './sett
 import { createAccountService } from './subgraph.js';
 
 export { createAccountService, typeDefs, ACCOUNT_SCHEMA, JWKS_PATH } from './subgraph.js';
+export { migrations } from './db/migrations/index.js';
 export { DEFAULT_LIFETIMES, DEFAULT_LOCKOUT, type AccountSettings, type FirstOperator } from './settings.js';
 export { DEVELOPMENT_KEY_FILE, developmentSigningKeys, loadSigningKeys } from './keys/key-source.js';
 export { createOperator, operatorProblem } from './first-operator.js';
