@@ -29,7 +29,7 @@ export interface LocalNetworkOptions {
   /** The gateway verifies tokens with this JWKS (an identity provider's) instead of the account service's. */
   jwksUrl?: string;
   /** What the gateway expects of tokens from that identity provider. */
-  token?: { issuer?: string; audience?: string; roleClaim?: string; jwksCooldownMs?: number };
+  token?: { issuer?: string; audience?: string; roleClaim?: string; jwksCooldownMs?: number; jwksCacheMaxAgeMs?: number };
   internalCredential?: string;
   roundPeriod?: string;
   lowStockThreshold?: number;
@@ -99,6 +99,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     tokenAudience: options.token?.audience,
     roleClaim: options.token?.roleClaim,
     jwksCooldownMs: options.token?.jwksCooldownMs,
+    jwksCacheMaxAgeMs: options.token?.jwksCacheMaxAgeMs,
     internalCredential,
     manufacturerUrl: manufacturer.url,
     inventoryUrl: inventory.url,

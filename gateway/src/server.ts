@@ -37,8 +37,9 @@ export interface GatewaySettings {
   tokenIssuer?: string;
   tokenAudience?: string;
   roleClaim?: string;
-  /** The least time between two JWKS fetches (default 30 s); tests of key rotation shorten it. */
+  /** The least time between two JWKS fetches (default 30 s), and how long fetched keys are trusted (10 min); tests of key rotation shorten them. */
   jwksCooldownMs?: number;
+  jwksCacheMaxAgeMs?: number;
   internalCredential: string;
   manufacturerUrl: string;
   inventoryUrl: string;
@@ -94,7 +95,7 @@ export async function startGateway(
   // once per token (until it expires), not once per request.
   const jwksUrl = config.jwksUrl ?? jwksUrlOf(config.accountUrl);
   const verifyToken = cachingTokenVerifier(createTokenVerifier({
-    jwksUrl, issuer: config.tokenIssuer, audience: config.tokenAudience, roleClaim: config.roleClaim, jwksCooldownMs: config.jwksCooldownMs,
+    jwksUrl, issuer: config.tokenIssuer, audience: config.tokenAudience, roleClaim: config.roleClaim, jwksCooldownMs: config.jwksCooldownMs, jwksCacheMaxAgeMs: config.jwksCacheMaxAgeMs,
   }));
   const publishedKeys = new PublishedKeys(jwksUrl, logger);
   // The config decides where subgraphs live; the supergraph's routing URLs are the local defaults.
