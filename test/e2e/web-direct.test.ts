@@ -81,8 +81,10 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the live page calling the gateway d
   it('works from a listed origin: registers, shows offers, and follows availability live', { timeout: 90_000 }, async () => {
     const coffee = (await net.as()(operation('Offers'), { category: 'coffee' })).data.offers as Array<{ id: string; stock: { available: number } }>;
     const page = await open(listed.origin);
+    await page.getByTestId('switch-account-mode').click();
     await page.getByTestId('register-name').fill('Dee Direct');
-    await page.getByTestId('register-email').fill(`dee-${Date.now()}@example.com`);
+    await page.getByTestId('account-email').fill(`dee-${Date.now()}@example.com`);
+    await page.getByTestId('account-password').fill('dee direct password');
     await page.getByTestId('register').click();
     await page.getByTestId('cart').waitFor();
     await page.getByTestId('category-coffee').click();

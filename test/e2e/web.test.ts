@@ -58,14 +58,24 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the live page' : `the live page (SK
   }
 
   async function register(page: Page, name: string) {
+    await page.getByTestId('switch-account-mode').click();
     await page.getByTestId('register-name').fill(name);
-    await page.getByTestId('register-email').fill(`${name.toLowerCase().replace(/\W/g, '')}-${Date.now()}@example.com`);
+    await page.getByTestId('account-email').fill(`${name.toLowerCase().replace(/\W/g, '')}-${Date.now()}@example.com`);
+    await page.getByTestId('account-password').fill(`${name} password`);
     await page.getByTestId('register').click();
     await page.getByTestId('cart').waitFor();
   }
 
+  async function signIn(page: Page, email: string, password: string) {
+    await page.getByTestId('account-email').fill(email);
+    await page.getByTestId('account-password').fill(password);
+    await page.getByTestId('sign-in').click();
+  }
+
+  const storedSession = async (page: Page) => JSON.parse((await page.evaluate(() => localStorage.getItem('distribution.session'))) ?? 'null') as { accessToken: string; refreshToken: string } | null;
+
   const available = (page: Page, productId: string) => page.getByTestId(`offer-${productId}`).getAttribute('data-available');
-  const sessionToken = async (page: Page): Promise<string> => JSON.parse((await page.evaluate(() => localStorage.getItem('distribution.session')))!).token;
+  const sessionToken = async (page: Page): Promise<string> => (await storedSession(page))!.accessToken;
   /**
    * Runs `act` while the order service cannot take in stock figures (its read model's table is
    * locked against writes, reads go on), and `lagMs` after: inventory and its live events are ahead
@@ -194,6 +204,36 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the live page' : `the live page (SK
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 10_000 }).toBe('CANCELLED');
     await shot(al, 'al-order-cancelled-live');
 
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('signs a registered customer in, orders, and signs out: the session is over on the server too', { timeout: 60_000 }, async () => {
+    const sam = await registerCustomer(net, 'sam');
+    const milk = (await net.as()(operation('Offers'), { category: 'milk' })).data.offers[0] as { id: string };
+    const page = await openPage('sam');
+    await signIn(page, sam.email, 'not the password at all');
+    await expect.poll(() => page.getByTestId('account-problem').textContent()).toContain('The email or the password is wrong');
+    await signIn(page, sam.email, sam.password);
+    await page.getByTestId('cart').waitFor();
+    expect(await page.getByTestId('account').textContent()).toContain(sam.email);
+    await shot(page, 'sam-signed-in');
+
+    await page.getByTestId('category-milk').click();
+    await page.getByTestId(`add-${milk.id}`).click();
+    await page.getByTestId(`cart-line-${milk.id}`).waitFor();
+    await page.getByTestId('checkout').click();
+    await expect.poll(() => page.getByTestId('checkout-outcome').textContent()).toBe('Order placed: CONFIRMED');
+    const session = (await storedSession(page))!;
+    expect((await net.as(session.accessToken)(operation('MyOrders'))).data.me.orders.edges).toHaveLength(1);
+    await shot(page, 'sam-ordered');
+
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('account-form').waitFor();
+    expect(await storedSession(page)).toBeNull();
+    expect(await page.getByTestId('cart').count()).toBe(0);
+    const refreshed = await net.as()(operation('RefreshSession'), { input: { refreshToken: session.refreshToken } });
+    expect(refreshed.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    await shot(page, 'sam-signed-out');
     expect(pageErrors).toEqual([]);
   });
 });
