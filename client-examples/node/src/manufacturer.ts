@@ -4,6 +4,7 @@
  * it has been paid for, round by round; then signs out.
  */
 import { createApi } from './api.js';
+import { signIn } from './session.js';
 import type { ExampleOptions } from './options.js';
 import { formatTable } from './table.js';
 
@@ -18,19 +19,16 @@ export const DEMO_MANUFACTURER_LOGIN = { email: 'northwind@example.com', passwor
 
 export async function manufacturer(options: ExampleOptions & { email?: string; password?: string; quantity?: number }): Promise<ManufacturerExampleResult> {
   const print = options.print ?? console.log;
-  const anonymous = createApi({ url: options.url });
-  let session: { accessToken: string; refreshToken: string; subject: string; role: string };
-  try {
-    const email = options.email ?? DEMO_MANUFACTURER_LOGIN.email;
-    session = (await anonymous.mutate('SignIn', { input: { email, password: options.password ?? DEMO_MANUFACTURER_LOGIN.password } })).signIn;
-    if (session.role !== 'MANUFACTURER') throw new Error(`${email} is not a manufacturer's login`);
-    print(`Signed in as ${email}.`);
-  } finally {
-    await anonymous.close();
+  const email = options.email ?? DEMO_MANUFACTURER_LOGIN.email;
+  const { session, role, subject } = await signIn(options.url, email, options.password ?? DEMO_MANUFACTURER_LOGIN.password);
+  if (role !== 'MANUFACTURER') {
+    await session.signOut();
+    throw new Error(`${email} is not a manufacturer's login`);
   }
+  print(`Signed in as ${email}.`);
   // A manufacturer's token has its id as subject.
-  const id = session.subject;
-  const api = createApi({ url: options.url, token: session.accessToken });
+  const id = subject;
+  const api = createApi({ url: options.url, session });
   try {
     const mine = (await api.query('MyProducts', { manufacturerId: id })).manufacturer;
     if (!mine) throw new Error(`No manufacturer ${id}`);
@@ -57,7 +55,7 @@ export async function manufacturer(options: ExampleOptions & { email?: string; p
     return { manufacturerId: id, produced, settlements: settlements.length };
   } finally {
     // Signing out ends the session: its refresh token is good for nothing from now on.
-    await api.mutate('SignOut', { input: { refreshToken: session.refreshToken } }).catch(() => undefined);
+    await session.signOut().catch(() => undefined);
     await api.close();
   }
 }
