@@ -2,8 +2,10 @@
  * `npm run account -- <command>`: account chores that no API call may do.
  *   create-operator --email E [--name N]  an operator account (the first one, or another); the password
  *                                         comes from OPERATOR_PASSWORD or is asked for (not echoed)
- *   new-signing-key [--keep JSON]         prints a JWK Set for ACCOUNT_SIGNING_KEYS: a fresh key first,
- *                                         then the keys of --keep (a rotation's overlap)
+ *   new-signing-key [--keep JSON]         prints a JWK Set for ACCOUNT_SIGNING_KEYS: the keys of --keep,
+ *                                         then a fresh key (published, not signing yet: rotation step 1)
+ *   promote-signing-key --keys JSON       the last key signs from now on, the others stay published (step 2)
+ *   retire-signing-keys --keys JSON       only the signing key is left (step 3, once old tokens expired)
  * create-operator writes to DATABASE_URL, or to the embedded development database (`npm start`'s,
  * running or not).
  */
@@ -18,15 +20,33 @@ import { DatabaseInUseError, EMBEDDED_DATA_DIR, locateDatabase, migrate, openSer
 
 export const ACCOUNT_USAGE = `Usage: npm run account -- <command>
   create-operator --email E [--name N]   an operator account; password from OPERATOR_PASSWORD or asked for
-  new-signing-key [--keep JSON]          a JWK Set for ACCOUNT_SIGNING_KEYS: a new key, then the kept ones`;
+  new-signing-key [--keep JSON]          a JWK Set for ACCOUNT_SIGNING_KEYS: the kept keys, then a new one
+  promote-signing-key --keys JSON        the last key of the set signs, the others stay published
+  retire-signing-keys --keys JSON        only the signing (first) key is left`;
 
 /** A command's arguments are wrong; the message says how. */
 export class AccountArgumentError extends Error {}
 
-/** A fresh signing key, then the keys of `keep` (the current ACCOUNT_SIGNING_KEYS): step one of a rotation. */
+/**
+ * Rotation without downtime, in three deployments of ACCOUNT_SIGNING_KEYS (the first key signs, all are published):
+ * 1. the current keys, then a new one: published before it signs, so every verifier has it in time;
+ * 2. the new key first: it signs, the old one still verifies the tokens it signed;
+ * 3. once those have expired, the new key alone.
+ */
 export async function newSigningKeySet(keep?: string): Promise<string> {
   const kept = keep ? await parseSigningKeys(keep) : [];
-  return formatSigningKeys([await generateSigningKey(), ...kept]);
+  return formatSigningKeys([...kept, await generateSigningKey()]);
+}
+
+/** Step 2: the last key of the set signs from now on. */
+export async function promoteSigningKey(keys: string): Promise<string> {
+  const set = await parseSigningKeys(keys);
+  return formatSigningKeys([set.at(-1)!, ...set.slice(0, -1)]);
+}
+
+/** Step 3: the signing key alone. */
+export async function retireSigningKeys(keys: string): Promise<string> {
+  return formatSigningKeys([(await parseSigningKeys(keys))[0]!]);
 }
 
 /** The database create-operator writes to: DATABASE_URL, the embedded one `npm start` runs, or the embedded one started here. */
@@ -70,7 +90,7 @@ export async function createOperatorCommand(options: { email: string; name?: str
 async function main(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true, strict: true,
-    options: { email: { type: 'string' }, name: { type: 'string' }, keep: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { email: { type: 'string' }, name: { type: 'string' }, keep: { type: 'string' }, keys: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const command = positionals[0];
   if (values.help || !command) {
@@ -78,10 +98,11 @@ async function main(args: string[]): Promise<void> {
     if (!values.help) process.exitCode = 2;
     return;
   }
-  if (command === 'new-signing-key') {
-    // Only the key set goes to stdout, so that ACCOUNT_SIGNING_KEYS=$(npm run -s account -- new-signing-key) works.
-    console.log(await newSigningKeySet(values.keep));
-    return;
+  // Only the key set goes to stdout, so that ACCOUNT_SIGNING_KEYS=$(npm run -s account -- new-signing-key) works.
+  if (command === 'new-signing-key') return console.log(await newSigningKeySet(values.keep));
+  if (command === 'promote-signing-key' || command === 'retire-signing-keys') {
+    if (!values.keys) throw new AccountArgumentError('--keys is required: the current ACCOUNT_SIGNING_KEYS');
+    return console.log(command === 'promote-signing-key' ? await promoteSigningKey(values.keys) : await retireSigningKeys(values.keys));
   }
   if (command !== 'create-operator') throw new AccountArgumentError(`Unknown command "${command}"`);
   if (!values.email) throw new AccountArgumentError('--email is required');

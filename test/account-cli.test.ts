@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { formatSigningKeys, generateSigningKey, parseSigningKeys } from '@distribution/auth';
 import { createTestDatabase } from '@distribution/testkit';
-import { createOperatorCommand, newSigningKeySet } from '../scripts/account.js';
+import { createOperatorCommand, newSigningKeySet, promoteSigningKey, retireSigningKeys } from '../scripts/account.js';
 
 describe('npm run account', () => {
   it('create-operator makes an operator account in the database, once, and refuses a weak password', async () => {
@@ -22,11 +22,15 @@ describe('npm run account', () => {
     }
   });
 
-  it('new-signing-key puts a fresh key first and keeps the current ones after it (a rotation\'s overlap)', async () => {
+  it('rotates in three steps: a new key published after the current one, then signing first, then alone', async () => {
     const current = await generateSigningKey();
-    const keys = await parseSigningKeys(await newSigningKeySet(formatSigningKeys([current])));
-    expect(keys.map((key) => key.kid)).toEqual([expect.any(String), current.kid]);
-    expect(keys[0]!.kid).not.toBe(current.kid);
+    const published = await newSigningKeySet(formatSigningKeys([current]));
+    const [stillSigning, fresh] = await parseSigningKeys(published);
+    expect(stillSigning!.kid).toBe(current.kid);
+    expect(fresh!.kid).not.toBe(current.kid);
+    const promoted = await promoteSigningKey(published);
+    expect((await parseSigningKeys(promoted)).map((key) => key.kid)).toEqual([fresh!.kid, current.kid]);
+    expect((await parseSigningKeys(await retireSigningKeys(promoted))).map((key) => key.kid)).toEqual([fresh!.kid]);
     expect(await parseSigningKeys(await newSigningKeySet())).toHaveLength(1);
   });
 });
