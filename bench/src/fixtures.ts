@@ -4,8 +4,8 @@
  * deep stock, customers with tokens, an open round, and orders for the deep query to read.
  */
 import { randomUUID } from 'node:crypto';
-import { signToken, Role } from '@distribution/auth';
-import { DEVELOPMENT_DEFAULTS } from '@distribution/config';
+import { Role } from '@distribution/auth';
+import { benchToken } from './signing.js';
 import { bearer, inFlight, must, until } from './graphql.js';
 
 export interface Fixture {
@@ -32,7 +32,7 @@ export interface FixtureSize {
   hotSupply: number;
 }
 
-export const operatorToken = () => signToken({ sub: 'bench-operator', role: Role.Operator }, DEVELOPMENT_DEFAULTS.jwtSecret);
+export const operatorToken = () => benchToken({ sub: 'bench-operator', role: Role.Operator });
 
 export async function loadFixture(gatewayUrl: string, size: FixtureSize, log: (m: string) => void = () => {}): Promise<Fixture> {
   const t0 = Date.now();
