@@ -55,6 +55,10 @@ describe('an external identity provider', () => {
     const placed = await net.as(customer.token)(PLACE_ORDER, { input: { lines: [{ productId: product, quantity: 2 }], idempotencyKey: randomUUID() } });
     expect(placed.data.placeOrder).toMatchObject({ __typename: 'Order', status: 'CONFIRMED' });
     expect(await net.sql('SELECT id::text, subject FROM orders.customer WHERE id = $1', [customer.id])).toEqual([{ id: customer.id, subject }]);
+    // The provider holds the customer's name and email: the operator sees the customer without them.
+    const seen = await viaIdp.as({ sub: 'idp-operator', role: Role.Operator })('query($id: ID!) { order(id: $id) { customer { id name email registeredAt orderCount } } }', { id: placed.data.placeOrder.id });
+    expect(seen.errors).toBeUndefined();
+    expect(seen.data.order.customer).toEqual({ id: customer.id, name: null, email: null, registeredAt: null, orderCount: 1 });
     // The same subject is the same customer on every sign-in.
     const again = await idpToken(subject, ['customer']);
     expect((await net.as(again)('{ orders(first: 5) { edges { node { id } } } }')).data.orders.edges).toHaveLength(1);
