@@ -2,8 +2,8 @@
  * JSON Web Tokens: signed with an asymmetric key (keys.ts), verified through a JWKS, the same way
  * whether the issuer is our account service or an external identity provider.
  */
-import { SignJWT, createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { unauthenticated } from '@distribution/errors';
+import { SignJWT, createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { tokenKeysUnavailable, unauthenticated } from '@distribution/errors';
 import { ROLES, type Identity, type Role } from './identity.js';
 import { SIGNING_ALGORITHM, publicKeySet, type SigningKey } from './keys.js';
 
@@ -117,10 +117,19 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       const role = roleOf(payload, roleClaim);
       if (!payload.sub || !role) throw new Error('token lacks sub or a known role');
       return typeof payload.exp === 'number' ? { sub: payload.sub, role, expiresAt: payload.exp * 1000 } : { sub: payload.sub, role };
-    } catch {
+    } catch (error) {
+      // A token is not bad because its keys are out of reach: the caller must not throw it away.
+      if (keySourceDown(error)) throw tokenKeysUnavailable();
       throw unauthenticated('The token is invalid or expired');
     }
   };
+}
+
+/** The JWKS could not be fetched (timeout, refused connection, an answer other than a key set). */
+function keySourceDown(error: unknown): boolean {
+  if (error instanceof errors.JWKSTimeout) return true;
+  if (error instanceof TypeError && error.message === 'fetch failed') return true;
+  return error instanceof errors.JOSEError && error.code === 'ERR_JOSE_GENERIC' && /JSON Web Key Set HTTP response/.test(error.message);
 }
 
 /** The first known role at `path` in the claims: a string or a list of strings, in any case. */

@@ -16,6 +16,8 @@ export const ErrorCode = {
   RateLimited: 'RATE_LIMITED',
   /** Sign-in refused: the email is unknown or the password is wrong (the answer never says which). */
   InvalidCredentials: 'INVALID_CREDENTIALS',
+  /** The keys that verify tokens cannot be fetched right now (their JWKS is out of reach): the token may be fine; try again shortly. */
+  TokenKeysUnavailable: 'TOKEN_KEYS_UNAVAILABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -43,6 +45,9 @@ export function conflict(message: string, details: Record<string, unknown> = {})
 }
 export function invalidCredentials(message = 'The email or the password is wrong'): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.InvalidCredentials } });
+}
+export function tokenKeysUnavailable(message = 'Tokens cannot be checked right now: the signing keys are out of reach; try again shortly'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.TokenKeysUnavailable } });
 }
 export function rateLimited(retryAfterSeconds: number, message = 'Too many attempts; try again later'): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.RateLimited, retryAfterSeconds } });
