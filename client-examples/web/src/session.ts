@@ -11,13 +11,15 @@ export interface Session {
   accessToken: string;
   /** ISO-8601: when accessToken runs out. */
   expiresAt: string;
+  /** Epoch ms when this access token was received: with expiresAt, its lifetime. */
+  obtainedAt: number;
   refreshToken: string;
   customerId: string;
   name: string;
 }
 
 const KEY = 'distribution.session';
-/** Refresh this long before the access token runs out, so no request carries one about to expire. */
+/** Refresh this long before the access token runs out (a third of its lifetime when that is shorter), so no request carries one about to expire. */
 const REFRESH_AHEAD_MS = 30_000;
 const REFRESH = `mutation RefreshSession($input: RefreshSessionInput!) { refreshSession(input: $input) { accessToken expiresAt refreshToken } }`;
 
@@ -58,7 +60,9 @@ export function useSession(): Session | null {
 export async function freshAccessToken(): Promise<string | null> {
   const session = current;
   if (!session) return null;
-  if (new Date(session.expiresAt).getTime() - Date.now() > REFRESH_AHEAD_MS) return session.accessToken;
+  const expiresAt = new Date(session.expiresAt).getTime();
+  const ahead = Math.min(REFRESH_AHEAD_MS, (expiresAt - (session.obtainedAt ?? 0)) / 3);
+  if (expiresAt - Date.now() > ahead) return session.accessToken;
   refreshing ??= refresh(session).finally(() => { refreshing = null; });
   return (await refreshing)?.accessToken ?? null;
 }
@@ -74,7 +78,7 @@ async function refresh(session: Session): Promise<Session | null> {
     const next = body.data?.refreshSession;
     if (next) {
       // Another tab may have signed out meanwhile: only a session still current is replaced.
-      if (current?.refreshToken === session.refreshToken) setSession({ ...session, ...next });
+      if (current?.refreshToken === session.refreshToken) setSession({ ...session, ...next, obtainedAt: Date.now() });
       return current;
     }
     // Refused for good (revoked, expired, used twice): the page is signed out.

@@ -34,7 +34,7 @@ export function Account() {
   }
 
   const start = (tokens: Tokens, customerId: string, who: string) => {
-    const next: Session = { accessToken: tokens.accessToken, expiresAt: tokens.expiresAt, refreshToken: tokens.refreshToken, customerId, name: who };
+    const next: Session = { accessToken: tokens.accessToken, expiresAt: tokens.expiresAt, obtainedAt: Date.now(), refreshToken: tokens.refreshToken, customerId, name: who };
     setPassword('');
     setSession(next);
   };
