@@ -7,7 +7,7 @@ import graphqlPlugin from '@graphql-eslint/eslint-plugin';
 import { Supergraph } from '@apollo/federation-internals';
 import { printSchema } from 'graphql';
 
-const SUBGRAPHS = ['manufacturer', 'inventory', 'order'];
+const SUBGRAPHS = ['manufacturer', 'inventory', 'order', 'account'];
 
 // Client operations are validated against what clients can query: the supergraph's API schema
 // (without join__/link__ machinery and @inaccessible elements), derived here so it is never stale.

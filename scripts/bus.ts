@@ -6,8 +6,8 @@
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { userInfo } from 'node:os';
-import { signToken, Role } from '@distribution/auth';
-import { DEVELOPMENT_DEFAULTS } from '@distribution/config';
+import { Role } from '@distribution/auth';
+import { createDevelopmentToken, developmentSigningKey } from './token.js';
 import { formatTable } from '../client-examples/node/src/table.js';
 import { operation } from '../client-examples/operations/index.js';
 
@@ -58,7 +58,7 @@ export async function busCommand(args: string[], env: NodeJS.ProcessEnv = proces
   if (values.help || !command) return BUS_USAGE;
   const url = values.url ?? env.GATEWAY_URL ?? 'http://localhost:4000/graphql';
   const token = values.token ?? env.OPERATOR_TOKEN
-    ?? (await signToken({ sub: values.as ?? `cli:${userInfo().username}`, role: Role.Operator }, env.JWT_SECRET ?? DEVELOPMENT_DEFAULTS.jwtSecret));
+    ?? (await createDevelopmentToken({ identity: { sub: values.as ?? `cli:${userInfo().username}`, role: Role.Operator }, expiresIn: '1h' }, await developmentSigningKey(env)));
   const graphql = client(url, token);
 
   switch (command) {

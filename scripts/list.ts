@@ -1,12 +1,12 @@
 /**
  * `npm run list -- manufacturers | products | customers | orders [--url URL]`: prints what the
  * network holds as a table. customers and orders are read as an operator (a development token
- * signed with JWT_SECRET or the development default).
+ * signed with the development key, as `npm run token` signs).
  */
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { signToken, Role } from '@distribution/auth';
-import { DEVELOPMENT_DEFAULTS } from '@distribution/config';
+import { Role, type TokenSigner } from '@distribution/auth';
+import { developmentSigner } from './development-signer.js';
 import { formatTable, type Row } from '../client-examples/node/src/table.js';
 import { allNodes, caller } from './simulate-client.js';
 
@@ -20,9 +20,9 @@ export interface Listing {
 }
 
 /** Reads one list through the gateway at `url`. */
-export async function list(kind: ListKind, url: string, jwtSecret = process.env.JWT_SECRET ?? DEVELOPMENT_DEFAULTS.jwtSecret): Promise<Listing> {
+export async function list(kind: ListKind, url: string, signer?: TokenSigner): Promise<Listing> {
   const anonymous = caller(url);
-  const operator = caller(url, await signToken({ sub: 'list-operator', role: Role.Operator }, jwtSecret));
+  const operator = caller(url, await (signer ?? await developmentSigner())({ sub: 'list-operator', role: Role.Operator }));
   switch (kind) {
     case 'manufacturers':
       return { rows: (await allNodes<any>(anonymous, 'Manufacturers', {}, (d) => d.manufacturers)).map((m) => ({ id: m.id, name: m.name, products: m.products.edges.length })) };
@@ -38,16 +38,12 @@ export async function list(kind: ListKind, url: string, jwtSecret = process.env.
           id: o.id, customer: o.customer.name, status: o.status, total: o.total, units: o.lines.reduce((n: number, l: any) => n + l.quantity, 0), round: o.roundNumber, placed: o.placedAt,
         })),
       };
-    case 'customers': {
-      // The API has no list of customers: those who ordered are known from the operator's orders.
-      const byId = new Map<string, Row & { orders: number }>();
-      for (const o of await allNodes<any>(operator, 'Orders', {}, (d) => d.orders)) {
-        const row = byId.get(o.customer.id) ?? { id: o.customer.id, name: o.customer.name, email: o.customer.email, orders: 0 };
-        row.orders += 1;
-        byId.set(o.customer.id, row);
-      }
-      return { rows: [...byId.values()], note: 'Customers who have placed an order (the API has no list of all customers).' };
-    }
+    case 'customers':
+      return {
+        rows: (await allNodes<any>(operator, 'Customers', {}, (d) => d.customers)).map((c) => ({
+          id: c.id, name: c.name, email: c.email, orders: c.orderCount, registered: c.registeredAt,
+        })),
+      };
   }
 }
 

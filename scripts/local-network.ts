@@ -1,11 +1,13 @@
 /**
- * The whole network in one process: three subgraphs and the gateway on one database.
+ * The whole network in one process: four subgraphs and the gateway on one database.
  * Used by `npm start` and by the end-to-end tests (with port 0 everywhere).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, type Logger } from '@distribution/logging';
 import { DEVELOPMENT_DEFAULTS } from '@distribution/config';
+import { KeyRing, generateSigningKey, type Identity, type SigningKey, type TokenSigner } from '@distribution/auth';
+import { startAccountService, type FirstOperator, type RunningAccountService } from '@distribution/account';
 import { startManufacturerService } from '@distribution/manufacturer';
 import { startInventoryService } from '@distribution/inventory';
 import { startOrderService } from '@distribution/order';
@@ -18,8 +20,17 @@ export const SUPERGRAPH_PATH = path.resolve(path.dirname(fileURLToPath(import.me
 export interface LocalNetworkOptions {
   databaseUrl: string;
   /** 0 everywhere picks free ports (tests). */
-  ports?: { gateway: number; manufacturer: number; inventory: number; order: number };
-  jwtSecret?: string;
+  ports?: { gateway: number; manufacturer: number; inventory: number; order: number; account?: number };
+  /** The account service's signing keys (the first signs); unset: a fresh key for this network alone. */
+  signingKeys?: SigningKey[];
+  /** Access token lifetime in seconds (default 15 minutes). */
+  accessTokenSeconds?: number;
+  /** The operator account created on first start, when there is none. */
+  firstOperator?: FirstOperator;
+  /** The gateway verifies tokens with this JWKS (an identity provider's) instead of the account service's. */
+  jwksUrl?: string;
+  /** What the gateway expects of tokens from that identity provider. */
+  token?: { issuer?: string; audience?: string; roleClaim?: string; jwksCooldownMs?: number; jwksCacheMaxAgeMs?: number };
   internalCredential?: string;
   roundPeriod?: string;
   /** ROUND_SCHEDULE: `monthly`, an ISO-8601 interval (`PT30S`) or `manual` (unset: manual). */
@@ -63,14 +74,17 @@ export interface LocalNetwork {
   gatewayUrl: string;
   /** The gateway's Prometheus endpoint, on a port of its own; undefined when metrics are off. */
   metricsUrl?: string;
-  services: { manufacturer: RunningService; inventory: RunningService; order: RunningService };
-  jwtSecret: string;
+  services: { manufacturer: RunningService; inventory: RunningService; order: RunningService; account: RunningAccountService };
+  /** The account service's key ring: rotate with `keys.replace([...])`. */
+  keys: KeyRing;
+  /** Mints an access token for any identity with the account service's key (tests, seeding, development tools). */
+  signToken: TokenSigner;
   stop(): Promise<void>;
 }
 
 export async function startLocalNetwork(options: LocalNetworkOptions): Promise<LocalNetwork> {
   const ports = options.ports ?? { gateway: 0, manufacturer: 0, inventory: 0, order: 0 };
-  const jwtSecret = options.jwtSecret ?? DEVELOPMENT_DEFAULTS.jwtSecret;
+  const keys = new KeyRing(options.signingKeys ?? [await generateSigningKey()]);
   const internalCredential = options.internalCredential ?? DEVELOPMENT_DEFAULTS.internalCredential;
   const logger = (name: string): Logger => createLogger(name, options.logLevel);
   const common = (name: string, port: number) => ({
@@ -84,18 +98,25 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
   });
   const fromEnvironment = rateLimitSettingsFromEnvironment(process.env);
   // Subgraphs first (in parallel: they own separate schemas), then the gateway in front of them.
-  const [manufacturer, inventory, order] = await Promise.all([
+  const [manufacturer, inventory, order, account] = await Promise.all([
     startManufacturerService(common('manufacturer', ports.manufacturer)),
     startInventoryService({ ...common('inventory', ports.inventory), roundPeriod: options.roundPeriod, roundSchedule: options.roundSchedule, lowStockThreshold: options.lowStockThreshold }),
-    startOrderService({ ...common('order', ports.order), jwtSecret, placeOrderWaitMs: options.placeOrderWaitMs, resolutionTimeoutMs: options.orderResolutionTimeoutMs }),
+    startOrderService({ ...common('order', ports.order), placeOrderWaitMs: options.placeOrderWaitMs, resolutionTimeoutMs: options.orderResolutionTimeoutMs }),
+    startAccountService({ ...common('account', ports.account ?? 0), keys, accessTokenSeconds: options.accessTokenSeconds, firstOperator: options.firstOperator }),
   ]);
   const gateway = await startGateway({
     port: ports.gateway,
-    jwtSecret,
+    jwksUrl: options.jwksUrl,
+    tokenIssuer: options.token?.issuer,
+    tokenAudience: options.token?.audience,
+    roleClaim: options.token?.roleClaim,
+    jwksCooldownMs: options.token?.jwksCooldownMs,
+    jwksCacheMaxAgeMs: options.token?.jwksCacheMaxAgeMs,
     internalCredential,
     manufacturerUrl: manufacturer.url,
     inventoryUrl: inventory.url,
     orderUrl: order.url,
+    accountUrl: account.url,
     supergraphPath: SUPERGRAPH_PATH,
     maxConnections: 10_000,
     maxSubscriptionsPerConnection: 50,
@@ -111,11 +132,12 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
   return {
     gatewayUrl: gateway.url,
     metricsUrl: gateway.metricsUrl,
-    services: { manufacturer, inventory, order },
-    jwtSecret,
+    services: { manufacturer, inventory, order, account },
+    keys,
+    signToken: (identity: Identity, expiresIn?: number | string) => keys.sign(identity, expiresIn),
     stop: () => (stopping ??= (async () => {
       await gateway.stop();
-      await Promise.all([manufacturer.stop(), inventory.stop(), order.stop()]);
+      await Promise.all([manufacturer.stop(), inventory.stop(), order.stop(), account.stop()]);
     })()),
   };
 }

@@ -1,15 +1,17 @@
 /**
  * Loads the sample network through the gateway, as an operator would: idempotent, so running it
- * again (or restarting) changes nothing that is already there. Then opens the first round.
+ * again (or restarting) changes nothing that is already there. Gives each sample manufacturer its
+ * demo login, registers the demo customers, then opens the first round.
  */
-import { signToken, Role } from '@distribution/auth';
-import { SAMPLE_CUSTOMERS, SAMPLE_MANUFACTURERS } from './sample-data.js';
+import { Role, type TokenSigner } from '@distribution/auth';
+import { DEMO_PASSWORD, SAMPLE_CUSTOMERS, SAMPLE_MANUFACTURERS } from './sample-data.js';
 
 type Log = (message: string) => void;
 
 export interface SeedSummary {
   manufacturersCreated: number;
   productsCreated: number;
+  manufacturerLoginsCreated: number;
   customersCreated: number;
   roundOpened: number | null;
 }
@@ -30,9 +32,18 @@ function must<T>(result: { data?: T; errors?: Array<{ message: string }> }, what
   return result.data;
 }
 
-export async function seedSampleData(gatewayUrl: string, jwtSecret: string, log: Log = () => {}): Promise<SeedSummary> {
-  const operator = client(gatewayUrl, await signToken({ sub: 'seed-operator', role: Role.Operator }, jwtSecret));
-  const summary: SeedSummary = { manufacturersCreated: 0, productsCreated: 0, customersCreated: 0, roundOpened: null };
+/** The demo logins the sample data has, for people to sign in with. */
+export function demoLogins(): string {
+  return [
+    `Demo sign-ins (password "${DEMO_PASSWORD}"):`,
+    `  manufacturers ${SAMPLE_MANUFACTURERS.map((m) => m.email).join(', ')}`,
+    `  customers     ${SAMPLE_CUSTOMERS.map((c) => c.email).join(', ')}`,
+  ].join('\n');
+}
+
+export async function seedSampleData(gatewayUrl: string, signer: TokenSigner, log: Log = () => {}): Promise<SeedSummary> {
+  const operator = client(gatewayUrl, await signer({ sub: 'seed-operator', role: Role.Operator }));
+  const summary: SeedSummary = { manufacturersCreated: 0, productsCreated: 0, manufacturerLoginsCreated: 0, customersCreated: 0, roundOpened: null };
 
   const existing = must(await operator<{ manufacturers: { edges: Array<{ node: { id: string; name: string } }> } }>(
     'query { manufacturers(first: 100) { edges { node { id name } } } }'), 'listing manufacturers');
@@ -47,6 +58,11 @@ export async function seedSampleData(gatewayUrl: string, jwtSecret: string, log:
       `registering ${maker.name}`).registerManufacturer.id;
       summary.manufacturersCreated += 1;
     }
+    const login = await operator('mutation($input: CreateManufacturerLoginInput!) { createManufacturerLogin(input: $input) { email } }', {
+      input: { manufacturerId: id, email: maker.email, password: DEMO_PASSWORD },
+    });
+    if (!login.errors) summary.manufacturerLoginsCreated += 1;
+    else if (login.errors[0]?.extensions?.code !== 'CONFLICT') throw new Error(`giving ${maker.name} its login: ${login.errors[0]?.message}`);
     const products = must(await operator<{ products: { edges: Array<{ node: { sku: string } }> } }>(
       'query($m: ID!) { products(filter: { manufacturerId: $m, includeDiscontinued: true }, first: 100) { edges { node { sku } } } }', { m: id }),
     `listing products of ${maker.name}`);
@@ -86,6 +102,6 @@ export async function seedSampleData(gatewayUrl: string, jwtSecret: string, log:
     }
     summary.roundOpened = must(await operator<{ openRound: { number: number } }>('mutation { openRound { number } }'), 'opening the first round').openRound.number;
   }
-  log(`sample data: ${summary.manufacturersCreated} manufacturers, ${summary.productsCreated} products, ${summary.customersCreated} customers created${summary.roundOpened ? `; round ${summary.roundOpened} opened` : ''}`);
+  log(`sample data: ${summary.manufacturersCreated} manufacturers, ${summary.productsCreated} products, ${summary.manufacturerLoginsCreated} manufacturer logins, ${summary.customersCreated} customers created${summary.roundOpened ? `; round ${summary.roundOpened} opened` : ''}`);
   return summary;
 }

@@ -31,8 +31,8 @@ export async function runCustomer(index: number, options: CustomerOptions): Prom
   const label = `${index}-${randomUUID().slice(0, 8)}`;
   let me: Call;
   try {
-    const registered = (await options.anonymous('RegisterCustomer', { input: { name: `Simulated customer ${index}`, email: `sim-${label}@example.com` } })).registerCustomer;
-    me = options.signIn(registered.token);
+    const registered = (await options.anonymous('RegisterCustomer', { input: { name: `Simulated customer ${index}`, email: `sim-${label}@example.com`, password: `simulated ${label}` } })).registerCustomer;
+    me = options.signIn(registered.accessToken);
     stats.customersRegistered += 1;
   } catch (error) {
     // Every virtual customer registers from this one address: a gateway with production limits refuses most.

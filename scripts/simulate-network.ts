@@ -1,18 +1,20 @@
 /**
  * A network of its own for `npm run simulate -- --self-contained`: a fresh database (on the given
- * Postgres server, or on an embedded one that lives only as long as the run), the three subgraphs
+ * Postgres server, or on an embedded one that lives only as long as the run), the four subgraphs
  * and the gateway on free loopback ports, loaded with the sample data.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
+import type { TokenSigner } from '@distribution/auth';
 import { startEmbeddedPostgres, withDatabaseName, type EmbeddedPostgresHandle } from '@distribution/db';
 import { LOAD_TEST_LIMITS, startLocalNetwork } from './local-network.js';
 import { seedSampleData } from './seed.js';
 
 export interface SelfContainedNetwork {
   gatewayUrl: string;
-  jwtSecret: string;
+  /** Mints tokens with the network's signing key (the operator's, the manufacturers'). */
+  signToken: TokenSigner;
   stop(): Promise<void>;
 }
 
@@ -53,11 +55,11 @@ export async function startSelfContainedNetwork(options: SelfContainedOptions = 
       ...LOAD_TEST_LIMITS,
     });
     log(`network up: ${network.gatewayUrl}`);
-    await seedSampleData(network.gatewayUrl, network.jwtSecret, log);
+    await seedSampleData(network.gatewayUrl, network.signToken, log);
     let stopping: Promise<void> | null = null;
     return {
       gatewayUrl: network.gatewayUrl,
-      jwtSecret: network.jwtSecret,
+      signToken: network.signToken,
       stop: () => (stopping ??= network.stop().finally(cleanUp)),
     };
   } catch (error) {

@@ -3,7 +3,7 @@
  * time is up, then reads the books back and checks that they agree.
  */
 import { setMaxListeners } from 'node:events';
-import { signToken, Role } from '@distribution/auth';
+import { Role, type TokenSigner } from '@distribution/auth';
 import { createApi } from '../client-examples/node/src/api.js';
 import { recordEvents, type EventRecorder } from '../client-examples/node/src/event-recorder.js';
 import { sleep } from '../client-examples/node/src/options.js';
@@ -16,7 +16,7 @@ import { newStats, percentile, type SimulationStats } from './simulate-stats.js'
 export interface SimulationOptions {
   gatewayUrl: string;
   /** Signs the operator's and manufacturers' tokens. */
-  jwtSecret: string;
+  signer: TokenSigner;
   customers: number;
   durationMs: number;
   manufacturersProduce: boolean;
@@ -51,7 +51,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   assertLoopback(options.gatewayUrl);
   const stats = newStats();
   const anonymous = caller(options.gatewayUrl);
-  const operator = caller(options.gatewayUrl, await signToken({ sub: 'simulator-operator', role: Role.Operator }, options.jwtSecret));
+  const operator = caller(options.gatewayUrl, await options.signer({ sub: 'simulator-operator', role: Role.Operator }));
   const categories: string[] = (await anonymous('Categories')).categories;
   if (categories.length === 0) throw new Error('The catalog is empty: load sample data first (`npm run seed`), or use --self-contained');
 
@@ -78,7 +78,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     for (const m of makers) {
       const maker: ProducingManufacturer = {
         id: m.id,
-        call: caller(options.gatewayUrl, await signToken({ sub: m.id, role: Role.Manufacturer }, options.jwtSecret)),
+        call: caller(options.gatewayUrl, await options.signer({ sub: m.id, role: Role.Manufacturer })),
         productIds: m.products.edges.map((e) => e.node.id),
       };
       actors.push(runManufacturer(maker, stats, stop.signal, produced));

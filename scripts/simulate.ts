@@ -6,7 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { DEVELOPMENT_DEFAULTS } from '@distribution/config';
+import type { TokenSigner } from '@distribution/auth';
+import { developmentSigner } from './development-signer.js';
 import { parseDuration } from '../client-examples/node/src/options.js';
 import { runSimulation, type SimulationOptions, type SimulationReport } from './simulate-run.js';
 import { startSelfContainedNetwork } from './simulate-network.js';
@@ -21,7 +22,7 @@ export const SIMULATE_USAGE = `Usage: npm run simulate -- [options]
   --self-contained          start a network of its own on a fresh database (embedded Postgres, or DATABASE_URL's server)`;
 
 export interface SimulateArguments {
-  simulation: Omit<SimulationOptions, 'gatewayUrl' | 'jwtSecret' | 'progress'>;
+  simulation: Omit<SimulationOptions, 'gatewayUrl' | 'signer' | 'progress'>;
   url: string;
   selfContained: boolean;
 }
@@ -62,15 +63,15 @@ export async function simulate(args: SimulateArguments, io: { say(text: string):
   let network: Awaited<ReturnType<typeof startSelfContainedNetwork>> | null = null;
   try {
     let gatewayUrl = args.url;
-    let jwtSecret = process.env.JWT_SECRET ?? DEVELOPMENT_DEFAULTS.jwtSecret;
+    let signer: TokenSigner;
     if (args.selfContained) {
       io.say('Starting a network of its own on a fresh database...');
       network = await startSelfContainedNetwork({ serverUrl: io.serverUrl ?? process.env.DATABASE_URL, log: io.say });
       gatewayUrl = network.gatewayUrl;
-      jwtSecret = network.jwtSecret;
-    }
+      signer = network.signToken;
+    } else signer = await developmentSigner();
     io.say(`Simulating against ${gatewayUrl}`);
-    const report = await runSimulation({ ...args.simulation, gatewayUrl, jwtSecret, progress: io.progress, signal: io.signal });
+    const report = await runSimulation({ ...args.simulation, gatewayUrl, signer, progress: io.progress, signal: io.signal });
     io.say(`\n${report.text}`);
     io.say(report.ok ? '\nEvery check passed.' : '\nA CONSISTENCY CHECK FAILED (see above).');
     return report;

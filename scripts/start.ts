@@ -8,8 +8,10 @@ import { locateDatabase, EMBEDDED_DATA_DIR, type DatabaseLocation } from '@distr
 import { createLogger } from '@distribution/logging';
 import { DEVELOPMENT_DEFAULTS, env as kinds, loadConfig } from '@distribution/config';
 import { stopOnSignals } from '@distribution/server';
+import { loadSigningKeys } from '@distribution/account';
 import { startLocalNetwork } from './local-network.js';
-import { seedSampleData } from './seed.js';
+import { DEMO_OPERATOR } from './sample-data.js';
+import { demoLogins, seedSampleData } from './seed.js';
 import { roundSettings } from './round-settings.js';
 
 const launchedAt = performance.now();
@@ -40,10 +42,15 @@ try {
   say(database.embedded ? `Postgres: embedded server on port ${database.embedded.port} (data in ${EMBEDDED_DATA_DIR.startsWith(process.cwd()) ? path.relative(process.cwd(), EMBEDDED_DATA_DIR) : EMBEDDED_DATA_DIR})` : 'Postgres: DATABASE_URL');
   // A free metrics port unless told: a laptop may already run something on 9464.
   const settings = loadConfig({ METRICS_PORT: kinds.portOrOff(0), CORS_ORIGINS: kinds.origins() }, env);
+  // The operator of OPERATOR_EMAIL / OPERATOR_PASSWORD, or the demo operator, on the first start only.
+  const firstOperator = env.OPERATOR_EMAIL && env.OPERATOR_PASSWORD ? { email: env.OPERATOR_EMAIL, password: env.OPERATOR_PASSWORD } : DEMO_OPERATOR;
   network = await startLocalNetwork({
     databaseUrl: database.url,
-    ports: { gateway: port('GATEWAY_PORT', 4000), manufacturer: port('MANUFACTURER_PORT', 4001), inventory: port('INVENTORY_PORT', 4002), order: port('ORDER_PORT', 4003) },
-    jwtSecret: env.JWT_SECRET ?? DEVELOPMENT_DEFAULTS.jwtSecret,
+    ports: { gateway: port('GATEWAY_PORT', 4000), manufacturer: port('MANUFACTURER_PORT', 4001), inventory: port('INVENTORY_PORT', 4002), order: port('ORDER_PORT', 4003), account: port('ACCOUNT_PORT', 4004) },
+    // The development key file (.data/signing-keys.json), which `npm run token` signs with too.
+    signingKeys: await loadSigningKeys({ keysJson: env.ACCOUNT_SIGNING_KEYS }),
+    accessTokenSeconds: env.ACCESS_TOKEN_TTL_SECONDS ? Number(env.ACCESS_TOKEN_TTL_SECONDS) : undefined,
+    firstOperator,
     internalCredential: env.INTERNAL_CREDENTIAL ?? DEVELOPMENT_DEFAULTS.internalCredential,
     roundPeriod: rounds.roundPeriod,
     roundSchedule: rounds.roundSchedule,
@@ -65,7 +72,11 @@ try {
   });
   if (!firstAnswer.ok) throw new Error(`the gateway answered ${firstAnswer.status} to the first query`);
   const readyMs = Math.round(performance.now() - launchedAt);
-  if (env.SEED !== 'false') await seedSampleData(network.gatewayUrl, network.jwtSecret, say);
+  if (env.SEED !== 'false') {
+    await seedSampleData(network.gatewayUrl, network.signToken, say);
+    say(demoLogins());
+    if (firstOperator === DEMO_OPERATOR) say(`  operator      ${DEMO_OPERATOR.email} (made on the first start; OPERATOR_EMAIL / OPERATOR_PASSWORD choose another)`);
+  }
   say('');
   say(`Gateway (GraphQL, Apollo Sandbox):  ${network.gatewayUrl}`);
   say(`Subscriptions (graphql-ws):         ${network.gatewayUrl.replace('http', 'ws')}`);
@@ -73,7 +84,7 @@ try {
   for (const [name, service] of Object.entries(network.services)) say(`  ${name.padEnd(13)} subgraph:       ${service.url}`);
   say(rounds.description);
   say(`First query answered ${readyMs} ms after launch. Ctrl-C stops everything.`);
-  say('Try: npm run token -- --role operator --sub ops-1');
+  say('Sign in: mutation { signIn(input: { email: "ada@example.com", password: "distribution demo" }) { accessToken refreshToken } }');
 } catch (error) {
   // One line for the person at the terminal; the details (stack, Postgres's log) with LOG_LEVEL=debug.
   log.debug({ err: error }, 'start failed');

@@ -1,17 +1,21 @@
 /**
- * `npm run -s token -- --role operator --sub op-1 [--expires 12h]`: prints a development token
- * signed with JWT_SECRET (the development default when unset), for curl and the Sandbox.
+ * `npm run -s token -- --role operator --sub op-1 [--expires 12h]`: prints a development token for
+ * curl and the Sandbox, signed with the development signing key (.data/signing-keys.json, the one
+ * `npm start`'s account service signs with and publishes), or ACCOUNT_SIGNING_KEYS when set.
+ * A shortcut for development only: people sign in (`signIn`), and production refuses this tool.
  */
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { ROLES, signToken, type Identity, type Role } from '@distribution/auth';
-import { DEVELOPMENT_DEFAULTS } from '@distribution/config';
+import { ROLES, signToken, type Identity, type Role, type SigningKey } from '@distribution/auth';
+import { isProduction } from '@distribution/config';
+import { loadSigningKeys } from '@distribution/account';
 
 export const TOKEN_USAGE = `Usage: npm run -s token -- --role operator|manufacturer|customer --sub ID [--expires 12h]
   --role     who the token speaks for
   --sub      the manufacturer id (manufacturer), customer id (customer) or any name (operator)
   --expires  lifetime: a whole number followed by s, m, h, d or w (default 12h)
-Signs with JWT_SECRET, or the development default when it is not set.`;
+Development only: signs with the development key (.data/signing-keys.json, made by the first
+\`npm start\` or by this command), or ACCOUNT_SIGNING_KEYS when set. Everyone else signs in (signIn).`;
 
 /** The token request is wrong; the message says how, for a person at a terminal. */
 export class TokenArgumentError extends Error {}
@@ -53,15 +57,18 @@ export function parseTokenArguments(args: string[]): TokenRequest | 'help' {
   return { identity: { role: role!, sub: sub! }, expiresIn };
 }
 
-/** The secret tokens are signed with, checked like the services check it. */
-export function signingSecret(env: NodeJS.ProcessEnv = process.env): string {
-  const secret = env.JWT_SECRET ?? DEVELOPMENT_DEFAULTS.jwtSecret;
-  if (secret.length < 16) throw new TokenArgumentError('JWT_SECRET must be at least 16 characters, as the services require');
-  return secret;
+/** The key development tokens are signed with: the account service's (its first key). Refused in production. */
+export async function developmentSigningKey(env: NodeJS.ProcessEnv = process.env, keyFile?: string): Promise<SigningKey> {
+  if (isProduction(env)) throw new TokenArgumentError('npm run token is a development shortcut; in production people sign in (signIn)');
+  try {
+    return (await loadSigningKeys({ keysJson: env.ACCOUNT_SIGNING_KEYS, keyFile }))[0]!;
+  } catch (error) {
+    throw new TokenArgumentError(`The signing key cannot be read: ${(error as Error).message}`);
+  }
 }
 
-export async function createDevelopmentToken(request: TokenRequest, secret: string): Promise<string> {
-  return signToken(request.identity, secret, request.expiresIn);
+export async function createDevelopmentToken(request: TokenRequest, key: SigningKey): Promise<string> {
+  return signToken(request.identity, key, request.expiresIn);
 }
 
 async function main(): Promise<void> {
@@ -72,7 +79,7 @@ async function main(): Promise<void> {
       return;
     }
     // Only the token goes to stdout, so that TOKEN=$(npm run -s token -- ...) works.
-    console.log(await createDevelopmentToken(request, signingSecret()));
+    console.log(await createDevelopmentToken(request, await developmentSigningKey()));
   } catch (error) {
     if (!(error instanceof TokenArgumentError)) throw error;
     console.error(`${error.message}\n\n${TOKEN_USAGE}`);

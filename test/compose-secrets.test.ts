@@ -11,6 +11,7 @@ import { PUBLISHED_SECRETS, secretVariables } from '@distribution/config';
 import * as manufacturer from '../subgraphs/manufacturer/src/config.js';
 import * as inventory from '../subgraphs/inventory/src/config.js';
 import * as order from '../subgraphs/order/src/config.js';
+import * as account from '../subgraphs/account/src/config.js';
 import * as gateway from '../gateway/src/config.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -20,7 +21,7 @@ type Environment = Record<string, string | number | boolean | null>;
 const compose = parse(read('docker-compose.yml')) as { services: Record<string, { environment?: Environment }> };
 
 /** Every secret a service reads (its `env.secret` variables), and the database's password. */
-const SECRETS = [...new Set([manufacturer, inventory, order, gateway].flatMap((app) => secretVariables(app.configShape)))].concat('POSTGRES_PASSWORD').sort();
+const SECRETS = [...new Set([manufacturer, inventory, order, account, gateway].flatMap((app) => secretVariables(app.configShape)))].concat('POSTGRES_PASSWORD').sort();
 /** Names that say "secret" though no config declares them yet: held to the same rule. */
 const looksSecret = (name: string) => SECRETS.includes(name) || /SECRET|CREDENTIAL|PASSWORD|TOKEN|PRIVATE_KEY/.test(name);
 /** `${NAME:?message}`: compose refuses to start while NAME is unset or empty. */
@@ -28,7 +29,7 @@ const required = (name: string) => new RegExp(`\\$\\{${name}:\\?[^}]+\\}`);
 
 describe('secrets in docker-compose.yml', () => {
   it('knows which variables are secrets from the services\' own configuration', () => {
-    expect(SECRETS).toEqual(['INTERNAL_CREDENTIAL', 'JWT_SECRET', 'POSTGRES_PASSWORD']);
+    expect(SECRETS).toEqual(['ACCOUNT_SIGNING_KEYS', 'INTERNAL_CREDENTIAL', 'POSTGRES_PASSWORD']);
   });
 
   it.each(Object.keys(compose.services))('%s: every secret is required from the environment, with no value and no default', (service) => {
@@ -89,9 +90,11 @@ function composeConfig(variables: Record<string, string>): Promise<{ code: numbe
 
 describe.skipIf(!hasDockerCompose)(hasDockerCompose ? 'docker-compose config' : 'docker-compose config (SKIPPED: no docker-compose binary)', () => {
   const secrets = {
-    JWT_SECRET: randomBytes(48).toString('base64'),
+    ACCOUNT_SIGNING_KEYS: JSON.stringify({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: randomBytes(32).toString('base64url'), d: randomBytes(32).toString('base64url') }] }),
     INTERNAL_CREDENTIAL: randomBytes(48).toString('base64'),
     POSTGRES_PASSWORD: randomBytes(32).toString('hex'),
+    OPERATOR_EMAIL: 'operator@example.com',
+    OPERATOR_PASSWORD: randomBytes(16).toString('hex'),
   };
 
   it('accepts the file once the secrets are set, and passes them through as given', async () => {
@@ -99,7 +102,8 @@ describe.skipIf(!hasDockerCompose)(hasDockerCompose ? 'docker-compose config' : 
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const resolved = parse(stdout) as { services: Record<string, { environment: Record<string, string>; ports?: unknown[]; expose?: unknown[] }> };
-    expect(resolved.services.gateway!.environment).toMatchObject({ JWT_SECRET: secrets.JWT_SECRET, INTERNAL_CREDENTIAL: secrets.INTERNAL_CREDENTIAL, CORS_ORIGINS: '' });
+    expect(resolved.services.gateway!.environment).toMatchObject({ INTERNAL_CREDENTIAL: secrets.INTERNAL_CREDENTIAL, ACCOUNT_URL: 'http://account:4004/graphql', CORS_ORIGINS: '' });
+    expect(resolved.services.account!.environment).toMatchObject({ ACCOUNT_SIGNING_KEYS: secrets.ACCOUNT_SIGNING_KEYS, OPERATOR_PASSWORD: secrets.OPERATOR_PASSWORD });
     expect(resolved.services.order!.environment.DATABASE_URL).toBe(`postgres://distribution:${secrets.POSTGRES_PASSWORD}@postgres:5432/distribution`);
     expect(resolved.services.postgres!.environment.POSTGRES_PASSWORD).toBe(secrets.POSTGRES_PASSWORD);
     expect(resolved.services.gateway!.expose).toEqual(['9464']);
@@ -113,8 +117,8 @@ describe.skipIf(!hasDockerCompose)(hasDockerCompose ? 'docker-compose config' : 
   });
 
   it('refuses an empty secret as it refuses a missing one', async () => {
-    const { code, stderr } = await composeConfig({ ...secrets, JWT_SECRET: '' });
+    const { code, stderr } = await composeConfig({ ...secrets, ACCOUNT_SIGNING_KEYS: '' });
     expect(code).not.toBe(0);
-    expect(stderr).toContain('set JWT_SECRET');
+    expect(stderr).toContain('set ACCOUNT_SIGNING_KEYS');
   });
 });

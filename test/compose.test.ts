@@ -9,7 +9,9 @@ import { ConfigError, DEVELOPMENT_DEFAULTS } from '@distribution/config';
 import * as manufacturer from '../subgraphs/manufacturer/src/config.js';
 import * as inventory from '../subgraphs/inventory/src/config.js';
 import * as order from '../subgraphs/order/src/config.js';
+import * as account from '../subgraphs/account/src/config.js';
 import * as gateway from '../gateway/src/config.js';
+import { formatSigningKeys, generateSigningKey } from '@distribution/auth';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -29,8 +31,11 @@ const apps = [
   { name: 'manufacturer', folder: 'subgraphs/manufacturer', config: manufacturer },
   { name: 'inventory', folder: 'subgraphs/inventory', config: inventory },
   { name: 'order', folder: 'subgraphs/order', config: order },
+  { name: 'account', folder: 'subgraphs/account', config: account },
   { name: 'gateway', folder: 'gateway', config: gateway },
 ];
+// Made at run time, as an operator makes it (`npm run account -- new-signing-key`).
+const signingKeys = formatSigningKeys([await generateSigningKey()]);
 const subgraphs = apps.filter((app) => app.name !== 'gateway');
 
 /** Compose accepts `environment` as a map or as a list of NAME=value. */
@@ -129,10 +134,11 @@ describe.each(apps)('$name configuration', ({ name, config }) => {
     DATABASE_URL: 'postgres://user:password@postgres:5432/distribution',
     // Made at run time, as an operator makes them: any value written here would be a published one.
     INTERNAL_CREDENTIAL: randomBytes(48).toString('base64'),
-    JWT_SECRET: randomBytes(48).toString('base64'),
+    ACCOUNT_SIGNING_KEYS: signingKeys,
     MANUFACTURER_URL: 'http://manufacturer:4001/graphql',
     INVENTORY_URL: 'http://inventory:4002/graphql',
     ORDER_URL: 'http://order:4003/graphql',
+    ACCOUNT_URL: 'http://account:4004/graphql',
   };
 
   it('runs on development defaults when nothing is set', () => {
@@ -155,8 +161,8 @@ describe.each(apps)('$name configuration', ({ name, config }) => {
   });
 
   it('refuses every development default in production, naming each secret it reads', () => {
-    const secrets = Object.keys(config.configShape).filter((variable) => variable === 'JWT_SECRET' || variable === 'INTERNAL_CREDENTIAL');
-    const withDefaults = { ...complete, JWT_SECRET: DEVELOPMENT_DEFAULTS.jwtSecret, INTERNAL_CREDENTIAL: DEVELOPMENT_DEFAULTS.internalCredential };
+    const secrets = Object.keys(config.configShape).filter((variable) => variable === 'INTERNAL_CREDENTIAL');
+    const withDefaults = { ...complete, INTERNAL_CREDENTIAL: DEVELOPMENT_DEFAULTS.internalCredential };
     const problems = problemsOf(() => config.loadServiceConfig(withDefaults));
     expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual(secrets.sort());
     for (const problem of problems) expect(problem).toMatch(/published development value/);
@@ -189,7 +195,7 @@ describe.each(apps)('$name configuration', ({ name, config }) => {
 
 describe('service-specific settings', () => {
   it('gives each service its own port', () => {
-    expect(apps.map(({ config }) => config.loadServiceConfig({}).port)).toEqual([4001, 4002, 4003, 4000]);
+    expect(apps.map(({ config }) => config.loadServiceConfig({}).port)).toEqual([4001, 4002, 4003, 4004, 4000]);
   });
 
   it('inventory: monthly rounds and a low-stock threshold of 5 unless told otherwise', () => {
@@ -201,8 +207,8 @@ describe('service-specific settings', () => {
     expect(problemsOf(() => inventory.loadServiceConfig({ ROUND_SCHEDULE: '0 0 1 * *' })).join('\n')).toMatch(/^ROUND_SCHEDULE: must be monthly, manual or an ISO-8601 duration/m);
   });
 
-  it('order: signs with the development secret and waits 5 s for a reservation unless told otherwise', () => {
-    expect(order.loadServiceConfig({})).toMatchObject({ jwtSecret: DEVELOPMENT_DEFAULTS.jwtSecret, placeOrderWaitMs: 5000 });
+  it('order: waits 5 s for a reservation unless told otherwise', () => {
+    expect(order.loadServiceConfig({})).toMatchObject({ placeOrderWaitMs: 5000 });
     expect(order.loadServiceConfig({ PLACE_ORDER_WAIT_MS: '250' }).placeOrderWaitMs).toBe(250);
     expect(order.loadServiceConfig({}).resolutionTimeoutMs).toBe(30_000);
     expect(order.loadServiceConfig({ ORDER_RESOLUTION_TIMEOUT_MS: '1500' }).resolutionTimeoutMs).toBe(1500);
@@ -210,11 +216,14 @@ describe('service-specific settings', () => {
 
   it('gateway: local subgraphs, the supergraph file next to the gateway, and connection limits by default', () => {
     expect(gateway.loadServiceConfig({})).toMatchObject({
-      jwtSecret: DEVELOPMENT_DEFAULTS.jwtSecret,
       jwksUrl: undefined,
+      tokenIssuer: 'distribution-network',
+      tokenAudience: 'distribution-api',
+      roleClaim: 'role',
       manufacturerUrl: 'http://localhost:4001/graphql',
       inventoryUrl: 'http://localhost:4002/graphql',
       orderUrl: 'http://localhost:4003/graphql',
+      accountUrl: 'http://localhost:4004/graphql',
       supergraphPath: path.join(root, 'gateway', 'supergraph.graphql'),
       maxSubscriptionsPerConnection: 50,
       maxConnections: 10000,
@@ -224,23 +233,36 @@ describe('service-specific settings', () => {
   it('gateway: metrics on 9464 and the live page\'s origins in development; no origins in production unless listed', () => {
     expect(gateway.loadServiceConfig({})).toMatchObject({ metricsPort: 9464, corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:5173'] });
     expect(gateway.loadServiceConfig({ METRICS_PORT: 'off', CORS_ORIGINS: '' })).toMatchObject({ metricsPort: null, corsOrigins: [] });
-    const secrets = { JWT_SECRET: randomBytes(48).toString('base64'), INTERNAL_CREDENTIAL: randomBytes(48).toString('base64') };
-    const production = { NODE_ENV: 'production', ...secrets, MANUFACTURER_URL: 'http://m:4001/graphql', INVENTORY_URL: 'http://i:4002/graphql', ORDER_URL: 'http://o:4003/graphql' };
+    const secrets = { INTERNAL_CREDENTIAL: randomBytes(48).toString('base64') };
+    const production = { NODE_ENV: 'production', ...secrets, MANUFACTURER_URL: 'http://m:4001/graphql', INVENTORY_URL: 'http://i:4002/graphql', ORDER_URL: 'http://o:4003/graphql', ACCOUNT_URL: 'http://a:4004/graphql' };
     expect(gateway.loadServiceConfig(production).corsOrigins).toEqual([]);
     expect(gateway.loadServiceConfig({ ...production, CORS_ORIGINS: 'https://shop.example.com' }).corsOrigins).toEqual(['https://shop.example.com']);
   });
 
-  it('gateway: JWKS_URL stands in for JWT_SECRET in production', () => {
+  it("gateway: an identity provider's JWKS, issuer, audience and role claim are configuration, and no secret is needed to verify", () => {
     const env = {
       NODE_ENV: 'production',
       JWKS_URL: 'https://auth.example.com/.well-known/jwks.json',
+      JWT_ISSUER: 'https://auth.example.com/',
+      JWT_AUDIENCE: 'https://api.example.com',
+      JWT_ROLE_CLAIM: 'https://example.com/roles',
       INTERNAL_CREDENTIAL: randomBytes(48).toString('base64'),
       MANUFACTURER_URL: 'http://manufacturer:4001/graphql',
       INVENTORY_URL: 'http://inventory:4002/graphql',
       ORDER_URL: 'http://order:4003/graphql',
+      ACCOUNT_URL: 'http://account:4004/graphql',
     };
-    expect(gateway.loadServiceConfig(env).jwksUrl).toBe(env.JWKS_URL);
-    const { JWKS_URL: _unused, ...withNeither } = env;
-    expect(problemsOf(() => gateway.loadServiceConfig(withNeither))).toEqual([expect.stringMatching(/^JWT_SECRET: .*JWKS_URL/)]);
+    expect(gateway.loadServiceConfig(env)).toMatchObject({ jwksUrl: env.JWKS_URL, tokenIssuer: env.JWT_ISSUER, tokenAudience: env.JWT_AUDIENCE, roleClaim: env.JWT_ROLE_CLAIM });
+    expect(Object.keys(gateway.configShape)).not.toContain('JWT_SECRET');
+  });
+
+  it('account: 15-minute access tokens, 14-day refresh tokens, a lock after 5 failed sign-ins; production needs its signing keys', () => {
+    expect(account.loadServiceConfig({})).toMatchObject({
+      signingKeys: undefined, accessTokenSeconds: 900, refreshTokenSeconds: 14 * 24 * 3600, lockout: { maxFailures: 5, lockoutSeconds: 900 }, firstOperator: undefined,
+    });
+    expect(account.loadServiceConfig({ OPERATOR_EMAIL: 'ops@example.com', OPERATOR_PASSWORD: 'a long operator password' }).firstOperator)
+      .toEqual({ email: 'ops@example.com', password: 'a long operator password' });
+    const { ACCOUNT_SIGNING_KEYS: _keys, ...withoutKeys } = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db/d', INTERNAL_CREDENTIAL: randomBytes(48).toString('base64'), ACCOUNT_SIGNING_KEYS: signingKeys };
+    expect(problemsOf(() => account.loadServiceConfig(withoutKeys))).toEqual([expect.stringMatching(/^ACCOUNT_SIGNING_KEYS: required in production/)]);
   });
 });

@@ -17,19 +17,18 @@ function start(main: string, variables: Record<string, string>): Promise<{ code:
   });
 }
 
-const subgraphUrls = { MANUFACTURER_URL: 'http://manufacturer:4001/graphql', INVENTORY_URL: 'http://inventory:4002/graphql', ORDER_URL: 'http://order:4003/graphql' };
+const subgraphUrls = { MANUFACTURER_URL: 'http://manufacturer:4001/graphql', INVENTORY_URL: 'http://inventory:4002/graphql', ORDER_URL: 'http://order:4003/graphql', ACCOUNT_URL: 'http://account:4004/graphql' };
 const databaseUrl = { DATABASE_URL: 'postgres://distribution:pw@127.0.0.1:1/distribution' };
 
 // The gateway and one subgraph: the others load their settings the same way (loadSubgraphConfig),
 // and test/compose.test.ts checks each one's refusal in-process.
 describe.each([
-  { service: 'gateway', main: 'gateway/src/main.ts', others: subgraphUrls, secrets: ['JWT_SECRET', 'INTERNAL_CREDENTIAL'] },
-  { service: 'order', main: 'subgraphs/order/src/main.ts', others: databaseUrl, secrets: ['INTERNAL_CREDENTIAL', 'JWT_SECRET'] },
+  { service: 'gateway', main: 'gateway/src/main.ts', others: subgraphUrls, secrets: ['INTERNAL_CREDENTIAL'] },
+  { service: 'order', main: 'subgraphs/order/src/main.ts', others: databaseUrl, secrets: ['INTERNAL_CREDENTIAL'] },
 ])('the $service process in production', ({ main, others, secrets }) => {
   it('refuses the development secrets: exit 2, one line per secret, no stack trace', { timeout: 90_000 }, async () => {
     const { code, stdout, stderr } = await start(main, {
       ...others,
-      JWT_SECRET: DEVELOPMENT_DEFAULTS.jwtSecret,
       INTERNAL_CREDENTIAL: DEVELOPMENT_DEFAULTS.internalCredential,
     });
     expect(code).toBe(2);

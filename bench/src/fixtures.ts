@@ -4,8 +4,8 @@
  * deep stock, customers with tokens, an open round, and orders for the deep query to read.
  */
 import { randomUUID } from 'node:crypto';
-import { signToken, Role } from '@distribution/auth';
-import { DEVELOPMENT_DEFAULTS } from '@distribution/config';
+import { Role } from '@distribution/auth';
+import { benchToken } from './signing.js';
 import { bearer, inFlight, must, until } from './graphql.js';
 
 export interface Fixture {
@@ -32,7 +32,7 @@ export interface FixtureSize {
   hotSupply: number;
 }
 
-export const operatorToken = () => signToken({ sub: 'bench-operator', role: Role.Operator }, DEVELOPMENT_DEFAULTS.jwtSecret);
+export const operatorToken = () => benchToken({ sub: 'bench-operator', role: Role.Operator });
 
 export async function loadFixture(gatewayUrl: string, size: FixtureSize, log: (m: string) => void = () => {}): Promise<Fixture> {
   const t0 = Date.now();
@@ -77,7 +77,7 @@ export async function loadFixture(gatewayUrl: string, size: FixtureSize, log: (m
   const customers = await inFlight(8, Array.from({ length: size.customers }, (_, i) => async () => {
     const r = await must<{ registerCustomer: { token: string; customer: { id: string } } }>('registerCustomer', gatewayUrl,
       'mutation($i: RegisterCustomerInput!) { registerCustomer(input: $i) { token customer { id } } }',
-      { i: { name: `Bench customer ${i + 1}`, email: `bench-${run}-${i + 1}@example.com` } });
+      { i: { name: `Bench customer ${i + 1}`, email: `bench-${run}-${i + 1}@example.com`, password: `bench password ${i + 1}` } });
     return { id: r.registerCustomer.customer.id, token: r.registerCustomer.token };
   }));
 

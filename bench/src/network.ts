@@ -10,6 +10,7 @@ import { startChild, ROOT_DIR, type Child } from './processes.js';
 import type { SubgraphHostInfo, SubgraphHostSettings } from './hosts/subgraphs.js';
 import type { GatewayHostInfo, GatewayHostSettings, GatewayKind } from './hosts/gateway.js';
 import { loadFixture, type Fixture, type FixtureSize } from './fixtures.js';
+import { benchKeys } from './signing.js';
 
 export const SUPERGRAPH_PATH = path.join(ROOT_DIR, 'gateway', 'supergraph.graphql');
 
@@ -60,12 +61,15 @@ export async function startBenchNetwork(serverUrl: string, options: {
 }): Promise<BenchNetwork> {
   const t0 = Date.now();
   const databaseUrl = await createDatabase(serverUrl, 'bench_network');
-  const ports = { manufacturer: await freePort(), inventory: await freePort(), order: await freePort() };
+  const ports = { manufacturer: await freePort(), inventory: await freePort(), order: await freePort(), account: await freePort() };
   const urls = {
     manufacturer: `http://127.0.0.1:${ports.manufacturer}/graphql`,
     inventory: `http://127.0.0.1:${ports.inventory}/graphql`,
     order: `http://127.0.0.1:${ports.order}/graphql`,
+    account: `http://127.0.0.1:${ports.account}/graphql`,
   };
+  // The run's signing key, in the environment the child processes inherit.
+  await benchKeys();
   const settings: SubgraphHostSettings = { databaseUrl, eventPollIntervalMs: options.eventPollIntervalMs, logLevel: 'warn', ports };
   // BENCH_PROFILE_DIR=<dir>: the subgraphs and our gateway write V8 CPU profiles there when they stop.
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];

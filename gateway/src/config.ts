@@ -1,18 +1,23 @@
 /** Settings of the gateway, read from the environment. */
 import { fileURLToPath } from 'node:url';
 import { rateLimitSettings, rateLimitVariables } from './rate-limits/index.js';
+import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '@distribution/auth';
 import { ConfigError, DEVELOPMENT_DEFAULTS, env, isProduction, loadConfig, logLevel } from '@distribution/config';
 import { DEFAULT_OPERATION_LIMITS as LIMITS } from './limits/index.js';
 
 export const configShape = {
   PORT: env.port(4000),
-  JWT_SECRET: env.secret(DEVELOPMENT_DEFAULTS.jwtSecret),
-  // When set, tokens are verified against these keys and JWT_SECRET is not used.
+  // Tokens are verified against these keys; unset: the account service's (ACCOUNT_URL's /.well-known/jwks.json).
   JWKS_URL: env.optionalUrl(),
+  // What tokens must say: an external identity provider has its own issuer, audience and role claim.
+  JWT_ISSUER: env.text(TOKEN_ISSUER),
+  JWT_AUDIENCE: env.text(TOKEN_AUDIENCE),
+  JWT_ROLE_CLAIM: env.text('role'),
   INTERNAL_CREDENTIAL: env.secret(DEVELOPMENT_DEFAULTS.internalCredential),
   MANUFACTURER_URL: env.url().default('http://localhost:4001/graphql'),
   INVENTORY_URL: env.url().default('http://localhost:4002/graphql'),
   ORDER_URL: env.url().default('http://localhost:4003/graphql'),
+  ACCOUNT_URL: env.url().default('http://localhost:4004/graphql'),
   // Resolved from this file, so the gateway finds it whatever the working directory.
   SUPERGRAPH_PATH: env.text(fileURLToPath(new URL('../supergraph.graphql', import.meta.url))),
   LOG_LEVEL: logLevel(),
@@ -39,29 +44,25 @@ export const configShape = {
 /** Where the live page (client-examples/web) runs in development: allowed unless CORS_ORIGINS says otherwise. */
 export const DEVELOPMENT_ORIGINS: readonly string[] = ['http://localhost:5173', 'http://127.0.0.1:5173'];
 
-/**
- * What a container deployment must set. JWKS_URL may stand in for JWT_SECRET; the subgraph
- * URLs have localhost defaults that are wrong anywhere but a laptop.
- */
-export const productionVariables: string[] = ['JWT_SECRET', 'INTERNAL_CREDENTIAL', 'MANUFACTURER_URL', 'INVENTORY_URL', 'ORDER_URL'];
+/** What a container deployment must set: the subgraph URLs have localhost defaults that are wrong anywhere but a laptop. */
+export const productionVariables: string[] = ['INTERNAL_CREDENTIAL', 'MANUFACTURER_URL', 'INVENTORY_URL', 'ORDER_URL', 'ACCOUNT_URL'];
 
 /** Reads and checks the settings; throws a ConfigError naming every missing or invalid variable. */
 export function loadServiceConfig(environment: NodeJS.ProcessEnv = process.env) {
-  const missing = isProduction(environment)
-    ? productionVariables.filter((name) => !environment[name] && !(name === 'JWT_SECRET' && environment.JWKS_URL))
-    : [];
-  if (missing.length > 0) {
-    throw new ConfigError(missing.map((name) => `${name}: required in production${name === 'JWT_SECRET' ? ' (or set JWKS_URL)' : ''}`));
-  }
-  const c = loadConfig(configShape, environment, { unusedSecrets: environment.JWKS_URL ? ['JWT_SECRET'] : [] });
+  const missing = isProduction(environment) ? productionVariables.filter((name) => !environment[name]) : [];
+  if (missing.length > 0) throw new ConfigError(missing.map((name) => `${name}: required in production`));
+  const c = loadConfig(configShape, environment);
   return {
     port: c.PORT,
-    jwtSecret: c.JWT_SECRET,
     jwksUrl: c.JWKS_URL,
+    tokenIssuer: c.JWT_ISSUER,
+    tokenAudience: c.JWT_AUDIENCE,
+    roleClaim: c.JWT_ROLE_CLAIM,
     internalCredential: c.INTERNAL_CREDENTIAL,
     manufacturerUrl: c.MANUFACTURER_URL,
     inventoryUrl: c.INVENTORY_URL,
     orderUrl: c.ORDER_URL,
+    accountUrl: c.ACCOUNT_URL,
     supergraphPath: c.SUPERGRAPH_PATH,
     logLevel: c.LOG_LEVEL,
     maxSubscriptionsPerConnection: c.MAX_SUBSCRIPTIONS_PER_CONNECTION,

@@ -27,16 +27,25 @@ import { attachSubscriptions, metricsRegistry, type SubscriptionEndpoint, type S
 import { CorsPolicy } from './cors.js';
 import { DEVELOPMENT_ORIGINS } from './config.js';
 import { OperationGuard, formatLimitError, gatewayErrorFormatter, operationLimitsPlugin, type OperationLimits } from './limits/index.js';
+import { JWKS_PATH, PublishedKeys, jwksUrlOf } from './published-keys.js';
 
 /** The part of the service config (see config.ts) the server needs; the full config satisfies it. */
 export interface GatewaySettings {
   port: number;
-  jwtSecret: string;
+  /** Where the token signing keys are; unset: the account service's JWKS. */
   jwksUrl?: string;
+  /** The `iss`, `aud` and role claim tokens must carry; unset: the account service's. */
+  tokenIssuer?: string;
+  tokenAudience?: string;
+  roleClaim?: string;
+  /** The least time between two JWKS fetches (default 30 s), and how long fetched keys are trusted (10 min); tests of key rotation shorten them. */
+  jwksCooldownMs?: number;
+  jwksCacheMaxAgeMs?: number;
   internalCredential: string;
   manufacturerUrl: string;
   inventoryUrl: string;
   orderUrl: string;
+  accountUrl: string;
   supergraphPath: string;
   maxSubscriptionsPerConnection: number;
   maxConnections: number;
@@ -89,13 +98,19 @@ export async function startGateway(
   const guard = new OperationGuard(config.operationLimits);
   // executeQueryPlan's result shaping, without re-reading the operation for every object (see result-shaping.ts).
   installFastResultShaping();
-  // Verified once per token (until it expires), not once per request.
-  const verifyToken = cachingTokenVerifier(createTokenVerifier({ secret: config.jwtSecret, jwksUrl: config.jwksUrl }));
+  // Every token is verified through a JWKS, ours (the account service's) or an identity provider's;
+  // once per token (until it expires), not once per request.
+  const jwksUrl = config.jwksUrl ?? jwksUrlOf(config.accountUrl);
+  const verifyToken = cachingTokenVerifier(createTokenVerifier({
+    jwksUrl, issuer: config.tokenIssuer, audience: config.tokenAudience, roleClaim: config.roleClaim, jwksCooldownMs: config.jwksCooldownMs, jwksCacheMaxAgeMs: config.jwksCacheMaxAgeMs,
+  }));
+  const publishedKeys = new PublishedKeys(jwksUrl, logger);
   // The config decides where subgraphs live; the supergraph's routing URLs are the local defaults.
   const routingUrls: Record<string, string> = {
     manufacturer: config.manufacturerUrl,
     inventory: config.inventoryUrl,
     order: config.orderUrl,
+    account: config.accountUrl,
   };
   const supergraphSdl = readSupergraph(config.supergraphPath);
   const rateLimits = new RateLimits(config.rateLimits, logger);
@@ -205,6 +220,7 @@ export async function startGateway(
       if (cors.answerHttp(req, res)) return;
       if (url.pathname === '/healthz') return writeStatus(res, 200, 'ok');
       if (url.pathname === '/readyz') return ready ? writeStatus(res, 200, 'ready') : writeStatus(res, 503, 'not ready');
+      if (url.pathname === JWKS_PATH && req.method === 'GET') return await publishedKeys.serve(res);
       if (!isGraphQL) return writeError(res, 404, `Nothing at ${url.pathname}; GraphQL is at ${GRAPHQL_PATH}`, 'NOT_FOUND');
 
       const method = req.method!.toUpperCase();

@@ -10,11 +10,12 @@ export interface SubgraphSource {
   url: string;
 }
 
-/** The three subgraphs and where they listen locally (`npm start`). */
+/** The subgraphs and where they listen locally (`npm start`). */
 export const SUBGRAPHS: readonly SubgraphSource[] = [
   { name: 'manufacturer', url: 'http://localhost:4001/graphql' },
   { name: 'inventory', url: 'http://localhost:4002/graphql' },
   { name: 'order', url: 'http://localhost:4003/graphql' },
+  { name: 'account', url: 'http://localhost:4004/graphql' },
 ];
 
 /** Composition failed; `message` lists every error with its code, ready to print. */

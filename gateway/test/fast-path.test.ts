@@ -9,13 +9,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApolloServer } from '@apollo/server';
-import { Role, signToken } from '@distribution/auth';
+import { Role } from '@distribution/auth';
+import { startTestIssuer, type TestIssuer } from '@distribution/testkit';
 import { composeSupergraph } from '../src/supergraph.js';
 import { startGateway, type GatewaySettings, type RunningGateway } from '../src/server.js';
 import { InflightReads } from '../src/subgraph-data-source.js';
 import { INVENTORY_SDL, MANUFACTURER_SDL, counters, startEchoSubgraphs, writeSubgraphTree } from './fixtures/echo-subgraphs.js';
 
-const JWT_SECRET = 'fast-path-test-jwt-secret';
+let issuer: TestIssuer;
 let subgraphs: Awaited<ReturnType<typeof startEchoSubgraphs>>;
 let fast: RunningGateway;
 let apolloOnly: RunningGateway;
@@ -27,6 +28,7 @@ const apolloCalls = vi.spyOn(ApolloServer.prototype, 'executeHTTPGraphQLRequest'
 const gatewayApolloCalls = () => apolloCalls.mock.calls.filter(([{ httpGraphQLRequest }]) => !httpGraphQLRequest.headers.get('x-internal-credential')).length;
 
 beforeAll(async () => {
+  issuer = await startTestIssuer();
   subgraphs = await startEchoSubgraphs();
   const root = writeSubgraphTree({ manufacturer: MANUFACTURER_SDL, inventory: INVENTORY_SDL });
   const dir = mkdtempSync(join(tmpdir(), 'gateway-fast-path-'));
@@ -38,7 +40,8 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'supergraph.graphql'), supergraphSdl);
   const settings: GatewaySettings = {
     port: 0,
-    jwtSecret: JWT_SECRET,
+    jwksUrl: issuer.jwksUrl,
+    accountUrl: 'http://127.0.0.1:9/graphql',
     internalCredential: 'fast-path-test-credential',
     manufacturerUrl: subgraphs.manufacturer.url,
     inventoryUrl: subgraphs.inventory.url,
@@ -48,11 +51,12 @@ beforeAll(async () => {
     maxConnections: 100,
   };
   [fast, apolloOnly] = await Promise.all([startGateway(settings), startGateway(settings, { fastPath: false })]);
-  operatorToken = await signToken({ role: Role.Operator, sub: 'op-1' }, JWT_SECRET);
-  otherToken = await signToken({ role: Role.Manufacturer, sub: 'm-7' }, JWT_SECRET);
+  operatorToken = await issuer.sign({ role: Role.Operator, sub: 'op-1' });
+  otherToken = await issuer.sign({ role: Role.Manufacturer, sub: 'm-7' });
 });
 
 afterAll(async () => {
+  await issuer?.stop();
   await Promise.all([fast?.stop(), apolloOnly?.stop()]);
   await subgraphs?.stop();
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });

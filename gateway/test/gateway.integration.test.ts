@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { Role, signToken } from '@distribution/auth';
+import { Role } from '@distribution/auth';
+import { startTestIssuer, type TestIssuer } from '@distribution/testkit';
 import { composeSupergraph } from '../src/supergraph.js';
 import { startGateway, type GatewaySettings, type RunningGateway } from '../src/server.js';
 import { INVENTORY_SDL, MANUFACTURER_SDL, startEchoSubgraphs, writeSubgraphTree } from './fixtures/echo-subgraphs.js';
 
-const JWT_SECRET = 'integration-test-jwt-secret';
+let issuer: TestIssuer;
 const INTERNAL_CREDENTIAL = 'integration-test-internal-credential';
 // Deliberately unreachable: the gateway must route by its config, not by the supergraph's URLs.
 const STALE_URL = 'http://127.0.0.1:9/graphql';
@@ -28,6 +29,7 @@ const logger = pino({ level: 'info' }, new Writable({
 }));
 
 beforeAll(async () => {
+  issuer = await startTestIssuer();
   subgraphs = await startEchoSubgraphs();
   const root = writeSubgraphTree({ manufacturer: MANUFACTURER_SDL, inventory: INVENTORY_SDL });
   const dir = mkdtempSync(join(tmpdir(), 'gateway-supergraph-'));
@@ -39,7 +41,8 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'supergraph.graphql'), supergraphSdl);
   settings = {
     port: 0,
-    jwtSecret: JWT_SECRET,
+    jwksUrl: issuer.jwksUrl,
+    accountUrl: 'http://127.0.0.1:9/graphql',
     internalCredential: INTERNAL_CREDENTIAL,
     manufacturerUrl: subgraphs.manufacturer.url,
     inventoryUrl: subgraphs.inventory.url,
@@ -52,6 +55,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await issuer?.stop();
   await gateway?.stop();
   await subgraphs?.stop();
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
@@ -65,7 +69,7 @@ async function post(body: unknown, headers: Record<string, string> = {}, url = g
 
 describe('the gateway', () => {
   it('forwards the verified identity, the internal credential and the request id to every subgraph it calls', async () => {
-    const token = await signToken({ role: Role.Manufacturer, sub: 'm-42' }, JWT_SECRET);
+    const token = await issuer.sign({ role: Role.Manufacturer, sub: 'm-42' });
     const { response, json } = await post(
       { query: 'query WhoAmI { whoami { sub role credential requestId } product(id: "p1") { name stock stockSeenBy } }', operationName: 'WhoAmI' },
       { authorization: `Bearer ${token}`, 'x-request-id': 'req-abc-123' },

@@ -57,7 +57,8 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'supergraph.graphql'), composed.supergraphSdl);
   const settings: GatewaySettings = {
     port: 0,
-    jwtSecret: 'limits-test-jwt-secret-0123456789',
+    // No request here carries a token: the account service (and its keys) is never asked.
+    accountUrl: 'http://127.0.0.1:9/graphql',
     internalCredential: 'limits-test-internal-credential',
     manufacturerUrl: url,
     inventoryUrl: 'http://127.0.0.1:9/graphql',

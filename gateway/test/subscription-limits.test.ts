@@ -9,7 +9,8 @@ import { connect as connectTcp, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { Role, signToken } from '@distribution/auth';
+import { Role } from '@distribution/auth';
+import { startTestIssuer, type TestIssuer } from '@distribution/testkit';
 import type { RunningSubgraph } from '@distribution/server';
 import { startGateway, type GatewaySettings, type RunningGateway } from '../src/server.js';
 import { SubscriptionCloseCode, attachSubscriptions } from '../src/subscriptions/index.js';
@@ -17,7 +18,7 @@ import { createLogger } from '@distribution/logging';
 import { StockFeed, startCatalogSubgraph, startStockSubgraph, writeFixtureSupergraph, type CatalogSubgraph } from './fixtures/subscription-subgraphs.js';
 import { TestSubscriptionClient, eventually } from './fixtures/subscription-client.js';
 
-const JWT_SECRET = 'subscription-limits-jwt-secret';
+let issuer: TestIssuer;
 const INTERNAL_CREDENTIAL = 'subscription-limits-internal-credential';
 const STALE_URL = 'http://127.0.0.1:9/graphql';
 const NOTICES = 'subscription { manufacturerNotices { sub role } }';
@@ -31,11 +32,13 @@ const gateways: RunningGateway[] = [];
 const clients: TestSubscriptionClient[] = [];
 
 beforeAll(async () => {
+  issuer = await startTestIssuer();
   [stock, catalog] = await Promise.all([startStockSubgraph(feed, INTERNAL_CREDENTIAL), startCatalogSubgraph(INTERNAL_CREDENTIAL)]);
   dir = mkdtempSync(join(tmpdir(), 'gateway-subscription-limits-'));
   settings = {
     port: 0,
-    jwtSecret: JWT_SECRET,
+    jwksUrl: issuer.jwksUrl,
+    accountUrl: 'http://127.0.0.1:9/graphql',
     internalCredential: INTERNAL_CREDENTIAL,
     inventoryUrl: stock.url,
     manufacturerUrl: catalog.url,
@@ -51,6 +54,7 @@ afterEach(async () => {
   await eventually(() => feed.active === 0, 5000, 'upstream subscriptions released');
 });
 afterAll(async () => {
+  await issuer?.stop();
   await Promise.all([stock?.stop(), catalog?.stop()]);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -86,8 +90,8 @@ const closedSocket = (ws: WebSocket) => new Promise<{ code: number; reason: stri
 describe('a connection whose token expires', () => {
   it('is closed with 4403 "Token expired" when the token runs out, and hears nothing after', async () => {
     const gateway = await gatewayWith({});
-    const lasting = await connect(gateway.url, { authorization: `Bearer ${await signToken({ role: Role.Manufacturer, sub: 'm-lasting' }, JWT_SECRET)}` });
-    const expiring = await connect(gateway.url, { authorization: `Bearer ${await signToken({ role: Role.Manufacturer, sub: 'm-expiring' }, JWT_SECRET, '2s')}` });
+    const lasting = await connect(gateway.url, { authorization: `Bearer ${await issuer.sign({ role: Role.Manufacturer, sub: 'm-lasting' })}` });
+    const expiring = await connect(gateway.url, { authorization: `Bearer ${await issuer.sign({ role: Role.Manufacturer, sub: 'm-expiring' }, '2s')}` });
     lasting.subscribe('n', NOTICES);
     expiring.subscribe('n', NOTICES);
     // Each gets its snapshot notice: both private subscriptions are live upstream.
@@ -106,7 +110,7 @@ describe('a connection whose token expires', () => {
 
   it('is refused at connection_init when the token has already expired', async () => {
     const gateway = await gatewayWith({});
-    const expired = await signToken({ role: Role.Manufacturer, sub: 'm-old' }, JWT_SECRET, '-1s');
+    const expired = await issuer.sign({ role: Role.Manufacturer, sub: 'm-old' }, '-1s');
     await expect(TestSubscriptionClient.connect(gateway.url, { authorization: `Bearer ${expired}` })).rejects.toMatchObject({ code: 4403 });
   });
 });

@@ -8,14 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { createClient } from 'graphql-ws';
-import { Role, signToken } from '@distribution/auth';
+import { Role } from '@distribution/auth';
+import { startTestIssuer, type TestIssuer } from '@distribution/testkit';
 import type { RunningSubgraph } from '@distribution/server';
 import { startGateway, type GatewaySettings, type RunningGateway } from '../src/server.js';
 import { SubscriptionCloseCode, subscriptionStats } from '../src/subscriptions/index.js';
 import { StockFeed, startCatalogSubgraph, startStockSubgraph, writeFixtureSupergraph, type CatalogSubgraph } from './fixtures/subscription-subgraphs.js';
 import { TestSubscriptionClient, eventually } from './fixtures/subscription-client.js';
 
-const JWT_SECRET = 'subscription-test-jwt-secret';
+let issuer: TestIssuer;
 const INTERNAL_CREDENTIAL = 'subscription-test-internal-credential';
 // The supergraph's routing URLs are deliberately wrong: the gateway must route by its config.
 const STALE_URL = 'http://127.0.0.1:9/graphql';
@@ -29,11 +30,13 @@ let settings: GatewaySettings;
 let dir: string;
 
 beforeAll(async () => {
+  issuer = await startTestIssuer();
   [stock, catalog] = await Promise.all([startStockSubgraph(feed, INTERNAL_CREDENTIAL), startCatalogSubgraph(INTERNAL_CREDENTIAL)]);
   dir = mkdtempSync(join(tmpdir(), 'gateway-subscriptions-'));
   settings = {
     port: 0,
-    jwtSecret: JWT_SECRET,
+    jwksUrl: issuer.jwksUrl,
+    accountUrl: 'http://127.0.0.1:9/graphql',
     internalCredential: INTERNAL_CREDENTIAL,
     inventoryUrl: stock.url,
     manufacturerUrl: catalog.url,
@@ -53,6 +56,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await issuer?.stop();
   await gateway?.stop();
   await Promise.all([stock?.stop(), catalog?.stop()]);
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -69,7 +73,7 @@ afterEach(async () => {
   feed.available.clear();
 });
 
-const token = (role: Role, sub: string) => signToken({ role, sub }, JWT_SECRET);
+const token = (role: Role, sub: string) => issuer.sign({ role, sub });
 
 async function connect(params?: Record<string, unknown>, url = gateway.url): Promise<TestSubscriptionClient> {
   const client = await TestSubscriptionClient.connect(url, params);
@@ -157,7 +161,7 @@ describe('federated subscriptions', () => {
 
   it('refuses a token that does not verify by closing with 4403, and a socket without graphql-transport-ws with 4406', async () => {
     await expect(TestSubscriptionClient.connect(gateway.url, { authorization: 'Bearer not.a.token' })).rejects.toMatchObject({ code: SubscriptionCloseCode.Forbidden });
-    const expired = await signToken({ role: Role.Customer, sub: 'c-1' }, JWT_SECRET, '1s');
+    const expired = await issuer.sign({ role: Role.Customer, sub: 'c-1' }, '1s');
     await new Promise((resolve) => setTimeout(resolve, 1100));
     await expect(TestSubscriptionClient.connect(gateway.url, { authorization: `Bearer ${expired}` })).rejects.toMatchObject({ code: 4403 });
     // A client offering only another subprotocol fails its handshake (no protocol agreed); one offering none hears why.

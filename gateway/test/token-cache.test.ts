@@ -1,9 +1,14 @@
 /** The gateway verifies a token once until it expires (src/token-cache.ts); failures are never remembered. */
-import { describe, expect, it, vi } from 'vitest';
-import { Role, createTokenVerifier, signToken, type TokenVerifier } from '@distribution/auth';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { Role, createTokenVerifier, generateSigningKey, publicKeySet, signToken, type SigningKey, type TokenVerifier } from '@distribution/auth';
 import { cachingTokenVerifier } from '../src/token-cache.js';
 
-const SECRET = 'token-cache-test-secret';
+let key: SigningKey;
+let strangerKey: SigningKey;
+const verifier = () => createTokenVerifier({ jwks: publicKeySet([key]) });
+beforeAll(async () => {
+  [key, strangerKey] = await Promise.all([generateSigningKey(), generateSigningKey()]);
+});
 
 function counting(verify: TokenVerifier) {
   const calls = vi.fn(verify);
@@ -12,18 +17,18 @@ function counting(verify: TokenVerifier) {
 
 describe('cachingTokenVerifier', () => {
   it('verifies a token once and answers the same identity after that', async () => {
-    const { calls, verify } = counting(createTokenVerifier({ secret: SECRET }));
+    const { calls, verify } = counting(verifier());
     const cached = cachingTokenVerifier(verify);
-    const header = `Bearer ${await signToken({ role: Role.Operator, sub: 'op' }, SECRET)}`;
+    const header = `Bearer ${await signToken({ role: Role.Operator, sub: 'op' }, key)}`;
     for (let i = 0; i < 5; i++) expect(await cached(header)).toEqual({ sub: 'op', role: Role.Operator, expiresAt: expect.any(Number) });
     expect(calls).toHaveBeenCalledTimes(1);
   });
 
   it('verifies again once the token has expired, and then refuses it', async () => {
     let now = Date.now();
-    const { calls, verify } = counting(createTokenVerifier({ secret: SECRET }));
+    const { calls, verify } = counting(verifier());
     const cached = cachingTokenVerifier(verify, { now: () => now });
-    const header = `Bearer ${await signToken({ role: Role.Customer, sub: 'c' }, SECRET, '2s')}`;
+    const header = `Bearer ${await signToken({ role: Role.Customer, sub: 'c' }, key, '2s')}`;
     await cached(header);
     now += 1000;
     await cached(header);
@@ -46,16 +51,16 @@ describe('cachingTokenVerifier', () => {
   });
 
   it('never remembers a failure', async () => {
-    const { calls, verify } = counting(createTokenVerifier({ secret: SECRET }));
+    const { calls, verify } = counting(verifier());
     const cached = cachingTokenVerifier(verify);
-    const forged = `Bearer ${await signToken({ role: Role.Operator, sub: 'op' }, 'another-secret')}`;
+    const forged = `Bearer ${await signToken({ role: Role.Operator, sub: 'op' }, strangerKey)}`;
     await expect(cached(forged)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
     await expect(cached(forged)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
     expect(calls).toHaveBeenCalledTimes(2);
   });
 
   it('passes "no header" through as anonymous', async () => {
-    const cached = cachingTokenVerifier(createTokenVerifier({ secret: SECRET }));
+    const cached = cachingTokenVerifier(verifier());
     expect(await cached(undefined)).toBeNull();
     expect(await cached('')).toBeNull();
   });

@@ -13,7 +13,7 @@
  * - `callersOwn`: what a public mutation hands back to its own caller (the customer just registered).
  */
 import { randomUUID } from 'node:crypto';
-import type { Actor, World } from './authorization-world.js';
+import { MATRIX_PASSWORD, type Actor, type World } from './authorization-world.js';
 import { BUS_SERVICES } from './bus-world.js';
 
 export interface Request { query: string; variables?: Record<string, unknown> }
@@ -148,7 +148,7 @@ export const RULES: Record<string, Rule> = {
     checks: [http(() => query('{ orders(first: 100) { edges { node { customer { id } } } } }'), (d) => d.orders.edges.map((e: any) => e.node.customer.id))],
   },
   'Mutation.registerCustomer': publicRoot(http(() => query('mutation($i: RegisterCustomerInput!) { registerCustomer(input: $i) { customer { id } } }', {
-    i: { name: 'Matrix customer', email: `matrix-${randomUUID().slice(0, 12)}@example.com` },
+    i: { name: 'Matrix customer', email: `matrix-${randomUUID().slice(0, 12)}@example.com`, password: 'matrix password' },
   }))),
   'Mutation.addToCart': only(CUSTOMERS, http((w) => query('mutation($p: ID!) { addToCart(productId: $p, quantity: 1) { __typename } }', { p: w.productX }))),
   'Mutation.setCartLineQuantity': only(CUSTOMERS, http((w) => query('mutation($p: ID!) { setCartLineQuantity(productId: $p, quantity: 2) { __typename } }', { p: w.productX }))),
@@ -160,8 +160,7 @@ export const RULES: Record<string, Rule> = {
   'Mutation.cancelOrder': only(['customerA'], http((w) => query('mutation($id: ID!) { cancelOrder(id: $id) { id status } }', { id: w.orderToCancel }))),
   'Mutation.changeOrderLine': only(['customerA'], http((w) => query('mutation($o: ID!, $p: ID!) { changeOrderLine(orderId: $o, productId: $p, quantity: 2) { __typename } }', { o: w.orderToChange, p: w.productX }))),
   'Subscription.orderStatusChanged': only(['customerA', 'operator'], live((w) => query('subscription($id: ID!) { orderStatusChanged(orderId: $id) { id status } }', { id: w.orderA }))),
-  ...each('RegisteredCustomer', ['customer', 'token'], { access: 'callersOwn', why: 'the account just registered, handed to whoever registered it' }),
-  ...each('Customer', ['id', 'name', 'email', 'cart', 'orders', 'purchases'], WITH_PARENT),
+  ...each('Customer', ['cart', 'orders', 'purchases', 'orderCount'], WITH_PARENT),
   ...each('Cart', ['lines', 'total', 'canCheckout', 'removedLines'], WITH_PARENT),
   ...each('PrunedCart', ['cart', 'removed'], WITH_PARENT),
   ...each('RemovedCartLine', ['product', 'quantity', 'kept', 'reason', 'removedAt'], WITH_PARENT),
@@ -193,4 +192,22 @@ export const RULES: Record<string, Rule> = {
   ...each('BusRepair', ['id', 'parkedEventId', 'consumer', 'eventId', 'eventType', 'action', 'by', 'reason', 'error', 'at'], WITH_PARENT),
   ...each('ParkedEventRepair', ['id', 'outcome', 'error'], WITH_PARENT),
   ...each('BusNotice', ['service', 'consumer', 'parkedEvents', 'parkedEventId', 'eventType', 'error', 'at'], WITH_PARENT),
+  // ---- account subgraph
+  'Query.customers': only(['operator'], http(() => query('{ customers(first: 5) { edges { node { id name email registeredAt orderCount } cursor } pageInfo { hasNextPage endCursor } } }'))),
+  'Mutation.signIn': publicRoot(http((w) => query('mutation($i: SignInInput!) { signIn(input: $i) { role subject expiresAt } }', { i: { email: w.C.email, password: w.C.password } }))),
+  'Mutation.refreshSession': publicRoot(http((w) => query('mutation($i: RefreshSessionInput!) { refreshSession(input: $i) { role } }', { i: { refreshToken: w.spareRefreshToken() } }))),
+  'Mutation.signOut': publicRoot(http((w) => query('mutation($i: SignOutInput!) { signOut(input: $i) }', { i: { refreshToken: w.spareRefreshToken() } }))),
+  // Only an account with a password here: the matrix's manufacturers and operator hold minted tokens, hence FORBIDDEN.
+  'Mutation.changePassword': only(CUSTOMERS, http(() => query('mutation($i: ChangePasswordInput!) { changePassword(input: $i) { role } }', {
+    i: { currentPassword: MATRIX_PASSWORD, newPassword: 'matrix changed password' },
+  }))),
+  'Mutation.createManufacturerLogin': only(['operator'], http(() => query('mutation($i: CreateManufacturerLoginInput!) { createManufacturerLogin(input: $i) { email manufacturer { id } } }', {
+    i: { manufacturerId: randomUUID(), email: `matrix-maker-${randomUUID().slice(0, 8)}@example.com`, password: 'matrix maker password' },
+  }))),
+  ...each('RegisteredCustomer', ['customer', 'token', 'accessToken', 'expiresAt', 'refreshToken', 'refreshExpiresAt'], { access: 'callersOwn', why: 'the account just registered, handed to whoever registered it' }),
+  ...each('Session', ['accessToken', 'expiresAt', 'refreshToken', 'refreshExpiresAt', 'role', 'subject'], { access: 'callersOwn', why: 'the session, handed to whoever proved the password or held the refresh token' }),
+  ...each('Customer', ['id', 'name', 'email', 'registeredAt'], WITH_PARENT),
+  ...each('ManufacturerLogin', ['email', 'manufacturer'], WITH_PARENT),
+  ...each('CustomerConnection', ['edges', 'pageInfo'], WITH_PARENT),
+  ...each('CustomerEdge', ['node', 'cursor'], WITH_PARENT),
 };

@@ -10,6 +10,11 @@ import { gatewayLiveClient, type LiveClient } from './live-client.js';
 import { createProduct, openRound, placeOrder, registerCustomer, registerManufacturer, type Customer } from './scenario.js';
 import { BUS_SERVICES, parkOnPurpose, type BusService } from './bus-world.js';
 
+/** The password of customers A and B. */
+export const MATRIX_PASSWORD = 'matrix customer password';
+/** Sessions of C made up front: the refreshSession and signOut rules take one per actor. */
+const SPARE_SESSIONS = 14;
+
 export type Actor = 'anonymous' | 'customerA' | 'customerB' | 'manufacturerX' | 'manufacturerY' | 'operator';
 export const ACTORS: readonly Actor[] = ['anonymous', 'customerA', 'customerB', 'manufacturerX', 'manufacturerY', 'operator'];
 
@@ -29,8 +34,13 @@ export interface World {
   lowX: string;
   /** X's product that discontinueProduct may take off the catalog. */
   discontinuableX: string;
+  /** A and B have the same password, MATRIX_PASSWORD, so that one changePassword request fits both. */
   A: Customer;
   B: Customer;
+  /** A customer whose sessions the account mutations use (signIn, refreshSession, signOut), apart from A's and B's. */
+  C: Customer;
+  /** A refresh token of C not used yet: each call hands out another. */
+  spareRefreshToken(): string;
   /** CONFIRMED orders of the open round. */
   orderA: string;
   orderB: string;
@@ -73,7 +83,13 @@ export async function buildWorld(net: TestNetwork): Promise<World> {
     createProduct(net, X, { supply: 3, category: `${category}-low` }),
     createProduct(net, X, { supply: 10, category: `${category}-old` }),
   ]);
-  const [A, B] = await Promise.all([registerCustomer(net, 'matrix-a'), registerCustomer(net, 'matrix-b')]);
+  const [A, B, C] = await Promise.all([registerCustomer(net, 'matrix-a', MATRIX_PASSWORD), registerCustomer(net, 'matrix-b', MATRIX_PASSWORD), registerCustomer(net, 'matrix-c')]);
+  const spare: string[] = [];
+  for (let i = 0; i < SPARE_SESSIONS; i += 1) {
+    const session = await net.as()('mutation($i: SignInInput!) { signIn(input: $i) { refreshToken } }', { i: { email: C.email, password: C.password } });
+    if (session.errors) throw new Error(JSON.stringify(session.errors));
+    spare.push(session.data.signIn.refreshToken);
+  }
 
   // Round 1 sells goods of both manufacturers, and settles.
   await openRound(net);
@@ -102,7 +118,12 @@ export async function buildWorld(net: TestNetwork): Promise<World> {
     [service, { retry: await parkOnPurpose(net, service), discard: await parkOnPurpose(net, service) }] as const))) as World['parked'];
 
   return {
-    net, category, X, Y, productX, productY, lowX, discontinuableX, A, B, orderA, orderB, orderToCancel, orderToChange, tokens,
+    net, category, X, Y, productX, productY, lowX, discontinuableX, A, B, C, orderA, orderB, orderToCancel, orderToChange, tokens,
+    spareRefreshToken: () => {
+      const token = spare.pop();
+      if (!token) throw new Error(`the world has only ${SPARE_SESSIONS} spare sessions`);
+      return token;
+    },
     ownerOf: (actor) => owners[actor]?.toLowerCase(),
     http: (actor) => net.as(tokens[actor] ?? null),
     live: (actor) => gatewayLiveClient(net.gatewayUrl, tokens[actor]),

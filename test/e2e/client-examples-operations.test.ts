@@ -110,9 +110,9 @@ describe('every query and mutation operation, run through the gateway', () => {
 
   it('registers a customer whose token signs the next requests in', async () => {
     const email = `ops-${randomUUID().slice(0, 8)}@example.com`;
-    const registered = (await run('RegisterCustomer', null, { input: { name: 'Ops Customer', email } })).registerCustomer;
+    const registered = (await run('RegisterCustomer', null, { input: { name: 'Ops Customer', email, password: 'ops customer password' } })).registerCustomer;
     expect(registered.customer).toMatchObject({ name: 'Ops Customer', email });
-    customer = { id: registered.customer.id, token: registered.token };
+    customer = { id: registered.customer.id, token: registered.accessToken, refreshToken: registered.refreshToken, email, password: 'ops customer password' };
   });
 
   it('fills, edits and reads the cart', async () => {
@@ -199,6 +199,21 @@ describe('every query and mutation operation, run through the gateway', () => {
       expect(health.consumers.every((c: any) => c.parked === 0 && c.consumer.startsWith(`${service}.`))).toBe(true);
       expect(health.parkedEvents.edges).toEqual([]);
     }
+  });
+
+  it('signs the customer in, refreshes, changes its password and signs out; the operator lists customers and gives the manufacturer its login', async () => {
+    const signedIn = (await run('SignIn', null, { input: { email: customer.email, password: customer.password } })).signIn;
+    expect(signedIn).toMatchObject({ role: 'CUSTOMER', subject: customer.id });
+    const refreshed = (await run('RefreshSession', null, { input: { refreshToken: signedIn.refreshToken } })).refreshSession;
+    expect(refreshed).toMatchObject({ role: 'CUSTOMER', subject: customer.id });
+    const changed = (await run('ChangePassword', refreshed.accessToken, { input: { currentPassword: customer.password, newPassword: 'ops customer new password' } })).changePassword;
+    customer = { ...customer, token: changed.accessToken, refreshToken: changed.refreshToken, password: 'ops customer new password' };
+    expect((await run('SignOut', null, { input: { refreshToken: changed.refreshToken } })).signOut).toBe(true);
+
+    const customers = (await run('Customers', operator, { search: customer.email })).customers.edges.map((e: any) => e.node);
+    expect(customers).toEqual([{ id: customer.id, name: 'Ops Customer', email: customer.email, registeredAt: expect.any(String), orderCount: 2 }]);
+    const login = (await run('CreateManufacturerLogin', operator, { input: { manufacturerId: maker, email: `ops-maker-${randomUUID().slice(0, 6)}@example.com`, password: 'ops maker password' } })).createManufacturerLogin;
+    expect(login.manufacturer).toEqual({ id: maker, name: makerName });
   });
 
   it('covers every query and mutation file', () => {

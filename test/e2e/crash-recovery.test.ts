@@ -9,11 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signToken, Role } from '@distribution/auth';
+import { Role, formatSigningKeys, generateSigningKey, signToken } from '@distribution/auth';
 import { eventually, graphqlClient } from '@distribution/testkit';
 import { gone, lockFilePid, npmStart, running, watchdogOf, type NpmStart } from './npm-start.js';
 
-const JWT_SECRET = `crash-test-${randomUUID()}`;
+// The run's own signing key (ACCOUNT_SIGNING_KEYS), so that the test can mint an operator token.
+const signingKey = generateSigningKey();
 const EARLIER_RUN_LINE = /found the database of an earlier run still running \(pid (\d+)\); stopped it/;
 const CUSTOMERS = 4;
 const ORDERS_BEFORE_CRASH = 40;
@@ -27,7 +28,7 @@ async function startOrdering(gatewayUrl: string) {
   const productIds = products.data!.products.edges.map((edge) => edge.node.id);
   expect(productIds.length).toBeGreaterThan(0);
   const tokens = await Promise.all(Array.from({ length: CUSTOMERS }, async (_, i) => {
-    const res = await anonymous('mutation($i: RegisterCustomerInput!) { registerCustomer(input: $i) { token } }', { i: { name: `Crash customer ${i}`, email: `crash-${randomUUID().slice(0, 8)}@example.com` } });
+    const res = await anonymous('mutation($i: RegisterCustomerInput!) { registerCustomer(input: $i) { token } }', { i: { name: `Crash customer ${i}`, email: `crash-${randomUUID().slice(0, 8)}@example.com`, password: `crash password ${i}` } });
     return res.data.registerCustomer.token as string;
   }));
   const placed: Placed[] = [];
@@ -66,7 +67,7 @@ async function startOrdering(gatewayUrl: string) {
 
 /** Waits (bounded) until no order is PENDING, then checks each order answered before the crash. */
 async function expectEveryOrderResolved(run: NpmStart, placed: Placed[]) {
-  const operator = graphqlClient({ url: run.gatewayUrl, headers: { authorization: `Bearer ${await signToken({ sub: 'crash-operator', role: Role.Operator }, JWT_SECRET)}` } });
+  const operator = graphqlClient({ url: run.gatewayUrl, headers: { authorization: `Bearer ${await signToken({ sub: 'crash-operator', role: Role.Operator }, await signingKey)}` } });
   await eventually(async () => {
     const res = await operator('{ orders(status: PENDING, first: 1) { edges { node { id } } } }');
     return res.data?.orders.edges.length === 0;
@@ -111,7 +112,7 @@ async function stopCleanly(run: NpmStart) {
 describe.skipIf(process.platform !== 'linux')('npm start after a crash', () => {
   let base: string;
   const runs: NpmStart[] = [];
-  const start = async (dataDir: string) => { const run = await npmStart(dataDir, { JWT_SECRET }); runs.push(run); return run; };
+  const start = async (dataDir: string) => { const run = await npmStart(dataDir, { ACCOUNT_SIGNING_KEYS: formatSigningKeys([await signingKey]) }); runs.push(run); return run; };
 
   beforeAll(() => {
     base = mkdtempSync(path.join(os.tmpdir(), 'crash-recovery-'));

@@ -7,7 +7,7 @@ describe('one query through the gateway reaches two subgraphs', () => {
   let net: TestNetwork;
   beforeAll(async () => {
     net = await startTestNetwork();
-    await seedSampleData(net.gatewayUrl, net.jwtSecret);
+    await seedSampleData(net.gatewayUrl, net.signToken);
   });
   afterAll(async () => net?.close());
 
@@ -26,8 +26,8 @@ describe('one query through the gateway reaches two subgraphs', () => {
   });
 
   it('seeding again changes nothing', async () => {
-    const again = await seedSampleData(net.gatewayUrl, net.jwtSecret);
-    expect(again).toEqual({ manufacturersCreated: 0, productsCreated: 0, customersCreated: 0, roundOpened: null });
+    const again = await seedSampleData(net.gatewayUrl, net.signToken);
+    expect(again).toEqual({ manufacturersCreated: 0, productsCreated: 0, manufacturerLoginsCreated: 0, customersCreated: 0, roundOpened: null });
   });
 
   it('lists the same goods across manufacturers as offers', async () => {

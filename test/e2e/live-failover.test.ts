@@ -59,8 +59,8 @@ describe('live updates across inventory replicas and outages', () => {
   /** Another gateway on the same subgraphs (inventory at `inventoryUrl`), with its own subscription tuning. */
   async function startOtherGateway(inventoryUrl: string, tuning: Partial<SubscriptionTuning> = {}): Promise<RunningGateway> {
     const gateway = await startGateway({
-      port: 0, jwtSecret: net.jwtSecret, internalCredential: DEVELOPMENT_DEFAULTS.internalCredential,
-      manufacturerUrl: net.services.manufacturer.url, inventoryUrl, orderUrl: net.services.order.url,
+      port: 0, internalCredential: DEVELOPMENT_DEFAULTS.internalCredential,
+      manufacturerUrl: net.services.manufacturer.url, inventoryUrl, orderUrl: net.services.order.url, accountUrl: net.services.account.url,
       supergraphPath: SUPERGRAPH_PATH, maxConnections: 100, maxSubscriptionsPerConnection: 10,
     }, { logger: createLogger('gateway-2', logLevel), subscriptionTuning: tuning });
     gateways.push(gateway);

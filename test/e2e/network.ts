@@ -1,5 +1,5 @@
 /** End-to-end harness: the whole network on a fresh database, and clients that talk to the gateway. */
-import { signToken, Role, type Identity } from '@distribution/auth';
+import { Role, type Identity } from '@distribution/auth';
 import { createTestDatabase, graphqlClient, eventually } from '@distribution/testkit';
 import { LOAD_TEST_LIMITS, startLocalNetwork, type LocalNetwork, type LocalNetworkOptions } from '../../scripts/local-network.js';
 import pg from 'pg';
@@ -8,7 +8,8 @@ export interface TestNetwork extends LocalNetwork {
   databaseUrl: string;
   /** Sends a GraphQL request through the gateway, as `identity` (anonymous when omitted). */
   as(identity?: Identity | string | null): ReturnType<typeof graphqlClient>;
-  tokenFor(identity: Identity): Promise<string>;
+  /** A token for any identity, signed with the account service's key (the test-key path: no sign-in needed). */
+  tokenFor(identity: Identity, expiresIn?: number | string): Promise<string>;
   /** Reads any schema directly: tests check invariants across services this way, services never do. */
   sql<T = any>(text: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
@@ -22,7 +23,7 @@ export async function startTestNetwork(options: Partial<LocalNetworkOptions> = {
     rateLimits: { ...LOAD_TEST_LIMITS.rateLimits, ...options.rateLimits },
   });
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 3 });
-  const tokenFor = (identity: Identity) => signToken(identity, network.jwtSecret);
+  const tokenFor = (identity: Identity, expiresIn?: number | string) => network.signToken(identity, expiresIn);
   return {
     ...network,
     databaseUrl,

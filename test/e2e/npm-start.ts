@@ -43,6 +43,7 @@ export async function npmStart(dataDir: string, env: Record<string, string> = {}
       MANUFACTURER_PORT: '0',
       INVENTORY_PORT: '0',
       ORDER_PORT: '0',
+      ACCOUNT_PORT: '0',
       ...env,
     },
   });

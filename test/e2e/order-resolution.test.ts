@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVELOPMENT_DEFAULTS } from '@distribution/config';
+import { formatSigningKeys, generateSigningKey } from '@distribution/auth';
 import { createLogger } from '@distribution/logging';
 import { startInventoryService } from '@distribution/inventory';
 import type { RunningService } from '@distribution/server';
@@ -17,6 +18,8 @@ import { parkOnPurpose } from './bus-world.js';
 
 /** ORDER_RESOLUTION_TIMEOUT_MS of this network. */
 const TIMEOUT_MS = 1500;
+/** The network's token key, which npm run bus is given too. */
+const signingKey = await generateSigningKey();
 /** Every order leaves PENDING well within this (the timeout, a parking's retries, a batch). */
 const BOUND_MS = 20_000;
 
@@ -24,7 +27,7 @@ describe('orders that inventory cannot answer in time', () => {
   let net: TestNetwork;
   let maker: string;
   beforeAll(async () => {
-    net = await startTestNetwork({ orderResolutionTimeoutMs: TIMEOUT_MS, placeOrderWaitMs: 500 });
+    net = await startTestNetwork({ orderResolutionTimeoutMs: TIMEOUT_MS, placeOrderWaitMs: 500, signingKeys: [signingKey] });
     maker = await registerManufacturer(net);
   });
   afterAll(async () => net?.close());
@@ -84,7 +87,8 @@ describe('orders that inventory cannot answer in time', () => {
   });
 
   it('lists, retries and discards parked events from a terminal with npm run bus, audited under the operator it names', async () => {
-    const env = { JWT_SECRET: net.jwtSecret };
+    // npm run bus signs its development token with the key ACCOUNT_SIGNING_KEYS names: the network's.
+    const env = { ACCOUNT_SIGNING_KEYS: formatSigningKeys([signingKey]) };
     const id = await parkOnPurpose(net, 'order');
     const status = await busCommand(['status', '--url', net.gatewayUrl], env);
     expect(status).toMatch(/order\s+order\.outcomes\s+0\s+\d/);

@@ -37,11 +37,11 @@ describe('rate limits on account mutations', () => {
   async function gatewayWith(rateLimits: Partial<RateLimitSettings>): Promise<RunningGateway> {
     const gateway = await startGateway({
       port: 0,
-      jwtSecret: net.jwtSecret,
       internalCredential: DEVELOPMENT_DEFAULTS.internalCredential,
       manufacturerUrl: net.services.manufacturer.url,
       inventoryUrl: net.services.inventory.url,
       orderUrl: net.services.order.url,
+      accountUrl: net.services.account.url,
       supergraphPath: SUPERGRAPH_PATH,
       maxConnections: 100,
       maxSubscriptionsPerConnection: 10,
@@ -55,14 +55,14 @@ describe('rate limits on account mutations', () => {
     const response = await fetch(gateway.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query: REGISTER, variables: { input: { name: 'Limited', email } } }),
+      body: JSON.stringify({ query: REGISTER, variables: { input: { name: 'Limited', email, password: 'limited password' } } }),
     });
     const body = await response.json() as { data?: { registerCustomer?: { customer: { id: string } } } | null; errors?: Array<{ extensions?: Record<string, unknown> }> };
     return { status: response.status, retryAfter: response.headers.get('retry-after'), created: Boolean(body.data?.registerCustomer), error: body.errors?.[0] };
   }
 
   const customersNamed = async (tag: string) =>
-    Number((await net.sql<{ n: string }>('SELECT count(*) AS n FROM orders.customer WHERE email LIKE $1', [`${tag}-%`]))[0]!.n);
+    Number((await net.sql<{ n: string }>('SELECT count(*) AS n FROM account.account WHERE email LIKE $1', [`${tag}-%`]))[0]!.n);
 
   it('refuses a burst past the limit with RATE_LIMITED (429, Retry-After) on both HTTP paths, and creates nothing past it', async () => {
     const gateway = await gatewayWith({ redisUrl: redis.url, accountPerAddress: quota(3), accountPerIdentity: quota(100) });

@@ -29,14 +29,16 @@ export async function openRound(net: TestNetwork): Promise<number> {
   return res.data.openRound.number;
 }
 
-export interface Customer { id: string; token: string }
+export interface Customer { id: string; token: string; refreshToken: string; email: string; password: string }
 
-export async function registerCustomer(net: TestNetwork, label = randomUUID().slice(0, 8)): Promise<Customer> {
-  const res = await net.as()('mutation($i: RegisterCustomerInput!) { registerCustomer(input: $i) { token customer { id } } }', {
-    i: { name: `Customer ${label}`, email: `${label}-${randomUUID().slice(0, 6)}@example.com` },
+/** Registers a customer through the gateway, as a person would; its session is the answer's. */
+export async function registerCustomer(net: TestNetwork, label = randomUUID().slice(0, 8), password = `password of ${label}`): Promise<Customer> {
+  const email = `${label}-${randomUUID().slice(0, 6)}@example.com`;
+  const res = await net.as()('mutation($i: RegisterCustomerInput!) { registerCustomer(input: $i) { token refreshToken customer { id } } }', {
+    i: { name: `Customer ${label}`, email, password },
   });
   if (res.errors) throw new Error(JSON.stringify(res.errors));
-  return { id: res.data.registerCustomer.customer.id, token: res.data.registerCustomer.token };
+  return { id: res.data.registerCustomer.customer.id, token: res.data.registerCustomer.token, refreshToken: res.data.registerCustomer.refreshToken, email, password };
 }
 
 export const PLACE_ORDER = `mutation($input: PlaceOrderInput!) {

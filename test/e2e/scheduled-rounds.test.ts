@@ -23,7 +23,7 @@ describe('a stack started with a demo schedule', () => {
 
   it('runs round after round with no operator action, each closed, settled and booked exactly once', async () => {
     // What npm start does on a first start: the sample data, and round 1.
-    const seeded = await seedSampleData(net.gatewayUrl, net.jwtSecret);
+    const seeded = await seedSampleData(net.gatewayUrl, net.signToken);
     expect(seeded.roundOpened).toBe(1);
     const products = await net.sql<{ id: string; sku: string; supply: number }>('SELECT id, sku, supply FROM manufacturer.product');
     const flour = products.find((p) => p.sku === 'NW-FLOUR-1KG')!;

@@ -53,7 +53,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the live page calling the gateway d
     [listed, unlisted] = await Promise.all([servePage(() => outDir), servePage(() => outDir)]);
     [net, browser] = await Promise.all([
       startTestNetwork({ corsOrigins: [listed.origin] }).then(async (started) => {
-        await seedSampleData(started.gatewayUrl, started.jwtSecret);
+        await seedSampleData(started.gatewayUrl, started.signToken);
         return started;
       }),
       chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
@@ -81,8 +81,10 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the live page calling the gateway d
   it('works from a listed origin: registers, shows offers, and follows availability live', { timeout: 90_000 }, async () => {
     const coffee = (await net.as()(operation('Offers'), { category: 'coffee' })).data.offers as Array<{ id: string; stock: { available: number } }>;
     const page = await open(listed.origin);
+    await page.getByTestId('switch-account-mode').click();
     await page.getByTestId('register-name').fill('Dee Direct');
-    await page.getByTestId('register-email').fill(`dee-${Date.now()}@example.com`);
+    await page.getByTestId('account-email').fill(`dee-${Date.now()}@example.com`);
+    await page.getByTestId('account-password').fill('dee direct password');
     await page.getByTestId('register').click();
     await page.getByTestId('cart').waitFor();
     await page.getByTestId('category-coffee').click();

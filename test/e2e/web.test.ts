@@ -20,7 +20,7 @@ import pg from 'pg';
 import { SUPERGRAPH_PATH } from '../../scripts/local-network.js';
 import { seedSampleData } from '../../scripts/seed.js';
 import { operation } from '../../client-examples/operations/index.js';
-import { startTestNetwork, type TestNetwork } from './network.js';
+import { customerIdentity, startTestNetwork, type TestNetwork } from './network.js';
 import { placeOrder, registerCustomer } from './scenario.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -40,6 +40,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the live page' : `the live page (SK
   let browser: Browser;
   let pageUrl: string;
   let outDir: string;
+  let viteConfig: Record<string, any>;
   const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];
   let step = 0;
@@ -58,14 +59,24 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the live page' : `the live page (SK
   }
 
   async function register(page: Page, name: string) {
+    await page.getByTestId('switch-account-mode').click();
     await page.getByTestId('register-name').fill(name);
-    await page.getByTestId('register-email').fill(`${name.toLowerCase().replace(/\W/g, '')}-${Date.now()}@example.com`);
+    await page.getByTestId('account-email').fill(`${name.toLowerCase().replace(/\W/g, '')}-${Date.now()}@example.com`);
+    await page.getByTestId('account-password').fill(`${name} password`);
     await page.getByTestId('register').click();
     await page.getByTestId('cart').waitFor();
   }
 
+  async function signIn(page: Page, email: string, password: string) {
+    await page.getByTestId('account-email').fill(email);
+    await page.getByTestId('account-password').fill(password);
+    await page.getByTestId('sign-in').click();
+  }
+
+  const storedSession = async (page: Page) => JSON.parse((await page.evaluate(() => localStorage.getItem('distribution.session'))) ?? 'null') as { accessToken: string; refreshToken: string } | null;
+
   const available = (page: Page, productId: string) => page.getByTestId(`offer-${productId}`).getAttribute('data-available');
-  const sessionToken = async (page: Page): Promise<string> => JSON.parse((await page.evaluate(() => localStorage.getItem('distribution.session')))!).token;
+  const sessionToken = async (page: Page): Promise<string> => (await storedSession(page))!.accessToken;
   /**
    * Runs `act` while the order service cannot take in stock figures (its read model's table is
    * locked against writes, reads go on), and `lagMs` after: inventory and its live events are ahead
@@ -101,10 +112,11 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the live page' : `the live page (SK
     // vite.config.ts proxies /graphql to VITE_GATEWAY_URL; the preview server reads it when it starts.
     outDir = mkdtempSync(path.join(tmpdir(), 'web-'));
     const config = { root: WEB_ROOT, configFile: path.join(WEB_ROOT, 'vite.config.ts'), logLevel: 'warn' as const, build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 4096 } };
+    viteConfig = config;
     // The network, the build and the browser do not depend on each other: start them together.
     [net, , browser] = await Promise.all([
       startTestNetwork().then(async (started) => {
-        await seedSampleData(started.gatewayUrl, started.jwtSecret);
+        await seedSampleData(started.gatewayUrl, started.signToken);
         return started;
       }),
       build(config),
@@ -196,4 +208,85 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the live page' : `the live page (SK
 
     expect(pageErrors).toEqual([]);
   });
+
+  it('signs a registered customer in, orders, and signs out: the session is over on the server too', { timeout: 60_000 }, async () => {
+    const sam = await registerCustomer(net, 'sam');
+    const milk = (await net.as()(operation('Offers'), { category: 'milk' })).data.offers[0] as { id: string };
+    const page = await openPage('sam');
+    await signIn(page, sam.email, 'not the password at all');
+    await expect.poll(() => page.getByTestId('account-problem').textContent()).toContain('The email or the password is wrong');
+    await signIn(page, sam.email, sam.password);
+    await page.getByTestId('cart').waitFor();
+    expect(await page.getByTestId('account').textContent()).toContain(sam.email);
+    await shot(page, 'sam-signed-in');
+
+    await page.getByTestId('category-milk').click();
+    await page.getByTestId(`add-${milk.id}`).click();
+    await page.getByTestId(`cart-line-${milk.id}`).waitFor();
+    await page.getByTestId('checkout').click();
+    await expect.poll(() => page.getByTestId('checkout-outcome').textContent()).toBe('Order placed: CONFIRMED');
+    const session = (await storedSession(page))!;
+    expect((await net.as(session.accessToken)(operation('MyOrders'))).data.me.orders.edges).toHaveLength(1);
+    await shot(page, 'sam-ordered');
+
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('account-form').waitFor();
+    expect(await storedSession(page)).toBeNull();
+    expect(await page.getByTestId('cart').count()).toBe(0);
+    const refreshed = await net.as()(operation('RefreshSession'), { input: { refreshToken: session.refreshToken } });
+    expect(refreshed.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    await shot(page, 'sam-signed-out');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('keeps a customer signed in past its access token: refreshes it, and follows the order live over a socket reconnected with the fresh one', { timeout: 90_000 }, async () => {
+    // A network of its own whose access tokens live 6 s, behind a second preview server of the same build.
+    const { preview } = await import('vite');
+    const shortLived = await startTestNetwork({ accessTokenSeconds: 6 });
+    let proxy: PreviewServer | undefined;
+    try {
+      await seedSampleData(shortLived.gatewayUrl, shortLived.signToken);
+      process.env.VITE_GATEWAY_URL = shortLived.gatewayUrl;
+      proxy = await preview({ ...viteConfig, preview: { port: 0, host: '127.0.0.1', strictPort: false } });
+      const address = proxy.httpServer.address();
+      if (!address || typeof address === 'string') throw new Error('the preview server has no port');
+      const context = await browser.newContext({ viewport: { width: 1200, height: 760 } });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.on('pageerror', (error) => pageErrors.push(`tess: ${error.message}`));
+      await page.goto(`http://127.0.0.1:${address.port}/`);
+      await register(page, 'Tess Token');
+      const milk = (await shortLived.as()(operation('Offers'), { category: 'milk' })).data.offers[0] as { id: string };
+      await page.getByTestId('category-milk').click();
+      await page.getByTestId(`add-${milk.id}`).click();
+      await page.getByTestId(`cart-line-${milk.id}`).waitFor();
+      await page.getByTestId('checkout').click();
+      await expect.poll(() => page.getByTestId('checkout-outcome').textContent()).toBe('Order placed: CONFIRMED');
+      const first = (await storedSession(page))!;
+      const mine = (await shortLived.as(first.accessToken)(operation('MyOrders'))).data.me;
+      const [customerId, orderId] = [mine.id as string, mine.orders.edges[0].node.id as string];
+      const row = page.getByTestId(`order-${orderId}`);
+      expect(await row.getAttribute('data-mode')).toBe(modeFor('orderStatusChanged'));
+
+      // The first access token runs out; the gateway closes the socket opened with it.
+      await expect.poll(async () => (await shortLived.as(first.accessToken)('{ me { id } }')).errors?.[0]?.extensions?.code, { timeout: 15_000, interval: 250 }).toBe('UNAUTHENTICATED');
+      // The page asks again with a refreshed token (HTTP), and its socket comes back with one too.
+      await page.getByTestId('category-coffee').click();
+      await page.getByTestId('category-milk').click();
+      await expect.poll(async () => (await storedSession(page))?.accessToken, { timeout: 15_000 }).not.toBe(first.accessToken);
+      // The order is cancelled elsewhere (through the API, as the same customer): the page follows it live.
+      const cancelled = await shortLived.as(customerIdentity(customerId))(operation('CancelOrder'), { id: orderId });
+      expect(cancelled.data.cancelOrder.status).toBe('CANCELLED');
+      await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('CANCELLED');
+      // Still live, not fallen back to polling: the socket came back and the subscription went on.
+      expect(await row.getAttribute('data-mode')).toBe(modeFor('orderStatusChanged'));
+      expect(await page.getByTestId('account').textContent()).toContain('Tess Token');
+      await shot(page, 'tess-still-signed-in-after-expiry');
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await proxy?.close();
+      await shortLived.close();
+    }
+  });
+
 });

@@ -19,7 +19,7 @@ async function targetOf(net: TestNetwork): Promise<ProbeTarget> {
   };
 }
 
-const customerCount = async (net: TestNetwork) => Number((await net.sql<{ n: string }>('SELECT count(*) AS n FROM orders.customer'))[0]!.n);
+const customerCount = async (net: TestNetwork) => Number((await net.sql<{ n: string }>('SELECT count(*) AS n FROM account.account WHERE role = \'CUSTOMER\''))[0]!.n);
 
 let production: TestNetwork;
 let development: TestNetwork;

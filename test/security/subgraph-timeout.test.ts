@@ -35,7 +35,7 @@ describe('a subgraph that never answers', () => {
     // A second gateway, in front of the real manufacturer and order subgraphs and the silent "inventory".
     gateway = await startGateway({
       port: 0,
-      jwtSecret: net.jwtSecret,
+      accountUrl: net.services.account.url,
       internalCredential: DEVELOPMENT_DEFAULTS.internalCredential,
       manufacturerUrl: net.services.manufacturer.url,
       inventoryUrl: silentUrl,

@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signToken } from '@distribution/auth';
 import { startTestNetwork, manufacturerIdentity, type TestNetwork } from '../e2e/network.js';
 import type { Attack, ProbeTarget } from '../../scripts/probe/attack.js';
 import { transportAttacks } from '../../scripts/probe/attacks/transport.js';
@@ -16,7 +15,7 @@ const named = (prefix: string): Attack => attacks.find((attack) => attack.name.s
 describe('transport attacks', () => {
   let net: TestNetwork;
   let target: ProbeTarget;
-  const customers = async () => Number((await net.sql<{ n: string }>('SELECT count(*) AS n FROM orders.customer'))[0]!.n);
+  const customers = async () => Number((await net.sql<{ n: string }>('SELECT count(*) AS n FROM account.account WHERE role = \'CUSTOMER\''))[0]!.n);
 
   beforeAll(async () => {
     net = await startTestNetwork({
@@ -60,11 +59,11 @@ describe('transport attacks', () => {
 
   it('refuses a subgraph WebSocket upgrade without the internal credential, before any frame', async () => {
     const { observed } = await expectPassed(named('6 MB WebSocket frame to a subgraph'));
-    expect(observed).toBe('manufacturer: HTTP 403; inventory: HTTP 403; order: HTTP 403');
+    expect(observed).toBe('manufacturer: HTTP 403; inventory: HTTP 403; order: HTTP 403; account: HTTP 403');
   });
 
   it('closes a subscription when its token expires, with nothing delivered after', async () => {
-    const token = await signToken(manufacturerIdentity(randomUUID()), net.jwtSecret, '2s');
+    const token = await net.tokenFor(manufacturerIdentity(randomUUID()), '2s');
     const { observed } = await expectPassed(named('subscription outliving its token'), { ...target, tokens: { manufacturer: token } });
     // Closed by the expiry itself, not refused at connection_init: it was open before the token ran out.
     expect(observed).toMatch(/^closed 4403 "Token expired: connect again with a fresh token" \d+ ms after expiry; 0 events after expiry$/);

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { DEVELOPMENT_DEFAULTS } from '@distribution/config';
 import { createTokenVerifier, identityToHeaders, type Identity } from '@distribution/auth';
+import { benchKeys } from '../signing.js';
 import { createLogger } from '@distribution/logging';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { memoryNow, serveChild } from '../processes.js';
@@ -21,7 +22,7 @@ export type GatewayKind = 'ours' | 'apollo' | 'hive' | 'hive-router';
 export interface GatewayHostSettings {
   kind: GatewayKind;
   supergraphPath: string;
-  subgraphs: { manufacturer: string; inventory: string; order: string };
+  subgraphs: { manufacturer: string; inventory: string; order: string; account: string };
 }
 
 export interface GatewayHostInfo {
@@ -32,7 +33,6 @@ export interface GatewayHostInfo {
 }
 
 const settings = JSON.parse(process.env.BENCH_GATEWAY ?? '{}') as GatewayHostSettings;
-const secret = DEVELOPMENT_DEFAULTS.jwtSecret;
 const credential = DEVELOPMENT_DEFAULTS.internalCredential;
 
 /** The supergraph with its routing URLs pointed at the subgraph host (what our gateway does through its config). */
@@ -64,11 +64,12 @@ async function startOurs() {
   const { startGateway } = await import('@distribution/gateway');
   const gateway = await startGateway({
     port: 0,
-    jwtSecret: secret,
     internalCredential: credential,
     manufacturerUrl: settings.subgraphs.manufacturer,
     inventoryUrl: settings.subgraphs.inventory,
     orderUrl: settings.subgraphs.order,
+    // Verifies through the account service's JWKS, as in production.
+    accountUrl: settings.subgraphs.account,
     supergraphPath: settings.supergraphPath,
     maxConnections: 10_000,
     maxSubscriptionsPerConnection: 50,
@@ -88,8 +89,8 @@ async function startOurs() {
  * distinct Authorization value (the bench uses a handful), so that the figures are the gateway's
  * work rather than our JWT library's; our gateway caches its verifications the same way.
  */
-function identityVerifier(): (authorization: string | null | undefined) => Promise<Identity | null> {
-  const verify = createTokenVerifier({ secret });
+async function identityVerifier(): Promise<(authorization: string | null | undefined) => Promise<Identity | null>> {
+  const verify = createTokenVerifier({ jwks: (await benchKeys()).publicKeySet() });
   const known = new Map<string, Promise<Identity | null>>();
   return (authorization) => {
     if (!authorization) return Promise.resolve(null);
@@ -106,7 +107,7 @@ async function startApollo() {
   const { ApolloServer } = await import('@apollo/server');
   const { startStandaloneServer } = await import('@apollo/server/standalone');
   const { ApolloGateway, RemoteGraphQLDataSource } = await import('@apollo/gateway');
-  const verify = identityVerifier();
+  const verify = await identityVerifier();
   type Context = { identity: Identity | null };
   class WithIdentity extends RemoteGraphQLDataSource<Context> {
     override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<Context>) {
@@ -126,7 +127,7 @@ async function startApollo() {
 
 async function startHive(router: boolean) {
   const { createGatewayRuntime } = await import('@graphql-hive/gateway');
-  const verify = identityVerifier();
+  const verify = await identityVerifier();
   const identityOf = (request: Request) => verify(request.headers.get('authorization'));
   const gateway = createGatewayRuntime({
     supergraph: supergraphFor(settings.subgraphs),

@@ -1,5 +1,5 @@
 /**
- * Child process: the three subgraphs on one database, as `scripts/local-network.ts` starts them,
+ * Child process: the four subgraphs on one database, as `scripts/local-network.ts` starts them,
  * without a gateway. Answers `statements` with each service's running SQL statement count.
  */
 import { DEVELOPMENT_DEFAULTS } from '@distribution/config';
@@ -7,19 +7,22 @@ import { createLogger } from '@distribution/logging';
 import { startManufacturerService } from '@distribution/manufacturer';
 import { startInventoryService } from '@distribution/inventory';
 import { startOrderService } from '@distribution/order';
+import { startAccountService } from '@distribution/account';
+import { benchKeys } from '../signing.js';
 import { memoryNow, serveChild } from '../processes.js';
 
 export interface SubgraphHostSettings {
   databaseUrl: string;
   eventPollIntervalMs: number;
   logLevel: string;
-  ports: { manufacturer: number; inventory: number; order: number };
+  ports: { manufacturer: number; inventory: number; order: number; account: number };
 }
 
 export interface SubgraphHostInfo {
   manufacturer: string;
   inventory: string;
   order: string;
+  account: string;
   pid: number;
 }
 
@@ -33,22 +36,23 @@ await serveChild<SubgraphHostInfo>(async () => {
     logger: createLogger(name, settings.logLevel),
     eventPollIntervalMs: settings.eventPollIntervalMs,
   });
-  const [manufacturer, inventory, order] = await Promise.all([
+  const [manufacturer, inventory, order, account] = await Promise.all([
     startManufacturerService(common('manufacturer')),
     // Its round-period watch polls too (every 250 ms by default): as slow as the event pollers here
     // (the bench's rounds last a month), so that it stays out of the statement counts.
     startInventoryService({ ...common('inventory'), periodCheckIntervalMs: settings.eventPollIntervalMs }),
-    startOrderService({ ...common('order'), jwtSecret: DEVELOPMENT_DEFAULTS.jwtSecret }),
+    startOrderService(common('order')),
+    startAccountService({ ...common('account'), keys: await benchKeys() }),
   ]);
-  const services = { manufacturer, inventory, order };
+  const services = { manufacturer, inventory, order, account };
   return {
-    info: { manufacturer: manufacturer.url, inventory: inventory.url, order: order.url, pid: process.pid },
+    info: { manufacturer: manufacturer.url, inventory: inventory.url, order: order.url, account: account.url, pid: process.pid },
     handlers: {
       statements: () => Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.database.statements.count])),
       memory: () => memoryNow(),
     },
     stop: async () => {
-      await Promise.all([manufacturer.stop(), inventory.stop(), order.stop()]);
+      await Promise.all([manufacturer.stop(), inventory.stop(), order.stop(), account.stop()]);
     },
   };
 });

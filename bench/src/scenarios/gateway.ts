@@ -9,7 +9,8 @@ import os from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
 import { DEVELOPMENT_DEFAULTS } from '@distribution/config';
-import { identityToHeaders, signToken, Role } from '@distribution/auth';
+import { identityToHeaders, Role } from '@distribution/auth';
+import { benchToken } from '../signing.js';
 import type { BenchContext } from '../context.js';
 import { gql, bearer } from '../graphql.js';
 import { spread, ratio, round, type Spread } from '../stats.js';
@@ -188,7 +189,7 @@ export async function runGatewayPart(ctx: BenchContext): Promise<GatewayPartResu
   // every figure is the cost of a request. `ours-identical` sends the same request (same caller) on
   // every connection, which our gateway's sharing of identical in-flight reads can collapse.
   const tokens = await Promise.all(Array.from({ length: ctx.settings.gateway.connections }, (_, i) =>
-    signToken({ sub: `bench-operator-${i + 1}`, role: Role.Operator }, DEVELOPMENT_DEFAULTS.jwtSecret)));
+    benchToken({ sub: `bench-operator-${i + 1}`, role: Role.Operator })));
   const caller = (i: number) => bearer(tokens[i % tokens.length]!);
   const sameCaller = () => bearer(network.fixture.operatorToken);
   const direct = (i: number) => identityToHeaders({ sub: `bench-operator-${(i % tokens.length) + 1}`, role: Role.Operator }, DEVELOPMENT_DEFAULTS.internalCredential);

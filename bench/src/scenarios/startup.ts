@@ -40,7 +40,7 @@ export interface StartupRun {
 export interface StartupResult { command: string; runs: StartupRun[] }
 
 async function launch(ctx: BenchContext, label: string, dataDir: string, seed: boolean, fresh: boolean): Promise<StartupRun> {
-  const ports = { GATEWAY_PORT: await freePort(), MANUFACTURER_PORT: await freePort(), INVENTORY_PORT: await freePort(), ORDER_PORT: await freePort(), EMBEDDED_PG_PORT: await freePort() };
+  const ports = { GATEWAY_PORT: await freePort(), MANUFACTURER_PORT: await freePort(), INVENTORY_PORT: await freePort(), ORDER_PORT: await freePort(), ACCOUNT_PORT: await freePort(), EMBEDDED_PG_PORT: await freePort() };
   const env: NodeJS.ProcessEnv = { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), EMBEDDED_PG_DIR: dataDir, SEED: seed ? 'true' : 'false', LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
   delete env.TEST_DATABASE_URL;

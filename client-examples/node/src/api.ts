@@ -4,18 +4,22 @@
  * in client-examples/operations, named without `.graphql`.
  */
 import { ApolloClient, HttpLink, InMemoryCache, gql, type DocumentNode, type OperationVariables } from '@apollo/client';
+import { SetContextLink } from '@apollo/client/link/context';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { operation } from '../../operations/index.js';
 import { POSSIBLE_TYPES } from '../../operations/possible-types.js';
+import type { SessionKeeper } from './session.js';
 
 export const DEFAULT_GATEWAY_URL = 'http://localhost:4000/graphql';
 
 export interface ApiOptions {
   /** The gateway's GraphQL URL; graphql-ws is served on the same URL. */
   url: string;
-  /** Bearer token: a customer's from registerCustomer, or a signed manufacturer or operator token. */
+  /** A fixed bearer token (one that outlives the run, or a development token from `npm run token`). */
   token?: string;
+  /** A signed-in session: its access token is refreshed before it runs out, for HTTP and for graphql-ws. */
+  session?: SessionKeeper;
 }
 
 /** A subscription event: data, or the errors the gateway answered with. */
@@ -28,6 +32,8 @@ export interface Api {
   subscribe<T = any>(name: string, variables: OperationVariables, onEvent: (event: SubscriptionEvent<T>) => void, signal?: AbortSignal): Promise<void>;
   /** Same API as another caller (e.g. a customer after registering). */
   withToken(token: string): Api;
+  /** Same API, signed in with a session that keeps itself fresh. */
+  withSession(session: SessionKeeper): Api;
   /** Closes the subscription socket, if one was opened. */
   close(): Promise<void>;
 }
@@ -45,9 +51,13 @@ export function subscriptionUrl(httpUrl: string): string {
 }
 
 export function createApi(options: ApiOptions): Api {
-  const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
+  // Asked before every request and every (re)connection, so that a refreshed token is used from then on.
+  const authorization = async (): Promise<Record<string, string>> => {
+    const token = options.session ? await options.session.accessToken() : options.token;
+    return token ? { authorization: `Bearer ${token}` } : {};
+  };
   const apollo = new ApolloClient({
-    link: new HttpLink({ uri: options.url, fetch, headers }),
+    link: new SetContextLink(async (previous) => ({ headers: { ...previous.headers, ...(await authorization()) } })).concat(new HttpLink({ uri: options.url, fetch })),
     cache: new InMemoryCache({ possibleTypes: POSSIBLE_TYPES }),
     // A command-line run reads each thing once: no normalised cache to keep consistent.
     defaultOptions: { query: { fetchPolicy: 'no-cache' }, mutate: { fetchPolicy: 'no-cache' } },
@@ -56,8 +66,10 @@ export function createApi(options: ApiOptions): Api {
   const wsClient = () => (ws ??= createClient({
     url: subscriptionUrl(options.url),
     webSocketImpl: WebSocket,
-    // The gateway reads the token from connection_init, as HTTP reads the Authorization header.
-    connectionParams: options.token ? { authorization: `Bearer ${options.token}` } : {},
+    // The gateway reads the token from connection_init, as HTTP reads the Authorization header. When
+    // it closes the socket because the token ran out (4403), graphql-ws retries: this is read again,
+    // a fresh token goes out, and every subscription in progress is subscribed again.
+    connectionParams: authorization,
     lazy: true,
     retryAttempts: 3,
   }));
@@ -94,7 +106,8 @@ export function createApi(options: ApiOptions): Api {
         signal?.addEventListener('abort', onAbort);
       });
     },
-    withToken: (token) => createApi({ ...options, token }),
+    withToken: (token) => createApi({ url: options.url, token }),
+    withSession: (session) => createApi({ url: options.url, session }),
     async close() {
       apollo.stop();
       await ws?.dispose();

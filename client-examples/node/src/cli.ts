@@ -19,7 +19,7 @@ Options:
   --url URL            the gateway (default ${DEFAULT_GATEWAY_URL}; GATEWAY_URL also works)
   --for DURATION       watch: stop after e.g. 30s or 2m
   --category NAME      browse, order, watch: only this category
-  --manufacturer ID    manufacturer: which one (default: the first by name)`;
+  --email E --password P   manufacturer: whose login (default: the demo login northwind@example.com)`;
 
 async function main(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -29,7 +29,8 @@ async function main(args: string[]): Promise<void> {
       url: { type: 'string' },
       for: { type: 'string' },
       category: { type: 'string' },
-      manufacturer: { type: 'string' },
+      email: { type: 'string' },
+      password: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -55,7 +56,7 @@ async function main(args: string[]): Promise<void> {
       return;
     }
     case 'manufacturer':
-      await manufacturer({ url, manufacturerId: values.manufacturer });
+      await manufacturer({ url, email: values.email, password: values.password });
       return;
     default:
       console.error(`Unknown example "${example}".\n\n${USAGE}`);

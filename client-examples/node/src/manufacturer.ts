@@ -1,11 +1,10 @@
 /**
- * `npm run example -- manufacturer [--manufacturer ID]`: signs in as a manufacturer (a development
- * token signed with JWT_SECRET or the development default), shows its products, records a production
- * run and shows what it has been paid for, round by round.
+ * `npm run example -- manufacturer [--email E --password P]`: signs in as a manufacturer (by default
+ * the sample data's first demo login), shows its products, records a production run and shows what
+ * it has been paid for, round by round; then signs out.
  */
-import { signToken, Role } from '@distribution/auth';
-import { DEVELOPMENT_DEFAULTS } from '@distribution/config';
 import { createApi } from './api.js';
+import { signIn } from './session.js';
 import type { ExampleOptions } from './options.js';
 import { formatTable } from './table.js';
 
@@ -15,22 +14,21 @@ export interface ManufacturerExampleResult {
   settlements: number;
 }
 
-export async function manufacturer(options: ExampleOptions & { manufacturerId?: string; jwtSecret?: string; quantity?: number }): Promise<ManufacturerExampleResult> {
+/** The sample data's first manufacturer login (`npm start` prints them all). */
+export const DEMO_MANUFACTURER_LOGIN = { email: 'northwind@example.com', password: 'distribution demo' };
+
+export async function manufacturer(options: ExampleOptions & { email?: string; password?: string; quantity?: number }): Promise<ManufacturerExampleResult> {
   const print = options.print ?? console.log;
-  const anonymous = createApi({ url: options.url });
-  let id = options.manufacturerId;
-  try {
-    if (!id) {
-      const first = (await anonymous.query('Manufacturers', { first: 1 })).manufacturers.edges[0]?.node;
-      if (!first) throw new Error('There is no manufacturer yet: `npm run seed` loads sample data.');
-      id = first.id as string;
-    }
-  } finally {
-    await anonymous.close();
+  const email = options.email ?? DEMO_MANUFACTURER_LOGIN.email;
+  const { session, role, subject } = await signIn(options.url, email, options.password ?? DEMO_MANUFACTURER_LOGIN.password);
+  if (role !== 'MANUFACTURER') {
+    await session.signOut();
+    throw new Error(`${email} is not a manufacturer's login`);
   }
-  // A manufacturer's token has its id as subject; in production an identity provider issues it.
-  const token = await signToken({ sub: id, role: Role.Manufacturer }, options.jwtSecret ?? process.env.JWT_SECRET ?? DEVELOPMENT_DEFAULTS.jwtSecret);
-  const api = createApi({ url: options.url, token });
+  print(`Signed in as ${email}.`);
+  // A manufacturer's token has its id as subject.
+  const id = subject;
+  const api = createApi({ url: options.url, session });
   try {
     const mine = (await api.query('MyProducts', { manufacturerId: id })).manufacturer;
     if (!mine) throw new Error(`No manufacturer ${id}`);
@@ -56,6 +54,8 @@ export async function manufacturer(options: ExampleOptions & { manufacturerId?: 
     }
     return { manufacturerId: id, produced, settlements: settlements.length };
   } finally {
+    // Signing out ends the session: its refresh token is good for nothing from now on.
+    await session.signOut().catch(() => undefined);
     await api.close();
   }
 }

@@ -1,6 +1,7 @@
 /** `npm run example -- order`: a new customer picks an offer, fills the cart, orders from it and reads the outcome. */
 import { randomUUID } from 'node:crypto';
 import { createApi, SubscriptionRefused, type Api } from './api.js';
+import { SessionKeeper } from './session.js';
 import type { Offer } from './browse.js';
 import { sleep, type ExampleOptions } from './options.js';
 import { formatTable } from './table.js';
@@ -17,12 +18,14 @@ export async function order(options: ExampleOptions & { category?: string; quant
   const print = options.print ?? console.log;
   const anonymous = createApi({ url: options.url });
   let customer: Api | null = null;
+  let session: SessionKeeper | null = null;
   try {
     const label = randomUUID().slice(0, 8);
-    const { registerCustomer } = await anonymous.mutate('RegisterCustomer', { input: { name: `Example customer ${label}`, email: `example-${label}@example.com` } });
+    const { registerCustomer } = await anonymous.mutate('RegisterCustomer', { input: { name: `Example customer ${label}`, email: `example-${label}@example.com`, password: `example password ${label}` } });
     const customerId: string = registerCustomer.customer.id;
-    print(`Registered ${registerCustomer.customer.name} (${customerId}); the token is kept for the next requests.`);
-    customer = anonymous.withToken(registerCustomer.token);
+    print(`Registered ${registerCustomer.customer.name} (${customerId}); the session is kept (and refreshed) for the next requests.`);
+    session = new SessionKeeper(options.url, registerCustomer);
+    customer = anonymous.withSession(session);
 
     const offer = await pickOffer(anonymous, options.category);
     if (!offer) {
@@ -66,6 +69,8 @@ export async function order(options: ExampleOptions & { category?: string; quant
     print(formatTable(mine.map((o: any) => ({ order: o.id, status: o.status, total: o.total, round: o.roundNumber, placed: o.placedAt }))));
     return { customerId, outcome: 'Order', order: { id: result.id, status, total: result.total } };
   } finally {
+    // Signing out ends the session on the server too.
+    await session?.signOut().catch(() => undefined);
     await customer?.close();
     await anonymous.close();
   }

@@ -30,7 +30,7 @@ export function App() {
               <Orders />
             </>
           ) : (
-            <p className="muted">Register to fill a cart and order.</p>
+            <p className="muted">Sign in or register to fill a cart and order.</p>
           )}
           <DepletionFeed />
         </aside>

@@ -9,22 +9,23 @@ import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { getMainDefinition } from '@apollo/client/utilities';
 import { createClient } from 'graphql-ws';
 import { POSSIBLE_TYPES } from '../../operations/possible-types';
-import { getSession, onSessionChange } from './session';
+import { GRAPHQL_URL } from './endpoint';
+import { freshAccessToken, getSession, onSessionChange } from './session';
 
-/** Where GraphQL is: the gateway itself when the build names it, else /graphql on this page's origin. */
-const GRAPHQL_URL = new URL(import.meta.env.VITE_GRAPHQL_URL || '/graphql', location.href);
-
-function authorization(): Record<string, string> {
-  const token = getSession()?.token;
+/** The Authorization header for the next request, with a token refreshed when it was about to run out. */
+async function authorization(): Promise<Record<string, string>> {
+  const token = await freshAccessToken();
   return token ? { authorization: `Bearer ${token}` } : {};
 }
 
 export function createApolloClient(): ApolloClient {
-  const http = new SetContextLink((previous) => ({ headers: { ...previous.headers, ...authorization() } })).concat(new HttpLink({ uri: GRAPHQL_URL.href }));
+  const http = new SetContextLink(async (previous) => ({ headers: { ...previous.headers, ...(await authorization()) } })).concat(new HttpLink({ uri: GRAPHQL_URL.href }));
   const wsUrl = `${GRAPHQL_URL.protocol === 'https:' ? 'wss' : 'ws'}://${GRAPHQL_URL.host}${GRAPHQL_URL.pathname}`;
   const ws = createClient({
     url: wsUrl,
-    // Read at every (re)connection, so a sign-in takes effect on the next socket.
+    // Read at every (re)connection: a sign-in takes effect on the next socket, and when the gateway
+    // closes this one because its token ran out (4403, retried), it comes back with a fresh token
+    // and graphql-ws subscribes again to everything the page was following.
     connectionParams: () => authorization(),
     lazy: true,
     retryAttempts: 20,
@@ -47,10 +48,16 @@ export function createApolloClient(): ApolloClient {
       },
     }),
   });
+  let customerId = getSession()?.customerId;
   onSessionChange(() => {
-    // A new identity: reconnect the socket with the new token and forget what the last one could see.
+    // A refreshed token is the same customer: nothing to redo. A new identity (sign-in, sign-out):
+    // reconnect the socket with the new token and forget what the last one could see.
+    if (getSession()?.customerId === customerId) return;
+    customerId = getSession()?.customerId;
     ws.terminate();
-    void client.resetStore();
+    // Signed in: read everything again as the new customer; signed out: just forget. Queries of
+    // components that unmount meanwhile are aborted, which is no failure.
+    (customerId ? client.resetStore() : client.clearStore()).catch(() => undefined);
   });
   return client;
 }

@@ -27,7 +27,7 @@ export interface RateLimitSettings {
   keyPrefix: string;
 }
 
-export const DEFAULT_ACCOUNT_MUTATIONS: readonly string[] = ['registerCustomer', 'registerManufacturer'];
+export const DEFAULT_ACCOUNT_MUTATIONS: readonly string[] = ['registerCustomer', 'registerManufacturer', 'signIn', 'refreshSession', 'changePassword'];
 
 export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   accountMutations: DEFAULT_ACCOUNT_MUTATIONS,

@@ -13,7 +13,7 @@ export class ConfigError extends Error {
 }
 
 export interface LoadConfigOptions {
-  /** Secrets production may leave unset because this deployment does not use them (JWT_SECRET beside JWKS_URL). */
+  /** Secrets production may leave unset because this deployment does not use them. */
   unusedSecrets?: readonly string[];
 }
 

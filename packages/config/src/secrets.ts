@@ -2,6 +2,7 @@
 
 /** Secrets used when nothing is configured: fine on a laptop, refused in production. */
 export const DEVELOPMENT_DEFAULTS = {
+  // The HS256 secret tokens were signed with before accounts (issue 11); published, so still refused.
   jwtSecret: 'development-only-jwt-secret-change-me',
   internalCredential: 'development-only-internal-credential',
 };

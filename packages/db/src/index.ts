@@ -5,6 +5,7 @@ export type { EmbeddedPostgresHandle } from './embedded.js';
 export { locateDatabase, withDatabaseName, EMBEDDED_DATA_DIR, EMBEDDED_DEFAULT_PORT } from './url.js';
 export type { DatabaseLocation } from './url.js';
 export { runTogether } from './statement.js';
+export { DatabaseInUseError } from './earlier-run.js';
 export type { StatementPart } from './statement.js';
 export { sqlOf, repositoryOf } from './sql.js';
 export type { Sql, Columns, ColumnName } from './sql.js';

@@ -18,6 +18,10 @@ export const ErrorCode = {
   RateLimited: 'RATE_LIMITED',
   /** The operation asks too much (size, tokens, depth, aliases, root fields, directives, cost): `extensions.limit`, `max`, `actual` say which and by how much. */
   OperationLimitExceeded: 'OPERATION_LIMIT_EXCEEDED',
+  /** Sign-in refused: the email is unknown or the password is wrong (the answer never says which). */
+  InvalidCredentials: 'INVALID_CREDENTIALS',
+  /** The keys that verify tokens cannot be fetched right now (their JWKS is out of reach): the token may be fine; try again shortly. */
+  TokenKeysUnavailable: 'TOKEN_KEYS_UNAVAILABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -46,6 +50,12 @@ export function forbidden(message = 'You are not allowed to do this'): GraphQLEr
 }
 export function conflict(message: string, details: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.Conflict, ...details } });
+}
+export function invalidCredentials(message = 'The email or the password is wrong'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.InvalidCredentials } });
+}
+export function tokenKeysUnavailable(message = 'Tokens cannot be checked right now: the signing keys are out of reach; try again shortly'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.TokenKeysUnavailable } });
 }
 export function rateLimited(retryAfterSeconds: number, message = 'Too many attempts; try again later'): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.RateLimited, retryAfterSeconds } });

@@ -8,7 +8,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/ind
 import { openServiceDatabase, migrate, type DatabaseTimeouts, type ServiceDatabase, type MigrationInterface } from '@distribution/db';
 import { EventBus, PostgresListener } from '@distribution/events';
 import type { Logger } from '@distribution/logging';
-import { startSubgraph, type RequestContext } from './subgraph-server.js';
+import { startSubgraph, type RequestContext, type SubgraphOptions } from './subgraph-server.js';
 import { busConsoleResolvers, withBusConsole } from './bus-console/resolvers.js';
 
 /** What a service's own code gets to work with. */
@@ -36,6 +36,8 @@ export interface ServiceDefinition<C extends RequestContext> {
    * retryParkedInventoryEvent, ...); its schema.graphql must then contain busConsoleSdl(word).
    */
   busConsole?: string;
+  /** GET paths served to anyone, beside /graphql (which only the gateway may call). */
+  publicRoutes?: SubgraphOptions<C>['publicRoutes'];
   /** Background work started after the server is up (timers); returns its stop function. */
   startBackgroundWork?: (runtime: ServiceRuntime) => Promise<() => Promise<void>> | (() => Promise<void>);
 }
@@ -82,6 +84,7 @@ export async function startService<C extends RequestContext>(definition: Service
     logger,
     maxDepth: settings.maxDepth,
     createContext: (base) => definition.createContext(base, runtime),
+    publicRoutes: definition.publicRoutes,
     isReady: async () => {
       if (!accepting) return false;
       await database.query('SELECT 1');

@@ -37,6 +37,8 @@ export interface SubgraphOptions<C extends RequestContext> {
   host?: string;
   /** Deepest field nesting accepted (depth-limit.ts); default DEFAULT_SUBGRAPH_MAX_DEPTH. */
   maxDepth?: number;
+  /** GET paths anyone may read without the internal credential (the account service's JWKS). */
+  publicRoutes?: Record<string, (req: http.IncomingMessage, res: http.ServerResponse) => void>;
 }
 
 export interface RunningSubgraph {
@@ -110,6 +112,8 @@ export async function startSubgraph<C extends RequestContext>(options: SubgraphO
         .catch(() => sendJson(res, 503, { status: 'not ready', service: options.name }));
       return;
     }
+    const publicRoute = options.publicRoutes?.[path!];
+    if (publicRoute && req.method === 'GET') return publicRoute(req, res);
     if (path !== '/graphql') return sendJson(res, 404, { error: 'not found' });
     if (!hasInternalCredential(req.headers, options.internalCredential)) {
       return sendJson(res, 403, { errors: [{ message: 'Requests must come through the gateway', extensions: { code: 'FORBIDDEN' } }] });

@@ -5,3 +5,5 @@ export { liveClient, LiveWatch } from './live-client.js';
 export type { LiveClient, LiveMessage } from './live-client.js';
 export { duringListenOutage } from './listen-outage.js';
 export { schemaDrift } from './schema-drift.js';
+export { startTestIssuer } from './test-issuer.js';
+export type { TestIssuer } from './test-issuer.js';

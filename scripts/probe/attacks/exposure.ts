@@ -83,7 +83,7 @@ export const attacks: Attack[] = [
         const res = await fetch(target.httpUrl, withTimeout({
           method: 'POST',
           headers: { origin: FOREIGN_ORIGIN, 'content-type': 'text/plain' },
-          body: JSON.stringify({ query: `mutation { registerCustomer(input: { name: "Probe", email: "${email}" }) { customer { id } } }` }),
+          body: JSON.stringify({ query: `mutation { registerCustomer(input: { name: "Probe", email: "${email}", password: "probe password" }) { customer { id } } }` }),
         }));
         const text = await res.text();
         const ran = /"registerCustomer"\s*:\s*\{/.test(text);

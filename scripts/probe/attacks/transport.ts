@@ -42,7 +42,7 @@ export function transportAttacks(overrides: Partial<TransportAttackOptions> = {}
       name: `registerCustomer x${o.aliases} aliases in one request`,
       expected: 'RATE_LIMITED (HTTP 429, retryAfterSeconds), no customer created',
       async run({ httpUrl }) {
-        const fields = Array.from({ length: o.aliases }, (_, i) => `a${i}: registerCustomer(input: { name: "Probe", email: "${probeEmail(`alias${i}`)}" }) { customer { id } }`);
+        const fields = Array.from({ length: o.aliases }, (_, i) => `a${i}: registerCustomer(input: { name: "Probe", email: "${probeEmail(`alias${i}`)}", password: "probe password" }) { customer { id } }`);
         const { status, json } = await postGraphQL(httpUrl, { query: `mutation { ${fields.join(' ')} }` }, WAIT_MS);
         const created = Object.values(json?.data ?? {}).filter(Boolean).length;
         const code = json?.errors?.[0]?.extensions?.code;
@@ -55,7 +55,7 @@ export function transportAttacks(overrides: Partial<TransportAttackOptions> = {}
       expected: 'RATE_LIMITED (HTTP 429, Retry-After, retryAfterSeconds) before the burst ends',
       async run({ httpUrl }) {
         for (let i = 1; i <= o.burst; i += 1) {
-          const { status, json, retryAfter } = await postGraphQL(httpUrl, { query: REGISTER, variables: { input: { name: 'Probe', email: probeEmail(`burst${i}`) } } }, WAIT_MS);
+          const { status, json, retryAfter } = await postGraphQL(httpUrl, { query: REGISTER, variables: { input: { name: 'Probe', email: probeEmail(`burst${i}`), password: 'probe password' } } }, WAIT_MS);
           if (status >= 500) return failed(`HTTP ${status} at request ${i}`);
           const error = json?.errors?.[0];
           if (error?.extensions?.code !== 'RATE_LIMITED') continue;

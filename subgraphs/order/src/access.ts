@@ -1,13 +1,16 @@
 /** Who may see and change what in the order service. */
-import { Role, requireIdentity, requireRole, type Identity } from '@distribution/auth';
+import { Role, customerIdOf, requireIdentity, requireRole, type Identity } from '@distribution/auth';
 import { forbidden } from '@distribution/errors';
 
-/** The calling customer's id (lower case, as the database writes uuids): CUSTOMER role only (UNAUTHENTICATED / FORBIDDEN otherwise). */
+/**
+ * The calling customer's id (lower case, as the database writes uuids): CUSTOMER role only
+ * (UNAUTHENTICATED / FORBIDDEN otherwise). An identity provider's subject becomes a UUID (customerIdOf).
+ */
 export function requireCustomerRole(identity: Identity | null): string {
-  return requireRole(identity, Role.Customer).sub.toLowerCase();
+  return customerIdOf(requireRole(identity, Role.Customer));
 }
 
-const isCustomer = (who: Identity, customerId: string) => who.role === Role.Customer && who.sub.toLowerCase() === customerId.toLowerCase();
+const isCustomer = (who: Identity, customerId: string) => who.role === Role.Customer && customerIdOf(who) === customerId.toLowerCase();
 
 /** A customer sees only itself; an OPERATOR sees every customer. */
 export function assertMaySeeCustomer(identity: Identity | null, customerId: string): void {

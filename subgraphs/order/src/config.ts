@@ -1,10 +1,8 @@
 /** Settings of the order subgraph, read from the environment. */
-import { DEVELOPMENT_DEFAULTS, SUBGRAPH_PRODUCTION_VARIABLES, env, loadSubgraphConfig, subgraphVariables } from '@distribution/config';
+import { SUBGRAPH_PRODUCTION_VARIABLES, env, loadSubgraphConfig, subgraphVariables } from '@distribution/config';
 
 export const configShape = {
   ...subgraphVariables(4003),
-  // Signs the token returned by registerCustomer: must be the secret the gateway verifies with.
-  JWT_SECRET: env.secret(DEVELOPMENT_DEFAULTS.jwtSecret),
   // How long placeOrder waits for inventory's answer before it returns the order as PENDING.
   PLACE_ORDER_WAIT_MS: env.int(5000),
   // An order still PENDING (or a cancellation still waiting) this long is asked about: inventory answers with its decision.
@@ -12,12 +10,12 @@ export const configShape = {
 };
 
 /** What a container deployment must set: in production no embedded database and no development secret. */
-export const productionVariables: string[] = [...SUBGRAPH_PRODUCTION_VARIABLES, 'JWT_SECRET'];
+export const productionVariables: string[] = [...SUBGRAPH_PRODUCTION_VARIABLES];
 
 /** Reads and checks the settings; throws a ConfigError naming every missing or invalid variable. */
 export function loadServiceConfig(environment: NodeJS.ProcessEnv = process.env) {
   const { settings, variables } = loadSubgraphConfig(configShape, productionVariables, environment);
-  return { ...settings, jwtSecret: variables.JWT_SECRET, placeOrderWaitMs: variables.PLACE_ORDER_WAIT_MS, resolutionTimeoutMs: variables.ORDER_RESOLUTION_TIMEOUT_MS };
+  return { ...settings, placeOrderWaitMs: variables.PLACE_ORDER_WAIT_MS, resolutionTimeoutMs: variables.ORDER_RESOLUTION_TIMEOUT_MS };
 }
 
 export type OrderConfig = ReturnType<typeof loadServiceConfig>;

@@ -5,8 +5,6 @@ import { createLoaders, type OrderLoaders } from './loaders.js';
 import { OrderSignals } from './events/order-signals.js';
 
 export interface OrderSettings {
-  /** Signs the token registerCustomer returns; the gateway verifies with the same secret. */
-  jwtSecret: string;
   /** How long placeOrder, cancelOrder and changeOrderLine wait for inventory's answer. */
   placeOrderWaitMs: number;
   /** An order waiting longer than this for inventory is asked about (resolution/overdue-watch.ts). */

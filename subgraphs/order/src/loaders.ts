@@ -1,11 +1,11 @@
 /** Per-request DataLoaders: every entity and related list is read with one `= ANY($1)` statement per batch. */
 import DataLoader from 'dataloader';
 import type { ServiceDatabase } from '@distribution/db';
-import { customersByIds } from './db/customers.js';
+import { orderCounts } from './db/customers.js';
 import { ordersByIds, orderLinesOf, purchasesOf } from './db/orders.js';
 import { cartLinesOf } from './db/carts.js';
 import { untoldRemovals, type CartRemovalRecord } from './db/cart-removals.js';
-import type { CartLineRecord, CustomerRecord, OrderLineRecord, OrderRecord, PurchaseRecord } from './db/records.js';
+import type { CartLineRecord, OrderLineRecord, OrderRecord, PurchaseRecord } from './db/records.js';
 
 function byKey<T, K extends keyof T>(keys: readonly string[], rows: T[], key: K): Array<T | null> {
   const found = new Map(rows.map((r) => [r[key] as unknown as string, r]));
@@ -20,7 +20,10 @@ function groupedBy<T, K extends keyof T>(keys: readonly string[], rows: T[], key
 
 export function createLoaders(database: ServiceDatabase) {
   return {
-    customers: new DataLoader<string, CustomerRecord | null>(async (ids) => byKey(ids, await customersByIds(database, ids), 'id')),
+    orderCounts: new DataLoader<string, number>(async (ids) => {
+      const counts = new Map((await orderCounts(database, ids)).map((row) => [row.customerId, row.count]));
+      return ids.map((id) => counts.get(id) ?? 0);
+    }),
     orders: new DataLoader<string, OrderRecord | null>(async (ids) => byKey(ids, await ordersByIds(database, ids), 'id')),
     orderLines: new DataLoader<string, OrderLineRecord[]>(async (ids) => groupedBy(ids, await orderLinesOf(database, ids), 'orderId')),
     cartLines: new DataLoader<string, CartLineRecord[]>(async (ids) => groupedBy(ids, await cartLinesOf(database, ids), 'customerId')),

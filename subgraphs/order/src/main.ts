@@ -14,7 +14,6 @@ await runServiceProcess({
     eventBatchSize: config.eventBatchSize,
     eventPollIntervalMs: config.eventPollIntervalMs,
     databaseTimeouts: config.databaseTimeouts,
-    jwtSecret: config.jwtSecret,
     placeOrderWaitMs: config.placeOrderWaitMs,
     resolutionTimeoutMs: config.resolutionTimeoutMs,
   }),

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { Role, createTokenVerifier, type Identity } from '@distribution/auth';
+import { Role, customerIdForSubject, type Identity } from '@distribution/auth';
 import {
-  ADD_TO_CART, CANCEL_ORDER, CHANGE_LINE, JWT_SECRET, OPERATOR, ORDER, PLACE_ORDER, REMOVE_FROM_CART, SET_CART_LINE, key, startHarness, type Harness,
+  ADD_TO_CART, CANCEL_ORDER, CHANGE_LINE, OPERATOR, ORDER, PLACE_ORDER, REMOVE_FROM_CART, SET_CART_LINE, key, startHarness, type Harness,
 } from './support/harness.js';
 
 let h: Harness;
@@ -11,7 +11,6 @@ let bob: Identity;
 let tea: string;
 let adaOrder: string;
 const MANUFACTURER: Identity = { sub: '22222222-2222-4222-8222-222222222222', role: Role.Manufacturer };
-const REGISTER = `mutation($input: RegisterCustomerInput!) { registerCustomer(input: $input) { token customer { id name email } } }`;
 
 beforeAll(async () => {
   h = await startHarness('order_access');
@@ -83,15 +82,15 @@ describe('who may do what', () => {
   });
 
   it('shows a customer only itself; an operator sees every customer and every order', async () => {
-    const me = await h.as(ada)(`{ me { id name } }`);
-    expect(me.data.me).toEqual({ id: ada.sub, name: 'Ada' });
+    const me = await h.as(ada)(`{ me { id orderCount } }`);
+    expect(me.data.me).toEqual({ id: ada.sub, orderCount: 1 });
     // Ids are compared as uuids, whatever their case in the token.
     const shouting = { ...ada, sub: ada.sub.toUpperCase() };
     expect((await h.as(shouting)(`{ me { id cart { lines { quantity } } } }`)).data.me).toEqual({ id: ada.sub, cart: { lines: [{ quantity: 1 }] } });
     expect((await h.as(shouting)(ORDER, { id: adaOrder })).data.order.id).toBe(adaOrder);
-    const entities = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id name } } }`;
+    const entities = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id orderCount } } }`;
     expect((await h.as(bob)(entities, { r: [{ __typename: 'Customer', id: ada.sub }] })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await h.as(OPERATOR)(entities, { r: [{ __typename: 'Customer', id: ada.sub }] })).data._entities).toEqual([{ id: ada.sub, name: 'Ada' }]);
+    expect((await h.as(OPERATOR)(entities, { r: [{ __typename: 'Customer', id: ada.sub }] })).data._entities).toEqual([{ id: ada.sub, orderCount: 1 }]);
     expect((await h.as(OPERATOR)(ORDER, { id: adaOrder })).data.order.customer.id).toBe(ada.sub);
     const all = await h.as(OPERATOR)(`{ orders(first: 100) { edges { node { id customer { id } } } } }`);
     expect(all.data.orders.edges.map((e: any) => e.node.id)).toContain(adaOrder);
@@ -105,34 +104,28 @@ describe('who may do what', () => {
     expect((await h.as(ada)(CANCEL_ORDER, { id: randomUUID() })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
-  it('answers null for me when the customer behind a token was never registered', async () => {
-    expect((await h.as({ sub: randomUUID(), role: Role.Customer })(`{ me { id } }`)).data.me).toBeNull();
-    const ghost = await h.as({ sub: 'not-a-uuid', role: Role.Customer })(ADD_TO_CART, { productId: tea, quantity: 1 });
-    expect(ghost.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  it('needs no registration here: a customer new to the service has an empty cart, and its first cart line makes its row', async () => {
+    const newcomer: Identity = { sub: randomUUID(), role: Role.Customer };
+    expect((await h.as(newcomer)(`{ me { id cart { lines { quantity } } orderCount } }`)).data.me).toEqual({ id: newcomer.sub, cart: { lines: [] }, orderCount: 0 });
+    expect((await h.as(newcomer)(ADD_TO_CART, { productId: tea, quantity: 1 })).data.addToCart.lines).toHaveLength(1);
+    expect(await h.service.database.query('SELECT id, subject FROM customer WHERE id = $1', [newcomer.sub])).toEqual([{ id: newcomer.sub, subject: null }]);
   });
-});
 
-describe('registerCustomer', () => {
-  it('registers anyone and returns a token the gateway accepts for that customer', async () => {
-    const email = `Grace.${randomUUID().slice(0, 6)}@Example.com`;
-    const res = await h.as(null)(REGISTER, { input: { name: '  Grace  ', email } });
-    expect(res.data.registerCustomer.customer).toMatchObject({ name: 'Grace', email });
-    const identity = await createTokenVerifier({ secret: JWT_SECRET })(`Bearer ${res.data.registerCustomer.token}`);
-    expect(identity).toEqual({ sub: res.data.registerCustomer.customer.id, role: 'CUSTOMER', expiresAt: expect.any(Number) });
-    const again = await h.as(null)(REGISTER, { input: { name: 'Grace 2', email: email.toUpperCase() } });
-    expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+  it("keeps an identity provider's subject beside the customer id made from it, the same id every time", async () => {
+    const external: Identity = { sub: 'auth0|5f7c8ec7c33c6c004bbafe82', role: Role.Customer };
+    const id = customerIdForSubject(external.sub);
+    expect((await h.as(external)(`{ me { id } }`)).data.me).toEqual({ id });
+    const placed = await h.as(external)(PLACE_ORDER, { input: { lines: [{ productId: tea, quantity: 1 }], idempotencyKey: key() } });
+    expect(placed.data.placeOrder.customer).toEqual({ id });
+    expect(await h.service.database.query('SELECT id, subject FROM customer WHERE id = $1', [id])).toEqual([{ id, subject: external.sub }]);
   });
 });
 
 describe('bad input', () => {
-  // A valid customer token whose customer does not exist (deleted, or another environment's).
+  // A valid customer token whose customer has no row here yet.
   const ghost: Identity = { sub: randomUUID(), role: 'CUSTOMER' } as Identity;
   const many = (n: number) => Array.from({ length: n }, (_, i) => ({ productId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, quantity: 1 }));
   const cases = (): Array<[string, () => Identity | null, string, Record<string, unknown>, string]> => [
-    ['registerCustomer: empty name', () => null, REGISTER, { input: { name: '  ', email: 'x@example.com' } }, 'BAD_USER_INPUT'],
-    ['registerCustomer: name over 200 characters', () => null, REGISTER, { input: { name: 'x'.repeat(201), email: 'y@example.com' } }, 'BAD_USER_INPUT'],
-    ['registerCustomer: not an email', () => null, REGISTER, { input: { name: 'X', email: 'nope' } }, 'BAD_USER_INPUT'],
-    ['registerCustomer: email too long', () => null, REGISTER, { input: { name: 'X', email: `${'x'.repeat(250)}@example.com` } }, 'BAD_USER_INPUT'],
     ['addToCart: quantity 0', () => ada, ADD_TO_CART, { productId: tea, quantity: 0 }, 'BAD_USER_INPUT'],
     ['addToCart: negative quantity', () => ada, ADD_TO_CART, { productId: tea, quantity: -1 }, 'BAD_USER_INPUT'],
     ['addToCart: more than 10,000', () => ada, ADD_TO_CART, { productId: tea, quantity: 10_001 }, 'BAD_USER_INPUT'],
@@ -155,8 +148,7 @@ describe('bad input', () => {
     ['placeOrder: quantity over 10,000', () => ada, PLACE_ORDER, { input: { lines: [{ productId: tea, quantity: 10_001 }], idempotencyKey: key() } }, 'BAD_USER_INPUT'],
     ['placeOrder: malformed product id', () => ada, PLACE_ORDER, { input: { lines: [{ productId: 'tea', quantity: 1 }], idempotencyKey: key() } }, 'BAD_USER_INPUT'],
     ['placeOrder: unknown product', () => ada, PLACE_ORDER, { input: { lines: [{ productId: randomUUID(), quantity: 1 }], idempotencyKey: key() } }, 'NOT_FOUND'],
-    ['placeOrder: a customer who is not registered', () => ghost, PLACE_ORDER, { input: { lines: [{ productId: tea, quantity: 1 }], idempotencyKey: key() } }, 'NOT_FOUND'],
-    ['placeOrder: the cart of a customer who is not registered', () => ghost, PLACE_ORDER, { input: { fromCart: true, idempotencyKey: key() } }, 'NOT_FOUND'],
+    ['placeOrder: the empty cart of a customer new here', () => ghost, PLACE_ORDER, { input: { fromCart: true, idempotencyKey: key() } }, 'BAD_USER_INPUT'],
     ['cancelOrder: malformed id', () => ada, CANCEL_ORDER, { id: 'order-1' }, 'BAD_USER_INPUT'],
     ['cancelOrder: unknown order', () => ada, CANCEL_ORDER, { id: randomUUID() }, 'NOT_FOUND'],
     ['changeOrderLine: negative quantity', () => ada, CHANGE_LINE, { orderId: adaOrder, productId: tea, quantity: -1 }, 'BAD_USER_INPUT'],

@@ -1,36 +1,68 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation } from '@apollo/client/react';
-import { REGISTER_CUSTOMER } from '../operations';
-import { setSession, useSession } from '../session';
+import { REGISTER_CUSTOMER, SIGN_IN, SIGN_OUT } from '../operations';
+import { setSession, useSession, type Session } from '../session';
 
-type Registered = { registerCustomer: { token: string; customer: { id: string; name: string } } };
+type Tokens = { accessToken: string; expiresAt: string; refreshToken: string };
+type Registered = { registerCustomer: Tokens & { customer: { id: string; name: string } } };
+type SignedIn = { signIn: Tokens & { role: string; subject: string } };
 
-/** Register as a customer (the token is kept in localStorage), or sign out. */
+/** Sign in or register as a customer (the session is kept in localStorage), or sign out. */
 export function Account() {
   const session = useSession();
-  const [register, { loading, error }] = useMutation<Registered>(REGISTER_CUSTOMER);
+  const [mode, setMode] = useState<'signIn' | 'register'>('signIn');
+  const [register, registering] = useMutation<Registered>(REGISTER_CUSTOMER);
+  const [signIn, signingIn] = useMutation<SignedIn>(SIGN_IN);
+  const [signOut] = useMutation(SIGN_OUT);
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+
   if (session) {
+    const leave = async () => {
+      // The server ends the session (its refresh token is worthless from now on), then the page forgets it.
+      await signOut({ variables: { input: { refreshToken: session.refreshToken } } }).catch(() => undefined);
+      setSession(null);
+    };
     return (
       <div className="account" data-testid="account">
         Signed in as <strong>{session.name}</strong>{' '}
-        <button className="link" onClick={() => setSession(null)}>sign out</button>
+        <button className="link" onClick={() => void leave()} data-testid="sign-out">sign out</button>
       </div>
     );
   }
+
+  const start = (tokens: Tokens, customerId: string, who: string) => {
+    const next: Session = { accessToken: tokens.accessToken, expiresAt: tokens.expiresAt, obtainedAt: Date.now(), refreshToken: tokens.refreshToken, customerId, name: who };
+    setPassword('');
+    setSession(next);
+  };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const result = await register({ variables: { input: { name, email } } }).catch(() => null);
-    const registered = result?.data?.registerCustomer;
-    if (registered) setSession({ token: registered.token, customerId: registered.customer.id, name: registered.customer.name });
+    setProblem(null);
+    if (mode === 'register') {
+      const result = await register({ variables: { input: { name, email, password } } }).catch((error: Error) => { setProblem(error.message); return null; });
+      const registered = result?.data?.registerCustomer;
+      if (registered) start(registered, registered.customer.id, registered.customer.name);
+      return;
+    }
+    const result = await signIn({ variables: { input: { email, password } } }).catch((error: Error) => { setProblem(error.message); return null; });
+    const signedIn = result?.data?.signIn;
+    if (signedIn && signedIn.role !== 'CUSTOMER') setProblem('This page is for customers');
+    else if (signedIn) start(signedIn, signedIn.subject, email);
   };
+  const busy = registering.loading || signingIn.loading;
   return (
-    <form className="account" onSubmit={(event) => void submit(event)}>
-      <input placeholder="Name" value={name} onChange={(e) => setName(e.target.value)} required data-testid="register-name" />
-      <input placeholder="Email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} required data-testid="register-email" />
-      <button type="submit" disabled={loading} data-testid="register">Register</button>
-      {error && <span className="error small"> {error.message}</span>}
+    <form className="account" onSubmit={(event) => void submit(event)} data-testid="account-form" data-mode={mode}>
+      {mode === 'register' && <input placeholder="Name" value={name} onChange={(e) => setName(e.target.value)} required data-testid="register-name" />}
+      <input placeholder="Email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} required data-testid="account-email" />
+      <input placeholder="Password (10+ characters)" type="password" value={password} onChange={(e) => setPassword(e.target.value)} required minLength={mode === 'register' ? 10 : undefined} data-testid="account-password" />
+      <button type="submit" disabled={busy} data-testid={mode === 'register' ? 'register' : 'sign-in'}>{mode === 'register' ? 'Register' : 'Sign in'}</button>{' '}
+      <button type="button" className="link" onClick={() => { setMode(mode === 'register' ? 'signIn' : 'register'); setProblem(null); }} data-testid="switch-account-mode">
+        {mode === 'register' ? 'I have an account' : 'New here? Register'}
+      </button>
+      {problem && <span className="error small" data-testid="account-problem"> {problem}</span>}
     </form>
   );
 }

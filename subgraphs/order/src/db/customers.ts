@@ -1,34 +1,33 @@
-/** Customers: registration and lookups. */
-import { Any, type FindOptionsSelect } from 'typeorm';
-import { repositoryOf, type Sql } from '@distribution/db';
-import { CustomerEntity } from './entities/index.js';
-import type { CustomerRecord } from './records.js';
+/**
+ * Customers as the order service keeps them: a row per customer id, made the first time the
+ * customer fills a cart or orders (carts and orders refer to it). Who the customer is (name,
+ * email, password) is the account service's; for a customer of an external identity provider
+ * the row keeps the provider's subject its id was made from.
+ */
+import type { Sql } from '@distribution/db';
+import type { CustomerOrderEntity } from './entities/index.js';
 
-const RECORD = { id: true, name: true, email: true } satisfies Record<keyof CustomerRecord, true> & FindOptionsSelect<CustomerEntity>;
-
-/** Registers a customer; null when the email (in any case) is already registered. */
-export async function registerCustomer(sql: Sql, name: string, email: string): Promise<CustomerRecord | null> {
-  const { raw } = await repositoryOf(sql, CustomerEntity).createQueryBuilder()
-    .insert().values({ name, email })
-    .orIgnore()
-    .returning(Object.keys(RECORD))
-    .updateEntity(false)
-    .execute();
-  const [row] = raw as CustomerRecord[];
-  return row ?? null;
-}
-
-/** The customers with these ids, in ONE statement (the loader). */
-export async function customersByIds(sql: Sql, ids: readonly string[]): Promise<CustomerRecord[]> {
-  return repositoryOf(sql, CustomerEntity).find({ select: RECORD, where: { id: Any([...ids]) } });
+/** Makes the customer's row unless it exists. */
+export async function addCustomer(sql: Sql, id: string, subject: string): Promise<void> {
+  await sql.query('INSERT INTO customer (id, subject) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [id, subject === id ? null : subject]);
 }
 
 /**
- * Locks the customer's row for the rest of the transaction: cart changes and checkouts of one
- * customer take turns, so a cart is never ordered twice nor changed while it is being ordered.
- * False when there is no such customer.
+ * Locks the customer's row for the rest of the transaction, making it first when needed: cart
+ * changes and checkouts of one customer take turns, so a cart is never ordered twice nor changed
+ * while it is being ordered.
  */
-export async function lockCustomer(sql: Sql, id: string): Promise<boolean> {
-  const customer = await repositoryOf(sql, CustomerEntity).findOne({ select: { id: true }, where: { id }, lock: { mode: 'pessimistic_write' } });
-  return customer !== null;
+export async function lockCustomer(sql: Sql, id: string, subject: string): Promise<void> {
+  const rows = await sql.query<{ id: string }>('SELECT id FROM customer WHERE id = $1 FOR UPDATE', [id]);
+  if (rows.length > 0) return;
+  await addCustomer(sql, id, subject);
+  await sql.query('SELECT id FROM customer WHERE id = $1 FOR UPDATE', [id]);
+}
+
+/** How many orders each customer has placed (any status), in one statement. */
+export async function orderCounts(sql: Sql, customerIds: readonly string[]): Promise<Array<{ customerId: CustomerOrderEntity['customerId']; count: number }>> {
+  return sql.query(
+    'SELECT customer_id AS "customerId", count(*)::int AS count FROM customer_order WHERE customer_id = ANY($1::uuid[]) GROUP BY customer_id',
+    [customerIds],
+  );
 }

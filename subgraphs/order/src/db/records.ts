@@ -3,12 +3,14 @@
  * record is cut from the entities, so a column's type is written once, on its entity.
  */
 import type {
-  CartLineEntity, CatalogProductEntity, CustomerEntity, CustomerOrderEntity, OrderChangeEntity, OrderLineEntity, Shortage,
+  CartLineEntity, CatalogProductEntity, CustomerOrderEntity, OrderChangeEntity, OrderLineEntity, Shortage,
 } from './entities/index.js';
 
-export type CustomerRecord = Pick<CustomerEntity, 'id' | 'name' | 'email'>;
-
 export type ShortageRecord = Shortage;
+/** A customer as this service knows it: its id (who it is, the account service knows). */
+export interface CustomerRecord {
+  id: string;
+}
 
 /** An order; `seq` (bigint) as a number: placements stay far below 2^53, and cursors carry it as one. */
 export type OrderRecord = Omit<CustomerOrderEntity, 'seq'> & { seq: number };

@@ -25,7 +25,7 @@ async function changeCart<T>(ctx: OrderContext, work: (m: Sql, customerId: strin
   const customerId = requireCustomerRole(ctx.identity);
   const result = await ctx.database.transaction(async (manager) => {
     const m = sqlOf(manager);
-    if (!isUuid(customerId) || !(await lockCustomer(m, customerId))) throw notFound('Customer', customerId);
+    await lockCustomer(m, customerId, ctx.identity!.sub);
     return work(m, customerId);
   });
   ctx.loaders.cartLines.clear(customerId);

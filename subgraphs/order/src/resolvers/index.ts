@@ -12,7 +12,7 @@ import { pruneCartResolvers } from './prune-cart.js';
 export const resolvers = {
   Money: MoneyScalar,
   Query: { ...customerResolvers.Query, ...orderResolvers.Query },
-  Mutation: { ...customerResolvers.Mutation, ...cartResolvers.Mutation, ...pruneCartResolvers.Mutation, ...placeOrderResolvers.Mutation, ...orderChangeResolvers.Mutation },
+  Mutation: { ...cartResolvers.Mutation, ...pruneCartResolvers.Mutation, ...placeOrderResolvers.Mutation, ...orderChangeResolvers.Mutation },
   Subscription: subscriptionResolvers.Subscription,
   Customer: customerResolvers.Customer,
   Cart: cartResolvers.Cart,

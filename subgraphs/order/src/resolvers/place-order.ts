@@ -7,9 +7,9 @@ import { badUserInput, conflict, notFound } from '@distribution/errors';
 import type { OrderContext } from '../context.js';
 import { requireCustomerRole } from '../access.js';
 import { OrderStatus } from '../domain/order-lifecycle.js';
-import { isUuid, sqlOf, type Sql } from '@distribution/db';
+import { sqlOf, type Sql } from '@distribution/db';
 import { checkPlaceOrderRequest, sameLines, type RequestedLine } from '../domain/order-request.js';
-import { lockCustomer } from '../db/customers.js';
+import { addCustomer, lockCustomer } from '../db/customers.js';
 import { catalogEntries } from '../db/catalog.js';
 import { cartLinesOf, emptyCart } from '../db/carts.js';
 import { insertPendingOrder, orderByKey, ordersByIds } from '../db/orders.js';
@@ -59,11 +59,11 @@ async function priceLines(m: Sql, lines: RequestedLine[]): Promise<Array<Request
  * `m` is a transaction for a checkout of the cart; for explicit lines it is the database itself:
  * the catalog read, then one statement that writes the order, its lines and OrderPlaced.
  */
-async function writeOrder(m: Sql, schema: string, customerId: string, request: Request, newId: string): Promise<string> {
-  if (!isUuid(customerId)) throw notFound('Customer', customerId);
+async function writeOrder(m: Sql, schema: string, customer: { id: string; subject: string }, request: Request, newId: string): Promise<string> {
+  const customerId = customer.id;
   // Checkouts from the cart lock the customer, so one cart is never ordered twice. Orders of
-  // explicit lines need no read of the customer: the order's foreign key tells an unknown one.
-  if (request.fromCart && !(await lockCustomer(m, customerId))) throw notFound('Customer', customerId);
+  // explicit lines need no read of the customer: the order's foreign key tells a new one.
+  if (request.fromCart) await lockCustomer(m, customerId, customer.subject);
 
   const lines = request.fromCart
     ? (await cartLinesOf(m, [customerId])).map((l) => ({ productId: l.productId, quantity: l.quantity }))
@@ -83,11 +83,13 @@ async function writeOrder(m: Sql, schema: string, customerId: string, request: R
   }
 
   const order = { id: newId, customerId, idempotencyKey: request.idempotencyKey, fromCart: request.fromCart, requestedLines: lines };
-  const orderId = await insertPendingOrder(m, schema, order, priced, [orderPlaced({ orderId: newId, customerId, lines: priced })])
-    .catch((error: unknown) => {
-      if (isUnknownCustomer(error)) throw notFound('Customer', customerId);
-      throw error;
-    });
+  const write = () => insertPendingOrder(m, schema, order, priced, [orderPlaced({ orderId: newId, customerId, lines: priced })]);
+  const orderId = await write().catch(async (error: unknown) => {
+    if (!isUnknownCustomer(error)) throw error;
+    // The customer's first order: its row is made now, then the order is written as usual.
+    await addCustomer(m, customerId, customer.subject);
+    return write();
+  });
   if (!orderId) {
     // This key was used before, or by a concurrent request that committed first (we waited on
     // the unique index): answer with that order.
@@ -98,7 +100,7 @@ async function writeOrder(m: Sql, schema: string, customerId: string, request: R
   return orderId;
 }
 
-/** The order's foreign key to its customer failed: no such customer. */
+/** The order's foreign key to its customer failed: the customer has no row here yet. */
 function isUnknownCustomer(error: unknown): boolean {
   const driverError = (error as { driverError?: { code?: string; constraint?: string } }).driverError;
   return driverError?.code === '23503' && driverError.constraint === 'customer_order_customer_id_fkey';
@@ -108,6 +110,7 @@ export const placeOrderResolvers = {
   Mutation: {
     placeOrder: async (_: unknown, { input }: { input: PlaceOrderInput }, ctx: OrderContext) => {
       const customerId = requireCustomerRole(ctx.identity);
+      const customer = { id: customerId, subject: ctx.identity!.sub };
       const request = checkPlaceOrderRequest(input);
       if (!request.ok) throw badUserInput(request.problem, { field: request.field });
       // Hear the new order's outcome from before it is written: no first read is needed then.
@@ -116,8 +119,8 @@ export const placeOrderResolvers = {
       try {
         const { schema } = ctx.database;
         const orderId = request.fromCart
-          ? await ctx.database.transaction((m) => writeOrder(sqlOf(m), schema, customerId, request, newId))
-          : await writeOrder(ctx.database, schema, customerId, request, newId);
+          ? await ctx.database.transaction((m) => writeOrder(sqlOf(m), schema, customer, request, newId))
+          : await writeOrder(ctx.database, schema, customer, request, newId);
         if (request.fromCart) ctx.loaders.cartLines.clear(customerId);
         const decidedOrder = async () => {
           const order = await currentOrder(ctx, orderId);

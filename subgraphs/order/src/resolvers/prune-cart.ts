@@ -19,7 +19,8 @@ export const pruneCartResolvers = {
       const removed = await ctx.database.transaction(async (manager) => {
         const m = sqlOf(manager);
         // The customer's row lock: no cart change or checkout of this customer runs meanwhile.
-        if (!isUuid(customerId) || !(await lockCustomer(m, customerId))) throw notFound('Customer', customerId);
+        if (!isUuid(customerId)) throw notFound('Customer', customerId);
+        await lockCustomer(m, customerId, ctx.identity!.sub);
         const pruned = pruneCart(await cartLinesOf(m, [customerId]));
         for (const line of pruned) {
           if (line.kept === 0) await removeCartLine(m, customerId, line.productId);
