@@ -56,7 +56,7 @@ describe('input attacks (probe: input)', () => {
     const search = await net.as()('query($s: String) { products(filter: { search: $s }, first: 5) { edges { node { id } } } }', { s: 'coffee' });
     expect(search.errors).toBeUndefined();
     const registered = await net.as()('mutation($i: RegisterCustomerInput!) { registerCustomer(input: $i) { customer { name } } }', {
-      i: { name: 'Mallory Clean', email: 'mallory.clean@example.com' },
+      i: { name: 'Mallory Clean', email: 'mallory.clean@example.com', password: 'a clean long password' },
     });
     expect(registered.data?.registerCustomer.customer.name).toBe('Mallory Clean');
   });

@@ -100,7 +100,7 @@ export const attacks: Attack[] = [
   {
     name: 'NUL byte in registerCustomer name',
     expected: REFUSED,
-    run: async (target) => judge(await post(target, REGISTER, { i: { name: 'Mallory\u0000', email: `nul-${unique()}@example.com` } })),
+    run: async (target) => judge(await post(target, REGISTER, { i: { name: 'Mallory\u0000', email: `nul-${unique()}@example.com`, password: 'a long enough password' } })),
   },
   {
     name: 'NUL byte in placeOrder idempotencyKey',
@@ -135,7 +135,7 @@ export const attacks: Attack[] = [
     expected: REFUSED,
     run: async (target) => {
       const names = ['Mallory\u001B[31m', 'Mallory\nAdmin', 'Mallory\u007F', 'Mallory\u0085'];
-      const answers = await Promise.all(names.map((name) => post(target, REGISTER, { i: { name, email: `ctl-${unique()}@example.com` } })));
+      const answers = await Promise.all(names.map((name) => post(target, REGISTER, { i: { name, email: `ctl-${unique()}@example.com`, password: 'a long enough password' } })));
       const judged = answers.map((answer) => judge(answer));
       return { passed: judged.every((result) => result.passed), observed: judged.map((result) => result.observed).join('; ') };
     },
@@ -153,6 +153,6 @@ export const attacks: Attack[] = [
   {
     name: 'over-long email in registerCustomer',
     expected: REFUSED,
-    run: async (target) => judge(await post(target, REGISTER, { i: { name: 'Long Email', email: `${'a'.repeat(300)}-${unique()}@example.com` } })),
+    run: async (target) => judge(await post(target, REGISTER, { i: { name: 'Long Email', email: `${'a'.repeat(300)}-${unique()}@example.com`, password: 'a long enough password' } })),
   },
 ];

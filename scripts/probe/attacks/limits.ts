@@ -126,7 +126,7 @@ const hugeDocument = `{ __typename }\n#${'x'.repeat(1024 * 1024)}`;
 /** ~5,000 tokens in ~10 kB: a list literal of single digits. */
 const manyTokens = `query Tokens($v: [Int] = [${'0 '.repeat(5000)}]) { __typename }`;
 const manyDirectives = `{ ${'categories @skip(if: false) '.repeat(40)}}`;
-const aliasedMutations = `mutation { ${Array.from({ length: 60 }, (_, i) => `r${i}: registerCustomer(input: { name: "Probe ${i}", email: "probe-${i}@limits.probe.invalid" }) { customer { id } }`).join(' ')} }`;
+const aliasedMutations = `mutation { ${Array.from({ length: 60 }, (_, i) => `r${i}: registerCustomer(input: { name: "Probe ${i}", email: "probe-${i}@limits.probe.invalid", password: "probe password ${i}" }) { customer { id } }`).join(' ')} }`;
 /** 20 fragments, each spreading the next twice: a million selections in under 1 kB. */
 const fragmentBomb = `{ ...F0 } ${Array.from({ length: 20 }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`).join(' ')} fragment F20 on Query { categories }`;
 const deepSubscription = `subscription { availabilityChanged { product { ${deepFromProduct(50)} } } }`;
