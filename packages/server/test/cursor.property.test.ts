@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { GraphQLError } from 'graphql';
+import { propertyRuns } from '@distribution/testkit/properties';
+import { decodeCursor, encodeCursor, pageSize, toConnection } from '../src/cursor.js';
+
+const RUNS = propertyRuns(200);
+/** What a page position is made of: names, ids, sequence numbers, amounts. */
+const position = fc.array(fc.oneof(
+  fc.string({ unit: 'binary' }),
+  fc.uuid(),
+  fc.integer(),
+  fc.maxSafeInteger(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Object.is(n, -0)),
+), { minLength: 1, maxLength: 4 });
+
+function badInput(run: () => unknown): boolean {
+  try {
+    run();
+    return false;
+  } catch (error) {
+    expect(error).toBeInstanceOf(GraphQLError);
+    expect((error as GraphQLError).extensions.code).toBe('BAD_USER_INPUT');
+    return true;
+  }
+}
+
+describe('cursors of connections', () => {
+  it('point back at exactly the position they were made from, in URL-safe text', () => {
+    fc.assert(fc.property(position, (values) => {
+      const cursor = encodeCursor(values);
+      expect(cursor).toMatch(/^[A-Za-z0-9_-]*$/);
+      expect(decodeCursor(cursor, values.length)).toEqual(values);
+    }), RUNS);
+  });
+
+  it('refuse a cursor of another connection shape (other arity) with BAD_USER_INPUT', () => {
+    fc.assert(fc.property(position, fc.integer({ min: 0, max: 6 }), (values, arity) => {
+      fc.pre(arity !== values.length);
+      expect(badInput(() => decodeCursor(encodeCursor(values), arity))).toBe(true);
+    }), RUNS);
+  });
+
+  it('turn any other text into BAD_USER_INPUT or a well-formed position, never another error', () => {
+    const text = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.base64String(),
+      fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v) ?? '').toString('base64url')),
+      position.map((values) => encodeCursor(values).slice(1)),
+    );
+    fc.assert(fc.property(text, fc.integer({ min: 1, max: 3 }), (cursor, arity) => {
+      let values: unknown;
+      if (!badInput(() => (values = decodeCursor(cursor, arity)))) {
+        expect(Array.isArray(values) && values.length === arity).toBe(true);
+        for (const v of values as unknown[]) expect(['string', 'number']).toContain(typeof v);
+      }
+    }), RUNS);
+  });
+});
+
+describe('page sizes and pages', () => {
+  it('take any size from 1 to the maximum, default when none is given, and refuse the rest', () => {
+    const first = fc.oneof(fc.integer({ min: -5, max: 130 }), fc.double(), fc.constantFrom(null, undefined));
+    fc.assert(fc.property(first, fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 120 }), (n, fallback, max) => {
+      let size: number | undefined;
+      const refused = badInput(() => (size = pageSize(n, fallback, max)));
+      if (n === null || n === undefined) expect(size).toBe(fallback);
+      else expect(refused).toBe(!(Number.isInteger(n) && n >= 1 && n <= max));
+      if (!refused && n != null) expect(size).toBe(n);
+    }), RUNS);
+  });
+
+  it('show the first `limit` rows in order, and say there is a next page exactly when a row was left over', () => {
+    fc.assert(fc.property(fc.array(fc.integer(), { maxLength: 30 }), fc.integer({ min: 1, max: 25 }), (rows, limit) => {
+      const page = toConnection(rows, limit, (row) => encodeCursor([row]));
+      expect(page.edges.map((e) => e.node)).toEqual(rows.slice(0, limit));
+      expect(page.pageInfo.hasNextPage).toBe(rows.length > limit);
+      expect(page.pageInfo.endCursor).toBe(page.edges.length ? encodeCursor([page.edges.at(-1)!.node]) : null);
+      for (const edge of page.edges) expect(decodeCursor(edge.cursor, 1)).toEqual([edge.node]);
+    }), RUNS);
+  });
+});
