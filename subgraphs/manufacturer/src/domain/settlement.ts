@@ -25,6 +25,8 @@ export class MalformedRoundClosed extends Error {
 }
 
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+// String() of an object whose toString is not a function throws a TypeError, not a refusal.
+const textOf = (value: unknown) => (typeof value === 'string' ? value : '');
 
 /** Checks a RoundClosed payload's shape; ids come back lower-case so they compare with ours. */
 export function readRoundClosed(payload: unknown): RoundClosed {
@@ -37,7 +39,11 @@ export function readRoundClosed(payload: unknown): RoundClosed {
     if (!isCount(sale.unitsSold) || !isCount(sale.revenueCents)) throw new MalformedRoundClosed(`sales[${index}] needs non-negative integer unitsSold and revenueCents`);
     return { productId: sale.productId.toLowerCase(), manufacturerId: sale.manufacturerId.toLowerCase(), unitsSold: sale.unitsSold, revenueCents: sale.revenueCents };
   });
-  return { roundNumber: p.roundNumber, closedAt: String(p.closedAt ?? ''), reason: String(p.reason ?? ''), sales };
+  // Totals are counted in numbers: past 2^53 a sum would silently round, and money would be lost.
+  for (const part of ['unitsSold', 'revenueCents'] as const) {
+    if (!Number.isSafeInteger(sales.reduce((sum, sale) => sum + sale[part], 0))) throw new MalformedRoundClosed(`the round's total ${part} is too large to count exactly`);
+  }
+  return { roundNumber: p.roundNumber, closedAt: textOf(p.closedAt), reason: textOf(p.reason), sales };
 }
 
 export interface SettlementLinePlan {

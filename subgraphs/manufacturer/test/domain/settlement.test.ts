@@ -68,6 +68,9 @@ describe('reading RoundClosed v1', () => {
       { ...valid, sales: [{ ...valid.sales[0], productId: 'x' }] },
       { ...valid, sales: [{ ...valid.sales[0], unitsSold: -1 }] },
       { ...valid, sales: [{ ...valid.sales[0], revenueCents: 1.5 }] },
+      // JSON that String() cannot print, and totals that numbers cannot count exactly.
+      { ...valid, reason: { toString: 1 } },
+      { ...valid, sales: [{ ...valid.sales[0], revenueCents: Number.MAX_SAFE_INTEGER }, { ...valid.sales[0], revenueCents: 2 }] },
     ];
     for (const payload of broken) expect(() => readRoundClosed(payload), JSON.stringify(payload)).toThrow(MalformedRoundClosed);
   });

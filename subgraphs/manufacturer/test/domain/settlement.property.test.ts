@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { propertyRuns } from '@distribution/testkit/properties';
+import { MalformedRoundClosed, misattributedSales, planSettlements, readRoundClosed, supplyAfterSale, type RoundSale } from '../../src/domain/settlement.js';
+
+const RUNS = propertyRuns(200);
+const MANUFACTURERS = ['aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', 'cccccccc-cccc-4ccc-8ccc-cccccccccccc'];
+const PRODUCTS = ['10000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001'];
+const big = (values: number[]) => values.reduce((sum, v) => sum + BigInt(v), 0n);
+
+const sale = fc.record({
+  productId: fc.constantFrom(...PRODUCTS),
+  manufacturerId: fc.constantFrom(...MANUFACTURERS),
+  unitsSold: fc.nat(1_000_000),
+  revenueCents: fc.oneof(fc.nat(100_000_000), fc.nat(Number.MAX_SAFE_INTEGER)),
+});
+/** Sales of a round that can be read: readRoundClosed refuses totals past Number.MAX_SAFE_INTEGER. */
+const sales = fc.array(sale, { maxLength: 20 }).map((list) => {
+  try {
+    return readRoundClosed({ roundNumber: 1, sales: list }).sales;
+  } catch {
+    return list.map((s) => ({ ...s, revenueCents: s.revenueCents % 100_000_000 }));
+  }
+});
+const payload = fc.record({
+  roundNumber: fc.integer({ min: 1, max: 2_147_483_647 }),
+  closedAt: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+  reason: fc.constantFrom('OPERATOR', 'PERIOD_ENDED', 'DEPLETED'),
+  sales: fc.array(sale, { maxLength: 20 }),
+});
+
+describe('settling a closed round, for any sales', () => {
+  it('books each manufacturer once, with totals that are exactly the sums of its lines and of its sales', () => {
+    fc.assert(fc.property(sales, (list) => {
+      const plans = planSettlements(list);
+      expect(plans.map((p) => p.manufacturerId)).toEqual([...new Set(list.map((s) => s.manufacturerId))].sort());
+      for (const plan of plans) {
+        const own = list.filter((s) => s.manufacturerId === plan.manufacturerId);
+        expect(plan.lines.map((l) => l.productId)).toEqual([...new Set(own.map((s) => s.productId))].sort());
+        expect(BigInt(plan.unitsSold)).toBe(big(plan.lines.map((l) => l.unitsSold)));
+        expect(BigInt(plan.revenueCents)).toBe(big(plan.lines.map((l) => l.revenueCents)));
+        for (const line of plan.lines) {
+          const ofLine = own.filter((s) => s.productId === line.productId);
+          expect(BigInt(line.unitsSold)).toBe(big(ofLine.map((s) => s.unitsSold)));
+          expect(BigInt(line.revenueCents)).toBe(big(ofLine.map((s) => s.revenueCents)));
+        }
+      }
+    }), RUNS);
+  });
+
+  it('books the same settlements whatever order the sales arrive in', () => {
+    const shuffled = sales.chain((list) => fc.tuple(fc.constant(list), fc.shuffledSubarray(list, { minLength: list.length })));
+    fc.assert(fc.property(shuffled, ([list, reordered]) => {
+      expect(planSettlements(reordered)).toEqual(planSettlements(list));
+    }), RUNS);
+  });
+
+  it('names exactly the lines whose product is unknown or belongs to someone else', () => {
+    const owners = fc.dictionary(fc.constantFrom(...PRODUCTS), fc.constantFrom(...MANUFACTURERS));
+    fc.assert(fc.property(sales, owners, (list, owned) => {
+      const plans = planSettlements(list);
+      const ownerOf = new Map(Object.entries(owned));
+      const bad = plans.flatMap((p) => p.lines.filter((l) => ownerOf.get(l.productId) !== p.manufacturerId).map((l) => l.productId));
+      const problems = misattributedSales(plans, ownerOf);
+      expect(problems).toHaveLength(bad.length);
+      bad.forEach((productId, i) => expect(problems[i]).toContain(productId));
+    }), RUNS);
+  });
+
+  it('takes sold units off the supply, never below zero, and says exactly what could not be taken', () => {
+    fc.assert(fc.property(fc.nat(1_000_000_000), fc.nat(1_000_000_000), (supply, sold) => {
+      const after = supplyAfterSale(supply, sold);
+      expect(after.supply).toBeGreaterThanOrEqual(0);
+      expect(after.supply).toBe(supply + after.delta);
+      expect(after.delta).toBeLessThanOrEqual(0);
+      expect(-after.delta + after.shortfall).toBe(sold);
+      expect(after.shortfall === 0).toBe(sold <= supply);
+    }), RUNS);
+  });
+});
+
+describe('reading RoundClosed, for any payload', () => {
+  it('reads a well-formed payload without changing a number, ids in lower case', () => {
+    fc.assert(fc.property(payload, fc.boolean(), (p, shout) => {
+      const sent = shout ? { ...p, sales: p.sales.map((s) => ({ ...s, productId: s.productId.toUpperCase(), manufacturerId: s.manufacturerId.toUpperCase() })) } : p;
+      let read;
+      try {
+        read = readRoundClosed(JSON.parse(JSON.stringify(sent)));
+      } catch (error) {
+        // Only a round whose totals cannot be counted exactly may be refused.
+        expect(error).toBeInstanceOf(MalformedRoundClosed);
+        expect(big(p.sales.map((s) => s.revenueCents)) > BigInt(Number.MAX_SAFE_INTEGER)).toBe(true);
+        return;
+      }
+      expect(read).toEqual(p);
+    }), RUNS);
+  });
+
+  it('refuses anything else with MalformedRoundClosed, never another error', () => {
+    const tricky = fc.constantFrom<unknown>({ toString: 1 }, { valueOf: null, toString: null }, [], 'x', 1e400, -1, 1.5);
+    const value = fc.oneof(fc.jsonValue(), tricky);
+    const hostile = fc.oneof(
+      fc.jsonValue(),
+      fc.record({ roundNumber: fc.oneof(fc.integer({ min: 1, max: 5 }), value), closedAt: value, reason: value, sales: fc.oneof(value, fc.array(value)) }, { requiredKeys: [] }),
+      fc.tuple(payload, fc.array(fc.oneof(sale, fc.dictionary(fc.constantFrom('productId', 'manufacturerId', 'unitsSold', 'revenueCents'), value)), { minLength: 1 }))
+        .map(([p, mixed]) => ({ ...p, sales: mixed })),
+    );
+    fc.assert(fc.property(hostile, (p) => {
+      try {
+        const read = readRoundClosed(p);
+        expect(read.roundNumber).toBeGreaterThanOrEqual(1);
+        for (const s of read.sales as RoundSale[]) expect(Number.isSafeInteger(s.unitsSold) && Number.isSafeInteger(s.revenueCents)).toBe(true);
+      } catch (error) {
+        expect(error).toBeInstanceOf(MalformedRoundClosed);
+      }
+    }), RUNS);
+  });
+});
