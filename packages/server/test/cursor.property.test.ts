@@ -14,13 +14,15 @@ const position = fc.array(fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Object.is(n, -0)),
 ), { minLength: 1, maxLength: 4 });
 
-function badInput(run: () => unknown): boolean {
+/** Whether `run` refused its input as BAD_USER_INPUT naming `argument`, with a message that says what to send. */
+function badInput(run: () => unknown, argument = 'after', says: RegExp = /cursor returned by this API/): boolean {
   try {
     run();
     return false;
   } catch (error) {
     expect(error).toBeInstanceOf(GraphQLError);
-    expect((error as GraphQLError).extensions.code).toBe('BAD_USER_INPUT');
+    expect((error as GraphQLError).extensions).toEqual({ code: 'BAD_USER_INPUT', argument });
+    expect((error as GraphQLError).message).toMatch(says);
     return true;
   }
 }
@@ -63,7 +65,7 @@ describe('page sizes and pages', () => {
     const first = fc.oneof(fc.integer({ min: -5, max: 130 }), fc.double(), fc.constantFrom(null, undefined));
     fc.assert(fc.property(first, fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 120 }), (n, fallback, max) => {
       let size: number | undefined;
-      const refused = badInput(() => (size = pageSize(n, fallback, max)));
+      const refused = badInput(() => (size = pageSize(n, fallback, max)), 'first', new RegExp(`between 1 and ${max}$`));
       if (n === null || n === undefined) expect(size).toBe(fallback);
       else expect(refused).toBe(!(Number.isInteger(n) && n >= 1 && n <= max));
       if (!refused && n != null) expect(size).toBe(n);

@@ -30,7 +30,8 @@ export const changeRequest = fc.record({
   orderId: order,
   changeId: fc.uuid(),
   productId: anyProduct,
-  quantity: fc.integer({ min: 0, max: 12 }),
+  // Small quantities often equal what a line already holds (a change that changes nothing).
+  quantity: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 12 })),
   unitPriceCents: price,
 });
 
@@ -50,11 +51,17 @@ export const reservationState = (options: { roundOpen?: boolean } = {}): fc.Arbi
     holdings: fc.uniqueArray(fc.record({ orderId: order, productId: product, quantity: fc.integer({ min: 1, max: 5 }), unitPriceCents: price }), {
       selector: (h) => `${h.orderId}|${h.productId}`, maxLength: 6,
     }),
+    // Lines given back earlier (cancelled or changed to 0) stay as rows that hold nothing.
+    released: fc.uniqueArray(fc.record({ orderId: order, productId: product, unitPriceCents: price }), { selector: (h) => `${h.orderId}|${h.productId}`, maxLength: 3 }),
     others: fc.tuple(...PRODUCTS.map(() => fc.integer({ min: 0, max: 5 }))),
     free: fc.tuple(...PRODUCTS.map(() => fc.integer({ min: 0, max: 20 }))),
-  }).map(({ open, holdings, others, free }) => {
+  }).map(({ open, holdings, released, others, free }) => {
     // With no open round, no order holds anything in it.
-    const reservations: Reservation[] = open ? holdings.map((h) => ({ ...h, roundNumber: ROUND })) : [];
+    const holding = new Set(holdings.map((h) => `${h.orderId}|${h.productId}`));
+    const reservations: Reservation[] = !open ? [] : [
+      ...holdings.map((h) => ({ ...h, roundNumber: ROUND })),
+      ...released.filter((r) => !holding.has(`${r.orderId}|${r.productId}`)).map((r) => ({ ...r, quantity: 0, roundNumber: ROUND })),
+    ];
     const stock = PRODUCTS.map((p, i) => {
       const held = reservations.filter((r) => r.productId === p).reduce((sum, r) => sum + r.quantity, 0);
       return stockRow(p, held + others[i]! + free[i]!, held + others[i]!);
@@ -76,7 +83,7 @@ export function stateAfter(state: ReservationState, result: ReservationResult): 
 
 /** What `orderId` holds, per product. */
 export function holdingsOf(state: ReservationState, orderId: string): Map<string, number> {
-  return new Map(state.reservations.filter((r) => r.orderId === orderId).map((r) => [r.productId, r.quantity]));
+  return new Map(state.reservations.filter((r) => r.orderId === orderId && r.quantity > 0).map((r) => [r.productId, r.quantity]));
 }
 
 export const rowOf = (state: ReservationState, productId: string) => state.stock.find((row) => row.productId === productId);

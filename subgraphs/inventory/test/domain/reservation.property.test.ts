@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { propertyRuns } from '@distribution/testkit/properties';
-import { applyRequests, mergeLines, productsTouched, type ReservationRequest, type ReservationState } from '../../src/domain/reservation.js';
+import { applyRequests, mergeLines, productsTouched, StockInvariantBroken, type Outcome, type ReservationRequest, type ReservationState } from '../../src/domain/reservation.js';
 import { availableOf, keepsInvariant } from '../../src/domain/stock.js';
-import { replayMovements } from '../../src/domain/ledger.js';
+import { replayMovements, type Movement } from '../../src/domain/ledger.js';
 import { GHOST, ORDERS, PRODUCTS, holdingsOf, requests, reservationState, rowOf, stateAfter, stockRow } from './arbitraries.js';
 
 const RUNS = propertyRuns(150);
@@ -19,6 +19,8 @@ function oneByOne(state: ReservationState, batch: ReservationRequest[]) {
 }
 
 const sumBy = <T>(items: T[], amount: (item: T) => number) => items.reduce((sum, item) => sum + amount(item), 0);
+/** Outcomes with their lines in product order: what an order holds comes back in the order its rows were read. */
+const decided = (outcomes: Outcome[]) => outcomes.map((o) => ({ ...o, lines: [...o.lines].sort((a, b) => a.productId.localeCompare(b.productId)) }));
 
 describe('reservation rules, for any stock and any mix of orders', () => {
   it('keeps 0 <= reserved <= onHand on every row, and never changes what is on hand', () => {
@@ -35,8 +37,9 @@ describe('reservation rules, for any stock and any mix of orders', () => {
     fc.assert(fc.property(reservationState(), requests, (state, batch) => {
       const whole = applyRequests(state, batch);
       const steps = oneByOne(state, batch);
-      expect(whole.outcomes).toEqual(steps.flatMap((s) => s.result.outcomes));
-      expect(whole.movements).toEqual(steps.flatMap((s) => s.result.movements));
+      expect(decided(whole.outcomes)).toEqual(decided(steps.flatMap((s) => s.result.outcomes)));
+      const inOrder = (movements: Movement[]) => movements.map((m) => JSON.stringify(m)).sort();
+      expect(inOrder(whole.movements)).toEqual(inOrder(steps.flatMap((s) => s.result.movements)));
       const final = steps.at(-1)?.after ?? state;
       expect(stateAfter(state, whole).stock).toEqual(final.stock);
       expect(new Set(stateAfter(state, whole).reservations)).toEqual(new Set(final.reservations));
@@ -139,6 +142,34 @@ describe('reservation rules, for any stock and any mix of orders', () => {
       expect(result.movements.every((m) => m.quantity > 0 && m.roundNumber === state.roundNumber && ORDERS.includes(m.orderId as never))).toBe(true);
       // Each row that changed is reported once.
       expect(new Set(result.changes.map((c) => c.after.productId)).size).toBe(result.changes.length);
+    }), RUNS);
+  });
+
+  it('changes nothing when a line is changed to what it already holds', () => {
+    fc.assert(fc.property(reservationState({ roundOpen: true }), fc.nat(), (state, pick) => {
+      const holding = state.reservations.filter((r) => r.quantity > 0);
+      fc.pre(holding.length > 0);
+      const line = holding[pick % holding.length]!;
+      const result = applyRequests(state, [{ kind: 'CHANGE', orderId: line.orderId, changeId: 'same', productId: line.productId, quantity: line.quantity, unitPriceCents: line.unitPriceCents }]);
+      expect(result.outcomes).toEqual([{ kind: 'RESERVED', orderId: line.orderId, changeId: 'same', roundNumber: state.roundNumber, lines: [{ productId: line.productId, quantity: line.quantity, delta: 0 }] }]);
+      expect([result.changes, result.movements]).toEqual([[], []]);
+    }), RUNS);
+  });
+
+  it('never writes a row past the invariant, even one that was already over-promised', () => {
+    fc.assert(fc.property(reservationState({ roundOpen: true }), requests, fc.integer({ min: 1, max: 5 }), (state, batch, excess) => {
+      // Corrupt every row: more promised than on hand.
+      const corrupt = { ...state, stock: state.stock.map((row) => ({ ...row, onHand: Math.max(0, row.reserved - excess) })) };
+      let result;
+      try {
+        result = applyRequests(corrupt, batch);
+      } catch (error) {
+        expect(error).toBeInstanceOf(StockInvariantBroken);
+        expect((error as Error).message).toMatch(/(RESERVE|RELEASE) \d+ of p\d would leave reserved \d+ of \d+/);
+        return;
+      }
+      // Without a throw, every row it writes keeps the invariant (a release may mend one).
+      for (const { after } of result.changes) expect(keepsInvariant(after)).toBe(true);
     }), RUNS);
   });
 
