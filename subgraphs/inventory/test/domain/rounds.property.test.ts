@@ -27,7 +27,12 @@ describe('opening a round', () => {
       const blocker = openingBlocker(latest);
       expect(blocker === null).toBe(latest === null || latest.status === 'SETTLED');
       if (blocker) expect(blocker).toContain(`Round ${latest!.number} `);
-      if (latest?.status === 'CLOSED') for (const m of latest.awaitingSettlementFrom) expect(blocker).toContain(m);
+      if (latest?.status === 'CLOSED') {
+        const waiting = latest.awaitingSettlementFrom;
+        // Names whom it waits for (manufacturer or manufacturers), and says nothing of waiting when nobody is named.
+        expect(blocker!.includes('waiting for the settlement of')).toBe(waiting.length > 0);
+        if (waiting.length > 0) expect(blocker).toContain(`manufacturer${waiting.length > 1 ? 's' : ''} ${waiting.join(', ')}`);
+      }
       expect(nextRoundNumber(latest)).toBe((latest?.number ?? 0) + 1);
     }), RUNS);
   });
@@ -37,6 +42,8 @@ describe('opening a round', () => {
       const { changes, movements } = openingStock({ roundNumber, stock, offered, defaultThreshold: 3 });
       const after = new Map(changes.map((c) => [c.after.productId, c.after]));
       expect(after.size).toBe(changes.length);
+      // A row is written only when opening changes it.
+      for (const { before, after: now } of changes) expect(now).not.toEqual(before);
       for (const offer of offered) expect(after.get(offer.productId)).toMatchObject({ onHand: Math.max(0, offer.supply), reserved: 0, roundNumber, manufacturerId: offer.manufacturerId });
       for (const old of stock) {
         const now = after.get(old.productId) ?? old;
@@ -51,25 +58,33 @@ describe('opening a round', () => {
     fc.assert(fc.property(leftovers.filter((rows) => rows.length > 0), fc.nat(), fc.integer({ min: 1, max: 5 }), (stock, pick, promised) => {
       const i = pick % stock.length;
       stock[i] = { ...stock[i]!, onHand: stock[i]!.onHand + promised, reserved: promised };
-      expect(() => openingStock({ roundNumber: 2, stock, offered: [], defaultThreshold: 3 })).toThrow(StockInvariantBroken);
+      expect(() => openingStock({ roundNumber: 2, stock, offered: [], defaultThreshold: 3 }))
+        .toThrow(new StockInvariantBroken(`product ${stock[i]!.productId} still has ${promised} reserved when round 2 opens`));
     }), RUNS);
   });
 });
 
 /** Promised rows and the reservations that make up exactly what each row reserves. */
+/** Manufacturers in the opposite order of their products, so that no order is right by accident. */
+const makerOf = (productId: string) => `m-${9 - PRODUCTS.indexOf(productId)}`;
 const promised = fc.uniqueArray(fc.record({
   productId: fc.constantFrom(...PRODUCTS),
   spare: fc.nat(10),
   holds: fc.array(fc.record({ orderId: fc.constantFrom('o1', 'o2', 'o3'), quantity: fc.integer({ min: 1, max: 6 }), unitPriceCents: fc.integer({ min: 1, max: 50_000 }) }), { minLength: 1, maxLength: 4 }),
 }), { selector: (p) => p.productId }).map((products) => ({
   rows: products.map((p) => stockRow(p.productId, p.spare + sum(p.holds.map((h) => h.quantity)), sum(p.holds.map((h) => h.quantity)))),
-  sold: products.flatMap((p) => p.holds.map((h): SoldReservation => ({ ...h, productId: p.productId, manufacturerId: `m-${p.productId}` }))),
+  sold: products.flatMap((p) => p.holds.map((h): SoldReservation => ({ ...h, productId: p.productId, manufacturerId: makerOf(p.productId) }))),
 }));
+/** Reservations given back before the close (they hold nothing), of products whose rows reserve nothing. */
+const givenBack = fc.array(fc.record({ orderId: fc.constant('o9'), productId: fc.constantFrom('x', 'y'), manufacturerId: fc.constant('m-x'), quantity: fc.constant(0), unitPriceCents: fc.nat(99) }), { maxLength: 2 });
 
 describe('closing a round', () => {
   it('sells every promised unit: each row loses exactly what it reserved, and nothing stays promised', () => {
-    fc.assert(fc.property(promised, ({ rows, sold }) => {
-      const { changes, movements } = closingStock({ roundNumber: 7, reservedRows: rows, sold });
+    fc.assert(fc.property(promised, givenBack, fc.boolean(), ({ rows, sold }, released, withIdleRow) => {
+      // An idle row (nothing reserved, nothing sold) is left alone.
+      const idle = withIdleRow ? [stockRow('idle', 3)] : [];
+      const { changes, movements } = closingStock({ roundNumber: 7, reservedRows: [...rows, ...idle], sold: [...sold, ...released] });
+      expect(changes).toHaveLength(rows.length);
       for (const before of rows) {
         const after = changes.find((c) => c.after.productId === before.productId)!.after;
         expect(after).toEqual({ ...before, onHand: before.onHand - before.reserved, reserved: 0 });
@@ -82,9 +97,13 @@ describe('closing a round', () => {
   it('writes nothing when the reservations and the rows disagree by even one unit', () => {
     fc.assert(fc.property(promised.filter((p) => p.rows.length > 0), fc.nat(), fc.constantFrom(-1, 1), ({ rows, sold }, pick, off) => {
       const i = pick % rows.length;
-      rows[i] = { ...rows[i]!, onHand: rows[i]!.onHand + 1, reserved: rows[i]!.reserved + off };
-      expect(() => closingStock({ roundNumber: 7, reservedRows: rows, sold })).toThrow(StockInvariantBroken);
-      expect(() => closingStock({ roundNumber: 7, reservedRows: rows.filter((_, j) => j !== i), sold })).toThrow(StockInvariantBroken);
+      const held = rows[i]!.reserved;
+      const productId = rows[i]!.productId;
+      rows[i] = { ...rows[i]!, onHand: rows[i]!.onHand + 1, reserved: held + off };
+      expect(() => closingStock({ roundNumber: 7, reservedRows: rows, sold }))
+        .toThrow(new StockInvariantBroken(`product ${productId} has ${held + off} reserved but its reservations hold ${held}`));
+      expect(() => closingStock({ roundNumber: 7, reservedRows: rows.filter((_, j) => j !== i), sold }))
+        .toThrow(new StockInvariantBroken(`reservations hold ${held} of ${productId} but its stock row reserves nothing`));
     }), RUNS);
   });
 
@@ -99,7 +118,7 @@ describe('closing a round', () => {
       expect(sales.map((s) => s.productId)).toEqual([...new Set(sold.map((s) => s.productId))].sort());
       for (const sale of sales) {
         const of = sold.filter((s) => s.productId === sale.productId);
-        expect(sale).toEqual({ productId: sale.productId, manufacturerId: `m-${sale.productId}`, unitsSold: sum(of.map((s) => s.quantity)), revenueCents: sum(of.map((s) => s.quantity * s.unitPriceCents)) });
+        expect(sale).toEqual({ productId: sale.productId, manufacturerId: makerOf(sale.productId), unitsSold: sum(of.map((s) => s.quantity)), revenueCents: sum(of.map((s) => s.quantity * s.unitPriceCents)) });
       }
       expect(manufacturersToSettle(sales)).toEqual([...new Set(sales.map((s) => s.manufacturerId))].sort());
     }), RUNS);

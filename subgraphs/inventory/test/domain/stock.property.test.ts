@@ -37,10 +37,15 @@ describe('the stock invariant', () => {
   });
 
   it('holds for a product nobody has heard of, which has nothing at all', () => {
-    fc.assert(fc.property(fc.string(), threshold, (productId, t) => {
-      const empty = emptyStock(productId, t);
+    const facts = fc.record({ manufacturerId: fc.string({ minLength: 1 }), category: fc.string({ minLength: 1 }) }, { requiredKeys: [] });
+    fc.assert(fc.property(fc.string(), threshold, facts, (productId, t, known) => {
+      const empty = emptyStock(productId, t, known);
       expect(keepsInvariant(empty)).toBe(true);
-      expect([empty.onHand, empty.reserved, empty.roundNumber, stockStatus(availableOf(empty), t)]).toEqual([0, 0, null, 'DEPLETED']);
+      expect(empty).toEqual({
+        productId, manufacturerId: known.manufacturerId ?? '', category: known.category ?? '', onHand: 0, reserved: 0, lowStockThreshold: t, roundNumber: null,
+      });
+      expect(emptyStock(productId, t)).toMatchObject({ manufacturerId: '', category: '' });
+      expect(stockStatus(availableOf(empty), t)).toBe('DEPLETED');
     }), RUNS);
   });
 });
@@ -67,10 +72,14 @@ describe('what watchers are told, along any sequence of stock changes', () => {
     }), RUNS);
   });
 
-  it('tells nothing when nothing a watcher sees changed', () => {
-    fc.assert(fc.property(row, (r) => {
+  it('tells nothing when nothing a watcher sees changed, and tells of any change of a number it sees', () => {
+    const seen = fc.constantFrom('onHand', 'reserved', 'lowStockThreshold', 'roundNumber');
+    fc.assert(fc.property(row, seen, fc.integer({ min: 1, max: 3 }), (r, field, by) => {
       expect(stockSignals({ before: r, after: { ...r } })).toEqual({ changed: false, becameLow: false, depleted: false });
-      expect(stockSignals({ before: null, after: r }).changed).toBe(true);
+      const after = { ...r, [field]: (r[field] ?? 0) + by };
+      expect(stockSignals({ before: r, after }).changed).toBe(true);
+      // A row that did not exist is news, even when it holds nothing yet.
+      expect(stockSignals({ before: null, after: emptyStock(r.productId, r.lowStockThreshold) }).changed).toBe(true);
     }), RUNS);
   });
 });

@@ -48,7 +48,8 @@ describe('supply reaching stock during an open round', () => {
       for (const productId of PRODUCTS) {
         const before = stock.find((r) => r.productId === productId);
         const after = result.changes.find((c) => c.after.productId === productId)?.after ?? before;
-        const own = batch.filter((c) => c.productId === productId && movesStock(c));
+        // New units (created or produced) and discontinuation move stock; catalog edits and settlements do not.
+        const own = batch.filter((c) => c.productId === productId && (((c.reason === 'CREATED' || c.reason === 'PRODUCED') && c.delta > 0) || c.reason === 'DISCONTINUED'));
         const lastStop = own.map((c) => c.reason).lastIndexOf('DISCONTINUED');
         const producedAfterStop = own.slice(lastStop + 1).reduce((sum, c) => sum + c.delta, 0);
         if (lastStop === -1) expect(after?.onHand ?? 0).toBe((before?.onHand ?? 0) + producedAfterStop);
@@ -56,6 +57,13 @@ describe('supply reaching stock during an open round', () => {
         // Catalog edits and settlements never move stock by themselves.
         if (own.length === 0) expect(after).toEqual(before);
       }
+    }), RUNS);
+  });
+
+  it('says which announcements move stock: new units and discontinuation only', () => {
+    fc.assert(fc.property(change, (c) => {
+      const newUnits = (c.reason === 'CREATED' || c.reason === 'PRODUCED') && c.delta > 0;
+      expect(movesStock(c)).toBe(newUnits || c.reason === 'DISCONTINUED');
     }), RUNS);
   });
 
