@@ -49,6 +49,8 @@ describe('cursors of connections', () => {
       fc.base64String(),
       fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v) ?? '').toString('base64url')),
       position.map((values) => encodeCursor(values).slice(1)),
+      // The right number of values, some of them of a kind no position is made of.
+      fc.array(fc.oneof(fc.string(), fc.integer(), fc.constantFrom(null, true, {}, [])), { minLength: 1, maxLength: 3 }).map((values) => encodeCursor(values as never)),
     );
     fc.assert(fc.property(text, fc.integer({ min: 1, max: 3 }), (cursor, arity) => {
       let values: unknown;
@@ -62,8 +64,12 @@ describe('cursors of connections', () => {
 
 describe('page sizes and pages', () => {
   it('take any size from 1 to the maximum, default when none is given, and refuse the rest', () => {
-    const first = fc.oneof(fc.integer({ min: -5, max: 130 }), fc.double(), fc.constantFrom(null, undefined));
-    fc.assert(fc.property(first, fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 120 }), (n, fallback, max) => {
+    const limits = fc.tuple(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 120 }));
+    const asked = limits.chain(([fallback, max]) => fc.tuple(
+      fc.oneof(fc.integer({ min: -5, max: 130 }), fc.constantFrom(0, 1, max, max + 1), fc.double(), fc.constantFrom(null, undefined)),
+      fc.constant(fallback), fc.constant(max),
+    ));
+    fc.assert(fc.property(asked, ([n, fallback, max]) => {
       let size: number | undefined;
       const refused = badInput(() => (size = pageSize(n, fallback, max)), 'first', new RegExp(`between 1 and ${max}$`));
       if (n === null || n === undefined) expect(size).toBe(fallback);

@@ -17,12 +17,14 @@ const exactCents = (text: string) => {
   return BigInt(whole!) * 100n + BigInt(fraction.padEnd(2, '0') || '0');
 };
 
+/** Whether `run` refused its input as BAD_USER_INPUT, with a message that shows the client the expected form. */
 function refusedAsBadInput(run: () => unknown) {
   try {
     run();
   } catch (error) {
     expect(error).toBeInstanceOf(GraphQLError);
     expect((error as GraphQLError).extensions.code).toBe('BAD_USER_INPUT');
+    expect((error as GraphQLError).message).toMatch(/^Money must be .*"12\.50"$/);
     return true;
   }
   return false;
@@ -75,6 +77,9 @@ describe('Money, exact to the cent', () => {
       fc.string(),
       fc.anything(),
       fc.double(),
+      // Values whose text alone would look like money.
+      moneyText.map((t) => [t]),
+      moneyText.map((t) => ({ toString: () => t })),
     );
     fc.assert(fc.property(hostile, (value) => {
       let accepted: number | undefined;
@@ -96,7 +101,9 @@ describe('Money, exact to the cent', () => {
     fc.assert(fc.property(literal, (node) => {
       let fromLiteral: unknown;
       const refused = refusedAsBadInput(() => (fromLiteral = MoneyScalar.parseLiteral(node)));
-      if (node.kind === Kind.BOOLEAN || node.kind === Kind.NULL) expect(refused).toBe(true);
+      const text = 'value' in node ? String(node.value) : null;
+      // A money text is accepted as a string, an Int or a Float literal alike; nothing else is.
+      expect(refused).toBe(text === null || node.kind === Kind.BOOLEAN || !/^\d{1,9}(\.\d{1,2})?$/.test(text));
       if (!refused) {
         expect(fromLiteral).toBe(MoneyScalar.parseValue((node as { value: string }).value));
         expect(MoneyScalar.serialize(fromLiteral)).toBe(centsToMoney(fromLiteral as number));

@@ -23,7 +23,7 @@ const sales = fc.array(sale, { maxLength: 20 }).map((list) => {
   }
 });
 const payload = fc.record({
-  roundNumber: fc.integer({ min: 1, max: 2_147_483_647 }),
+  roundNumber: fc.oneof(fc.constantFrom(1, 2_147_483_647), fc.integer({ min: 1, max: 2_147_483_647 })),
   closedAt: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
   reason: fc.constantFrom('OPERATOR', 'PERIOD_ENDED', 'DEPLETED'),
   sales: fc.array(sale, { maxLength: 20 }),
@@ -97,22 +97,49 @@ describe('reading RoundClosed, for any payload', () => {
   });
 
   it('refuses anything else with MalformedRoundClosed, never another error', () => {
-    const tricky = fc.constantFrom<unknown>({ toString: 1 }, { valueOf: null, toString: null }, [], 'x', 1e400, -1, 1.5);
+    const tricky = fc.constantFrom<unknown>({ toString: 1 }, { valueOf: null, toString: null }, [], 'x', '3', 1e400, -1, 0, 0.5, 1.5, 2 ** 53, null);
     const value = fc.oneof(fc.jsonValue(), tricky);
+    const count = fc.oneof(fc.nat(1000), tricky);
+    const id = fc.oneof(fc.constantFrom(...PRODUCTS, ...MANUFACTURERS), fc.constantFrom(`x${PRODUCTS[0]}`, `${PRODUCTS[0]}x`, 'x', 42, null));
+    const hostileSale = fc.oneof(
+      fc.record({ productId: id, manufacturerId: id, unitsSold: count, revenueCents: count }, { requiredKeys: [] }),
+      value,
+    );
     const hostile = fc.oneof(
       fc.jsonValue(),
-      fc.record({ roundNumber: fc.oneof(fc.integer({ min: 1, max: 5 }), value), closedAt: value, reason: value, sales: fc.oneof(value, fc.array(value)) }, { requiredKeys: [] }),
-      fc.tuple(payload, fc.array(fc.oneof(sale, fc.dictionary(fc.constantFrom('productId', 'manufacturerId', 'unitsSold', 'revenueCents'), value)), { minLength: 1 }))
-        .map(([p, mixed]) => ({ ...p, sales: mixed })),
+      tricky,
+      fc.record({
+        roundNumber: fc.oneof(fc.integer({ min: 1, max: 5 }), fc.constantFrom(2_147_483_647, 2_147_483_648), tricky),
+        closedAt: value,
+        reason: value,
+        sales: fc.oneof(fc.array(hostileSale, { maxLength: 4 }), value),
+      }, { requiredKeys: [] }),
     );
     fc.assert(fc.property(hostile, (p) => {
+      let read;
       try {
-        const read = readRoundClosed(p);
-        expect(read.roundNumber).toBeGreaterThanOrEqual(1);
-        for (const s of read.sales as RoundSale[]) expect(Number.isSafeInteger(s.unitsSold) && Number.isSafeInteger(s.revenueCents)).toBe(true);
+        read = readRoundClosed(p);
       } catch (error) {
         expect(error).toBeInstanceOf(MalformedRoundClosed);
+        expect((error as Error).name).toBe('MalformedRoundClosed');
+        expect((error as Error).message).toMatch(/^RoundClosed cannot be applied: \S/);
+        return;
       }
+      // What it reads is what the books need: a round number, lower-case ids and exact counts.
+      expect(Number.isInteger(read.roundNumber) && read.roundNumber >= 1 && read.roundNumber <= 2_147_483_647).toBe(true);
+      for (const s of read.sales as RoundSale[]) {
+        expect([...PRODUCTS, ...MANUFACTURERS]).toEqual(expect.arrayContaining([s.productId, s.manufacturerId]));
+        expect(Number.isSafeInteger(s.unitsSold) && s.unitsSold >= 0 && Number.isSafeInteger(s.revenueCents) && s.revenueCents >= 0).toBe(true);
+      }
+      expect(Number.isSafeInteger(read.sales.reduce((sum, s) => sum + s.revenueCents, 0))).toBe(true);
+    }), RUNS);
+  });
+
+  it('refuses a round whose total is too large to count exactly, though every sale alone fits', () => {
+    fc.assert(fc.property(payload.filter((p) => p.sales.length > 0), fc.constantFrom('unitsSold', 'revenueCents'), (p, part) => {
+      const [first, ...rest] = p.sales;
+      const sales = [{ ...first!, [part]: Math.max(1, first![part]) }, ...rest, { ...first!, [part]: Number.MAX_SAFE_INTEGER }];
+      expect(() => readRoundClosed({ ...p, sales })).toThrow(new RegExp(`total ${part} is too large to count exactly$`));
     }), RUNS);
   });
 });

@@ -72,6 +72,8 @@ describe('reading RoundClosed v1', () => {
       { ...valid, sales: [{ ...valid.sales[0], productId: 'x' }] },
       { ...valid, sales: [{ ...valid.sales[0], unitsSold: -1 }] },
       { ...valid, sales: [{ ...valid.sales[0], revenueCents: 1.5 }] },
+      // Halves of a cent that would add up to a whole one.
+      { ...valid, sales: [{ ...valid.sales[0], revenueCents: 0.5 }, { ...valid.sales[0], revenueCents: 0.5 }] },
       // Totals that numbers cannot count exactly.
       { ...valid, sales: [{ ...valid.sales[0], revenueCents: Number.MAX_SAFE_INTEGER }, { ...valid.sales[0], revenueCents: 2 }] },
     ];

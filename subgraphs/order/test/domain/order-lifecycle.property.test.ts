@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { propertyRuns } from '@distribution/testkit/properties';
 import { OrderStatus, canMove, cancellationRefusal, changeRefusal, isFinal, statusesThatMayBecome } from '../../src/domain/order-lifecycle.js';
-import { RejectionReason, resultKindOf } from '../../src/domain/place-order-result.js';
+import { RejectionReason, ROUND_NOT_OPEN_MESSAGE, resultKindOf } from '../../src/domain/place-order-result.js';
 
 const RUNS = propertyRuns(300);
 const STATUSES = Object.values(OrderStatus);
@@ -61,5 +61,6 @@ describe('the life of an order, along any sequence of attempted moves', () => {
       if (s !== 'REJECTED') expect(kind).toBe('Order');
       else expect(kind).toBe(r === 'NO_OPEN_ROUND' ? 'RoundNotOpen' : 'InsufficientStock');
     }), RUNS);
+    expect(ROUND_NOT_OPEN_MESSAGE).toMatch(/^No distribution round is open.*next round opens\.$/);
   });
 });

@@ -16,7 +16,16 @@ const validQuantity = (q: number, min = 1) => Number.isInteger(q) && q >= min &&
 describe('what a customer may order', () => {
   it('takes whole quantities from 1 to the limit, and 0 only where it means remove', () => {
     fc.assert(fc.property(quantity, fc.boolean(), (q, zeroRemoves) => {
-      expect(checkQuantity(q, { zeroRemoves }) === null).toBe(validQuantity(q, zeroRemoves ? 0 : 1));
+      const problem = checkQuantity(q, { zeroRemoves });
+      expect(problem === null).toBe(validQuantity(q, zeroRemoves ? 0 : 1));
+      if (problem) expect(problem).toMatch(zeroRemoves ? /^quantity must be between 0 \(remove\) and 10000$/ : /^quantity must be at least 1 and at most 10000$/);
+    }), RUNS);
+  });
+
+  it('knows a product id by its UUID shape, in either case, and nothing before, after or around one', () => {
+    fc.assert(fc.property(fc.uuid(), fc.string({ minLength: 1, maxLength: 3 }), (id, extra) => {
+      expect(isUuid(id) && isUuid(id.toUpperCase())).toBe(true);
+      expect(isUuid(`${extra}${id}`) || isUuid(`${id}${extra}`) || isUuid([id]) || isUuid(id.slice(1))).toBe(false);
     }), RUNS);
   });
 
@@ -33,7 +42,11 @@ describe('what a customer may order', () => {
         && lines.every((l) => isUuid(l.productId) && validQuantity(l.quantity)) && new Set(ids).size === ids.length;
       const checked = checkOrderLines(lines);
       expect(checked.ok).toBe(acceptable);
-      if (!checked.ok) expect(checked.field).toMatch(/^lines(\[\d+\]\.(productId|quantity))?$/);
+      if (!checked.ok) {
+        expect(checked.field).toMatch(/^lines(\[\d+\]\.(productId|quantity))?$/);
+        // The client is told what is wrong, in words naming the part at fault.
+        expect(checked.problem).toMatch(checked.field === 'lines' ? /line/ : new RegExp(checked.field.split('.')[1]!));
+      }
     }), RUNS);
   });
 
@@ -73,23 +86,28 @@ describe('repeated and changed requests', () => {
       if (q === target.quantity) expect(decision).toEqual({ kind: 'unchanged' });
       else if (q === 0 && lines.length === 1) expect(decision.kind).toBe('refused');
       else expect(decision).toEqual({ kind: 'change', currentQuantity: target.quantity });
+      if (decision.kind === 'refused') expect(decision.problem).toMatch(/last line: cancel the order instead$/);
       fc.pre(!lines.some((l) => l.productId === stranger));
-      expect(checkLineChange(lines, stranger, q).kind).toBe('refused');
+      expect(checkLineChange(lines, stranger, q)).toEqual({ kind: 'refused', problem: 'This order has no line for that product' });
     }), RUNS);
   });
 
   it('takes either lines or the cart, never both and never neither', () => {
     const request = fc.record({
-      lines: fc.oneof(goodLines, fc.constant(null), fc.constant(undefined)),
+      lines: fc.oneof(goodLines, fc.array(line, { maxLength: 3 }), fc.constant(null), fc.constant(undefined)),
       fromCart: fc.constantFrom(true, false, null, undefined),
       idempotencyKey: fc.string({ minLength: 8, maxLength: 100 }),
     });
     fc.assert(fc.property(request, (input) => {
       const result = checkPlaceOrderRequest(input as never);
       const hasLines = input.lines != null;
-      expect(result.ok).toBe(input.fromCart === true ? !hasLines : hasLines);
+      const linesOk = hasLines && checkOrderLines(input.lines as RequestedLine[]).ok;
+      expect(result.ok).toBe(input.fromCart === true ? !hasLines : linesOk);
       if (result.ok) expect(result.fromCart).toBe(input.fromCart === true);
-      if (result.ok && !result.fromCart) expect(result.lines).toEqual(input.lines as RequestedLine[]);
+      if (result.ok && !result.fromCart) expect(result.lines).toEqual((input.lines as RequestedLine[]).map((l) => ({ ...l, productId: l.productId.toLowerCase() })));
+      if (!result.ok && (input.fromCart === true || !hasLines)) {
+        expect(result).toEqual({ ok: false, field: 'lines', problem: hasLines ? 'Send either lines or fromCart: true, not both' : 'Send the lines to order, or fromCart: true to order the cart' });
+      }
     }), RUNS);
   });
 });
