@@ -62,6 +62,20 @@ describe('cursors of connections', () => {
   });
 });
 
+describe('cursors made elsewhere', () => {
+  it('refuse a position with any value that is neither text nor a number, even among good ones', () => {
+    const stranger = fc.constantFrom<unknown>(null, true, {}, [], [1]);
+    const mixed = fc.tuple(fc.array(fc.oneof(fc.string(), fc.integer()), { maxLength: 2 }), stranger, fc.nat()).map(([good, bad, at]) => {
+      const values: unknown[] = [...good];
+      values.splice(at % (good.length + 1), 0, bad);
+      return values;
+    });
+    fc.assert(fc.property(mixed, (values) => {
+      expect(badInput(() => decodeCursor(encodeCursor(values as never), values.length))).toBe(true);
+    }), RUNS);
+  });
+});
+
 describe('page sizes and pages', () => {
   it('take any size from 1 to the maximum, default when none is given, and refuse the rest', () => {
     const limits = fc.tuple(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 120 }));

@@ -31,6 +31,10 @@ function refusedAsBadInput(run: () => unknown) {
 }
 
 describe('Money, exact to the cent', () => {
+  it('is the Money scalar, described to clients by its form', () => {
+    expect([MoneyScalar.name, MoneyScalar.description]).toEqual(['Money', expect.stringContaining('"12.50"')]);
+  });
+
   it('writes any amount with two decimals and reads it back to the same cents', () => {
     fc.assert(fc.property(cents, (c) => {
       const text = centsToMoney(c);
@@ -84,6 +88,8 @@ describe('Money, exact to the cent', () => {
     fc.assert(fc.property(hostile, (value) => {
       let accepted: number | undefined;
       const refused = refusedAsBadInput(() => (accepted = moneyToCents(value)));
+      // Only text and numbers are money, whatever other values look like when printed.
+      if (typeof value !== 'string' && typeof value !== 'number') expect(refused).toBe(true);
       if (!refused) {
         expect(Number.isSafeInteger(accepted) && accepted! >= 0 && accepted! <= 99_999_999_999).toBe(true);
         expect(moneyToCents(centsToMoney(accepted!))).toBe(accepted);
@@ -104,6 +110,8 @@ describe('Money, exact to the cent', () => {
       const text = 'value' in node ? String(node.value) : null;
       // A money text is accepted as a string, an Int or a Float literal alike; nothing else is.
       expect(refused).toBe(text === null || node.kind === Kind.BOOLEAN || !/^\d{1,9}(\.\d{1,2})?$/.test(text));
+      // A literal of another kind is told that money is written as a string.
+      if (text === null || node.kind === Kind.BOOLEAN) expect(() => MoneyScalar.parseLiteral(node)).toThrow('Money must be a string like "12.50"');
       if (!refused) {
         expect(fromLiteral).toBe(MoneyScalar.parseValue((node as { value: string }).value));
         expect(MoneyScalar.serialize(fromLiteral)).toBe(centsToMoney(fromLiteral as number));

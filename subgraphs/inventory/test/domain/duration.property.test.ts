@@ -59,6 +59,16 @@ describe('round periods (ISO-8601 durations)', () => {
     }), RUNS);
   });
 
+  it('counts any single part as time: a period of only months, or only seconds, is not zero', () => {
+    const single = fc.tuple(fc.constantFrom<keyof Duration>('years', 'months', 'weeks', 'days', 'hours', 'minutes', 'seconds'), fc.integer({ min: 1, max: 40 }));
+    fc.assert(fc.property(instant, single, (from, [key, amount]) => {
+      const d = { ...none, [key]: amount };
+      expect(isZeroDuration(d)).toBe(false);
+      expect(addDuration(from, d).getTime()).toBeGreaterThan(from.getTime());
+    }), RUNS);
+    expect(isZeroDuration(none)).toBe(true);
+  });
+
   it('adds clock time exactly, and a week is seven days, a year twelve months', () => {
     fc.assert(fc.property(instant, part, part, part, (from, h, m, s) => {
       expect(addDuration(from, { ...none, hours: h, minutes: m, seconds: s }).getTime() - from.getTime()).toBe(((h * 60 + m) * 60 + s) * 1000);

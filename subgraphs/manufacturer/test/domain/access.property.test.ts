@@ -8,7 +8,8 @@ import {
 } from '../../src/domain/access.js';
 
 const RUNS = propertyRuns(200);
-const MAKERS = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
+/** Ids with letters, so that their case can differ. */
+const MAKERS = ['a1111111-1111-4111-8111-11111111111b', 'c2222222-2222-4222-8222-22222222222d'];
 /** Any caller: any role, whose id may be a manufacturer's (in either case) or something else entirely. */
 const who = fc.record({ role: fc.constantFrom(...ROLES), sub: fc.oneof(fc.constantFrom(...MAKERS), fc.constantFrom(...MAKERS).map((id) => id.toUpperCase()), fc.constantFrom('ops', 'not-an-id')) });
 const maker = fc.oneof(fc.constantFrom(...MAKERS), fc.constantFrom(...MAKERS).map((id) => id.toUpperCase()));

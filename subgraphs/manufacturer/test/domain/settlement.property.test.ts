@@ -5,14 +5,15 @@ import { MalformedRoundClosed, misattributedSales, planSettlements, readRoundClo
 
 const RUNS = propertyRuns(200);
 const MANUFACTURERS = ['aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', 'cccccccc-cccc-4ccc-8ccc-cccccccccccc'];
-const PRODUCTS = ['10000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001'];
+const PRODUCTS = ['1000000a-0000-4000-8000-00000000000b', '1000000a-0000-4000-8000-00000000000c', '2000000d-0000-4000-8000-00000000000e', '3000000f-0000-4000-8000-00000000000a'];
 const big = (values: number[]) => values.reduce((sum, v) => sum + BigInt(v), 0n);
 
 const sale = fc.record({
   productId: fc.constantFrom(...PRODUCTS),
   manufacturerId: fc.constantFrom(...MANUFACTURERS),
-  unitsSold: fc.nat(1_000_000),
-  revenueCents: fc.oneof(fc.nat(100_000_000), fc.nat(Number.MAX_SAFE_INTEGER)),
+  // Nothing sold (or sold for nothing) is a valid line too.
+  unitsSold: fc.oneof(fc.constant(0), fc.nat(1_000_000)),
+  revenueCents: fc.oneof(fc.constant(0), fc.nat(100_000_000), fc.nat(Number.MAX_SAFE_INTEGER)),
 });
 /** Sales of a round that can be read: readRoundClosed refuses totals past Number.MAX_SAFE_INTEGER. */
 const sales = fc.array(sale, { maxLength: 20 }).map((list) => {
@@ -105,9 +106,13 @@ describe('reading RoundClosed, for any payload', () => {
       fc.record({ productId: id, manufacturerId: id, unitsSold: count, revenueCents: count }, { requiredKeys: [] }),
       value,
     );
+    // A good payload with one thing wrong in it, so that each check is reached.
+    const oneWrong = fc.tuple(payload.filter((p) => p.sales.length > 0), fc.constantFrom('roundNumber', 'productId', 'manufacturerId', 'unitsSold', 'revenueCents'), tricky)
+      .map(([p, key, bad]) => (key === 'roundNumber' ? { ...p, roundNumber: bad } : { ...p, sales: [...p.sales.slice(1), { ...p.sales[0]!, [key]: bad }] }));
     const hostile = fc.oneof(
       fc.jsonValue(),
       tricky,
+      oneWrong,
       fc.record({
         roundNumber: fc.oneof(fc.integer({ min: 1, max: 5 }), fc.constantFrom(2_147_483_647, 2_147_483_648), tricky),
         closedAt: value,
@@ -123,6 +128,7 @@ describe('reading RoundClosed, for any payload', () => {
         expect(error).toBeInstanceOf(MalformedRoundClosed);
         expect((error as Error).name).toBe('MalformedRoundClosed');
         expect((error as Error).message).toMatch(/^RoundClosed cannot be applied: \S/);
+        if (p === null || typeof p !== 'object') expect((error as Error).message).toMatch(/payload is not an object$/);
         return;
       }
       // What it reads is what the books need: a round number, lower-case ids and exact counts.

@@ -18,7 +18,7 @@ describe('what a customer may order', () => {
     fc.assert(fc.property(quantity, fc.boolean(), (q, zeroRemoves) => {
       const problem = checkQuantity(q, { zeroRemoves });
       expect(problem === null).toBe(validQuantity(q, zeroRemoves ? 0 : 1));
-      if (problem) expect(problem).toMatch(zeroRemoves ? /^quantity must be between 0 \(remove\) and 10000$/ : /^quantity must be at least 1 and at most 10000$/);
+      if (problem !== null) expect(problem).toMatch(zeroRemoves ? /^quantity must be between 0 \(remove\) and 10000$/ : /^quantity must be at least 1 and at most 10000$/);
     }), RUNS);
   });
 
@@ -48,6 +48,12 @@ describe('what a customer may order', () => {
         expect(checked.problem).toMatch(checked.field === 'lines' ? /line/ : new RegExp(checked.field.split('.')[1]!));
       }
     }), RUNS);
+  });
+
+  it('refuses more than 50 lines, however good each one is', () => {
+    fc.assert(fc.property(fc.uniqueArray(goodLine, { minLength: LIMITS.maxLines + 1, maxLength: LIMITS.maxLines + 3, selector: (l) => l.productId }), (lines) => {
+      expect(checkOrderLines(lines)).toEqual({ ok: false, problem: `An order has at most ${LIMITS.maxLines} lines`, field: 'lines' });
+    }), propertyRuns(20));
   });
 
   it('keeps accepted lines as asked, in order, with ids in lower case', () => {
