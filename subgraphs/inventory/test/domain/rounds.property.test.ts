@@ -34,7 +34,11 @@ describe('opening a round', () => {
         expect(blocker).toBe(`Round ${latest.number} is closed but not settled yet${named}`);
       }
       expect(nextRoundNumber(latest)).toBe((latest?.number ?? 0) + 1);
-    }), RUNS);
+    }), {
+      ...RUNS,
+      // Every kind of closed round is always tried: nobody named, one manufacturer, several.
+      examples: [[{ number: 3, status: 'CLOSED' }], [{ number: 3, status: 'CLOSED', awaitingSettlementFrom: ['m1'] }], [{ number: 3, status: 'CLOSED', awaitingSettlementFrom: ['m1', 'm2'] }]],
+    });
   });
 
   it('stocks exactly each offer\'s supply, gives every leftover back, and the ledger says so', () => {
