@@ -6,7 +6,7 @@ import { availableOf, keepsInvariant } from '../../src/domain/stock.js';
 import { replayMovements, type Movement } from '../../src/domain/ledger.js';
 import { GHOST, ORDERS, PRODUCTS, holdingsOf, requests, reservationState, rowOf, stateAfter, stockRow } from './arbitraries.js';
 
-const RUNS = propertyRuns(150);
+const RUNS = propertyRuns(100);
 
 /** Applies the requests one by one, each seeing what the earlier ones left. */
 function oneByOne(state: ReservationState, batch: ReservationRequest[]) {

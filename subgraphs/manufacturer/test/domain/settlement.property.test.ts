@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { propertyRuns } from '@distribution/testkit/properties';
 import { MalformedRoundClosed, misattributedSales, planSettlements, readRoundClosed, supplyAfterSale, type RoundSale } from '../../src/domain/settlement.js';
 
-const RUNS = propertyRuns(200);
+const RUNS = propertyRuns(150);
 const MANUFACTURERS = ['aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', 'cccccccc-cccc-4ccc-8ccc-cccccccccccc'];
 const PRODUCTS = ['1000000a-0000-4000-8000-00000000000b', '1000000a-0000-4000-8000-00000000000c', '2000000d-0000-4000-8000-00000000000e', '3000000f-0000-4000-8000-00000000000a'];
 const big = (values: number[]) => values.reduce((sum, v) => sum + BigInt(v), 0n);
