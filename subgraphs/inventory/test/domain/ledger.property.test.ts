@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { propertyRuns } from '@distribution/testkit/properties';
 import { MOVEMENT_KINDS, replayMovements, type Movement } from '../../src/domain/ledger.js';
-import { applyRequests, type Reservation, type ReservationRequest } from '../../src/domain/reservation.js';
+import { applyRequests, type PastReservation, type RecordedRejection, type Reservation, type ReservationRequest } from '../../src/domain/reservation.js';
 import { closingStock, openingStock, salesOf } from '../../src/domain/rounds.js';
 import { keepsInvariant, type StockChange, type StockRow } from '../../src/domain/stock.js';
 import { applySupplyChanges, type ProductFacts, type SupplyChange } from '../../src/domain/supply.js';
@@ -39,6 +39,9 @@ class Books {
   rows = new Map<string, StockRow>();
   facts = new Map<string, ProductFacts>();
   held: Reservation[] = [];
+  /** What inventory decided about every order (it answers each the same ever after): its reservation rows and its rejections. */
+  decided = new Map<string, PastReservation>();
+  rejections: RecordedRejection[] = [];
   ledger: Movement[] = [];
   produced = new Map<string, number>();
 
@@ -55,16 +58,22 @@ class Books {
         const facts = this.facts.get(sale.productId)!;
         this.facts.set(sale.productId, { ...facts, supply: facts.supply - sale.unitsSold });
       }
+      for (const r of this.held) this.decided.set(`${r.orderId}|${r.productId}`, { ...r, status: 'SOLD' });
       this.held = [];
       this.round = null;
     } else if (s.kind === 'SUPPLY') {
       this.record(applySupplyChanges({ roundNumber: this.round, stock: [...this.rows.values()], defaultThreshold: 3 }, s.changes.flatMap((c) => this.announce(c))));
     } else if (s.kind === 'ORDERS') {
-      const result = applyRequests({ roundNumber: this.round, stock: [...this.rows.values()], reservations: this.held }, s.requests);
+      const state = { roundNumber: this.round, stock: [...this.rows.values()], reservations: this.held, pastReservations: [...this.decided.values()], rejections: this.rejections };
+      const result = applyRequests(state, s.requests);
       this.record(result);
       const byKey = new Map(this.held.map((r) => [`${r.orderId}|${r.productId}`, r]));
-      for (const { status: _status, ...r } of result.reservations) byKey.set(`${r.orderId}|${r.productId}`, r);
+      for (const { status, ...r } of result.reservations) {
+        byKey.set(`${r.orderId}|${r.productId}`, r);
+        this.decided.set(`${r.orderId}|${r.productId}`, { ...r, status });
+      }
       this.held = [...byKey.values()].filter((r) => r.quantity > 0);
+      this.rejections = [...this.rejections, ...result.rejections];
     }
   }
 

@@ -4,7 +4,9 @@ import { propertyRuns } from '@distribution/testkit/properties';
 import { applyRequests, mergeLines, productsTouched, StockInvariantBroken, type Outcome, type ReservationRequest, type ReservationState } from '../../src/domain/reservation.js';
 import { availableOf, keepsInvariant } from '../../src/domain/stock.js';
 import { replayMovements, type Movement } from '../../src/domain/ledger.js';
-import { GHOST, ORDERS, PRODUCTS, holdingsOf, requests, reservationState, rowOf, stateAfter, stockRow } from './arbitraries.js';
+import {
+  GHOST, PRODUCTS, ROUND, earlierDecision, holdingsOf, isDecided, placeLines, requests, reservationState, rowOf, rowsOf, stateAfter, stockRow,
+} from './arbitraries.js';
 
 const RUNS = propertyRuns(100);
 
@@ -21,6 +23,10 @@ function oneByOne(state: ReservationState, batch: ReservationRequest[]) {
 const sumBy = <T>(items: T[], amount: (item: T) => number) => items.reduce((sum, item) => sum + amount(item), 0);
 /** Outcomes with their lines in product order: what an order holds comes back in the order its rows were read. */
 const decided = (outcomes: Outcome[]) => outcomes.map((o) => ({ ...o, lines: [...o.lines].sort((a, b) => a.productId.localeCompare(b.productId)) }));
+/** A PLACE, or an OrderOverdue asking after one: both ask inventory for its decision on the order. */
+const asksForDecision = (request: ReservationRequest) => request.kind === 'PLACE' || (request.kind === 'OVERDUE' && request.awaiting === 'RESERVATION');
+/** The reservation rows inventory keeps, in a fixed order. */
+const rowsInOrder = (state: ReservationState) => (state.pastReservations ?? []).map((r) => JSON.stringify(r)).sort();
 
 describe('reservation rules, for any stock and any mix of orders', () => {
   it('keeps 0 <= reserved <= onHand on every row, and never changes what is on hand', () => {
@@ -43,21 +49,69 @@ describe('reservation rules, for any stock and any mix of orders', () => {
       const final = steps.at(-1)?.after ?? state;
       expect(stateAfter(state, whole).stock).toEqual(final.stock);
       expect(new Set(stateAfter(state, whole).reservations)).toEqual(new Set(final.reservations));
+      // And it keeps the same decisions: the same reservation rows, the same rejections.
+      expect(rowsInOrder(stateAfter(state, whole))).toEqual(rowsInOrder(final));
+      expect(stateAfter(state, whole).rejections).toEqual(final.rejections);
     }), RUNS);
   });
 
-  it('reserves each order entirely or not at all', () => {
+  it('reserves an order it has not decided yet entirely or not at all, and keeps a rejection to answer the same later', () => {
     fc.assert(fc.property(reservationState(), requests, (state, batch) => {
       for (const { request, before, result, after } of oneByOne(state, batch)) {
-        if (request.kind !== 'PLACE') continue;
+        if (request.kind !== 'PLACE' || isDecided(before, request.orderId)) continue;
         const [outcome] = result.outcomes;
-        const heldBefore = holdingsOf(before, request.orderId);
+        expect(holdingsOf(before, request.orderId).size).toBe(0);
         const wanted = new Map(mergeLines(request.lines).map((l) => [l.productId, l.quantity]));
-        const freshlyReserved = outcome!.kind === 'RESERVED' && heldBefore.size === 0;
-        // Either the order now holds every line it asked for, or it holds what it held before: never a part.
-        expect(holdingsOf(after, request.orderId)).toEqual(freshlyReserved ? wanted : heldBefore);
+        const reserved = outcome!.kind === 'RESERVED';
+        // Either the order now holds every line it asked for, or nothing at all: never a part.
+        expect(holdingsOf(after, request.orderId)).toEqual(reserved ? wanted : new Map());
         const taken = new Map(result.movements.map((m) => [m.productId, m.quantity]));
-        expect(taken).toEqual(freshlyReserved ? wanted : new Map());
+        expect(taken).toEqual(reserved ? wanted : new Map());
+        expect(result.movements.every((m) => m.kind === 'RESERVE' && m.orderId === request.orderId)).toBe(true);
+        if (outcome!.kind === 'REJECTED') expect(result.rejections).toEqual([{ orderId: request.orderId, reason: outcome!.reason, lines: outcome!.lines }]);
+        else expect(result.rejections).toEqual([]);
+      }
+    }), RUNS);
+  });
+
+  it('answers a PLACE, or an overdue placement, of an order it decided before with that same decision, and moves nothing', () => {
+    fc.assert(fc.property(reservationState(), requests, (state, batch) => {
+      for (const { request, before, result } of oneByOne(state, batch)) {
+        if (!asksForDecision(request) || !isDecided(before, request.orderId)) continue;
+        // The recorded rejection again, or the round it was reserved in with what it holds (or was sold) now.
+        expect(decided(result.outcomes)).toEqual(decided([earlierDecision(before, request.orderId)!]));
+        expect([result.changes, result.movements, result.reservations, result.rejections]).toEqual([[], [], [], []]);
+      }
+    }), RUNS);
+  });
+
+  it('answers a second PLACE of an order with its first decision, in the same batch or a later one, and the second takes no stock', () => {
+    // An order id the generated batches never use, so that nothing between the two placements touches it.
+    const orderId = 'placed-twice';
+    fc.assert(fc.property(reservationState(), placeLines, placeLines, requests, (state, firstLines, secondLines, between) => {
+      const first: ReservationRequest = { kind: 'PLACE', orderId, lines: firstLines };
+      const second: ReservationRequest = { kind: 'PLACE', orderId, lines: secondLines };
+      const once = applyRequests(state, [first, ...between]);
+      const twice = applyRequests(state, [first, ...between, second]);
+      const decision = once.outcomes[0]!;
+      expect(decision.orderId).toBe(orderId);
+      expect(decided([twice.outcomes.at(-1)!])).toEqual(decided([decision]));
+      expect(twice.outcomes.slice(0, -1)).toEqual(once.outcomes);
+      expect([twice.changes, twice.movements, twice.reservations, twice.rejections]).toEqual([once.changes, once.movements, once.reservations, once.rejections]);
+      // Delivered again in a later batch, it finds what inventory kept of the first.
+      const later = applyRequests(stateAfter(state, once), [second]);
+      expect(decided(later.outcomes)).toEqual(decided([decision]));
+      expect([later.changes, later.movements, later.reservations, later.rejections]).toEqual([[], [], [], []]);
+    }), RUNS);
+  });
+
+  it('rejects for good, as TIMED_OUT, an order it is asked after (overdue) but never got, taking nothing', () => {
+    fc.assert(fc.property(reservationState(), requests, (state, batch) => {
+      for (const { request, before, result } of oneByOne(state, batch)) {
+        if (request.kind !== 'OVERDUE' || request.awaiting !== 'RESERVATION' || isDecided(before, request.orderId)) continue;
+        expect(result.outcomes).toEqual([{ kind: 'REJECTED', orderId: request.orderId, changeId: null, reason: 'TIMED_OUT', lines: [] }]);
+        expect(result.rejections).toEqual([{ orderId: request.orderId, reason: 'TIMED_OUT', lines: [] }]);
+        expect([result.changes, result.movements, result.reservations]).toEqual([[], [], []]);
       }
     }), RUNS);
   });
@@ -65,7 +119,7 @@ describe('reservation rules, for any stock and any mix of orders', () => {
   it('rejects an order for lack of stock exactly when a line asks for more than is available, naming exactly those lines', () => {
     fc.assert(fc.property(reservationState({ roundOpen: true }), requests, (state, batch) => {
       for (const { request, before, result } of oneByOne(state, batch)) {
-        if (request.kind !== 'PLACE' || holdingsOf(before, request.orderId).size > 0) continue;
+        if (request.kind !== 'PLACE' || isDecided(before, request.orderId)) continue;
         if (request.lines.some((l) => l.productId === GHOST)) continue;
         const short = mergeLines(request.lines)
           .map((l) => ({ productId: l.productId, requested: l.quantity, available: availableOf(rowOf(before, l.productId)!) }))
@@ -85,7 +139,8 @@ describe('reservation rules, for any stock and any mix of orders', () => {
         const offered = new Map(outcome.lines.map((l) => [l.productId, l.available]));
         if (request.kind === 'CHANGE') {
           expect(applyRequests(before, [{ ...request, quantity: offered.get(request.productId)! }]).outcomes[0]!.kind).toBe('RESERVED');
-        } else if (request.kind === 'PLACE') {
+        } else if (request.kind === 'PLACE' && !isDecided(before, request.orderId)) {
+          // A first decision (a repeat would only say the recorded rejection again).
           const lines = mergeLines(request.lines)
             .map((l) => ({ ...l, quantity: offered.get(l.productId) ?? l.quantity }))
             .filter((l) => l.quantity > 0);
@@ -98,12 +153,18 @@ describe('reservation rules, for any stock and any mix of orders', () => {
   it('gives back exactly what a cancelled order held, and it holds nothing afterwards', () => {
     fc.assert(fc.property(reservationState(), requests, (state, batch) => {
       for (const { request, before, result, after } of oneByOne(state, batch)) {
-        if (request.kind !== 'CANCEL') continue;
+        const overdue = request.kind === 'OVERDUE' && request.awaiting === 'RELEASE';
+        if (request.kind !== 'CANCEL' && !overdue) continue;
         const heldBefore = holdingsOf(before, request.orderId);
         expect(holdingsOf(after, request.orderId).size).toBe(0);
         const released = result.outcomes.flatMap((o) => (o.kind === 'RELEASED' ? o.lines : []));
         expect(new Map(released.map((l) => [l.productId, l.quantity]))).toEqual(heldBefore);
         for (const [productId, quantity] of heldBefore) expect(rowOf(after, productId)!.reserved).toBe(rowOf(before, productId)!.reserved - quantity);
+        if (heldBefore.size > 0) continue;
+        // Nothing held: a cancellation says nothing; an overdue one whose StockReleased went missing is told again that all was given back.
+        const rows = rowsOf(before, request.orderId);
+        const givenBack = rows.length > 0 && rows.every((r) => r.status === 'RELEASED');
+        expect(result.outcomes).toEqual(overdue && givenBack ? [{ kind: 'RELEASED', orderId: request.orderId, lines: [] }] : []);
       }
     }), RUNS);
   });
@@ -139,7 +200,7 @@ describe('reservation rules, for any stock and any mix of orders', () => {
         expect(before.reserved + replay.reserved).toBe(now.reserved);
         expect(replay.onHand).toBe(0);
       }
-      expect(result.movements.every((m) => m.quantity > 0 && m.roundNumber === state.roundNumber && ORDERS.includes(m.orderId as never))).toBe(true);
+      expect(result.movements.every((m) => m.quantity > 0 && m.roundNumber === state.roundNumber && batch.some((r) => r.orderId === m.orderId))).toBe(true);
       // Each row that changed is reported once.
       expect(new Set(result.changes.map((c) => c.after.productId)).size).toBe(result.changes.length);
     }), RUNS);
@@ -173,14 +234,28 @@ describe('reservation rules, for any stock and any mix of orders', () => {
     }), RUNS);
   });
 
-  it('reserves nothing at all while no round is open', () => {
+  it('reserves nothing at all while no round is open: a new order or a change is refused, an order decided in an earlier round hears that again', () => {
     fc.assert(fc.property(reservationState({ roundOpen: false }), requests, (state, batch) => {
       const result = applyRequests(state, batch);
       expect(result.changes).toEqual([]);
       expect(result.movements).toEqual([]);
       expect(result.reservations).toEqual([]);
-      for (const o of result.outcomes) expect(o).toMatchObject({ kind: 'REJECTED', reason: 'NO_OPEN_ROUND' });
-      expect(result.outcomes).toHaveLength(batch.filter((r) => r.kind !== 'CANCEL').length);
+      for (const { request, before, result: step } of oneByOne(state, batch)) {
+        const earlier = earlierDecision(before, request.orderId);
+        if (request.kind === 'PLACE' && !earlier) {
+          const lines = mergeLines(request.lines).map((l) => ({ productId: l.productId, requested: l.quantity, available: 0 }));
+          expect(step.outcomes).toEqual([{ kind: 'REJECTED', orderId: request.orderId, changeId: null, reason: 'NO_OPEN_ROUND', lines }]);
+        } else if (request.kind === 'CHANGE') {
+          expect(step.outcomes).toMatchObject([{ kind: 'REJECTED', changeId: request.changeId, reason: 'NO_OPEN_ROUND' }]);
+        } else if (request.kind === 'CANCEL') {
+          expect(step.outcomes).toEqual([]);
+        }
+        // Whatever else it answers RESERVED is an order reserved in an earlier round, told so again.
+        for (const o of step.outcomes.filter((o) => o.kind === 'RESERVED')) {
+          expect(decided([o])).toEqual(decided([earlier!]));
+          expect(o.roundNumber).toBeLessThan(ROUND);
+        }
+      }
     }), RUNS);
   });
 

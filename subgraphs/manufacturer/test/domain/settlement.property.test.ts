@@ -27,9 +27,17 @@ const sales = fc.array(sale, { maxLength: 20 }).map((list) => {
     return list.map((s) => ({ ...s, revenueCents: s.revenueCents % 100_000_000 }));
   }
 });
+/**
+ * Instants the contract accepts: ISO-8601 with a four-digit year (0000 to 9999). Outside it
+ * `toISOString` writes an expanded year (`+010000-…`, `-000001-…`), which the contract refuses.
+ */
+const FIRST_INSTANT = new Date('0000-01-01T00:00:00.000Z');
+const LAST_INSTANT = new Date('9999-12-31T23:59:59.999Z');
+const instant = fc.oneof(fc.constantFrom(FIRST_INSTANT, LAST_INSTANT), fc.date({ min: FIRST_INSTANT, max: LAST_INSTANT, noInvalidDate: true }))
+  .map((d) => d.toISOString());
 const payload = fc.record({
   roundNumber: fc.oneof(fc.constantFrom(1, 2_147_483_647), fc.integer({ min: 1, max: 2_147_483_647 })),
-  closedAt: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+  closedAt: instant,
   reason: fc.constantFrom('OPERATOR', 'PERIOD_ENDED', 'DEPLETED'),
   sales: fc.array(sale, { maxLength: 20 }),
 });
@@ -102,7 +110,7 @@ describe('reading RoundClosed, for any payload', () => {
   });
 
   it('refuses anything else with the contract\'s parse error, never another error', () => {
-    const tricky = fc.constantFrom<unknown>({ toString: 1 }, { valueOf: null, toString: null }, [], 'x', '3', 1e400, -1, 0, 0.5, 1.5, 2 ** 53, null);
+    const tricky = fc.constantFrom<unknown>({ toString: 1 }, { valueOf: null, toString: null }, [], 'x', '3', Number.POSITIVE_INFINITY, -1, 0, 0.5, 1.5, 2 ** 53, null);
     const value = fc.oneof(fc.jsonValue(), tricky);
     const count = fc.oneof(fc.nat(1000), tricky);
     const id = fc.oneof(fc.constantFrom(...PRODUCTS, ...MANUFACTURERS), fc.constantFrom(`x${PRODUCTS[0]}`, `${PRODUCTS[0]}x`, 'x', 42, null));
@@ -141,6 +149,17 @@ describe('reading RoundClosed, for any payload', () => {
       }
       expect(Number.isSafeInteger(read.sales.reduce((sum, s) => sum + s.revenueCents, 0))).toBe(true);
     }), { ...RUNS, examples: [[null], [{ roundNumber: 1, sales: [null] }], [{ roundNumber: 0, sales: [] }]] });
+  });
+
+  it('refuses a closedAt outside the years 0000 to 9999 (an expanded ISO year) with the contract\'s parse error', () => {
+    const outside = fc.oneof(
+      fc.date({ max: new Date(FIRST_INSTANT.getTime() - 1), noInvalidDate: true }),
+      fc.date({ min: new Date(LAST_INSTANT.getTime() + 1), noInvalidDate: true }),
+    );
+    fc.assert(fc.property(payload, outside, (p, closed) => {
+      expect(closed.toISOString()).toMatch(/^[+-]\d{6}-/);
+      expect(() => readRoundClosed({ ...p, closedAt: closed.toISOString() })).toThrow(EventParseError);
+    }), RUNS);
   });
 
   it('refuses a round whose total is too large to count exactly, though every sale alone fits', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { propertyRuns } from '@distribution/testkit/properties';
 import { OrderStatus, canMove, cancellationRefusal, changeRefusal, isFinal, statusesThatMayBecome } from '../../src/domain/order-lifecycle.js';
-import { RejectionReason, ROUND_NOT_OPEN_MESSAGE, resultKindOf } from '../../src/domain/place-order-result.js';
+import { RejectionReason, ROUND_NOT_OPEN_MESSAGE, hasShortage, resultKindOf, type PlaceOrderResultKind } from '../../src/domain/place-order-result.js';
 
 const RUNS = propertyRuns(300);
 const STATUSES = Object.values(OrderStatus);
@@ -54,12 +54,25 @@ describe('the life of an order, along any sequence of attempted moves', () => {
     }), RUNS);
   });
 
-  it('answers an order as an Order unless it was rejected, and a rejection for want of a round as RoundNotOpen', () => {
-    const reason = fc.option(fc.constantFrom(...Object.values(RejectionReason), 'SOMETHING_NEW'));
+  it('answers an order as an Order unless it was rejected: for want of a round RoundNotOpen, for a shortage InsufficientStock, and one inventory never got in time (TIMED_OUT) as the REJECTED Order itself', () => {
+    /**
+     * What a rejected order is answered with, by reason. TIMED_OUT names no shortage and no closed
+     * round (one may well be open): the Order, REJECTED with rejectionReason TIMED_OUT, says what happened.
+     */
+    const REJECTED_AS: Record<RejectionReason, PlaceOrderResultKind> = {
+      INSUFFICIENT_STOCK: 'InsufficientStock',
+      UNKNOWN_PRODUCT: 'InsufficientStock',
+      NO_OPEN_ROUND: 'RoundNotOpen',
+      TIMED_OUT: 'Order',
+    };
+    const reason = fc.option(fc.constantFrom<string>(...Object.values(RejectionReason), 'SOMETHING_NEW'));
     fc.assert(fc.property(status, reason, (s, r) => {
       const kind = resultKindOf({ status: s, rejectionReason: r });
       if (s !== 'REJECTED') expect(kind).toBe('Order');
-      else expect(kind).toBe(r === 'NO_OPEN_ROUND' ? 'RoundNotOpen' : 'InsufficientStock');
+      // A reason this service does not know yet is answered as a shortage (the order's rejection lines, possibly none).
+      else expect(kind).toBe(REJECTED_AS[r as RejectionReason] ?? 'InsufficientStock');
+      // Order.rejection shows a shortage exactly when the answer is InsufficientStock: never for TIMED_OUT.
+      expect(hasShortage({ status: s, rejectionReason: r })).toBe(kind === 'InsufficientStock');
     }), RUNS);
     expect(ROUND_NOT_OPEN_MESSAGE).toMatch(/^No distribution round is open.*next round opens\.$/);
   });
