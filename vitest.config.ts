@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['**/test/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '.data/**', 'client-examples/web/**'],
+    exclude: ['**/node_modules/**', '.data/**', '.stryker-tmp/**', 'client-examples/web/**'],
     globalSetup: ['packages/testkit/src/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,

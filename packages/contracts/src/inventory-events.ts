@@ -87,7 +87,10 @@ export const RoundClosedV1 = z.object({
   roundNumber: roundNumber(),
   closedAt: instant(),
   reason: RoundCloseReason,
-  sales: z.array(z.object({ productId: id(), manufacturerId: id(), unitsSold: units(), revenueCents: totalCents() })),
+  sales: z.array(z.object({ productId: id(), manufacturerId: id(), unitsSold: units(), revenueCents: totalCents() }))
+    // The manufacturer books the round's totals: past 2^53 a sum would round silently, and money would be lost.
+    .refine((sales) => Number.isSafeInteger(sales.reduce((sum, s) => sum + s.revenueCents, 0)), "the round's total revenueCents is too large to count exactly")
+    .refine((sales) => Number.isSafeInteger(sales.reduce((sum, s) => sum + s.unitsSold, 0)), "the round's total unitsSold is too large to count exactly"),
 });
 export type RoundClosedV1 = z.infer<typeof RoundClosedV1>;
 
