@@ -7,11 +7,7 @@
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutation.config.ts' },
-  mutate: [
-    'subgraphs/*/src/domain/**/*.ts',
-    'packages/server/src/money.ts',
-    'packages/server/src/cursor.ts',
-  ],
+  mutate: ['subgraphs/*/src/domain/**/*.ts', 'packages/server/src/money.ts', 'packages/server/src/cursor.ts'],
   coverageAnalysis: 'perTest',
   incremental: true,
   incrementalFile: 'reports/stryker-incremental.json',

@@ -66,7 +66,9 @@ async function askPassword(prompt: string): Promise<string> {
   const terminal = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
   const silent = terminal as unknown as { _writeToOutput(text: string): void };
   const write = silent._writeToOutput.bind(terminal);
-  silent._writeToOutput = (text: string) => { if (text.includes(prompt)) write(text); };
+  silent._writeToOutput = (text: string) => {
+    if (text.includes(prompt)) write(text);
+  };
   try {
     return await new Promise<string>((resolve) => terminal.question(prompt, resolve));
   } finally {
@@ -89,7 +91,9 @@ export async function createOperatorCommand(options: { email: string; name?: str
 
 async function main(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true, strict: true,
+    args,
+    allowPositionals: true,
+    strict: true,
     options: { email: { type: 'string' }, name: { type: 'string' }, keep: { type: 'string' }, keys: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const command = positionals[0];
@@ -106,7 +110,7 @@ async function main(args: string[]): Promise<void> {
   }
   if (command !== 'create-operator') throw new AccountArgumentError(`Unknown command "${command}"`);
   if (!values.email) throw new AccountArgumentError('--email is required');
-  const password = process.env.OPERATOR_PASSWORD ?? await askPassword('Password for the new operator: ');
+  const password = process.env.OPERATOR_PASSWORD ?? (await askPassword('Password for the new operator: '));
   const outcome = await createOperatorCommand({ email: values.email, name: values.name, password });
   console.log(outcome === 'created' ? `Operator ${values.email} created: sign in with signIn.` : `${values.email} already has an account; nothing changed.`);
 }

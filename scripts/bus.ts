@@ -29,7 +29,10 @@ type Graphql = (query: string, variables?: Record<string, unknown>) => Promise<a
 function client(url: string, token: string): Graphql {
   return async (query, variables = {}) => {
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
-    const body = (await res.json().catch(() => ({ errors: [{ message: `HTTP ${res.status} with a body that is not JSON` }] }))) as { data?: any; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+    const body = (await res.json().catch(() => ({ errors: [{ message: `HTTP ${res.status} with a body that is not JSON` }] }))) as {
+      data?: any;
+      errors?: Array<{ message: string; extensions?: { code?: string } }>;
+    };
     if (body.errors?.length) throw new Error(`${body.errors[0]!.extensions?.code ?? 'ERROR'}: ${body.errors[0]!.message}`);
     return body.data;
   };
@@ -57,8 +60,10 @@ export async function busCommand(args: string[], env: NodeJS.ProcessEnv = proces
   const [command, id] = positionals;
   if (values.help || !command) return BUS_USAGE;
   const url = values.url ?? env.GATEWAY_URL ?? 'http://localhost:4000/graphql';
-  const token = values.token ?? env.OPERATOR_TOKEN
-    ?? (await createDevelopmentToken({ identity: { sub: values.as ?? `cli:${userInfo().username}`, role: Role.Operator }, expiresIn: '1h' }, await developmentSigningKey(env)));
+  const token =
+    values.token ??
+    env.OPERATOR_TOKEN ??
+    (await createDevelopmentToken({ identity: { sub: values.as ?? `cli:${userInfo().username}`, role: Role.Operator }, expiresIn: '1h' }, await developmentSigningKey(env)));
   const graphql = client(url, token);
 
   switch (command) {
@@ -67,12 +72,24 @@ export async function busCommand(args: string[], env: NodeJS.ProcessEnv = proces
       if (!Number.isInteger(parked) || parked < 1 || parked > 100) throw new BusArgumentError('--parked must be a whole number from 1 to 100');
       const data = await graphql(operation('BusStatus'), { parked });
       const buses = BUS_SERVICES.map((s) => data[`${s}Bus`]);
-      const consumers = buses.flatMap((b) => b.consumers.map((c: any) => ({
-        service: b.service, consumer: c.consumer, backlog: c.backlog, 'oldest waiting': age(c.oldestUnappliedAgeSeconds), parked: c.parked,
-      })));
-      const events = buses.flatMap((b) => b.parkedEvents.edges.map(({ node: p }: any) => ({
-        id: p.id, type: `${p.eventType} v${p.version ?? '?'}`, attempts: p.attempts, parked: p.parkedAt, error: p.error.replace(/\s+/g, ' ').slice(0, 100),
-      })));
+      const consumers = buses.flatMap((b) =>
+        b.consumers.map((c: any) => ({
+          service: b.service,
+          consumer: c.consumer,
+          backlog: c.backlog,
+          'oldest waiting': age(c.oldestUnappliedAgeSeconds),
+          parked: c.parked,
+        })),
+      );
+      const events = buses.flatMap((b) =>
+        b.parkedEvents.edges.map(({ node: p }: any) => ({
+          id: p.id,
+          type: `${p.eventType} v${p.version ?? '?'}`,
+          attempts: p.attempts,
+          parked: p.parkedAt,
+          error: p.error.replace(/\s+/g, ' ').slice(0, 100),
+        })),
+      );
       return `${formatTable(consumers)}\n\nParked events:\n${formatTable(events)}`;
     }
     case 'retry': {
@@ -101,7 +118,11 @@ function parseArguments(args: string[]) {
     strict: true,
     allowPositionals: true,
     options: {
-      url: { type: 'string' }, token: { type: 'string' }, as: { type: 'string' }, reason: { type: 'string' }, parked: { type: 'string' },
+      url: { type: 'string' },
+      token: { type: 'string' },
+      as: { type: 'string' },
+      reason: { type: 'string' },
+      parked: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -117,7 +138,9 @@ async function main(): Promise<void> {
       process.exitCode = 2;
       return;
     }
-    console.error(/fetch failed|ECONNREFUSED/.test(message + String((error as { cause?: unknown }).cause ?? '')) ? 'Cannot reach the gateway: is it running (`npm start`)?' : message);
+    console.error(
+      /fetch failed|ECONNREFUSED/.test(message + String((error as { cause?: unknown }).cause ?? '')) ? 'Cannot reach the gateway: is it running (`npm start`)?' : message,
+    );
     process.exitCode = 1;
   }
 }

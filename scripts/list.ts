@@ -22,26 +22,44 @@ export interface Listing {
 /** Reads one list through the gateway at `url`. */
 export async function list(kind: ListKind, url: string, signer?: TokenSigner): Promise<Listing> {
   const anonymous = caller(url);
-  const operator = caller(url, await (signer ?? await developmentSigner())({ sub: 'list-operator', role: Role.Operator }));
+  const operator = caller(url, await (signer ?? (await developmentSigner()))({ sub: 'list-operator', role: Role.Operator }));
   switch (kind) {
     case 'manufacturers':
       return { rows: (await allNodes<any>(anonymous, 'Manufacturers', {}, (d) => d.manufacturers)).map((m) => ({ id: m.id, name: m.name, products: m.products.edges.length })) };
     case 'products':
       return {
         rows: (await allNodes<any>(anonymous, 'Products', {}, (d) => d.products)).map((p) => ({
-          sku: p.sku, name: p.name, category: p.category, manufacturer: p.manufacturer.name, price: p.unitPrice, supply: p.supply, available: p.stock.available, status: p.stock.status, id: p.id,
+          sku: p.sku,
+          name: p.name,
+          category: p.category,
+          manufacturer: p.manufacturer.name,
+          price: p.unitPrice,
+          supply: p.supply,
+          available: p.stock.available,
+          status: p.stock.status,
+          id: p.id,
         })),
       };
     case 'orders':
       return {
         rows: (await allNodes<any>(operator, 'Orders', {}, (d) => d.orders)).map((o) => ({
-          id: o.id, customer: o.customer.name, status: o.status, total: o.total, units: o.lines.reduce((n: number, l: any) => n + l.quantity, 0), round: o.roundNumber, placed: o.placedAt,
+          id: o.id,
+          customer: o.customer.name,
+          status: o.status,
+          total: o.total,
+          units: o.lines.reduce((n: number, l: any) => n + l.quantity, 0),
+          round: o.roundNumber,
+          placed: o.placedAt,
         })),
       };
     case 'customers':
       return {
         rows: (await allNodes<any>(operator, 'Customers', {}, (d) => d.customers)).map((c) => ({
-          id: c.id, name: c.name, email: c.email, orders: c.orderCount, registered: c.registeredAt,
+          id: c.id,
+          name: c.name,
+          email: c.email,
+          orders: c.orderCount,
+          registered: c.registeredAt,
         })),
       };
   }
@@ -71,7 +89,11 @@ async function main(): Promise<void> {
     console.log(`\n${rows.length} ${kind}${note ? `. ${note}` : ''}`);
   } catch (error) {
     const message = (error as Error).message;
-    console.error(/fetch failed|ECONNREFUSED/.test(message + String((error as { cause?: unknown }).cause ?? '')) ? `Cannot reach the gateway at ${url}: is it running (\`npm start\`)?` : message);
+    console.error(
+      /fetch failed|ECONNREFUSED/.test(message + String((error as { cause?: unknown }).cause ?? ''))
+        ? `Cannot reach the gateway at ${url}: is it running (\`npm start\`)?`
+        : message,
+    );
     process.exitCode = 1;
   }
 }

@@ -100,33 +100,41 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
   // Subgraphs first (in parallel: they own separate schemas), then the gateway in front of them.
   const [manufacturer, inventory, order, account] = await Promise.all([
     startManufacturerService(common('manufacturer', ports.manufacturer)),
-    startInventoryService({ ...common('inventory', ports.inventory), roundPeriod: options.roundPeriod, roundSchedule: options.roundSchedule, lowStockThreshold: options.lowStockThreshold }),
+    startInventoryService({
+      ...common('inventory', ports.inventory),
+      roundPeriod: options.roundPeriod,
+      roundSchedule: options.roundSchedule,
+      lowStockThreshold: options.lowStockThreshold,
+    }),
     startOrderService({ ...common('order', ports.order), placeOrderWaitMs: options.placeOrderWaitMs, resolutionTimeoutMs: options.orderResolutionTimeoutMs }),
     startAccountService({ ...common('account', ports.account ?? 0), keys, accessTokenSeconds: options.accessTokenSeconds, firstOperator: options.firstOperator }),
   ]);
-  const gateway = await startGateway({
-    port: ports.gateway,
-    jwksUrl: options.jwksUrl,
-    tokenIssuer: options.token?.issuer,
-    tokenAudience: options.token?.audience,
-    roleClaim: options.token?.roleClaim,
-    jwksCooldownMs: options.token?.jwksCooldownMs,
-    jwksCacheMaxAgeMs: options.token?.jwksCacheMaxAgeMs,
-    internalCredential,
-    manufacturerUrl: manufacturer.url,
-    inventoryUrl: inventory.url,
-    orderUrl: order.url,
-    accountUrl: account.url,
-    supergraphPath: SUPERGRAPH_PATH,
-    maxConnections: 10_000,
-    maxSubscriptionsPerConnection: 50,
-    maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? fromEnvironment.maxConnectionsPerAddress,
-    rateLimits: { ...fromEnvironment.rateLimits, ...options.rateLimits },
-    metricsPort: options.metricsPort,
-    corsOrigins: options.corsOrigins,
-    subgraphTimeoutMs: options.subgraphTimeoutMs,
-    operationLimits: options.operationLimits,
-  }, { logger: logger('gateway'), production: options.production });
+  const gateway = await startGateway(
+    {
+      port: ports.gateway,
+      jwksUrl: options.jwksUrl,
+      tokenIssuer: options.token?.issuer,
+      tokenAudience: options.token?.audience,
+      roleClaim: options.token?.roleClaim,
+      jwksCooldownMs: options.token?.jwksCooldownMs,
+      jwksCacheMaxAgeMs: options.token?.jwksCacheMaxAgeMs,
+      internalCredential,
+      manufacturerUrl: manufacturer.url,
+      inventoryUrl: inventory.url,
+      orderUrl: order.url,
+      accountUrl: account.url,
+      supergraphPath: SUPERGRAPH_PATH,
+      maxConnections: 10_000,
+      maxSubscriptionsPerConnection: 50,
+      maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? fromEnvironment.maxConnectionsPerAddress,
+      rateLimits: { ...fromEnvironment.rateLimits, ...options.rateLimits },
+      metricsPort: options.metricsPort,
+      corsOrigins: options.corsOrigins,
+      subgraphTimeoutMs: options.subgraphTimeoutMs,
+      operationLimits: options.operationLimits,
+    },
+    { logger: logger('gateway'), production: options.production },
+  );
 
   let stopping: Promise<void> | null = null;
   return {
@@ -135,9 +143,10 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     services: { manufacturer, inventory, order, account },
     keys,
     signToken: (identity: Identity, expiresIn?: number | string) => keys.sign(identity, expiresIn),
-    stop: () => (stopping ??= (async () => {
-      await gateway.stop();
-      await Promise.all([manufacturer.stop(), inventory.stop(), order.stop(), account.stop()]);
-    })()),
+    stop: () =>
+      (stopping ??= (async () => {
+        await gateway.stop();
+        await Promise.all([manufacturer.stop(), inventory.stop(), order.stop(), account.stop()]);
+      })()),
   };
 }

@@ -21,8 +21,9 @@ export function roundSettings(argv: readonly string[], env: NodeJS.ProcessEnv): 
   const roundPeriod = env.ROUND_PERIOD || (demo ? DEMO_ROUND_PERIOD : undefined);
   const roundSchedule = env.ROUND_SCHEDULE || (demo ? DEMO_ROUND_SCHEDULE : 'monthly');
   const lasting = roundPeriod ? `, each lasting at most ${roundPeriod}` : '';
-  const description = roundSchedule.toLowerCase() === 'manual'
-    ? `Rounds: opened by hand (the openRound mutation)${lasting}`
-    : `Rounds: ${roundSchedule.toLowerCase() === 'monthly' ? 'one opens on the first of every month' : `one opens every ${roundSchedule}`} once the last is settled${lasting}${demo ? ' (demo)' : ''}`;
+  const description =
+    roundSchedule.toLowerCase() === 'manual'
+      ? `Rounds: opened by hand (the openRound mutation)${lasting}`
+      : `Rounds: ${roundSchedule.toLowerCase() === 'monthly' ? 'one opens on the first of every month' : `one opens every ${roundSchedule}`} once the last is settled${lasting}${demo ? ' (demo)' : ''}`;
   return { demo, roundPeriod, roundSchedule, description };
 }

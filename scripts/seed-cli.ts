@@ -16,7 +16,11 @@ if (values.help) {
     console.log(demoLogins());
   } catch (error) {
     const message = (error as Error).message;
-    console.error(/fetch failed|ECONNREFUSED/.test(message + String((error as { cause?: unknown }).cause ?? '')) ? `Cannot reach the gateway at ${url}: is it running (\`npm start\`)?` : message);
+    console.error(
+      /fetch failed|ECONNREFUSED/.test(message + String((error as { cause?: unknown }).cause ?? ''))
+        ? `Cannot reach the gateway at ${url}: is it running (\`npm start\`)?`
+        : message,
+    );
     process.exitCode = 1;
   }
 }

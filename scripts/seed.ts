@@ -45,17 +45,22 @@ export async function seedSampleData(gatewayUrl: string, signer: TokenSigner, lo
   const operator = client(gatewayUrl, await signer({ sub: 'seed-operator', role: Role.Operator }));
   const summary: SeedSummary = { manufacturersCreated: 0, productsCreated: 0, manufacturerLoginsCreated: 0, customersCreated: 0, roundOpened: null };
 
-  const existing = must(await operator<{ manufacturers: { edges: Array<{ node: { id: string; name: string } }> } }>(
-    'query { manufacturers(first: 100) { edges { node { id name } } } }'), 'listing manufacturers');
+  const existing = must(
+    await operator<{ manufacturers: { edges: Array<{ node: { id: string; name: string } }> } }>('query { manufacturers(first: 100) { edges { node { id name } } } }'),
+    'listing manufacturers',
+  );
   const byName = new Map(existing.manufacturers.edges.map((e) => [e.node.name, e.node.id]));
 
   const allSkus: string[] = [];
   for (const maker of SAMPLE_MANUFACTURERS) {
     let id = byName.get(maker.name);
     if (!id) {
-      id = must(await operator<{ registerManufacturer: { id: string } }>(
-        'mutation($input: RegisterManufacturerInput!) { registerManufacturer(input: $input) { id } }', { input: { name: maker.name } }),
-      `registering ${maker.name}`).registerManufacturer.id;
+      id = must(
+        await operator<{ registerManufacturer: { id: string } }>('mutation($input: RegisterManufacturerInput!) { registerManufacturer(input: $input) { id } }', {
+          input: { name: maker.name },
+        }),
+        `registering ${maker.name}`,
+      ).registerManufacturer.id;
       summary.manufacturersCreated += 1;
     }
     const login = await operator('mutation($input: CreateManufacturerLoginInput!) { createManufacturerLogin(input: $input) { email } }', {
@@ -63,16 +68,23 @@ export async function seedSampleData(gatewayUrl: string, signer: TokenSigner, lo
     });
     if (!login.errors) summary.manufacturerLoginsCreated += 1;
     else if (login.errors[0]?.extensions?.code !== 'CONFLICT') throw new Error(`giving ${maker.name} its login: ${login.errors[0]?.message}`);
-    const products = must(await operator<{ products: { edges: Array<{ node: { sku: string } }> } }>(
-      'query($m: ID!) { products(filter: { manufacturerId: $m, includeDiscontinued: true }, first: 100) { edges { node { sku } } } }', { m: id }),
-    `listing products of ${maker.name}`);
+    const products = must(
+      await operator<{ products: { edges: Array<{ node: { sku: string } }> } }>(
+        'query($m: ID!) { products(filter: { manufacturerId: $m, includeDiscontinued: true }, first: 100) { edges { node { sku } } } }',
+        { m: id },
+      ),
+      `listing products of ${maker.name}`,
+    );
     const skus = new Set(products.products.edges.map((e) => e.node.sku));
     for (const p of maker.products) {
       allSkus.push(p.sku);
       if (skus.has(p.sku)) continue;
-      must(await operator('mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }', {
-        input: { manufacturerId: id, sku: p.sku, name: p.name, category: p.category, unitPrice: p.unitPrice, initialSupply: p.supply },
-      }), `creating ${p.sku}`);
+      must(
+        await operator('mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }', {
+          input: { manufacturerId: id, sku: p.sku, name: p.name, category: p.category, unitPrice: p.unitPrice, initialSupply: p.supply },
+        }),
+        `creating ${p.sku}`,
+      );
       summary.productsCreated += 1;
     }
   }
@@ -102,6 +114,8 @@ export async function seedSampleData(gatewayUrl: string, signer: TokenSigner, lo
     }
     summary.roundOpened = must(await operator<{ openRound: { number: number } }>('mutation { openRound { number } }'), 'opening the first round').openRound.number;
   }
-  log(`sample data: ${summary.manufacturersCreated} manufacturers, ${summary.productsCreated} products, ${summary.manufacturerLoginsCreated} manufacturer logins, ${summary.customersCreated} customers created${summary.roundOpened ? `; round ${summary.roundOpened} opened` : ''}`);
+  log(
+    `sample data: ${summary.manufacturersCreated} manufacturers, ${summary.productsCreated} products, ${summary.manufacturerLoginsCreated} manufacturer logins, ${summary.customersCreated} customers created${summary.roundOpened ? `; round ${summary.roundOpened} opened` : ''}`,
+  );
   return summary;
 }

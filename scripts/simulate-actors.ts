@@ -8,7 +8,11 @@ import { sleep } from '../client-examples/node/src/options.js';
 import { GraphQLFailure, type Call } from './simulate-client.js';
 import { recordError, type SimulationStats } from './simulate-stats.js';
 
-export interface Offer { id: string; name: string; stock: { available: number } }
+export interface Offer {
+  id: string;
+  name: string;
+  stock: { available: number };
+}
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
 const between = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
@@ -31,14 +35,19 @@ export async function runCustomer(index: number, options: CustomerOptions): Prom
   const label = `${index}-${randomUUID().slice(0, 8)}`;
   let me: Call;
   try {
-    const registered = (await options.anonymous('RegisterCustomer', { input: { name: `Simulated customer ${index}`, email: `sim-${label}@example.com`, password: `simulated ${label}` } })).registerCustomer;
+    const registered = (
+      await options.anonymous('RegisterCustomer', { input: { name: `Simulated customer ${index}`, email: `sim-${label}@example.com`, password: `simulated ${label}` } })
+    ).registerCustomer;
     me = options.signIn(registered.accessToken);
     stats.customersRegistered += 1;
   } catch (error) {
     // Every virtual customer registers from this one address: a gateway with production limits refuses most.
-    recordError(stats, error instanceof GraphQLFailure && error.code === 'RATE_LIMITED'
-      ? new Error('RegisterCustomer: RATE_LIMITED by the gateway (start it with a higher ACCOUNT_LIMIT_PER_ADDRESS, or use --self-contained)')
-      : error);
+    recordError(
+      stats,
+      error instanceof GraphQLFailure && error.code === 'RATE_LIMITED'
+        ? new Error('RegisterCustomer: RATE_LIMITED by the gateway (start it with a higher ACCOUNT_LIMIT_PER_ADDRESS, or use --self-contained)')
+        : error,
+    );
     return;
   }
   const confirmed: string[] = [];
@@ -98,7 +107,11 @@ async function emptyCart(me: Call): Promise<void> {
   for (const line of cart?.lines ?? []) await me('RemoveFromCart', { productId: line.product.id });
 }
 
-export interface ProducingManufacturer { id: string; call: Call; productIds: string[] }
+export interface ProducingManufacturer {
+  id: string;
+  call: Call;
+  productIds: string[];
+}
 
 /** One manufacturer: a production run of 1 to 10 units of one of its products every second or so. */
 export async function runManufacturer(maker: ProducingManufacturer, stats: SimulationStats, signal: AbortSignal, producedPerProduct: Map<string, number>): Promise<void> {
@@ -119,7 +132,13 @@ export async function runManufacturer(maker: ProducingManufacturer, stats: Simul
 }
 
 /** The operator: closes the open round once `periodMs` has passed since it opened, opens the next once the last is settled. */
-export async function runOperator(operator: Call, periodMs: number, stats: SimulationStats, signal: AbortSignal, onRound: (round: { number: number; status: string }) => void): Promise<void> {
+export async function runOperator(
+  operator: Call,
+  periodMs: number,
+  stats: SimulationStats,
+  signal: AbortSignal,
+  onRound: (round: { number: number; status: string }) => void,
+): Promise<void> {
   while (!signal.aborted) {
     try {
       const round = (await operator('CurrentRound')).currentRound as { number: number; status: string; openedAt: string } | null;

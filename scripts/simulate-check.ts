@@ -12,7 +12,13 @@ export interface Check {
   detail: string;
 }
 
-export interface RoundSummary { number: number; status: string; closeReason: string | null; unitsSold: number; revenue: string }
+export interface RoundSummary {
+  number: number;
+  status: string;
+  closeReason: string | null;
+  unitsSold: number;
+  revenue: string;
+}
 
 export interface Readback {
   checks: Check[];
@@ -23,8 +29,18 @@ export interface Readback {
   reservedNow: number;
 }
 
-interface ProductState { id: string; name: string; supply: number; stock: { available: number; status: string } & { onHand?: number; reserved?: number } }
-interface RoundNode { number: number; status: string; closeReason: string | null; sales: Array<{ product: { id: string }; unitsSold: number; revenue: string }> }
+interface ProductState {
+  id: string;
+  name: string;
+  supply: number;
+  stock: { available: number; status: string } & { onHand?: number; reserved?: number };
+}
+interface RoundNode {
+  number: number;
+  status: string;
+  closeReason: string | null;
+  sales: Array<{ product: { id: string }; unitsSold: number; revenue: string }>;
+}
 
 /** Runs every check; `quietForMs` bounds the wait for in-flight orders and settlements to land. */
 export async function readBack(operator: Call, options: { quietForMs?: number } = {}): Promise<Readback> {
@@ -69,7 +85,8 @@ export async function readBack(operator: Call, options: { quietForMs?: number } 
     const booked = settled.get(r.number) ?? new Map<string, number>();
     const sold = new Map(r.sales.map((s) => [s.product.id, s.unitsSold]));
     for (const id of new Set([...booked.keys(), ...sold.keys()])) {
-      if ((booked.get(id) ?? 0) !== (sold.get(id) ?? 0)) mismatched.push(`round ${r.number}, product ${id}: inventory sold ${sold.get(id) ?? 0}, manufacturer booked ${booked.get(id) ?? 0}`);
+      if ((booked.get(id) ?? 0) !== (sold.get(id) ?? 0))
+        mismatched.push(`round ${r.number}, product ${id}: inventory sold ${sold.get(id) ?? 0}, manufacturer booked ${booked.get(id) ?? 0}`);
     }
   }
   checks.push({
@@ -107,7 +124,12 @@ async function settledUnitsPerRoundAndProduct(operator: Call): Promise<Map<numbe
   const makers = await allNodes<{ id: string }>(operator, 'Manufacturers', {}, (d) => d.manufacturers);
   const result = new Map<number, Map<string, number>>();
   for (const m of makers) {
-    const settlements = await allNodes<{ roundNumber: number; lines: Array<{ product: { id: string }; unitsSold: number }> }>(operator, 'Settlements', { manufacturerId: m.id }, (d) => d.manufacturer.settlements);
+    const settlements = await allNodes<{ roundNumber: number; lines: Array<{ product: { id: string }; unitsSold: number }> }>(
+      operator,
+      'Settlements',
+      { manufacturerId: m.id },
+      (d) => d.manufacturer.settlements,
+    );
     for (const s of settlements) {
       const perProduct = result.get(s.roundNumber) ?? new Map<string, number>();
       for (const l of s.lines) perProduct.set(l.product.id, (perProduct.get(l.product.id) ?? 0) + l.unitsSold);
@@ -121,7 +143,12 @@ async function settledUnitsPerRoundAndProduct(operator: Call): Promise<Map<numbe
 async function confirmedLinesAreReserved(operator: Call): Promise<Check> {
   const name = 'every confirmed order line is reserved (sum of reserved = sum of confirmed lines)';
   const pending = await allNodes<{ id: string }>(operator, 'Orders', { status: 'PENDING' }, (d) => d.orders);
-  const confirmed = await allNodes<{ roundNumber: number | null; lines: Array<{ product: { id: string }; quantity: number }> }>(operator, 'Orders', { status: 'CONFIRMED' }, (d) => d.orders);
+  const confirmed = await allNodes<{ roundNumber: number | null; lines: Array<{ product: { id: string }; quantity: number }> }>(
+    operator,
+    'Orders',
+    { status: 'CONFIRMED' },
+    (d) => d.orders,
+  );
   const products = await stockOfEveryProduct(operator);
   const current = (await operator('CurrentRound')).currentRound as { number: number; status: string } | null;
   if (pending.length > 0) return { name, ok: false, detail: `${pending.length} orders still PENDING` };

@@ -62,8 +62,12 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
   const observer = createApi({ url: options.gatewayUrl });
   const feeds: Record<string, EventRecorder> = Object.fromEntries(
-    [['availabilityChanged', 'OnAvailabilityChanged'], ['stockDepleted', 'OnStockDepleted'], ['lowStock', 'OnLowStock'], ['roundChanged', 'OnRoundChanged']]
-      .map(([field, op]) => [field, recordEvents(observer, op!)]),
+    [
+      ['availabilityChanged', 'OnAvailabilityChanged'],
+      ['stockDepleted', 'OnStockDepleted'],
+      ['lowStock', 'OnLowStock'],
+      ['roundChanged', 'OnRoundChanged'],
+    ].map(([field, op]) => [field, recordEvents(observer, op!)]),
   );
   let round = '';
   const progress = startProgress(options, stats, feeds, () => round);
@@ -71,7 +75,11 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const produced = new Map<string, number>();
   const actors: Array<Promise<void>> = [];
   if (options.roundPeriodMs !== null) {
-    actors.push(runOperator(operator, options.roundPeriodMs, stats, stop.signal, (r) => { round = `round ${r.number} ${r.status}`; }));
+    actors.push(
+      runOperator(operator, options.roundPeriodMs, stats, stop.signal, (r) => {
+        round = `round ${r.number} ${r.status}`;
+      }),
+    );
   }
   if (options.manufacturersProduce) {
     const makers = await allNodes<{ id: string; products: { edges: Array<{ node: { id: string } }> } }>(anonymous, 'Manufacturers', {}, (d) => d.manufacturers);
@@ -143,32 +151,54 @@ function summary(stats: SimulationStats, readback: Readback, options: Simulation
   const o = stats.orders;
   const ms = (v: number | null) => (v === null ? 'n/a' : `${Math.round(v)} ms`);
   const parts: string[] = [];
-  parts.push(`Simulation: ${options.customers} customers for ${Math.round(options.durationMs / 1000)} s${options.manufacturersProduce ? ', manufacturers producing' : ''}${options.roundPeriodMs !== null ? `, rounds of ${Math.round(options.roundPeriodMs / 1000)} s` : ''}`);
+  parts.push(
+    `Simulation: ${options.customers} customers for ${Math.round(options.durationMs / 1000)} s${options.manufacturersProduce ? ', manufacturers producing' : ''}${options.roundPeriodMs !== null ? `, rounds of ${Math.round(options.roundPeriodMs / 1000)} s` : ''}`,
+  );
   parts.push('');
-  parts.push(formatTable([
-    { what: 'customers registered', count: stats.customersRegistered },
-    { what: 'orders placed', count: o.placed },
-    { what: '  confirmed at once', count: o.confirmed },
-    { what: '  pending at answer', count: o.pending },
-    { what: '  rejected (not enough stock)', count: o.rejected },
-    { what: '  cancelled afterwards', count: o.cancelled },
-    { what: 'cancellations refused (too late)', count: o.cancelRefused },
-    { what: 'checkouts with no round open', count: o.roundNotOpen },
-    { what: 'cart adds short of stock', count: stats.cartShortages },
-    { what: 'production runs', count: stats.production.runs },
-    { what: 'units produced', count: stats.production.units },
-    { what: 'rounds opened / closed by the operator', count: `${stats.rounds.opened} / ${stats.rounds.closed}` },
-  ]));
+  parts.push(
+    formatTable([
+      { what: 'customers registered', count: stats.customersRegistered },
+      { what: 'orders placed', count: o.placed },
+      { what: '  confirmed at once', count: o.confirmed },
+      { what: '  pending at answer', count: o.pending },
+      { what: '  rejected (not enough stock)', count: o.rejected },
+      { what: '  cancelled afterwards', count: o.cancelled },
+      { what: 'cancellations refused (too late)', count: o.cancelRefused },
+      { what: 'checkouts with no round open', count: o.roundNotOpen },
+      { what: 'cart adds short of stock', count: stats.cartShortages },
+      { what: 'production runs', count: stats.production.runs },
+      { what: 'units produced', count: stats.production.units },
+      { what: 'rounds opened / closed by the operator', count: `${stats.rounds.opened} / ${stats.rounds.closed}` },
+    ]),
+  );
   parts.push('');
-  parts.push(`placeOrder latency: p50 ${ms(percentile(stats.placeOrderLatencyMs, 50))}, p99 ${ms(percentile(stats.placeOrderLatencyMs, 99))} over ${stats.placeOrderLatencyMs.length} calls`);
+  parts.push(
+    `placeOrder latency: p50 ${ms(percentile(stats.placeOrderLatencyMs, 50))}, p99 ${ms(percentile(stats.placeOrderLatencyMs, 99))} over ${stats.placeOrderLatencyMs.length} calls`,
+  );
   parts.push('');
   parts.push('Units sold per round');
-  parts.push(formatTable(readback.rounds.map((r) => (r.status === 'OPEN'
-    ? { round: r.number, status: r.status, closed: '', 'units sold': `${readback.reservedNow} reserved so far`, revenue: '' }
-    : { round: r.number, status: r.status, closed: r.closeReason ?? '', 'units sold': r.unitsSold, revenue: r.revenue }))));
+  parts.push(
+    formatTable(
+      readback.rounds.map((r) =>
+        r.status === 'OPEN'
+          ? { round: r.number, status: r.status, closed: '', 'units sold': `${readback.reservedNow} reserved so far`, revenue: '' }
+          : { round: r.number, status: r.status, closed: r.closeReason ?? '', 'units sold': r.unitsSold, revenue: r.revenue },
+      ),
+    ),
+  );
   parts.push('');
-  parts.push(`Orders now: ${Object.entries(readback.ordersByStatus).map(([s, n]) => `${s} ${n}`).join(', ') || 'none'}`);
-  parts.push(`Events seen via subscriptions: ${Object.entries(stats.events).map(([f, n]) => `${f} ${n === null ? 'not served' : n}`).join(', ')}`);
+  parts.push(
+    `Orders now: ${
+      Object.entries(readback.ordersByStatus)
+        .map(([s, n]) => `${s} ${n}`)
+        .join(', ') || 'none'
+    }`,
+  );
+  parts.push(
+    `Events seen via subscriptions: ${Object.entries(stats.events)
+      .map(([f, n]) => `${f} ${n === null ? 'not served' : n}`)
+      .join(', ')}`,
+  );
   if (stats.errors.size > 0) {
     parts.push('');
     parts.push('Unexpected errors');

@@ -59,7 +59,10 @@ export function parseSimulateArguments(args: string[]): SimulateArguments | 'hel
 }
 
 /** Runs a simulation as the CLI does; tests call it with a Postgres server to create the fresh database on. */
-export async function simulate(args: SimulateArguments, io: { say(text: string): void; progress?: SimulationOptions['progress']; serverUrl?: string; signal?: AbortSignal } = { say: console.log }): Promise<SimulationReport> {
+export async function simulate(
+  args: SimulateArguments,
+  io: { say(text: string): void; progress?: SimulationOptions['progress']; serverUrl?: string; signal?: AbortSignal } = { say: console.log },
+): Promise<SimulationReport> {
   let network: Awaited<ReturnType<typeof startSelfContainedNetwork>> | null = null;
   try {
     let gatewayUrl = args.url;
@@ -106,9 +109,11 @@ async function main(): Promise<void> {
     process.exitCode = report.ok ? 0 : 1;
   } catch (error) {
     const message = (error as Error).message;
-    console.error(/fetch failed|ECONNREFUSED/.test(message + String((error as { cause?: unknown }).cause ?? ''))
-      ? `Cannot reach the gateway at ${args.url}: start it with \`npm start\`, or run with --self-contained.`
-      : message);
+    console.error(
+      /fetch failed|ECONNREFUSED/.test(message + String((error as { cause?: unknown }).cause ?? ''))
+        ? `Cannot reach the gateway at ${args.url}: start it with \`npm start\`, or run with --self-contained.`
+        : message,
+    );
     process.exitCode = 1;
   }
 }

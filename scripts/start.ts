@@ -35,18 +35,34 @@ const stopAll = async () => {
     await database?.embedded?.stop();
   }
 };
-stopOnSignals(async () => { say('\nStopping...'); await stopAll(); }, { logger: log });
+stopOnSignals(
+  async () => {
+    say('\nStopping...');
+    await stopAll();
+  },
+  { logger: log },
+);
 
 try {
   database = await locateDatabase(env, (m) => log.debug(m), say);
-  say(database.embedded ? `Postgres: embedded server on port ${database.embedded.port} (data in ${EMBEDDED_DATA_DIR.startsWith(process.cwd()) ? path.relative(process.cwd(), EMBEDDED_DATA_DIR) : EMBEDDED_DATA_DIR})` : 'Postgres: DATABASE_URL');
+  say(
+    database.embedded
+      ? `Postgres: embedded server on port ${database.embedded.port} (data in ${EMBEDDED_DATA_DIR.startsWith(process.cwd()) ? path.relative(process.cwd(), EMBEDDED_DATA_DIR) : EMBEDDED_DATA_DIR})`
+      : 'Postgres: DATABASE_URL',
+  );
   // A free metrics port unless told: a laptop may already run something on 9464.
   const settings = loadConfig({ METRICS_PORT: kinds.portOrOff(0), CORS_ORIGINS: kinds.origins() }, env);
   // The operator of OPERATOR_EMAIL / OPERATOR_PASSWORD, or the demo operator, on the first start only.
   const firstOperator = env.OPERATOR_EMAIL && env.OPERATOR_PASSWORD ? { email: env.OPERATOR_EMAIL, password: env.OPERATOR_PASSWORD } : DEMO_OPERATOR;
   network = await startLocalNetwork({
     databaseUrl: database.url,
-    ports: { gateway: port('GATEWAY_PORT', 4000), manufacturer: port('MANUFACTURER_PORT', 4001), inventory: port('INVENTORY_PORT', 4002), order: port('ORDER_PORT', 4003), account: port('ACCOUNT_PORT', 4004) },
+    ports: {
+      gateway: port('GATEWAY_PORT', 4000),
+      manufacturer: port('MANUFACTURER_PORT', 4001),
+      inventory: port('INVENTORY_PORT', 4002),
+      order: port('ORDER_PORT', 4003),
+      account: port('ACCOUNT_PORT', 4004),
+    },
     // The development key file (.data/signing-keys.json), which `npm run token` signs with too.
     signingKeys: await loadSigningKeys({ keysJson: env.ACCOUNT_SIGNING_KEYS }),
     accessTokenSeconds: env.ACCESS_TOKEN_TTL_SECONDS ? Number(env.ACCESS_TOKEN_TTL_SECONDS) : undefined,

@@ -28,7 +28,7 @@ const looksSecret = (name: string) => SECRETS.includes(name) || /SECRET|CREDENTI
 const required = (name: string) => new RegExp(`\\$\\{${name}:\\?[^}]+\\}`);
 
 describe('secrets in docker-compose.yml', () => {
-  it('knows which variables are secrets from the services\' own configuration', () => {
+  it("knows which variables are secrets from the services' own configuration", () => {
     expect(SECRETS).toEqual(['ACCOUNT_SIGNING_KEYS', 'INTERNAL_CREDENTIAL', 'POSTGRES_PASSWORD']);
   });
 
@@ -78,13 +78,18 @@ function composeConfig(variables: Record<string, string>): Promise<{ code: numbe
   const envFile = path.join(dir, 'empty.env');
   writeFileSync(envFile, '');
   return new Promise((resolve) => {
-    execFile('docker-compose', ['-f', path.join(root, 'docker-compose.yml'), '--env-file', envFile, 'config'], {
-      env: { PATH: process.env.PATH, HOME: dir, ...variables },
-      timeout: 30_000,
-    }, (error, stdout, stderr) => {
-      rmSync(dir, { recursive: true, force: true });
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      'docker-compose',
+      ['-f', path.join(root, 'docker-compose.yml'), '--env-file', envFile, 'config'],
+      {
+        env: { PATH: process.env.PATH, HOME: dir, ...variables },
+        timeout: 30_000,
+      },
+      (error, stdout, stderr) => {
+        rmSync(dir, { recursive: true, force: true });
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -102,7 +107,11 @@ describe.skipIf(!hasDockerCompose)(hasDockerCompose ? 'docker-compose config' : 
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const resolved = parse(stdout) as { services: Record<string, { environment: Record<string, string>; ports?: unknown[]; expose?: unknown[] }> };
-    expect(resolved.services.gateway!.environment).toMatchObject({ INTERNAL_CREDENTIAL: secrets.INTERNAL_CREDENTIAL, ACCOUNT_URL: 'http://account:4004/graphql', CORS_ORIGINS: '' });
+    expect(resolved.services.gateway!.environment).toMatchObject({
+      INTERNAL_CREDENTIAL: secrets.INTERNAL_CREDENTIAL,
+      ACCOUNT_URL: 'http://account:4004/graphql',
+      CORS_ORIGINS: '',
+    });
     expect(resolved.services.account!.environment).toMatchObject({ ACCOUNT_SIGNING_KEYS: secrets.ACCOUNT_SIGNING_KEYS, OPERATOR_PASSWORD: secrets.OPERATOR_PASSWORD });
     expect(resolved.services.order!.environment.DATABASE_URL).toBe(`postgres://distribution:${secrets.POSTGRES_PASSWORD}@postgres:5432/distribution`);
     expect(resolved.services.postgres!.environment.POSTGRES_PASSWORD).toBe(secrets.POSTGRES_PASSWORD);

@@ -119,7 +119,7 @@ describe('docker-compose.yml', () => {
     for (const { name } of subgraphs) expect(compose.services[name].ports, name).toBeUndefined();
   });
 
-  it('keeps the gateway\'s metrics port on the compose network: exposed, never published', () => {
+  it("keeps the gateway's metrics port on the compose network: exposed, never published", () => {
     const service = compose.services.gateway;
     const metricsPort = String((service.environment as Record<string, unknown>).METRICS_PORT);
     expect(metricsPort).toMatch(/^\d+$/);
@@ -151,7 +151,10 @@ describe.each(apps)('$name configuration', ({ name, config }) => {
     const problems = problemsOf(() => config.loadServiceConfig({ NODE_ENV: 'production' }));
     expect(config.productionVariables.length).toBeGreaterThan(0);
     for (const variable of config.productionVariables) {
-      expect(problems.some((problem) => problem.startsWith(`${variable}:`)), variable).toBe(true);
+      expect(
+        problems.some((problem) => problem.startsWith(`${variable}:`)),
+        variable,
+      ).toBe(true);
     }
   });
 
@@ -230,11 +233,18 @@ describe('service-specific settings', () => {
     });
   });
 
-  it('gateway: metrics on 9464 and the live page\'s origins in development; no origins in production unless listed', () => {
+  it("gateway: metrics on 9464 and the live page's origins in development; no origins in production unless listed", () => {
     expect(gateway.loadServiceConfig({})).toMatchObject({ metricsPort: 9464, corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:5173'] });
     expect(gateway.loadServiceConfig({ METRICS_PORT: 'off', CORS_ORIGINS: '' })).toMatchObject({ metricsPort: null, corsOrigins: [] });
     const secrets = { INTERNAL_CREDENTIAL: randomBytes(48).toString('base64') };
-    const production = { NODE_ENV: 'production', ...secrets, MANUFACTURER_URL: 'http://m:4001/graphql', INVENTORY_URL: 'http://i:4002/graphql', ORDER_URL: 'http://o:4003/graphql', ACCOUNT_URL: 'http://a:4004/graphql' };
+    const production = {
+      NODE_ENV: 'production',
+      ...secrets,
+      MANUFACTURER_URL: 'http://m:4001/graphql',
+      INVENTORY_URL: 'http://i:4002/graphql',
+      ORDER_URL: 'http://o:4003/graphql',
+      ACCOUNT_URL: 'http://a:4004/graphql',
+    };
     expect(gateway.loadServiceConfig(production).corsOrigins).toEqual([]);
     expect(gateway.loadServiceConfig({ ...production, CORS_ORIGINS: 'https://shop.example.com' }).corsOrigins).toEqual(['https://shop.example.com']);
   });
@@ -258,11 +268,22 @@ describe('service-specific settings', () => {
 
   it('account: 15-minute access tokens, 14-day refresh tokens, a lock after 5 failed sign-ins; production needs its signing keys', () => {
     expect(account.loadServiceConfig({})).toMatchObject({
-      signingKeys: undefined, accessTokenSeconds: 900, refreshTokenSeconds: 14 * 24 * 3600, lockout: { maxFailures: 5, lockoutSeconds: 900 }, firstOperator: undefined,
+      signingKeys: undefined,
+      accessTokenSeconds: 900,
+      refreshTokenSeconds: 14 * 24 * 3600,
+      lockout: { maxFailures: 5, lockoutSeconds: 900 },
+      firstOperator: undefined,
     });
-    expect(account.loadServiceConfig({ OPERATOR_EMAIL: 'ops@example.com', OPERATOR_PASSWORD: 'a long operator password' }).firstOperator)
-      .toEqual({ email: 'ops@example.com', password: 'a long operator password' });
-    const { ACCOUNT_SIGNING_KEYS: _keys, ...withoutKeys } = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db/d', INTERNAL_CREDENTIAL: randomBytes(48).toString('base64'), ACCOUNT_SIGNING_KEYS: signingKeys };
+    expect(account.loadServiceConfig({ OPERATOR_EMAIL: 'ops@example.com', OPERATOR_PASSWORD: 'a long operator password' }).firstOperator).toEqual({
+      email: 'ops@example.com',
+      password: 'a long operator password',
+    });
+    const { ACCOUNT_SIGNING_KEYS: _keys, ...withoutKeys } = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://u:p@db/d',
+      INTERNAL_CREDENTIAL: randomBytes(48).toString('base64'),
+      ACCOUNT_SIGNING_KEYS: signingKeys,
+    };
     expect(problemsOf(() => account.loadServiceConfig(withoutKeys))).toEqual([expect.stringMatching(/^ACCOUNT_SIGNING_KEYS: required in production/)]);
   });
 });

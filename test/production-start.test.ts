@@ -17,7 +17,12 @@ function start(main: string, variables: Record<string, string>): Promise<{ code:
   });
 }
 
-const subgraphUrls = { MANUFACTURER_URL: 'http://manufacturer:4001/graphql', INVENTORY_URL: 'http://inventory:4002/graphql', ORDER_URL: 'http://order:4003/graphql', ACCOUNT_URL: 'http://account:4004/graphql' };
+const subgraphUrls = {
+  MANUFACTURER_URL: 'http://manufacturer:4001/graphql',
+  INVENTORY_URL: 'http://inventory:4002/graphql',
+  ORDER_URL: 'http://order:4003/graphql',
+  ACCOUNT_URL: 'http://account:4004/graphql',
+};
 const databaseUrl = { DATABASE_URL: 'postgres://distribution:pw@127.0.0.1:1/distribution' };
 
 // The gateway and one subgraph: the others load their settings the same way (loadSubgraphConfig),

@@ -34,10 +34,13 @@ process.env.APOLLO_TELEMETRY_DISABLED = 'true';
 const quick = process.argv.includes('--quick');
 const t0 = performance.now();
 const log = (message: string) => process.stdout.write(`[limits ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${message}\n`);
-const watchdog = setTimeout(() => {
-  log('deadline passed: stopping');
-  process.exit(3);
-}, (quick ? 10 : 20) * 60_000);
+const watchdog = setTimeout(
+  () => {
+    log('deadline passed: stopping');
+    process.exit(3);
+  },
+  (quick ? 10 : 20) * 60_000,
+);
 watchdog.unref();
 
 // --- 1. The guard's work per request -------------------------------------------------------------
@@ -71,7 +74,7 @@ const perRequest = operationNames().map((name) => {
     'first sight µs': microseconds(() => new OperationGuard().operationError(schema, document, operation, variables), quick ? 50 : 300),
   };
 });
-log('the guard\'s work per request (median of 5 runs):');
+log("the guard's work per request (median of 5 runs):");
 console.table(perRequest);
 
 // --- 2. /healthz under the costliest allowed operation -------------------------------------------
@@ -85,7 +88,10 @@ const costliest = parse(COSTLIEST);
 const cost = new OperationGuard().measure(schema, COSTLIEST, costliest, costliest.definitions[0] as OperationDefinitionNode).cost;
 log(`costliest allowed operation: cost ${cost} of ${new OperationGuard().limits.cost}`);
 
-interface Probe { ms: number[]; failures: number }
+interface Probe {
+  ms: number[];
+  failures: number;
+}
 
 /** The poller, in a worker thread: its timings must not wait for this thread reading the costly answers. */
 const POLLER = `
@@ -114,19 +120,34 @@ function pollHealth(url: string, everyMs = 50): { stop(): Promise<Probe> } {
     worker.once('message', (probe: Probe) => resolve(probe));
     worker.once('error', reject);
   });
-  return { stop: async () => { worker.postMessage('stop'); const probe = await result; await worker.terminate(); return probe; } };
+  return {
+    stop: async () => {
+      worker.postMessage('stop');
+      const probe = await result;
+      await worker.terminate();
+      return probe;
+    },
+  };
 }
 
 /** Sends the costliest operation and reads its answer without parsing it (this thread must stay cheap); true when it is data. */
 async function sendCostliest(url: string, headers: Record<string, string>): Promise<boolean> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: COSTLIEST }), signal: AbortSignal.timeout(60_000) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query: COSTLIEST }),
+    signal: AbortSignal.timeout(60_000),
+  });
   const body = Buffer.from(await res.arrayBuffer());
   return res.ok && body.subarray(0, 8).toString() === '{"data":' && !body.includes('"errors"');
 }
 
 const summary = (p: Probe) => ({
-  answers: p.ms.length, failures: p.failures,
-  p50: round(percentile(p.ms, 50)), p99: round(percentile(p.ms, 99)), max: round(Math.max(...p.ms)),
+  answers: p.ms.length,
+  failures: p.failures,
+  p50: round(percentile(p.ms, 50)),
+  p99: round(percentile(p.ms, 99)),
+  max: round(Math.max(...p.ms)),
   'over 100 ms': p.ms.filter((ms) => ms > 100).length,
 });
 
@@ -136,7 +157,12 @@ for (const dir of [path.join(BENCH_DIR, 'results'), path.join(BENCH_DIR, 'result
 const postgres = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'postgres'), port: 0, persistent: false });
 let network: Awaited<ReturnType<typeof startBenchNetwork>> | undefined;
 try {
-  log(`machine: ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log(
+    `machine: ${os.cpus().length} cores, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   // The bench's own fixture is tiny here; the catalog comes next, loaded as an operator would.
   network = await startBenchNetwork(postgres.url, {
     supergraphPath: SUPERGRAPH_PATH,
@@ -149,20 +175,49 @@ try {
   const url = network.ours.info.url;
   const health = url.replace(/\/graphql$/, '/healthz');
   const headers = bearer(await operatorToken());
-  const makers = await inFlight(4, Array.from({ length: MANUFACTURERS - 1 }, (_, i) => async () =>
-    (await must<{ registerManufacturer: { id: string } }>('registerManufacturer', url, 'mutation($n: String!) { registerManufacturer(input: { name: $n }) { id } }', { n: `Limits maker ${i + 2}` }, headers)).registerManufacturer.id));
+  const makers = await inFlight(
+    4,
+    Array.from(
+      { length: MANUFACTURERS - 1 },
+      (_, i) => async () =>
+        (
+          await must<{ registerManufacturer: { id: string } }>(
+            'registerManufacturer',
+            url,
+            'mutation($n: String!) { registerManufacturer(input: { name: $n }) { id } }',
+            { n: `Limits maker ${i + 2}` },
+            headers,
+          )
+        ).registerManufacturer.id,
+    ),
+  );
   const all = [...network.fixture.manufacturerIds, ...makers];
-  await inFlight(8, all.flatMap((manufacturerId, m) => Array.from({ length: PRODUCTS_EACH - (m === 0 ? 3 : 0) }, (_, p) => async () => {
-    await must('createProduct', url, 'mutation($i: CreateProductInput!) { createProduct(input: $i) { id } }',
-      { i: { manufacturerId, sku: `L-${m}-${p}`, name: `Limits product ${m}-${p}`, category: 'limits', unitPrice: '1.00', initialSupply: 10 } }, headers);
-  })));
+  await inFlight(
+    8,
+    all.flatMap((manufacturerId, m) =>
+      Array.from({ length: PRODUCTS_EACH - (m === 0 ? 3 : 0) }, (_, p) => async () => {
+        await must(
+          'createProduct',
+          url,
+          'mutation($i: CreateProductInput!) { createProduct(input: $i) { id } }',
+          { i: { manufacturerId, sku: `L-${m}-${p}`, name: `Limits product ${m}-${p}`, category: 'limits', unitPrice: '1.00', initialSupply: 10 } },
+          headers,
+        );
+      }),
+    ),
+  );
   log(`catalog: ${all.length} manufacturers × ${PRODUCTS_EACH} products created`);
   // Stock reaches inventory as events: wait until every product of the answer has it.
-  const answer = await until('inventory knows every product', async () => {
-    const result = await gql(url, COSTLIEST, {}, headers);
-    const nodes = (result.data?.manufacturers.edges ?? []).flatMap((e: any) => e.node.products.edges);
-    return !result.errors && nodes.length >= MANUFACTURERS * PRODUCTS_EACH && nodes.every((e: any) => e.node.stock) ? result : undefined;
-  }, 600_000, 2000);
+  const answer = await until(
+    'inventory knows every product',
+    async () => {
+      const result = await gql(url, COSTLIEST, {}, headers);
+      const nodes = (result.data?.manufacturers.edges ?? []).flatMap((e: any) => e.node.products.edges);
+      return !result.errors && nodes.length >= MANUFACTURERS * PRODUCTS_EACH && nodes.every((e: any) => e.node.stock) ? result : undefined;
+    },
+    600_000,
+    2000,
+  );
   log(`the costliest operation answers ${MANUFACTURERS * PRODUCTS_EACH} products with their stock (${Math.round(JSON.stringify(answer.data).length / 1024)} kB)`);
 
   const seconds = quick ? 4 : 15;
@@ -180,20 +235,29 @@ try {
   const cpuBefore = await cpuMs();
   const busy = pollHealth(health);
   const deadline = performance.now() + seconds * 1000;
-  await Promise.all(Array.from({ length: clients }, async () => {
-    while (performance.now() < deadline) {
-      const started = performance.now();
-      if (await sendCostliest(url, headers)) durations.push(performance.now() - started);
-      else failures++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < deadline) {
+        const started = performance.now();
+        if (await sendCostliest(url, headers)) durations.push(performance.now() - started);
+        else failures++;
+      }
+    }),
+  );
   const busyFigures = summary(await busy.stop());
   // CPU, not wall time: what one answer costs the gateway's thread, whatever else the machine runs.
-  const cpuPerAnswer = round((await cpuMs() - cpuBefore) / Math.max(1, durations.length));
+  const cpuPerAnswer = round(((await cpuMs()) - cpuBefore) / Math.max(1, durations.length));
   log(`/healthz every 50 ms, idle for ${seconds / 2} s, then for ${seconds} s while ${clients} clients send the costliest operation back to back:`);
   console.table({ idle: idleFigures, 'under the costliest operation': busyFigures });
-  log(`the costliest operation: ${durations.length} answered (${failures} failed), p50 ${round(percentile(durations, 50))} ms, max ${round(Math.max(...durations))} ms; gateway CPU ${cpuPerAnswer} ms per answer`);
-  log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log(
+    `the costliest operation: ${durations.length} answered (${failures} failed), p50 ${round(percentile(durations, 50))} ms, max ${round(Math.max(...durations))} ms; gateway CPU ${cpuPerAnswer} ms per answer`,
+  );
+  log(
+    `load average at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 } finally {
   await network?.stop().catch(() => {});
   await postgres.stop().catch(() => {});

@@ -21,7 +21,9 @@ export function pgbenchBinary(): string {
     try {
       execFileSync(candidate, ['--version'], { stdio: 'pipe' });
       return candidate;
-    } catch { /* next */ }
+    } catch {
+      /* next */
+    }
   }
   throw new Error('pgbench is missing: apt-get install -y postgresql-client (or postgresql-contrib)');
 }
@@ -32,7 +34,11 @@ export async function describeMachine(databaseUrl: string): Promise<Machine> {
   const { rows } = await client.query<{ version: string }>('SELECT version()');
   await client.end();
   let pgbench = 'missing';
-  try { pgbench = execFileSync(pgbenchBinary(), ['--version'], { encoding: 'utf8' }).trim(); } catch { /* reported as missing */ }
+  try {
+    pgbench = execFileSync(pgbenchBinary(), ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    /* reported as missing */
+  }
   const cpus = os.cpus();
   return {
     hostname: os.hostname(),

@@ -30,7 +30,10 @@ export { freePort };
 
 export type GatewayHost = Child<GatewayHostInfo>;
 /** A gateway that could not start: why, in its own words. */
-export interface GatewayFailure { kind: GatewayKind; error: string }
+export interface GatewayFailure {
+  kind: GatewayKind;
+  error: string;
+}
 
 export interface BenchNetwork {
   databaseUrl: string;
@@ -46,7 +49,13 @@ export interface BenchNetwork {
   stop(): Promise<void>;
 }
 
-export function startGatewayHost(kind: GatewayKind, supergraphPath: string, subgraphs: GatewayHostSettings['subgraphs'], logDir: string, execArgv: string[] = []): Promise<GatewayHost> {
+export function startGatewayHost(
+  kind: GatewayKind,
+  supergraphPath: string,
+  subgraphs: GatewayHostSettings['subgraphs'],
+  logDir: string,
+  execArgv: string[] = [],
+): Promise<GatewayHost> {
   const settings: GatewayHostSettings = { kind, supergraphPath, subgraphs };
   return startChild<GatewayHostInfo>(`gateway-${kind}`, 'src/hosts/gateway.ts', {
     logDir,
@@ -56,9 +65,17 @@ export function startGatewayHost(kind: GatewayKind, supergraphPath: string, subg
   });
 }
 
-export async function startBenchNetwork(serverUrl: string, options: {
-  supergraphPath: string; logDir: string; eventPollIntervalMs: number; fixture: FixtureSize; others: GatewayKind[]; log: (m: string) => void;
-}): Promise<BenchNetwork> {
+export async function startBenchNetwork(
+  serverUrl: string,
+  options: {
+    supergraphPath: string;
+    logDir: string;
+    eventPollIntervalMs: number;
+    fixture: FixtureSize;
+    others: GatewayKind[];
+    log: (m: string) => void;
+  },
+): Promise<BenchNetwork> {
   const t0 = Date.now();
   const databaseUrl = await createDatabase(serverUrl, 'bench_network');
   const ports = { manufacturer: await freePort(), inventory: await freePort(), order: await freePort(), account: await freePort() };
@@ -81,13 +98,17 @@ export async function startBenchNetwork(serverUrl: string, options: {
   });
   // --expose-gc: the live part reads our gateway's memory after a full collection.
   const oursStarting = startGatewayHost('ours', options.supergraphPath, urls, options.logDir, ['--expose-gc', ...profile]);
-  const othersStarting = options.others.map((kind) => startGatewayHost(kind, options.supergraphPath, urls, options.logDir).catch((e: Error): GatewayFailure => ({ kind, error: e.message })));
+  const othersStarting = options.others.map((kind) =>
+    startGatewayHost(kind, options.supergraphPath, urls, options.logDir).catch((e: Error): GatewayFailure => ({ kind, error: e.message })),
+  );
   const settled = await Promise.allSettled([subgraphsStarting, oursStarting]);
   const others = await Promise.all(othersStarting);
   const stopAll = async () => {
-    await Promise.all([...settled, ...others.map((o) => ({ status: 'fulfilled' as const, value: o }))].map(async (s) => {
-      if (s.status === 'fulfilled' && 'stop' in s.value) await s.value.stop();
-    }));
+    await Promise.all(
+      [...settled, ...others.map((o) => ({ status: 'fulfilled' as const, value: o }))].map(async (s) => {
+        if (s.status === 'fulfilled' && 'stop' in s.value) await s.value.stop();
+      }),
+    );
   };
   if (settled.some((s) => s.status === 'rejected')) {
     await stopAll();
@@ -107,7 +128,9 @@ export async function startBenchNetwork(serverUrl: string, options: {
     throw error;
   }
   const startedInMs = Date.now() - t0;
-  options.log(`fixture: ${fixture.spreadProductIds.length + 2} products, ${fixture.customers.length} customers, ${fixture.ordersPlaced} orders, round ${fixture.roundNumber} (network ready in ${startedInMs} ms)`);
+  options.log(
+    `fixture: ${fixture.spreadProductIds.length + 2} products, ${fixture.customers.length} customers, ${fixture.ordersPlaced} orders, round ${fixture.roundNumber} (network ready in ${startedInMs} ms)`,
+  );
   let othersStopped = false;
   const stopOthers = async () => {
     if (othersStopped) return;

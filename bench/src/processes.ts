@@ -11,7 +11,12 @@ import { fileURLToPath } from 'node:url';
 export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const ROOT_DIR = path.resolve(BENCH_DIR, '..');
 
-interface Reply { id: number; ok: boolean; value?: unknown; error?: string }
+interface Reply {
+  id: number;
+  ok: boolean;
+  value?: unknown;
+  error?: string;
+}
 
 export interface Child<Info> {
   name: string;
@@ -42,12 +47,14 @@ export async function startChild<Info>(
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let exited = false;
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => {
-    exited = true;
-    for (const p of pending.values()) p.reject(new Error(`${name} exited (code ${code}); see ${logFile}`));
-    pending.clear();
-    resolve(code);
-  }));
+  const exit = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      exited = true;
+      for (const p of pending.values()) p.reject(new Error(`${name} exited (code ${code}); see ${logFile}`));
+      pending.clear();
+      resolve(code);
+    }),
+  );
 
   const info = await new Promise<Info>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -89,8 +96,14 @@ export async function startChild<Info>(
           reject(new Error(`${name} did not answer ${type} within ${timeoutMs} ms`));
         }, timeoutMs);
         pending.set(id, {
-          resolve: (v) => { clearTimeout(timer); resolve(v as T); },
-          reject: (e) => { clearTimeout(timer); reject(e); },
+          resolve: (v) => {
+            clearTimeout(timer);
+            resolve(v as T);
+          },
+          reject: (e) => {
+            clearTimeout(timer);
+            reject(e);
+          },
         });
         child.send({ id, type, payload });
       });
@@ -113,7 +126,13 @@ type Handler = (payload: any) => unknown;
  */
 export async function serveChild<Info>(start: () => Promise<{ info: Info; handlers?: Record<string, Handler>; stop: () => Promise<void> }>): Promise<void> {
   if (!process.send) throw new Error('Run this through startChild(): it needs an IPC channel');
-  const send = (message: unknown) => { try { process.send!(message); } catch { /* parent gone */ } };
+  const send = (message: unknown) => {
+    try {
+      process.send!(message);
+    } catch {
+      /* parent gone */
+    }
+  };
   let started: Awaited<ReturnType<typeof start>>;
   try {
     started = await start();
@@ -158,7 +177,10 @@ export async function serveChild<Info>(start: () => Promise<{ info: Info; handle
 /** Memory of this process, after a full GC when the process was started with --expose-gc. */
 export function memoryNow(): { rss: number; heapUsed: number; external: number; gc: boolean } {
   const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc) { gc(); gc(); }
+  if (gc) {
+    gc();
+    gc();
+  }
   const m = process.memoryUsage();
   return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, gc: Boolean(gc) };
 }

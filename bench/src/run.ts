@@ -40,7 +40,12 @@ if (render) {
   process.exit(0);
 }
 const quick = args.includes('--quick');
-const only = new Set((args.find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? PARTS) as Part[]);
+const only = new Set(
+  (args
+    .find((a) => a.startsWith('--only='))
+    ?.slice(7)
+    .split(',') ?? PARTS) as Part[],
+);
 for (const p of only) if (!PARTS.includes(p)) throw new Error(`unknown part ${p}; parts: ${PARTS.join(', ')}`);
 const settings = quick ? QUICK : FULL;
 const deadlineMs = (quick ? 150 : 19 * 60) * 1000;
@@ -96,9 +101,10 @@ try {
   log(`machine: ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.postgres.split(' on ')[0]}, load ${machine.loadAverageAtStart.join(' ')}`);
   // Quick mode overlaps the start-up part with the others (its figures are a smoke check, not a
   // measurement); the full run gives it the machine alone, at the end.
-  const startupEarly = quick && only.has('startup')
-    ? part('startup', () => runStartupPart({ settings, serverUrl: postgres.url, network: null as unknown as BenchNetwork, tmpDir, supergraphPath, log, commands }))
-    : null;
+  const startupEarly =
+    quick && only.has('startup')
+      ? part('startup', () => runStartupPart({ settings, serverUrl: postgres.url, network: null as unknown as BenchNetwork, tmpDir, supergraphPath, log, commands }))
+      : null;
   const needsNetwork = ['nplus1', 'gateway', 'reservations', 'live'].some((p) => only.has(p as Part));
   if (needsNetwork) {
     const others: GatewayKind[] = only.has('gateway') ? settings.gateway.compareWith : [];
@@ -106,7 +112,15 @@ try {
     const f = network.fixture;
     networkInfo = {
       startedInMs: network.startedInMs,
-      fixture: { manufacturers: f.manufacturerIds.length, spreadProducts: f.spreadProductIds.length, hotAndLiveProducts: 2, customers: f.customers.length, orders: f.ordersPlaced, roundNumber: f.roundNumber, eventPollIntervalMs },
+      fixture: {
+        manufacturers: f.manufacturerIds.length,
+        spreadProducts: f.spreadProductIds.length,
+        hotAndLiveProducts: 2,
+        customers: f.customers.length,
+        orders: f.ordersPlaced,
+        roundNumber: f.roundNumber,
+        eventPollIntervalMs,
+      },
     };
   }
   const ctx: BenchContext = { settings, serverUrl: postgres.url, network: network!, tmpDir, supergraphPath, log, commands };

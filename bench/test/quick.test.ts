@@ -24,7 +24,10 @@ describe('bench --quick', () => {
     // The bench owns its Postgres and its processes' settings, whatever this test run uses.
     for (const name of ['NODE_ENV', 'VITEST', 'VITEST_POOL_ID', 'VITEST_WORKER_ID', 'DATABASE_URL', 'TEST_DATABASE_URL']) delete env[name];
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/src/run.ts', '--quick'], {
-      cwd: root, env, timeout: 170_000, maxBuffer: 16 * 2 ** 20,
+      cwd: root,
+      env,
+      timeout: 170_000,
+      maxBuffer: 16 * 2 ** 20,
     }).catch((error: { stdout?: string; stderr?: string; message: string }) => {
       throw new Error(`bench --quick failed: ${error.message}\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
     });
@@ -43,7 +46,10 @@ describe('bench --quick', () => {
     for (const [name, part] of Object.entries(result.parts)) expect(part?.ok, `${name}: ${part && !part.ok ? part.error : ''}`).toBe(true);
 
     const g = result.parts.gateway!.ok ? result.parts.gateway!.result : null;
-    for (const [label, q] of [['deep', g!.deep], ['one-subgraph', g!.flat]] as const) {
+    for (const [label, q] of [
+      ['deep', g!.deep],
+      ['one-subgraph', g!.flat],
+    ] as const) {
       expect(Object.keys(q.targets)).toEqual(expect.arrayContaining(['ours', 'hive-router']));
       for (const [name, t] of Object.entries(q.targets)) {
         for (const figure of ['rps', 'p50', 'p99'] as const) positive(`${label} ${name} ${figure}`, t[figure].median);

@@ -7,7 +7,10 @@ export const OPERATIONS_DIR = dirname(fileURLToPath(import.meta.url));
 
 /** The names of the operation files, without `.graphql`, alphabetically. */
 export function operationNames(): string[] {
-  return readdirSync(OPERATIONS_DIR).filter((f) => f.endsWith('.graphql')).map((f) => f.slice(0, -'.graphql'.length)).sort();
+  return readdirSync(OPERATIONS_DIR)
+    .filter((f) => f.endsWith('.graphql'))
+    .map((f) => f.slice(0, -'.graphql'.length))
+    .sort();
 }
 
 const cache = new Map<string, string>();

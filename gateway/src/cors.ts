@@ -8,7 +8,12 @@ import type { Duplex } from 'node:stream';
 
 /** Request headers a listed page may send: the token, JSON, Apollo's CSRF header, our request id, Apollo Client's names. */
 export const ALLOWED_HEADERS: readonly string[] = [
-  'authorization', 'content-type', 'apollo-require-preflight', 'x-request-id', 'apollographql-client-name', 'apollographql-client-version',
+  'authorization',
+  'content-type',
+  'apollo-require-preflight',
+  'x-request-id',
+  'apollographql-client-name',
+  'apollographql-client-version',
 ];
 const ALLOWED_METHODS = 'GET, POST, OPTIONS';
 /** Browsers cache a granted preflight this long (Chromium caps it at 2 hours). */

@@ -16,8 +16,18 @@
  * error. gateway/test/fast-path.test.ts compares both paths response for response.
  */
 import {
-  GraphQLError, buildSchema, getOperationAST, getVariableValues, parse, specifiedRules, validate, visit,
-  type DocumentNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode,
+  GraphQLError,
+  buildSchema,
+  getOperationAST,
+  getVariableValues,
+  parse,
+  specifiedRules,
+  validate,
+  visit,
+  type DocumentNode,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
 } from 'graphql';
 import { Supergraph, operationFromDocument, printSchema, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
@@ -151,17 +161,25 @@ function needsApollo(document: DocumentNode): boolean {
  * CommonJS and ESM copies are loaded (vitest), `instanceof` against this module's would miss them.
  */
 function isGraphQLError(error: unknown): error is GraphQLError {
-  return error instanceof GraphQLError
-    || (error instanceof Error && error.name === 'GraphQLError' && typeof (error as GraphQLError).toJSON === 'function' && typeof (error as GraphQLError).extensions === 'object');
+  return (
+    error instanceof GraphQLError ||
+    (error instanceof Error && error.name === 'GraphQLError' && typeof (error as GraphQLError).toJSON === 'function' && typeof (error as GraphQLError).extensions === 'object')
+  );
 }
 
 /** Apollo Server's normalizeAndFormatErrors with the gateway's formatError and no stack traces. */
-function formatErrors(errors: readonly unknown[], head: { status?: number; headers: Record<string, string> }, format: ReturnType<typeof gatewayErrorFormatter>): GraphQLFormattedError[] {
+function formatErrors(
+  errors: readonly unknown[],
+  head: { status?: number; headers: Record<string, string> },
+  format: ReturnType<typeof gatewayErrorFormatter>,
+): GraphQLFormattedError[] {
   return errors.map((error) => {
     try {
-      const graphqlError = isGraphQLError(error) ? error
-        : error instanceof Error ? new GraphQLError(error.message, { originalError: error })
-        : new GraphQLError(`Unexpected error value: ${String(error)}`);
+      const graphqlError = isGraphQLError(error)
+        ? error
+        : error instanceof Error
+          ? new GraphQLError(error.message, { originalError: error })
+          : new GraphQLError(`Unexpected error value: ${String(error)}`);
       const extensions: Record<string, unknown> = { ...graphqlError.extensions, code: graphqlError.extensions.code ?? 'INTERNAL_SERVER_ERROR' };
       const http = extensions.http as { status?: unknown; headers?: unknown } | undefined;
       if (http && typeof http === 'object' && (!('status' in http) || typeof http.status === 'number') && (!('headers' in http) || http.headers instanceof Map)) {
@@ -323,7 +341,11 @@ export class FastPath {
       result = await executeQueryPlan(prepared.queryPlan, graph.serviceMap, requestContext, prepared.operationContext, graph.supergraphSchema, graph.apiSchema);
     } catch (error) {
       // As Apollo Server answers an executor that throws: the error alone, status 500 unless it says otherwise.
-      const errors = [isGraphQLError(error) ? error : new GraphQLError(error instanceof Error ? error.message : `Unexpected error value: ${String(error)}`, { originalError: error instanceof Error ? error : undefined })];
+      const errors = [
+        isGraphQLError(error)
+          ? error
+          : new GraphQLError(error instanceof Error ? error.message : `Unexpected error value: ${String(error)}`, { originalError: error instanceof Error ? error : undefined }),
+      ];
       recordErrors(logger, context, errors);
       const formatted = formatErrors(errors, head, this.formatError);
       return this.respond(head.status ?? 500, { ...head.headers, 'cache-control': 'no-store', 'content-type': contentType }, { errors: formatted });
@@ -338,7 +360,11 @@ export class FastPath {
     }
     const cacheable = overallCachePolicy.policyIfCacheable();
     const cacheControl = cacheable && !formatted ? `max-age=${cacheable.maxAge}, ${cacheable.scope.toLowerCase()}` : 'no-store';
-    return this.respond(head.status ?? 200, { ...head.headers, 'cache-control': cacheControl, 'content-type': contentType }, { errors: formatted, data: result.data, extensions: result.extensions });
+    return this.respond(
+      head.status ?? 200,
+      { ...head.headers, 'cache-control': cacheControl, 'content-type': contentType },
+      { errors: formatted, data: result.data, extensions: result.extensions },
+    );
   }
 
   private respond(status: number, headers: Record<string, string>, body: { errors?: unknown; data?: unknown; extensions?: unknown }): FastResponse {
@@ -346,4 +372,3 @@ export class FastPath {
     return { status, headers, body: `${JSON.stringify({ errors: body.errors, data: body.data, extensions: body.extensions })}\n` };
   }
 }
-

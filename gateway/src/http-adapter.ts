@@ -8,7 +8,10 @@ export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
 /** A request the adapter refuses before Apollo sees it (body too large, malformed JSON). */
 export class BadHttpRequest extends Error {
-  constructor(public readonly status: number, message: string) {
+  constructor(
+    public readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }

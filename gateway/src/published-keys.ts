@@ -18,7 +18,10 @@ export class PublishedKeys {
   private kept?: { body: string; until: number };
   private inflight?: Promise<string>;
 
-  constructor(private readonly jwksUrl: string, private readonly logger: Logger) {}
+  constructor(
+    private readonly jwksUrl: string,
+    private readonly logger: Logger,
+  ) {}
 
   /** Answers with the key set, or 503 while its source cannot be reached. */
   async serve(res: ServerResponse): Promise<void> {
@@ -35,7 +38,9 @@ export class PublishedKeys {
 
   private async keySet(): Promise<string> {
     if (this.kept && this.kept.until > Date.now()) return this.kept.body;
-    this.inflight ??= this.fetchKeySet().finally(() => { this.inflight = undefined; });
+    this.inflight ??= this.fetchKeySet().finally(() => {
+      this.inflight = undefined;
+    });
     return this.inflight;
   }
 

@@ -15,8 +15,17 @@
  */
 import { createRequire } from 'node:module';
 import {
-  ERRORS, Variable, assert, isCompositeType, isCustomScalarType, isListType, isNonNullType, isObjectType, isSubtype,
-  isValidLeafValue, typenameFieldName,
+  ERRORS,
+  Variable,
+  assert,
+  isCompositeType,
+  isCustomScalarType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isSubtype,
+  isValidLeafValue,
+  typenameFieldName,
 } from '@apollo/federation-internals';
 
 /* The operation model of @apollo/federation-internals is typed loosely here: only what is read. */
@@ -127,8 +136,7 @@ function stepsOf(selectionSet: SelectionSet, schema: Schema, compiled: Compiled)
 
 function shouldSkip(step: Step, variables: Record<string, unknown>): boolean {
   // Same order and short-circuits as Apollo's shouldSkip.
-  return (step.skip !== undefined && conditionValue(step.skip, variables))
-    || (step.include !== undefined && !conditionValue(step.include, variables));
+  return (step.skip !== undefined && conditionValue(step.skip, variables)) || (step.include !== undefined && !conditionValue(step.include, variables));
 }
 
 function typeConditionApplies(schema: Schema, typeCondition: any, typename: string | undefined, parentType: any): boolean {
@@ -143,9 +151,7 @@ function typeConditionApplies(schema: Schema, typeCondition: any, typename: stri
 function pathLastElementDescription(path: (string | number)[], currentType: any, parentType: any): string {
   const element = path[path.length - 1];
   assert(element !== undefined, 'Should not have been called on an empty path');
-  return typeof element === 'string'
-    ? `field ${parentType}.${element}`
-    : `array element of type ${currentType} at index ${element}`;
+  return typeof element === 'string' ? `field ${parentType}.${element}` : `array element of type ${currentType} at index ${element}`;
 }
 
 /** What updateOutputValue does with a value of a type, read once per type (types live as long as their schema). */
@@ -203,7 +209,7 @@ class Shaper {
         if (step.isTypename) {
           if (outputValue === undefined) {
             if (inputValue === null && responseName !== typenameFieldName) inputValue = input[typenameFieldName] ?? null;
-            const type = inputValue !== null && typeof inputValue === 'string' ? schema.type(inputValue) ?? parentType : parentType;
+            const type = inputValue !== null && typeof inputValue === 'string' ? (schema.type(inputValue) ?? parentType) : parentType;
             if (!isObjectType(type)) return NULL_BUBBLE_UP;
             output[responseName] = type.name;
           }
@@ -242,7 +248,9 @@ class Shaper {
         const updated = this.updateOutputValue(outputValue, plan.of, inputValue, selectionSet, path, parentType);
         if (updated === null) {
           if (!this.hasErrors) {
-            parameters.errors.push(ERRORS.INVALID_GRAPHQL.err(`Cannot return null for non-nullable ${pathLastElementDescription(path, plan.type.ofType, parentType)}.`, { path: Array.from(path) }));
+            parameters.errors.push(
+              ERRORS.INVALID_GRAPHQL.err(`Cannot return null for non-nullable ${pathLastElementDescription(path, plan.type.ofType, parentType)}.`, { path: Array.from(path) }),
+            );
           }
           this.isInvalid = true;
           this.hasErrors = true;
@@ -285,14 +293,17 @@ class Shaper {
         const type = plan.type;
         if (!selectionSet) assert(false, `Invalid empty selection set for composite type ${type}`);
         if (typeof inputValue !== 'object') assert(false, `Invalid non-object value ${inputValue} returned by subgraph for composite type ${type}`);
-        if (!(outputValue === undefined || typeof outputValue === 'object')) assert(false, `Invalid non-object value ${inputValue} returned by subgraph for composite type ${type}`);
+        if (!(outputValue === undefined || typeof outputValue === 'object'))
+          assert(false, `Invalid non-object value ${inputValue} returned by subgraph for composite type ${type}`);
         const inputTypename = inputValue[typenameFieldName];
         if (!(inputTypename === undefined || typeof inputTypename === 'string')) assert(false, `Invalid non-string value ${inputTypename} for __typename at ${path}`);
         let objType = type;
         if (inputTypename) {
           const typenameType = parameters.schema.type(inputTypename);
           if (!typenameType || !isCompositeType(typenameType)) {
-            parameters.errors.push(ERRORS.INVALID_GRAPHQL.err(`Invalid __typename found for object at ${pathLastElementDescription(path, type, parentType)}.`, { path: Array.from(path) }));
+            parameters.errors.push(
+              ERRORS.INVALID_GRAPHQL.err(`Invalid __typename found for object at ${pathLastElementDescription(path, type, parentType)}.`, { path: Array.from(path) }),
+            );
             this.isInvalid = false;
             this.hasErrors = true;
             return null;

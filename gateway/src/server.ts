@@ -85,7 +85,12 @@ function readSupergraph(path: string): string {
 /** Starts the gateway and resolves once it listens with the supergraph loaded. */
 export async function startGateway(
   config: GatewaySettings,
-  { logger = createLogger('gateway'), subscriptionTuning = {}, fastPath: fastPathEnabled = true, production = isProduction() }: {
+  {
+    logger = createLogger('gateway'),
+    subscriptionTuning = {},
+    fastPath: fastPathEnabled = true,
+    production = isProduction(),
+  }: {
     logger?: Logger;
     /** Behave as with NODE_ENV=production (no introspection, landing page or schema hints in errors); tests set it. */
     production?: boolean;
@@ -101,9 +106,16 @@ export async function startGateway(
   // Every token is verified through a JWKS, ours (the account service's) or an identity provider's;
   // once per token (until it expires), not once per request.
   const jwksUrl = config.jwksUrl ?? jwksUrlOf(config.accountUrl);
-  const verifyToken = cachingTokenVerifier(createTokenVerifier({
-    jwksUrl, issuer: config.tokenIssuer, audience: config.tokenAudience, roleClaim: config.roleClaim, jwksCooldownMs: config.jwksCooldownMs, jwksCacheMaxAgeMs: config.jwksCacheMaxAgeMs,
-  }));
+  const verifyToken = cachingTokenVerifier(
+    createTokenVerifier({
+      jwksUrl,
+      issuer: config.tokenIssuer,
+      audience: config.tokenAudience,
+      roleClaim: config.roleClaim,
+      jwksCooldownMs: config.jwksCooldownMs,
+      jwksCacheMaxAgeMs: config.jwksCacheMaxAgeMs,
+    }),
+  );
   const publishedKeys = new PublishedKeys(jwksUrl, logger);
   // The config decides where subgraphs live; the supergraph's routing URLs are the local defaults.
   const routingUrls: Record<string, string> = {
@@ -122,7 +134,8 @@ export async function startGateway(
   const dataSourceFor = (name: string, url: string | undefined): SubgraphDataSource => {
     const target = routingUrls[name] ?? url!;
     let dataSource = dataSources.get(`${name} ${target}`);
-    if (!dataSource) dataSources.set(`${name} ${target}`, dataSource = new SubgraphDataSource(name, target, config.internalCredential, { inflight, timeoutMs: config.subgraphTimeoutMs }));
+    if (!dataSource)
+      dataSources.set(`${name} ${target}`, (dataSource = new SubgraphDataSource(name, target, config.internalCredential, { inflight, timeoutMs: config.subgraphTimeoutMs })));
     return dataSource;
   };
   const gateway = new ApolloGateway({
@@ -169,7 +182,12 @@ export async function startGateway(
   });
   const closeSubscriptions: ApolloServerPlugin<GatewayContext> = {
     async serverWillStart() {
-      return { drainServer: async () => { await subscriptions.close(); await rateLimits.close(); } };
+      return {
+        drainServer: async () => {
+          await subscriptions.close();
+          await rateLimits.close();
+        },
+      };
     },
   };
 
@@ -205,15 +223,18 @@ export async function startGateway(
     const isGraphQL = url.pathname === GRAPHQL_PATH;
     res.once('close', () => {
       // Probes are frequent and boring: only GraphQL traffic is logged at info.
-      logger[isGraphQL ? 'info' : 'debug']({
-        requestId: context.requestId,
-        method: req.method,
-        path: url.pathname,
-        status: res.statusCode,
-        operationName: context.requestLog.operationName ?? undefined,
-        errors: context.requestLog.errorCodes,
-        durationMs: Math.round((performance.now() - started) * 10) / 10,
-      }, 'request');
+      logger[isGraphQL ? 'info' : 'debug'](
+        {
+          requestId: context.requestId,
+          method: req.method,
+          path: url.pathname,
+          status: res.statusCode,
+          operationName: context.requestLog.operationName ?? undefined,
+          errors: context.requestLog.errorCodes,
+          durationMs: Math.round((performance.now() - started) * 10) / 10,
+        },
+        'request',
+      );
     });
 
     try {
@@ -242,7 +263,7 @@ export async function startGateway(
         }
         if (identity !== undefined) {
           context.identity = identity;
-          const fast = (await fastPathRefusal(rateLimits, prepared, context)) ?? await fastPath!.execute(prepared, context);
+          const fast = (await fastPathRefusal(rateLimits, prepared, context)) ?? (await fastPath!.execute(prepared, context));
           res.statusCode = fast.status;
           for (const name in fast.headers) res.setHeader(name, fast.headers[name]!);
           res.end(fast.body);
@@ -303,14 +324,15 @@ export async function startGateway(
     server: httpServer,
     subscriptions,
     metricsUrl: metrics?.url,
-    stop: () => (stopping ??= (async () => {
-      ready = false;
-      // Requests from now on get Apollo Server's answer for a stopping server.
-      stopped = true;
-      if (fastPath) fastPath.enabled = false;
-      await apollo.stop();
-      await metrics?.stop();
-    })()),
+    stop: () =>
+      (stopping ??= (async () => {
+        ready = false;
+        // Requests from now on get Apollo Server's answer for a stopping server.
+        stopped = true;
+        if (fastPath) fastPath.enabled = false;
+        await apollo.stop();
+        await metrics?.stop();
+      })()),
   };
 }
 

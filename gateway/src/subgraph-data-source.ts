@@ -133,9 +133,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private parse(response: SubgraphHttpResponse): GatewayResponse {
     if (response.status < 200 || response.status > 299) throw this.errorFromResponseSync(response);
     const contentType = response.headers.get('content-type');
-    const parsed: unknown = contentType && (contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json'))
-      ? JSON.parse(response.text)
-      : response.text;
+    const parsed: unknown =
+      contentType && (contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json')) ? JSON.parse(response.text) : response.text;
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
     }
@@ -163,10 +162,14 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   private errorFromBody(status: number, body: unknown): GraphQLError {
     const first = (body as { errors?: { message?: unknown; extensions?: Record<string, unknown> }[] } | undefined)?.errors?.[0];
-    const code = typeof first?.extensions?.code === 'string' ? first.extensions.code
-      : status === 401 ? ErrorCode.Unauthenticated
-      : status === 403 ? ErrorCode.Forbidden
-      : ErrorCode.SubgraphUnavailable;
+    const code =
+      typeof first?.extensions?.code === 'string'
+        ? first.extensions.code
+        : status === 401
+          ? ErrorCode.Unauthenticated
+          : status === 403
+            ? ErrorCode.Forbidden
+            : ErrorCode.SubgraphUnavailable;
     const message = typeof first?.message === 'string' ? first.message : `The ${this.serviceName} service answered ${status}`;
     // The subgraph's details stay (a refused argument's path and rule); formatErrorForClient still decides what a client sees.
     const details = typeof first?.extensions === 'object' && first.extensions !== null ? first.extensions : {};

@@ -58,26 +58,30 @@ export function postToSubgraph(url: URL, headers: Record<string, string>, body: 
       clearTimeout(timer);
       reject(error);
     };
-    const req = (secure ? httpsRequest : httpRequest)(url, {
-      method: 'POST',
-      agent: secure ? httpsAgent : httpAgent,
-      headers: { ...headers, 'content-length': Buffer.byteLength(body) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', fail);
-      res.on('end', () => {
-        clearTimeout(timer);
-        const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-        resolve({
-          status: res.statusCode ?? 0,
-          statusText: res.statusMessage ?? '',
-          headers: headerGetter(res.headers),
-          text,
-          json: async () => JSON.parse(text),
+    const req = (secure ? httpsRequest : httpRequest)(
+      url,
+      {
+        method: 'POST',
+        agent: secure ? httpsAgent : httpAgent,
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', fail);
+        res.on('end', () => {
+          clearTimeout(timer);
+          const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+          resolve({
+            status: res.statusCode ?? 0,
+            statusText: res.statusMessage ?? '',
+            headers: headerGetter(res.headers),
+            text,
+            json: async () => JSON.parse(text),
+          });
         });
-      });
-    });
+      },
+    );
     req.on('error', fail);
     req.end(body);
   });

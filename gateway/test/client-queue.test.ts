@@ -10,7 +10,8 @@ import { ClientQueue, type OutgoingMessage } from '../src/subscriptions/client-q
 import { NextMessage } from '../src/subscriptions/next-message.js';
 import { TextFrame, rawSocketOf } from '../src/subscriptions/text-frame.js';
 
-const text = (message: OutgoingMessage | Buffer) => (typeof message === 'string' ? message : Buffer.isBuffer(message) ? message.toString('utf8') : message.payload.toString('utf8'));
+const text = (message: OutgoingMessage | Buffer) =>
+  typeof message === 'string' ? message : Buffer.isBuffer(message) ? message.toString('utf8') : message.payload.toString('utf8');
 
 /**
  * A WebSocket (written through ws.send: no raw socket to write frames to) as ws and Node's streams behave: a write the kernel has room for completes at once (its
@@ -117,7 +118,10 @@ describe('a client queue', () => {
     queue.push('{"b":2}');
     await tick();
     expect(socket.received).toEqual(['{"a":1}', '{"b":2}']);
-    expect(socket.frames).toEqual([{ binary: false, withCallback: false }, { binary: false, withCallback: false }]);
+    expect(socket.frames).toEqual([
+      { binary: false, withCallback: false },
+      { binary: false, withCallback: false },
+    ]);
   });
 
   it('queues behind a full socket and sends everything in order once the client reads', async () => {
@@ -134,7 +138,7 @@ describe('a client queue', () => {
 
   it('never strands a queued message, whatever the sizes and the reading pace (seeded)', async () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     for (let trial = 0; trial < 50; trial += 1) {
       const socket = new ModelSocket(50 + Math.floor(random() * 200));
       const { queue, overflows } = queueOn(socket, { maxQueued: 10_000, highWaterMarkBytes: 20 + Math.floor(random() * 300) });

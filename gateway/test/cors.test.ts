@@ -29,10 +29,11 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const preflight = (origin: string, headers = 'authorization, content-type') => fetch(`http://${base}/graphql`, {
-  method: 'OPTIONS',
-  headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': headers },
-});
+const preflight = (origin: string, headers = 'authorization, content-type') =>
+  fetch(`http://${base}/graphql`, {
+    method: 'OPTIONS',
+    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': headers },
+  });
 
 /** Opens a WebSocket with these headers; resolves with the HTTP status of a refusal or 101 once upgraded. */
 function upgrade(headers: Record<string, string>): Promise<number> {
@@ -96,13 +97,13 @@ describe('the Origin check on WebSocket upgrades', () => {
     expect(await upgrade({ origin: 'null' })).toBe(403);
   });
 
-  it('lets through a listed origin, the gateway\'s own origin, and clients that are not browsers', async () => {
+  it("lets through a listed origin, the gateway's own origin, and clients that are not browsers", async () => {
     expect(await upgrade({ origin: LISTED })).toBe(101);
     expect(await upgrade({ origin: `http://${base}` })).toBe(101);
     expect(await upgrade({})).toBe(101);
   });
 
-  it('does not take a look-alike host for the gateway\'s own', async () => {
+  it("does not take a look-alike host for the gateway's own", async () => {
     expect(await upgrade({ origin: `http://${base}.evil.example` })).toBe(403);
   });
 });
@@ -110,7 +111,12 @@ describe('the Origin check on WebSocket upgrades', () => {
 describe('the refusal on the wire', () => {
   it('is a complete HTTP answer, not a dropped socket', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: Number(base.split(':')[1]), path: '/graphql', headers: { connection: 'Upgrade', upgrade: 'websocket', origin: UNLISTED, 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
+      const req = request({
+        host: '127.0.0.1',
+        port: Number(base.split(':')[1]),
+        path: '/graphql',
+        headers: { connection: 'Upgrade', upgrade: 'websocket', origin: UNLISTED, 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+      });
       req.setTimeout(5000, () => req.destroy(new Error('no answer')));
       req.once('response', (res) => {
         res.resume();

@@ -81,15 +81,23 @@ const CASES: Case[] = [
   { name: 'an anonymous query', fast: true, body: { query: '{ product(id: "p1") { id name stock } }' } },
   { name: 'a named query, as an operator', fast: true, headers: token, body: { query: 'query Who { whoami { sub role credential requestId } }', operationName: 'Who' } },
   { name: 'the operation picked by name', fast: true, body: { query: 'query A { product(id: "a") { name } } query B { product(id: "b") { stock } }', operationName: 'B' } },
-  { name: 'variables, aliases, fragments, __typename, @skip and @include', fast: true, body: {
-    query: `query V($id: ID!, $more: Boolean!, $less: Boolean = false) {
+  {
+    name: 'variables, aliases, fragments, __typename, @skip and @include',
+    fast: true,
+    body: {
+      query: `query V($id: ID!, $more: Boolean!, $less: Boolean = false) {
       first: product(id: $id) { ...F t: __typename stock @include(if: $more) name @skip(if: $less) }
       again: product(id: "x") { ... on Product { id } }
     }
     fragment F on Product { id stockSeenBy }`,
-    variables: { id: 'p9', more: true },
-  } },
-  { name: 'explicit nulls for operationName, variables and extensions', fast: true, body: { query: '{ product(id: "n") { id } }', operationName: null, variables: null, extensions: null } },
+      variables: { id: 'p9', more: true },
+    },
+  },
+  {
+    name: 'explicit nulls for operationName, variables and extensions',
+    fast: true,
+    body: { query: '{ product(id: "n") { id } }', operationName: null, variables: null, extensions: null },
+  },
   { name: 'extensions without a persisted query', fast: true, body: { query: '{ product(id: "e") { id } }', extensions: { client: 'x' } } },
   { name: 'an error a subgraph raised', fast: true, body: { query: '{ forbidden }' } },
   { name: 'errors of entities, next to data', fast: true, body: { query: '{ products(ids: ["a", "bad1", "a", "bad1"]) { id stock flaky } }' } },
@@ -97,13 +105,29 @@ const CASES: Case[] = [
   { name: 'Accept: */*', fast: true, headers: { accept: '*/*' }, body: { query: '{ product(id: "p1") { id } }' } },
   { name: 'Accept: application/json', fast: true, headers: { accept: 'application/json' }, body: { query: '{ product(id: "p1") { id } }' } },
   { name: 'Accept: application/graphql-response+json', fast: true, headers: { accept: 'application/graphql-response+json' }, body: { query: '{ product(id: "p1") { id } }' } },
-  { name: 'Accept: both, graphql-response first', fast: true, headers: { accept: 'application/graphql-response+json, application/json' }, body: { query: '{ product(id: "p1") { id } }' } },
-  { name: 'Accept: both, json at q=0.9', fast: true, headers: { accept: 'application/graphql-response+json,application/json;q=0.9' }, body: { query: '{ product(id: "p1") { id } }' } },
-  ...['application/json, */*', 'application/json,*/*', 'application/graphql-response+json,application/json', 'application/graphql-response+json, application/json;q=0.9'].map((accept) => (
-    { name: `Accept: ${accept}`, fast: true, headers: { accept }, body: { query: '{ product(id: "p2") { id } }' } })),
+  {
+    name: 'Accept: both, graphql-response first',
+    fast: true,
+    headers: { accept: 'application/graphql-response+json, application/json' },
+    body: { query: '{ product(id: "p1") { id } }' },
+  },
+  {
+    name: 'Accept: both, json at q=0.9',
+    fast: true,
+    headers: { accept: 'application/graphql-response+json,application/json;q=0.9' },
+    body: { query: '{ product(id: "p1") { id } }' },
+  },
+  ...['application/json, */*', 'application/json,*/*', 'application/graphql-response+json,application/json', 'application/graphql-response+json, application/json;q=0.9'].map(
+    (accept) => ({ name: `Accept: ${accept}`, fast: true, headers: { accept }, body: { query: '{ product(id: "p2") { id } }' } }),
+  ),
   { name: 'a JSON content type with a charset', fast: true, headers: { 'content-type': 'application/json; charset=utf-8' }, body: { query: '{ product(id: "cs") { id } }' } },
 
-  { name: 'Accept it does not know', fast: false, headers: { accept: 'application/json;q=0.5, application/graphql-response+json;q=0.6' }, body: { query: '{ product(id: "p1") { id } }' } },
+  {
+    name: 'Accept it does not know',
+    fast: false,
+    headers: { accept: 'application/json;q=0.5, application/graphql-response+json;q=0.6' },
+    body: { query: '{ product(id: "p1") { id } }' },
+  },
   { name: 'Accept nothing it can answer', fast: false, headers: { accept: 'text/html' }, body: { query: '{ product(id: "p1") { id } }' } },
   { name: 'a bad token', fast: false, headers: { authorization: 'Bearer nope' }, body: { query: '{ whoami { sub } }' } },
   { name: 'a syntax error', fast: false, body: { query: '{ product(id: "p1") { id }' } },
@@ -125,7 +149,13 @@ const CASES: Case[] = [
   { name: 'a batch', fast: false, body: [{ query: '{ whoami { sub } }' }] },
   { name: 'the query plan header', fast: false, headers: { 'apollo-query-plan-experimental': '1' }, body: { query: '{ product(id: "p1") { stock } }' } },
   { name: 'text/plain (CSRF)', fast: false, headers: { 'content-type': 'text/plain' }, raw: JSON.stringify({ query: '{ whoami { sub } }' }) },
-  { name: 'a GET with apollo-require-preflight', fast: false, method: 'GET', headers: { 'apollo-require-preflight': 'true' }, search: `?query=${encodeURIComponent('{ whoami { sub } }')}` },
+  {
+    name: 'a GET with apollo-require-preflight',
+    fast: false,
+    method: 'GET',
+    headers: { 'apollo-require-preflight': 'true' },
+    search: `?query=${encodeURIComponent('{ whoami { sub } }')}`,
+  },
   { name: 'a GET mutation', fast: false, method: 'GET', headers: { 'apollo-require-preflight': 'true' }, search: `?query=${encodeURIComponent('mutation { touch }')}` },
 ];
 
@@ -134,7 +164,7 @@ async function send(gateway: RunningGateway, c: Case, requestId: string) {
   const response = await fetch(gateway.url + (c.search ?? ''), {
     method,
     headers: { ...(method === 'POST' ? json : {}), 'x-request-id': requestId, ...(typeof c.headers === 'function' ? c.headers() : c.headers) },
-    body: method === 'POST' ? c.raw ?? JSON.stringify(c.body) : undefined,
+    body: method === 'POST' ? (c.raw ?? JSON.stringify(c.body)) : undefined,
   });
   return {
     status: response.status,
@@ -167,29 +197,47 @@ describe('the fast path', () => {
     expect(who.cacheControl).toBe('no-store');
     expect(who.contentType).toBe('application/json; charset=utf-8');
     expect(who.body).toBe('{"data":{"whoami":{"sub":"op-1","role":"OPERATOR","credential":"fast-path-test-credential","requestId":"spelled-out"}}}\n');
-    const refused = await send(fast, CASES.find((c) => c.name.startsWith('a NUL byte'))!, 'refused');
+    const refused = await send(
+      fast,
+      CASES.find((c) => c.name.startsWith('a NUL byte'))!,
+      'refused',
+    );
     expect(refused.status).toBe(400);
-    expect(JSON.parse(refused.body).errors).toEqual([{
-      message: 'Variable $id contains a control character (U+0000); only printable text on one line is accepted',
-      extensions: { code: 'BAD_USER_INPUT', argument: '$id', rule: 'control-character' },
-    }]);
-    const entities = await send(fast, CASES.find((c) => c.name.startsWith('errors of entities'))!, 'entities');
+    expect(JSON.parse(refused.body).errors).toEqual([
+      {
+        message: 'Variable $id contains a control character (U+0000); only printable text on one line is accepted',
+        extensions: { code: 'BAD_USER_INPUT', argument: '$id', rule: 'control-character' },
+      },
+    ]);
+    const entities = await send(
+      fast,
+      CASES.find((c) => c.name.startsWith('errors of entities'))!,
+      'entities',
+    );
     expect(JSON.parse(entities.body)).toEqual({
       errors: [
         { message: 'No stock figure for bad1', path: ['products', 1, 'flaky'], extensions: { code: 'NOT_FOUND', serviceName: 'inventory' } },
         { message: 'No stock figure for bad1', path: ['products', 3, 'flaky'], extensions: { code: 'NOT_FOUND', serviceName: 'inventory' } },
       ],
-      data: { products: [{ id: 'a', stock: 7, flaky: 1 }, { id: 'bad1', stock: 7, flaky: null }, { id: 'a', stock: 7, flaky: 1 }, { id: 'bad1', stock: 7, flaky: null }] },
+      data: {
+        products: [
+          { id: 'a', stock: 7, flaky: 1 },
+          { id: 'bad1', stock: 7, flaky: null },
+          { id: 'a', stock: 7, flaky: 1 },
+          { id: 'bad1', stock: 7, flaky: null },
+        ],
+      },
     });
   });
 });
 
 describe('subgraph calls', () => {
-  const post = (body: unknown, authorization?: string) => fetch(fast.url, {
-    method: 'POST',
-    headers: { ...json, ...(authorization ? { authorization: `Bearer ${authorization}` } : {}) },
-    body: JSON.stringify(body),
-  }).then((r) => r.json() as Promise<{ data?: any; errors?: unknown[] }>);
+  const post = (body: unknown, authorization?: string) =>
+    fetch(fast.url, {
+      method: 'POST',
+      headers: { ...json, ...(authorization ? { authorization: `Bearer ${authorization}` } : {}) },
+      body: JSON.stringify(body),
+    }).then((r) => r.json() as Promise<{ data?: any; errors?: unknown[] }>);
   const slowCalls = () => subgraphs.manufacturer.received.filter((r) => r.query.includes('slow')).length;
 
   it('gives each of a burst of identical reads its answer', async () => {
@@ -230,7 +278,10 @@ describe('subgraph calls', () => {
     expect(answer.data.products).toEqual(['x', 'y', 'x', 'x', 'y'].map((id) => ({ id, stock: 7 })));
     const calls = subgraphs.inventory.received.slice(start);
     expect(calls).toHaveLength(1);
-    expect(calls[0]!.variables?.representations).toEqual([{ __typename: 'Product', id: 'x' }, { __typename: 'Product', id: 'y' }]);
+    expect(calls[0]!.variables?.representations).toEqual([
+      { __typename: 'Product', id: 'x' },
+      { __typename: 'Product', id: 'y' },
+    ]);
   });
 });
 
@@ -247,12 +298,18 @@ describe('InflightReads', () => {
     expect((await reads.share('k', call)).text).toBe('{"n":3}');
   });
 
-  it('hands a failed call\'s error to every caller that shared it', async () => {
+  it("hands a failed call's error to every caller that shared it", async () => {
     const reads = new InflightReads();
-    const failing = async () => { throw new Error('refused'); };
+    const failing = async () => {
+      throw new Error('refused');
+    };
     const results = await Promise.allSettled([reads.share('k', failing), reads.share('k', failing)]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    const thrown = await Promise.allSettled([reads.share('t', () => { throw new Error('at once'); })]);
+    const thrown = await Promise.allSettled([
+      reads.share('t', () => {
+        throw new Error('at once');
+      }),
+    ]);
     expect(thrown[0]).toMatchObject({ status: 'rejected', reason: { message: 'at once' } });
   });
 });

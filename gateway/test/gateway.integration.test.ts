@@ -21,12 +21,15 @@ let settings: GatewaySettings;
 const tempDirs: string[] = [];
 // Every line the gateway logs, parsed, so tests can read the request log.
 const logLines: Record<string, unknown>[] = [];
-const logger = pino({ level: 'info' }, new Writable({
-  write(chunk, _encoding, done) {
-    for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
-    done();
-  },
-}));
+const logger = pino(
+  { level: 'info' },
+  new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
+      done();
+    },
+  }),
+);
 
 beforeAll(async () => {
   issuer = await startTestIssuer();

@@ -24,7 +24,13 @@ const LIMITS: LimitName[] = ['documentBytes', 'tokens', 'depth', 'aliases', 'roo
 /** The largest page a subgraph serves (packages/server pageSize): what the simulator and seed ask for. */
 const MAX_PAGE = 100;
 
-interface Measured { name: string; source: string; document: DocumentNode; operation: OperationDefinitionNode; measures: OperationMeasures }
+interface Measured {
+  name: string;
+  source: string;
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  measures: OperationMeasures;
+}
 
 const operations: Measured[] = operationNames().map((name) => {
   const source = operationText(name);
@@ -44,12 +50,19 @@ function subgraphDepth(text: string): number {
 function fetchOperations(node: PlanNode | SubscriptionNode | undefined): string[] {
   if (!node) return [];
   switch (node.kind) {
-    case 'Fetch': return [node.operation];
-    case 'Sequence': case 'Parallel': return node.nodes.flatMap(fetchOperations);
-    case 'Flatten': return fetchOperations(node.node);
-    case 'Subscription': return [...fetchOperations(node.primary), ...fetchOperations(node.rest)];
-    case 'Condition': return [...fetchOperations(node.ifClause), ...fetchOperations(node.elseClause)];
-    case 'Defer': return [...fetchOperations(node.primary.node), ...node.deferred.flatMap((d) => fetchOperations(d.node))];
+    case 'Fetch':
+      return [node.operation];
+    case 'Sequence':
+    case 'Parallel':
+      return node.nodes.flatMap(fetchOperations);
+    case 'Flatten':
+      return fetchOperations(node.node);
+    case 'Subscription':
+      return [...fetchOperations(node.primary), ...fetchOperations(node.rest)];
+    case 'Condition':
+      return [...fetchOperations(node.ifClause), ...fetchOperations(node.elseClause)];
+    case 'Defer':
+      return [...fetchOperations(node.primary.node), ...node.deferred.flatMap((d) => fetchOperations(d.node))];
   }
 }
 
@@ -77,14 +90,15 @@ describe('the default operation limits and the public operations', () => {
     }
   });
 
-  it('the subgraph fetches the gateway plans for them are within the subgraphs\' depth limit', () => {
-    const depths = operations.filter(({ operation }) => operation.operation !== 'subscription' || schema.getSubscriptionType())
+  it("the subgraph fetches the gateway plans for them are within the subgraphs' depth limit", () => {
+    const depths = operations
+      .filter(({ operation }) => operation.operation !== 'subscription' || schema.getSubscriptionType())
       .map(({ name, source }) => ({ name, deepestFetch: deepestFetch(source) }));
     console.log('Deepest subgraph fetch per operation:', depths.sort((a, b) => b.deepestFetch - a.deepestFetch).slice(0, 3));
     for (const { name, deepestFetch: depth } of depths) expect(depth, name).toBeLessThanOrEqual(DEFAULT_SUBGRAPH_MAX_DEPTH);
   });
 
-  it('an operation at the gateway\'s depth limit plans into fetches the subgraphs accept', () => {
+  it("an operation at the gateway's depth limit plans into fetches the subgraphs accept", () => {
     // product -> manufacturer -> products -> edges -> node -> manufacturer ... across two subgraphs, with stock from a third.
     let selection = 'stock { available }';
     let depth = 2;

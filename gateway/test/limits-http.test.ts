@@ -29,7 +29,11 @@ const LIMITS = { depth: 3, aliases: 2, rootFields: 3, directives: 2, cost: 30, t
 let touched = 0;
 const items = (first: number | null | undefined) => Array.from({ length: Math.min(first ?? 3, 5) }, (_, i) => ({ id: `i${i}`, name: `Item ${i}` }));
 const resolvers = {
-  Query: { item: (_: unknown, { id }: { id: string }) => ({ id, name: `Item ${id}` }), catalog: (_: unknown, { first }: { first?: number }) => items(first), touchCount: () => touched },
+  Query: {
+    item: (_: unknown, { id }: { id: string }) => ({ id, name: `Item ${id}` }),
+    catalog: (_: unknown, { first }: { first?: number }) => items(first),
+    touchCount: () => touched,
+  },
   Mutation: { touch: () => ++touched },
   Item: { related: (_: unknown, { first }: { first?: number }) => items(first) },
 };
@@ -46,7 +50,14 @@ const planned = vi.spyOn(QueryPlanner.prototype, 'buildQueryPlan');
 beforeAll(async () => {
   const server = new ApolloServer({
     schema: buildSubgraphSchema({ typeDefs: parse(CATALOG_SDL), resolvers: resolvers as never }),
-    plugins: [ApolloServerPluginInlineTraceDisabled(), { async requestDidStart() { received++; } }],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      {
+        async requestDidStart() {
+          received++;
+        },
+      },
+    ],
   });
   const { url } = await startStandaloneServer(server, { listen: { port: 0 } });
   catalog = { url, stop: () => server.stop() };
@@ -85,7 +96,11 @@ beforeEach(() => {
   planned.mockClear();
 });
 
-interface Answer { status: number; contentType: string | null; body: any }
+interface Answer {
+  status: number;
+  contentType: string | null;
+  body: any;
+}
 
 async function send(gateway: RunningGateway, query: string, variables?: Record<string, unknown>): Promise<Answer> {
   const res = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
@@ -110,7 +125,9 @@ describe('an operation past a limit', () => {
     expect(viaFastPath).toEqual(viaApollo);
     expect(viaFastPath.status).toBe(400);
     expect(viaFastPath.body.data).toBeUndefined();
-    expect(viaFastPath.body.errors).toEqual([{ message: expect.any(String), extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit, max: LIMITS[limit as keyof typeof LIMITS], actual } }]);
+    expect(viaFastPath.body.errors).toEqual([
+      { message: expect.any(String), extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit, max: LIMITS[limit as keyof typeof LIMITS], actual } },
+    ]);
     expect(planned).not.toHaveBeenCalled();
     expect([received, touched]).toEqual([before, touchesBefore]);
   });

@@ -14,7 +14,9 @@ import { SubscriptionPlanner } from '../src/subscriptions/planner.js';
 import { loadServiceConfig } from '../src/config.js';
 import { CATALOG_SDL, STOCK_SDL } from './fixtures/subscription-subgraphs.js';
 
-const schema = Supergraph.build(readFileSync(loadServiceConfig({}).supergraphPath, 'utf8')).apiSchema().toGraphQLJSSchema() as unknown as GraphQLSchema;
+const schema = Supergraph.build(readFileSync(loadServiceConfig({}).supergraphPath, 'utf8'))
+  .apiSchema()
+  .toGraphQLJSSchema() as unknown as GraphQLSchema;
 const guard = new OperationGuard({ depth: 6, aliases: 2, rootFields: 2, directives: 1, cost: 1000, tokens: 60, documentBytes: 300 });
 
 function operationOf(source: string) {
@@ -46,13 +48,20 @@ describe('the limits that need only the document', () => {
 
   it('counts aliases inside fragments once per spread', () => {
     expect(refusal('{ product(id: "p") { ...Names } } fragment Names on Product { a: name b: sku }')).toBeUndefined();
-    expect(refusal('{ product(id: "p") { ...Names manufacturer { products { edges { node { ...Names } } } } } } fragment Names on Product { a: name b: sku }'))
-      .toMatchObject({ limit: 'aliases', max: 2, actual: 4 });
+    expect(refusal('{ product(id: "p") { ...Names manufacturer { products { edges { node { ...Names } } } } } } fragment Names on Product { a: name b: sku }')).toMatchObject({
+      limit: 'aliases',
+      max: 2,
+      actual: 4,
+    });
   });
 
   it('counts root fields through fragments, but not __typename', () => {
     expect(refusal('{ categories currentRound { number } __typename }')).toBeUndefined();
-    expect(refusal('{ categories ...More } fragment More on Query { currentRound { number } manufacturers { edges { cursor } } }')).toMatchObject({ limit: 'rootFields', max: 2, actual: 3 });
+    expect(refusal('{ categories ...More } fragment More on Query { currentRound { number } manufacturers { edges { cursor } } }')).toMatchObject({
+      limit: 'rootFields',
+      max: 2,
+      actual: 3,
+    });
   });
 
   it('lets the introspection query of Apollo Sandbox through (development: production turns introspection off)', () => {
@@ -67,7 +76,12 @@ describe('the limits that need only the document', () => {
 
   it('measures the document in UTF-8 bytes before anything parses it', () => {
     expect(guard.sizeError(`{ product(id: "${'a'.repeat(250)}") { id } }`)).toBeUndefined();
-    expect(guard.sizeError(`{ product(id: "${'é'.repeat(150)}") { id } }`)?.extensions).toEqual({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'documentBytes', max: 300, actual: 326 });
+    expect(guard.sizeError(`{ product(id: "${'é'.repeat(150)}") { id } }`)?.extensions).toEqual({
+      code: 'OPERATION_LIMIT_EXCEEDED',
+      limit: 'documentBytes',
+      max: 300,
+      actual: 326,
+    });
     expect(guard.sizeError(undefined)).toBeUndefined();
   });
 
@@ -162,8 +176,12 @@ describe('subscriptions', () => {
   it('refuses a document past the byte or token limit before it is parsed or planned', () => {
     const planner = plannerWith({ documentBytes: 100, tokens: 10 });
     expect(errorsOf(planner.plan(`subscription { stockDepleted { note } } #${'x'.repeat(100)}`, undefined))[0]?.extensions).toMatchObject({ limit: 'documentBytes', max: 100 });
-    expect(errorsOf(planner.plan('subscription { availabilityChanged { available note product { name price } } }', undefined))[0]?.extensions)
-      .toEqual({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'tokens', max: 10, actual: 13 });
+    expect(errorsOf(planner.plan('subscription { availabilityChanged { available note product { name price } } }', undefined))[0]?.extensions).toEqual({
+      code: 'OPERATION_LIMIT_EXCEEDED',
+      limit: 'tokens',
+      max: 10,
+      actual: 13,
+    });
     expect(plans).not.toHaveBeenCalled();
   });
 

@@ -49,20 +49,29 @@ describe('the account mutations of an operation', () => {
   };
 
   it('counts every alias, and the account each names (from literals or variables)', () => {
-    expect(fields(`mutation ($i: RegisterCustomerInput!) {
+    expect(
+      fields(
+        `mutation ($i: RegisterCustomerInput!) {
       a: registerCustomer(input: $i) { token }
       b: registerCustomer(input: { name: "B", email: "B@Example.com" }) { token }
       addToCart(productId: "p", quantity: 1) { id }
-    }`, { i: { name: 'A', email: 'a@example.com' } })).toEqual([
+    }`,
+        { i: { name: 'A', email: 'a@example.com' } },
+      ),
+    ).toEqual([
       { field: 'registerCustomer', account: 'a@example.com' },
       { field: 'registerCustomer', account: 'b@example.com' },
     ]);
   });
 
   it('finds them behind fragments and inline fragments, once per response key', () => {
-    expect(fields(`mutation { ...Join ... on Mutation { registerCustomer(input: { name: "A", email: "a@x.io" }) { customer { id } } } }
-      fragment Join on Mutation { registerCustomer(input: { name: "A", email: "a@x.io" }) { token } again: signIn(input: { email: "c@x.io" }) { token } }`))
-      .toEqual([{ field: 'registerCustomer', account: 'a@x.io' }, { field: 'signIn', account: 'c@x.io' }]);
+    expect(
+      fields(`mutation { ...Join ... on Mutation { registerCustomer(input: { name: "A", email: "a@x.io" }) { customer { id } } } }
+      fragment Join on Mutation { registerCustomer(input: { name: "A", email: "a@x.io" }) { token } again: signIn(input: { email: "c@x.io" }) { token } }`),
+    ).toEqual([
+      { field: 'registerCustomer', account: 'a@x.io' },
+      { field: 'signIn', account: 'c@x.io' },
+    ]);
   });
 
   it('ignores queries and other mutations', () => {
@@ -122,8 +131,12 @@ describe('RateLimits in memory', () => {
 describe('rate limit settings', () => {
   it('come from the environment, with the account mutations as a list of names', () => {
     const { rateLimits, maxConnectionsPerAddress } = rateLimitSettingsFromEnvironment({
-      ACCOUNT_MUTATIONS: 'registerCustomer, signIn,refreshSession', ACCOUNT_LIMIT_PER_ADDRESS: '7', ACCOUNT_LIMIT_WINDOW_SECONDS: '30',
-      TRUST_PROXY: '1', REDIS_URL: 'redis://127.0.0.1:6379', MAX_CONNECTIONS_PER_ADDRESS: '9',
+      ACCOUNT_MUTATIONS: 'registerCustomer, signIn,refreshSession',
+      ACCOUNT_LIMIT_PER_ADDRESS: '7',
+      ACCOUNT_LIMIT_WINDOW_SECONDS: '30',
+      TRUST_PROXY: '1',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      MAX_CONNECTIONS_PER_ADDRESS: '9',
     });
     expect(rateLimits).toMatchObject({
       accountMutations: ['registerCustomer', 'signIn', 'refreshSession'],

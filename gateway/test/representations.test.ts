@@ -18,11 +18,21 @@ describe('dedupeRepresentations', () => {
 
   it('tells apart values that only concatenate alike, and nested representations', () => {
     const tricky = [
-      { __typename: 'P', id: 'a:1:b' }, { __typename: 'P:1:a', id: 'b' }, { __typename: 'P', id: 'a', sku: 'b' },
-      { __typename: 'P\0id', id: 'x' }, { __typename: 'P', id: 'id\0x' }, { id: 'a', __typename: 'P' }, { __typename: 'P', id: 7 }, { __typename: 'P', id: '7' },
+      { __typename: 'P', id: 'a:1:b' },
+      { __typename: 'P:1:a', id: 'b' },
+      { __typename: 'P', id: 'a', sku: 'b' },
+      { __typename: 'P\0id', id: 'x' },
+      { __typename: 'P', id: 'id\0x' },
+      { id: 'a', __typename: 'P' },
+      { __typename: 'P', id: 7 },
+      { __typename: 'P', id: '7' },
     ];
     expect(dedupeRepresentations(tricky)).toBeNull();
-    const nested = [{ __typename: 'L', key: { a: 1 } }, { __typename: 'L', key: { a: 2 } }, { __typename: 'L', key: { a: 1 } }];
+    const nested = [
+      { __typename: 'L', key: { a: 1 } },
+      { __typename: 'L', key: { a: 2 } },
+      { __typename: 'L', key: { a: 1 } },
+    ];
     expect(dedupeRepresentations(nested)?.order).toEqual([0, 1, 0]);
   });
 });
@@ -40,13 +50,13 @@ describe('spreadEntities', () => {
 
   it('repeats an entity error for every position that asked for it, and keeps other errors', () => {
     const deduped = dedupeRepresentations([rep('x'), rep('bad'), rep('x'), rep('bad')])!;
-    const spread = spreadEntities({
-      data: { _entities: [{ id: 'x' }, { id: 'bad', flaky: null }] },
-      errors: [
-        { message: 'no figure', path: ['_entities', 1, 'flaky'], extensions: { code: 'NOT_FOUND' } },
-        { message: 'elsewhere' },
-      ],
-    }, deduped);
+    const spread = spreadEntities(
+      {
+        data: { _entities: [{ id: 'x' }, { id: 'bad', flaky: null }] },
+        errors: [{ message: 'no figure', path: ['_entities', 1, 'flaky'], extensions: { code: 'NOT_FOUND' } }, { message: 'elsewhere' }],
+      },
+      deduped,
+    );
     expect(spread.errors).toEqual([
       { message: 'no figure', path: ['_entities', 1, 'flaky'], extensions: { code: 'NOT_FOUND' } },
       { message: 'no figure', path: ['_entities', 3, 'flaky'], extensions: { code: 'NOT_FOUND' } },

@@ -49,7 +49,11 @@ const VARIABLES: Record<string, Record<string, unknown>> = {
 
 function product(id: string, extra: Record<string, unknown> = {}) {
   return {
-    __typename: 'Product', id, name: `Product ${id}`, price: '2.50', tags: ['a', 'b'],
+    __typename: 'Product',
+    id,
+    name: `Product ${id}`,
+    price: '2.50',
+    tags: ['a', 'b'],
     manufacturer: { __typename: 'Manufacturer', id: `m${id}`, name: `Maker ${id}` },
     stock: { available: 4, status: 'OPEN', ratio: 0.5 },
     related: [{ __typename: 'Product', id: `r${id}`, name: `Related ${id}`, stock: { available: 1, status: 'CLOSED' } }, null],
@@ -60,7 +64,12 @@ function product(id: string, extra: Record<string, unknown> = {}) {
 function sample(): Record<string, unknown> {
   return {
     orders: [1, 2, 3].map((n) => ({
-      __typename: 'Order', id: `o${n}`, key: `o${n}`, status: n === 2 ? 'CLOSED' : 'OPEN', total: '10.00', paid: n === 3 ? null : true,
+      __typename: 'Order',
+      id: `o${n}`,
+      key: `o${n}`,
+      status: n === 2 ? 'CLOSED' : 'OPEN',
+      total: '10.00',
+      paid: n === 3 ? null : true,
       t: 'Order',
       lines: [1, 2].map((l) => ({ quantity: l, q: l, product: product(`${n}${l}`), p: { n: `Product ${n}${l}`, t: 'Product', tags: null } })),
     })),
@@ -86,7 +95,10 @@ function run(fn: typeof computeResponse, name: string, input: unknown): Outcome 
       introspectionHandling: () => ({ queryType: { name: 'Query' } }),
     });
     // JSON text: key order matters to clients, so it is compared too.
-    return { data: JSON.stringify(data), errors: (errors as { message: string; path?: unknown; extensions?: unknown }[]).map((e) => ({ message: e.message, path: e.path, extensions: e.extensions })) };
+    return {
+      data: JSON.stringify(data),
+      errors: (errors as { message: string; path?: unknown; extensions?: unknown }[]).map((e) => ({ message: e.message, path: e.path, extensions: e.extensions })),
+    };
   } catch (error) {
     return { thrown: (error as Error).message };
   }

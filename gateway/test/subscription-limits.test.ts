@@ -85,7 +85,8 @@ function upgrade(url: string, headers: Record<string, string> = {}): Promise<{ s
   });
 }
 
-const closedSocket = (ws: WebSocket) => new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+const closedSocket = (ws: WebSocket) =>
+  new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
 
 describe('a connection whose token expires', () => {
   it('is closed with 4403 "Token expired" when the token runs out, and hears nothing after', async () => {
@@ -178,7 +179,9 @@ describe('the upgrade while its admission is being checked', () => {
   it('survives a client that resets the connection meanwhile', async () => {
     let admit!: (retryAfterSeconds: number | undefined) => void;
     let asked!: () => void;
-    const checking = new Promise<void>((resolve) => { asked = resolve; });
+    const checking = new Promise<void>((resolve) => {
+      asked = resolve;
+    });
     const server = createServer();
     const endpoint = attachSubscriptions(server, {
       logger: createLogger('upgrade-reset', 'silent'),
@@ -187,7 +190,11 @@ describe('the upgrade while its admission is being checked', () => {
       internalCredential: INTERNAL_CREDENTIAL,
       verifyToken: async () => null,
       // The check takes as long as the test says (as a slow Redis would).
-      admitConnection: () => new Promise((resolve) => { admit = resolve; asked(); }),
+      admitConnection: () =>
+        new Promise((resolve) => {
+          admit = resolve;
+          asked();
+        }),
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const serverSockets = new Set<import('node:net').Socket>();
@@ -195,8 +202,10 @@ describe('the upgrade while its admission is being checked', () => {
     try {
       const client = connectTcp((server.address() as AddressInfo).port, '127.0.0.1');
       await new Promise<void>((resolve) => client.once('connect', () => resolve()));
-      client.write('GET /graphql HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n'
-        + 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n');
+      client.write(
+        'GET /graphql HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n',
+      );
       await checking;
       const [socket] = [...serverSockets];
       // Only 'close' here: an 'error' listener of the test's own would hide a socket the gateway left without one.

@@ -92,9 +92,13 @@ describe('planning a federated subscription', () => {
 describe('resolving one event with executeQueryPlan', () => {
   const scope = (dataSources: Record<string, GraphQLDataSource>) => ({ identity: null, requestId: 'req-1', variables: { ids: ['p1'] }, dataSources, logger });
 
-  it('takes the event as the owner\'s answer and batches the other fields into one _entities call', async () => {
+  it("takes the event as the owner's answer and batches the other fields into one _entities call", async () => {
     const catalog = recordingCatalog();
-    const inventoryCalled = { process: async () => { throw new Error('the owning subgraph must not be called per event'); } };
+    const inventoryCalled = {
+      process: async () => {
+        throw new Error('the owning subgraph must not be called per event');
+      },
+    };
     const event = { data: { stock: { available: 4, item: { __typename: 'Product', id: 'p1' } } } };
     const resolved = await resolveEvent(planOf(WATCH), event, scope({ inventory: inventoryCalled, manufacturer: catalog.source }));
     expect(resolved).toEqual({ data: { stock: { available: 4, item: { id: 'p1', name: 'Product p1', price: 2.5 } } } });
@@ -113,7 +117,11 @@ describe('resolving one event with executeQueryPlan', () => {
 
   it('passes on errors that came inside the event itself', async () => {
     const plan = planOf('subscription { stockDepleted { note } }');
-    const resolved = await resolveEvent(plan, { data: { stockDepleted: { note: null } }, errors: [{ message: 'note unreadable', path: ['stockDepleted', 'note'], extensions: { code: 'NOT_FOUND' } }] }, scope({}));
+    const resolved = await resolveEvent(
+      plan,
+      { data: { stockDepleted: { note: null } }, errors: [{ message: 'note unreadable', path: ['stockDepleted', 'note'], extensions: { code: 'NOT_FOUND' } }] },
+      scope({}),
+    );
     expect(resolved).toMatchObject({ data: { stockDepleted: { note: null } }, errors: [{ message: 'note unreadable', extensions: { code: 'NOT_FOUND' } }] });
   });
 });

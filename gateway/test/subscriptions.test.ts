@@ -66,10 +66,14 @@ const clients: TestSubscriptionClient[] = [];
 afterEach(async () => {
   for (const client of clients.splice(0)) client.close();
   // Every test starts from nothing held anywhere: no shared upstream leaks into the next one.
-  await eventually(() => {
-    const stats = subscriptionStats();
-    return stats.connections === 0 && stats.downstreamSubscriptions === 0 && stats.upstreamSubscriptions === 0 && feed.active === 0;
-  }, 5000, 'connections and subscriptions released');
+  await eventually(
+    () => {
+      const stats = subscriptionStats();
+      return stats.connections === 0 && stats.downstreamSubscriptions === 0 && stats.upstreamSubscriptions === 0 && feed.active === 0;
+    },
+    5000,
+    'connections and subscriptions released',
+  );
   feed.available.clear();
 });
 
@@ -223,7 +227,10 @@ describe('federated subscriptions', () => {
     expect(received.length).toBeLessThan(rounds * 3);
     // Coalescing drops intermediate states, never reorders one product's states.
     for (const id of ['p1', 'p2', 'p3']) {
-      const values = received.map((m) => m.payload.data.availabilityChanged).filter((item) => item.product.id === id).map((item) => item.available);
+      const values = received
+        .map((m) => m.payload.data.availabilityChanged)
+        .filter((item) => item.product.id === id)
+        .map((item) => item.available);
       expect(values).toEqual([...values].sort((a, b) => a - b));
     }
     expect(client.isOpen).toBe(true);

@@ -8,7 +8,10 @@ import type { ProbeTarget } from './attack.js';
 export const HTTP_TIMEOUT_MS = 10_000;
 export const LIVE_TIMEOUT_MS = 5_000;
 
-export interface GraphQLError { message: string; extensions?: { code?: string } }
+export interface GraphQLError {
+  message: string;
+  extensions?: { code?: string };
+}
 
 export interface HttpAnswer {
   status: number;
@@ -45,7 +48,13 @@ export type LiveAnswer =
   | { kind: 'timeout' };
 
 /** Subscribes once over graphql-ws as the bearer of `token` and returns the first answer (an event, a refusal, a close, or none in time). */
-export function firstLiveAnswer(target: ProbeTarget, token: string | undefined, query: string, variables: Record<string, unknown> = {}, timeoutMs = LIVE_TIMEOUT_MS): Promise<LiveAnswer> {
+export function firstLiveAnswer(
+  target: ProbeTarget,
+  token: string | undefined,
+  query: string,
+  variables: Record<string, unknown> = {},
+  timeoutMs = LIVE_TIMEOUT_MS,
+): Promise<LiveAnswer> {
   return new Promise((resolve) => {
     let settled = false;
     const socket = new WebSocket(target.wsUrl, 'graphql-transport-ws');
@@ -96,11 +105,16 @@ export function subjectOf(token: string | undefined): string | undefined {
 /** One line on a live answer, for `observed`. */
 export function describeLive(answer: LiveAnswer): string {
   switch (answer.kind) {
-    case 'next': return answer.errors?.length ? `an event with errors ${codesOf(answer.errors).join(', ')}` : 'an event';
-    case 'error': return `refused: ${codesOf(answer.errors).join(', ') || 'no code'}`;
-    case 'complete': return 'completed without a word';
-    case 'closed': return `connection closed (${answer.code}${answer.reason ? ` ${answer.reason.slice(0, 60)}` : ''})`;
-    case 'timeout': return 'nothing within the time allowed';
+    case 'next':
+      return answer.errors?.length ? `an event with errors ${codesOf(answer.errors).join(', ')}` : 'an event';
+    case 'error':
+      return `refused: ${codesOf(answer.errors).join(', ') || 'no code'}`;
+    case 'complete':
+      return 'completed without a word';
+    case 'closed':
+      return `connection closed (${answer.code}${answer.reason ? ` ${answer.reason.slice(0, 60)}` : ''})`;
+    case 'timeout':
+      return 'nothing within the time allowed';
   }
 }
 

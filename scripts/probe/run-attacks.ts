@@ -15,7 +15,9 @@ const ATTACKS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'att
 /** Every attack module in scripts/probe/attacks, by area (its file name). */
 export async function loadAttacks(dir = ATTACKS_DIR): Promise<Array<{ area: string; attacks: Attack[] }>> {
   if (!existsSync(dir)) return [];
-  const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .sort();
   const areas = [];
   for (const file of files) {
     const module = (await import(pathToFileURL(path.join(dir, file)).href)) as { attacks?: Attack[] };

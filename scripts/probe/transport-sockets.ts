@@ -5,9 +5,7 @@ export const GRAPHQL_WS_PROTOCOL = 'graphql-transport-ws';
 
 /** How a socket attempt went: open, refused at the upgrade (HTTP status), or failed to connect. */
 export type Opened =
-  | { kind: 'open'; ws: WebSocket; closed: Promise<Closed>; messages: Received[] }
-  | { kind: 'refused'; status: number; retryAfter?: string }
-  | { kind: 'failed'; reason: string };
+  { kind: 'open'; ws: WebSocket; closed: Promise<Closed>; messages: Received[] } | { kind: 'refused'; status: number; retryAfter?: string } | { kind: 'failed'; reason: string };
 
 export interface Closed {
   code: number;
@@ -48,7 +46,9 @@ export function closedWithin(closed: Promise<Closed>, timeoutMs: number): Promis
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     closed,
-    new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), timeoutMs); }),
+    new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), timeoutMs);
+    }),
   ]).finally(() => clearTimeout(timer));
 }
 

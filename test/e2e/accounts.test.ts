@@ -77,7 +77,7 @@ describe('a customer', () => {
     expect(codeOf(await refresh((await signIn(ben.email, ben.password)).data.signIn.refreshToken))).toBeUndefined();
   });
 
-  it('signs out: the session\'s refresh token is refused from then on, other sessions go on', async () => {
+  it("signs out: the session's refresh token is refused from then on, other sessions go on", async () => {
     const cleo = await register();
     const other = (await signIn(cleo.email, cleo.password)).data.signIn;
     expect((await net.as()(SIGN_OUT, { i: { refreshToken: cleo.refreshToken } })).data.signOut).toBe(true);
@@ -181,7 +181,9 @@ describe('operators and manufacturers', () => {
     const login = { manufacturerId: maker, email: `mills-${randomUUID().slice(0, 6)}@example.com`, password: 'mills password 2025' };
     const created = await asOperator('mutation($i: CreateManufacturerLoginInput!) { createManufacturerLogin(input: $i) { email manufacturer { id name } } }', { i: login });
     expect(created.data.createManufacturerLogin).toEqual({ email: login.email, manufacturer: { id: maker, name: 'Login Mills' } });
-    const again = await asOperator('mutation($i: CreateManufacturerLoginInput!) { createManufacturerLogin(input: $i) { email } }', { i: { ...login, email: `other-${login.email}` } });
+    const again = await asOperator('mutation($i: CreateManufacturerLoginInput!) { createManufacturerLogin(input: $i) { email } }', {
+      i: { ...login, email: `other-${login.email}` },
+    });
     expect(codeOf(again)).toBe('CONFLICT');
 
     const session = (await signIn(login.email, login.password)).data.signIn;
@@ -190,7 +192,10 @@ describe('operators and manufacturers', () => {
     expect(own.errors).toBeUndefined();
 
     const customer = await register();
-    const refused = await net.as(await lasting(customer.customer.id, Role.Customer))('mutation($i: CreateManufacturerLoginInput!) { createManufacturerLogin(input: $i) { email } }', { i: { ...login, manufacturerId: randomUUID(), email: 'x@example.com' } });
+    const refused = await net.as(await lasting(customer.customer.id, Role.Customer))(
+      'mutation($i: CreateManufacturerLoginInput!) { createManufacturerLogin(input: $i) { email } }',
+      { i: { ...login, manufacturerId: randomUUID(), email: 'x@example.com' } },
+    );
     expect(codeOf(refused)).toBe('FORBIDDEN');
   });
 
@@ -199,11 +204,17 @@ describe('operators and manufacturers', () => {
     const first = await register(`list-${tag}-one`);
     const second = await register(`list-${tag}-two`);
     const operatorToken = await lasting((await signIn(OPERATOR.email, OPERATOR.password)).data.signIn.subject, Role.Operator);
-    const page = await net.as(operatorToken)('query($s: String, $after: String) { customers(first: 1, search: $s, after: $after) { edges { node { id name email orderCount } } pageInfo { hasNextPage endCursor } } }', { s: `LIST-${tag}` });
+    const page = await net.as(operatorToken)(
+      'query($s: String, $after: String) { customers(first: 1, search: $s, after: $after) { edges { node { id name email orderCount } } pageInfo { hasNextPage endCursor } } }',
+      { s: `LIST-${tag}` },
+    );
     expect(page.errors).toBeUndefined();
     expect(page.data.customers.edges.map((e: any) => e.node)).toEqual([{ id: second.customer.id, name: `Customer list-${tag}-two`, email: second.email, orderCount: 0 }]);
     expect(page.data.customers.pageInfo.hasNextPage).toBe(true);
-    const next = await net.as(operatorToken)('query($s: String, $after: String) { customers(first: 1, search: $s, after: $after) { edges { node { id } } pageInfo { hasNextPage } } }', { s: `list-${tag}`, after: page.data.customers.pageInfo.endCursor });
+    const next = await net.as(operatorToken)(
+      'query($s: String, $after: String) { customers(first: 1, search: $s, after: $after) { edges { node { id } } pageInfo { hasNextPage } } }',
+      { s: `list-${tag}`, after: page.data.customers.pageInfo.endCursor },
+    );
     expect(next.data.customers).toEqual({ edges: [{ node: { id: first.customer.id } }], pageInfo: { hasNextPage: false } });
     // A search is a plain substring: wildcards mean themselves.
     expect((await net.as(operatorToken)('{ customers(search: "%") { edges { node { id } } } }')).data.customers.edges).toEqual([]);
@@ -215,7 +226,7 @@ describe('the signing keys', () => {
   it('are published through the gateway at /.well-known/jwks.json, public halves only', async () => {
     const response = await fetch(new URL('/.well-known/jwks.json', net.gatewayUrl));
     expect(response.status).toBe(200);
-    const { keys } = await response.json() as { keys: Array<Record<string, unknown>> };
+    const { keys } = (await response.json()) as { keys: Array<Record<string, unknown>> };
     expect(keys).toEqual([{ kty: 'OKP', crv: 'Ed25519', x: expect.any(String), kid: net.keys.current.kid, alg: 'EdDSA', use: 'sig' }]);
     const header = JSON.parse(Buffer.from((await register()).accessToken.split('.')[0], 'base64url').toString());
     expect(header).toEqual({ alg: 'EdDSA', kid: net.keys.current.kid, typ: 'JWT' });

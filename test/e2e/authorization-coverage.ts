@@ -5,8 +5,18 @@
  */
 import { readFileSync } from 'node:fs';
 import {
-  TypeInfo, buildSchema, getNamedType, isAbstractType, isObjectType, parse, validate, visit, visitWithTypeInfo,
-  type GraphQLNamedType, type GraphQLObjectType, type GraphQLSchema,
+  TypeInfo,
+  buildSchema,
+  getNamedType,
+  isAbstractType,
+  isObjectType,
+  parse,
+  validate,
+  visit,
+  visitWithTypeInfo,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
 } from 'graphql';
 import { Supergraph, printSchema } from '@apollo/federation-internals';
 import { SUPERGRAPH_PATH } from '../../scripts/local-network.js';
@@ -24,7 +34,9 @@ const rootNames = (schema: GraphQLSchema) => new Set([schema.getQueryType(), sch
 
 /** Every `Type.field` of the API's object types, roots included. */
 export function fieldCoordinates(schema: GraphQLSchema): string[] {
-  return objectTypes(schema).flatMap((type) => Object.keys(type.getFields()).map((field) => `${type.name}.${field}`)).sort();
+  return objectTypes(schema)
+    .flatMap((type) => Object.keys(type.getFields()).map((field) => `${type.name}.${field}`))
+    .sort();
 }
 
 /** The object types a field's type stands for (the members of a union or interface). */
@@ -36,9 +48,11 @@ function objectsOf(schema: GraphQLSchema, type: GraphQLNamedType): string[] {
 
 /** The fields through which objects of `typeName` are reached. */
 function entrancesOf(schema: GraphQLSchema, typeName: string): string[] {
-  return objectTypes(schema).flatMap((type) => Object.values(type.getFields())
-    .filter((field) => objectsOf(schema, getNamedType(field.type)).includes(typeName))
-    .map((field) => `${type.name}.${field.name}`));
+  return objectTypes(schema).flatMap((type) =>
+    Object.values(type.getFields())
+      .filter((field) => objectsOf(schema, getNamedType(field.type)).includes(typeName))
+      .map((field) => `${type.name}.${field.name}`),
+  );
 }
 
 /** What is wrong with `rules` for `schema`, one line per problem naming the coordinate; empty when nothing is. */
@@ -77,12 +91,15 @@ export function selectedCoordinates(schema: GraphQLSchema, query: string): { coo
   const errors = validate(schema, document).map((e) => e.message);
   const coordinates = new Set<string>();
   const typeInfo = new TypeInfo(schema);
-  visit(document, visitWithTypeInfo(typeInfo, {
-    Field: () => {
-      const parent = typeInfo.getParentType();
-      const field = typeInfo.getFieldDef();
-      if (parent && field) coordinates.add(`${parent.name}.${field.name}`);
-    },
-  }));
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field: () => {
+        const parent = typeInfo.getParentType();
+        const field = typeInfo.getFieldDef();
+        if (parent && field) coordinates.add(`${parent.name}.${field.name}`);
+      },
+    }),
+  );
   return { coordinates, errors };
 }

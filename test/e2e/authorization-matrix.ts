@@ -9,7 +9,11 @@ import type { Check, HttpCheck, LiveCheck, PublicRule, RestrictedRule, Request }
 import { selectedCoordinates } from './authorization-coverage.js';
 
 /** The actors who get everything, those who get their own rows only, and those refused. */
-interface Roles { full: Actor[]; own: Actor[]; refused: Actor[] }
+interface Roles {
+  full: Actor[];
+  own: Actor[];
+  refused: Actor[];
+}
 
 function rolesOf(rule: PublicRule | RestrictedRule): Roles {
   if (rule.access === 'public') return { full: [...ACTORS], own: [], refused: [] };
@@ -54,7 +58,7 @@ export async function matrixProblems(coordinate: string, rule: PublicRule | Rest
       else if (check.rows) problems.push(...rowProblems(label, actor, roles, world, safeRows(check, response.data)));
     }
   }
-  for (const check of liveChecks) problems.push(...await liveProblems(coordinate, check, roles, world, requestFor));
+  for (const check of liveChecks) problems.push(...(await liveProblems(coordinate, check, roles, world, requestFor)));
   return problems;
 }
 
@@ -115,14 +119,23 @@ async function liveProblems(coordinate: string, check: LiveCheck, roles: Roles, 
   const problems: string[] = [];
   const clients = ACTORS.map((actor) => [actor, world.live(actor)] as const);
   try {
-    const watches = new Map(clients.map(([actor, client]) => {
-      const request = requestFor(check);
-      return [actor, client.watch(request.query, request.variables)] as const;
-    }));
+    const watches = new Map(
+      clients.map(([actor, client]) => {
+        const request = requestFor(check);
+        return [actor, client.watch(request.query, request.variables)] as const;
+      }),
+    );
     for (const actor of roles.refused) {
       const label = `${actor} on ${coordinate} (ws)`;
       try {
-        problems.push(...refusalProblems(label, actor, (await watches.get(actor)!.refusal(AWAIT_EVENT_MS)).map((code) => ({ extensions: { code } })), []));
+        problems.push(
+          ...refusalProblems(
+            label,
+            actor,
+            (await watches.get(actor)!.refusal(AWAIT_EVENT_MS)).map((code) => ({ extensions: { code } })),
+            [],
+          ),
+        );
       } catch (error) {
         problems.push(`${label}: expected ${refusalCodeFor(actor)}, got ${(error as Error).message.slice(0, 300)}`);
       }

@@ -103,7 +103,12 @@ export async function buildWorld(net: TestNetwork): Promise<World> {
   await untilRoundSettled();
   await openRound(net);
 
-  const [orderA, orderB, orderToCancel, orderToChange] = [await orderOf(net, A, productX), await orderOf(net, B, productY), await orderOf(net, A, productX), await orderOf(net, A, productX)];
+  const [orderA, orderB, orderToCancel, orderToChange] = [
+    await orderOf(net, A, productX),
+    await orderOf(net, B, productY),
+    await orderOf(net, A, productX),
+    await orderOf(net, A, productX),
+  ];
   const identities = { manufacturerX: manufacturerIdentity(X), manufacturerY: manufacturerIdentity(Y), operator };
   const tokens: Record<Actor, string | undefined> = {
     anonymous: undefined,
@@ -114,11 +119,27 @@ export async function buildWorld(net: TestNetwork): Promise<World> {
     operator: await net.tokenFor(identities.operator),
   };
   const owners: Partial<Record<Actor, string>> = { customerA: A.id, customerB: B.id, manufacturerX: X, manufacturerY: Y };
-  const parked = Object.fromEntries(await Promise.all(BUS_SERVICES.map(async (service) =>
-    [service, { retry: await parkOnPurpose(net, service), discard: await parkOnPurpose(net, service) }] as const))) as World['parked'];
+  const parked = Object.fromEntries(
+    await Promise.all(BUS_SERVICES.map(async (service) => [service, { retry: await parkOnPurpose(net, service), discard: await parkOnPurpose(net, service) }] as const)),
+  ) as World['parked'];
 
   return {
-    net, category, X, Y, productX, productY, lowX, discontinuableX, A, B, C, orderA, orderB, orderToCancel, orderToChange, tokens,
+    net,
+    category,
+    X,
+    Y,
+    productX,
+    productY,
+    lowX,
+    discontinuableX,
+    A,
+    B,
+    C,
+    orderA,
+    orderB,
+    orderToCancel,
+    orderToChange,
+    tokens,
     spareRefreshToken: () => {
       const token = spare.pop();
       if (!token) throw new Error(`the world has only ${SPARE_SESSIONS} spare sessions`);

@@ -37,9 +37,12 @@ const runnable = Object.entries(RULES)
   .filter((entry): entry is [string, PublicRule | RestrictedRule] => entry[1].access === 'restricted' || (entry[1].access === 'public' && Boolean(entry[1].checks?.length)))
   .sort(([, a], [, b]) => Number(a.access === 'restricted' && Boolean(a.runLast)) - Number(b.access === 'restricted' && Boolean(b.runLast)));
 
-const describeRule = (rule: PublicRule | RestrictedRule) => (rule.access === 'public'
-  ? 'anyone'
-  : [rule.allowed.length ? `only ${rule.allowed.join(', ')}` : 'nobody in full', rule.ownRows?.length ? `own rows for ${rule.ownRows.join(', ')}` : ''].filter(Boolean).join('; '));
+const describeRule = (rule: PublicRule | RestrictedRule) =>
+  rule.access === 'public'
+    ? 'anyone'
+    : [rule.allowed.length ? `only ${rule.allowed.join(', ')}` : 'nobody in full', rule.ownRows?.length ? `own rows for ${rule.ownRows.join(', ')}` : '']
+        .filter(Boolean)
+        .join('; ');
 
 describe('who may see and do what, through the gateway', () => {
   let world: World;
@@ -74,7 +77,10 @@ describe('who may see and do what, through the gateway', () => {
     const SET_LINE = 'mutation($p: ID!, $q: Int!) { setCartLineQuantity(productId: $p, quantity: $q) { __typename } }';
     // Known carts whatever ran before: A holds 2 of X's goods, B 1 of Y's.
     for (const [actor, productId, quantity] of [
-      ['customerA', world.productY, 0], ['customerA', world.productX, 2], ['customerB', world.productX, 0], ['customerB', world.productY, 1],
+      ['customerA', world.productY, 0],
+      ['customerA', world.productX, 2],
+      ['customerB', world.productX, 0],
+      ['customerB', world.productY, 1],
     ] as Array<[Actor, string, number]>) {
       expect((await world.http(actor)(SET_LINE, { p: productId, q: quantity })).errors).toBeUndefined();
     }

@@ -29,7 +29,7 @@ describe('the Node example clients', () => {
   });
   afterAll(async () => net?.close());
 
-  it('browse prints the round and every category\'s offers as tables', async () => {
+  it("browse prints the round and every category's offers as tables", async () => {
     const out = output();
     const result = await browse({ url: net.gatewayUrl, print: out.print });
     expect(result.round).toMatchObject({ number: 1, status: 'OPEN' });
@@ -93,7 +93,10 @@ describe('the Node example clients', () => {
     const [browsed, watched, refused] = await Promise.all([
       cli(net.gatewayUrl, 'browse', '--category', 'eggs'),
       cli(net.gatewayUrl, 'watch', '--for', '2s'),
-      cli('http://127.0.0.1:9/graphql', 'browse').then(() => null, (error) => error),
+      cli('http://127.0.0.1:9/graphql', 'browse').then(
+        () => null,
+        (error) => error,
+      ),
     ]);
     expect(browsed.stdout).toContain('Free-range eggs, 10');
     expect(watched.stdout).toContain('Events seen');
@@ -116,6 +119,12 @@ describe('the Node example clients', () => {
   });
 
   it('seeding again changes nothing', async () => {
-    expect(await seedSampleData(net.gatewayUrl, net.signToken)).toEqual({ manufacturersCreated: 0, productsCreated: 0, manufacturerLoginsCreated: 0, customersCreated: 0, roundOpened: null });
+    expect(await seedSampleData(net.gatewayUrl, net.signToken)).toEqual({
+      manufacturersCreated: 0,
+      productsCreated: 0,
+      manufacturerLoginsCreated: 0,
+      customersCreated: 0,
+      roundOpened: null,
+    });
   });
 });

@@ -41,7 +41,10 @@ function withContract(schema: GraphQLSchema): GraphQLSchema {
   const existing = schema.getSubscriptionType()?.getFields() ?? {};
   const missing = Object.entries(CONTRACT).filter(([name]) => !existing[name]);
   if (missing.length === 0) return schema;
-  const types = missing.flatMap(([, c]) => Object.entries(c.types ?? {})).filter(([type]) => !schema.getType(type)).map(([, sdl]) => sdl);
+  const types = missing
+    .flatMap(([, c]) => Object.entries(c.types ?? {}))
+    .filter(([type]) => !schema.getType(type))
+    .map(([, sdl]) => sdl);
   const fields = missing.map(([, c]) => c.field).join('\n  ');
   const root = schema.getSubscriptionType() ? `extend type Subscription {\n  ${fields}\n}` : `type Subscription {\n  ${fields}\n}\nextend schema { subscription: Subscription }`;
   return extendSchema(schema, parse([...types, root].join('\n')));
@@ -98,7 +101,14 @@ describe('every query and mutation operation, run through the gateway', () => {
     const offers = (await run('Offers', null, { category })).offers;
     expect(offers.map((o: any) => o.id).sort()).toEqual([p1, p2].sort());
     expect(offers[0]).toMatchObject({ id: p1, manufacturer: { id: maker, name: makerName }, stock: { available: 50, onHand: 50, reserved: 0, status: 'IN_STOCK' } });
-    expect((await run('Product', null, { id: p1 })).product).toMatchObject({ id: p1, category, unitPrice: '4.00', supply: 50, manufacturer: { name: makerName }, stock: { onHand: 50, available: 50, roundNumber: 1 } });
+    expect((await run('Product', null, { id: p1 })).product).toMatchObject({
+      id: p1,
+      category,
+      unitPrice: '4.00',
+      supply: 50,
+      manufacturer: { name: makerName },
+      stock: { onHand: 50, available: 50, roundNumber: 1 },
+    });
     const products = (await run('Products', null, { filter: { category }, first: 1 })).products;
     expect(products.edges).toHaveLength(1);
     expect(products.pageInfo.hasNextPage).toBe(true);
@@ -126,7 +136,12 @@ describe('every query and mutation operation, run through the gateway', () => {
     const removed = (await run('RemoveFromCart', customer.token, { productId: p2 })).removeFromCart;
     expect(removed.lines.map((l: any) => l.product.id)).toEqual([p1]);
     const cart = (await run('MyCart', customer.token)).me.cart;
-    expect(cart).toMatchObject({ canCheckout: true, total: '8.00', lines: [{ product: { id: p1, manufacturer: { name: makerName } }, quantity: 2, unitPrice: '4.00', available: 50, problem: null }], removedLines: [] });
+    expect(cart).toMatchObject({
+      canCheckout: true,
+      total: '8.00',
+      lines: [{ product: { id: p1, manufacturer: { name: makerName } }, quantity: 2, unitPrice: '4.00', available: 50, problem: null }],
+      removedLines: [],
+    });
     // Everything in it can be served: pruning takes nothing out.
     expect((await run('PruneCart', customer.token)).pruneCart).toMatchObject({ removed: [], cart: { total: '8.00', canCheckout: true } });
   });
@@ -137,7 +152,15 @@ describe('every query and mutation operation, run through the gateway', () => {
     orderA = fromCart.id;
     expect((await run('MyCart', customer.token)).me.cart.lines).toEqual([]);
 
-    const fromLines = (await run('PlaceOrder', customer.token, { lines: [{ productId: p1, quantity: 1 }, { productId: p2, quantity: 1 }], idempotencyKey: `ops-${randomUUID()}` })).placeOrder;
+    const fromLines = (
+      await run('PlaceOrder', customer.token, {
+        lines: [
+          { productId: p1, quantity: 1 },
+          { productId: p2, quantity: 1 },
+        ],
+        idempotencyKey: `ops-${randomUUID()}`,
+      })
+    ).placeOrder;
     expect(fromLines).toMatchObject({ __typename: 'Order', status: 'CONFIRMED', total: '6.50' });
     orderB = fromLines.id;
     const changed = (await run('ChangeOrderLine', customer.token, { orderId: orderB, productId: p2, quantity: 3 })).changeOrderLine;
@@ -146,9 +169,18 @@ describe('every query and mutation operation, run through the gateway', () => {
     const cancelled = (await run('CancelOrder', customer.token, { id: orderB })).cancelOrder;
     expect(cancelled).toMatchObject({ id: orderB, status: 'CANCELLED' });
 
-    expect((await run('Order', customer.token, { id: orderA })).order).toMatchObject({ id: orderA, status: 'CONFIRMED', lines: [{ product: { id: p1, manufacturer: { name: makerName } }, quantity: 2 }] });
+    expect((await run('Order', customer.token, { id: orderA })).order).toMatchObject({
+      id: orderA,
+      status: 'CONFIRMED',
+      lines: [{ product: { id: p1, manufacturer: { name: makerName } }, quantity: 2 }],
+    });
     const mine = (await run('MyOrders', customer.token)).me.orders.edges.map((e: any) => [e.node.id, e.node.status]);
-    expect(mine).toEqual(expect.arrayContaining([[orderA, 'CONFIRMED'], [orderB, 'CANCELLED']]));
+    expect(mine).toEqual(
+      expect.arrayContaining([
+        [orderA, 'CONFIRMED'],
+        [orderB, 'CANCELLED'],
+      ]),
+    );
     expect((await run('MyOrders', customer.token, { status: 'CANCELLED' })).me.orders.edges.map((e: any) => e.node.id)).toEqual([orderB]);
     const all = (await run('Orders', operator)).orders.edges.map((e: any) => e.node);
     expect(all.find((o: any) => o.id === orderA)).toMatchObject({ status: 'CONFIRMED', customer: { id: customer.id, name: 'Ops Customer' } });
@@ -161,7 +193,8 @@ describe('every query and mutation operation, run through the gateway', () => {
     const first = mine.products.edges.map((e: any) => e.node).find((p: any) => p.id === p1);
     expect(first).toMatchObject({ supply: 50, stock: { onHand: 50, reserved: 2, available: 48 } });
     expect((await run('Produce', as, { productId: p1, quantity: 5 })).produce).toMatchObject({ id: p1, supply: 55 });
-    const created = (await run('CreateProduct', as, { input: { sku: `OPS-${randomUUID().slice(0, 6)}`, name: 'Ops extra', category, unitPrice: '1.00', initialSupply: 7 } })).createProduct;
+    const created = (await run('CreateProduct', as, { input: { sku: `OPS-${randomUUID().slice(0, 6)}`, name: 'Ops extra', category, unitPrice: '1.00', initialSupply: 7 } }))
+      .createProduct;
     expect(created).toMatchObject({ supply: 7, manufacturer: { id: maker } });
     expect((await run('SetLowStockThreshold', as, { productId: p1, threshold: 3 })).setLowStockThreshold).toMatchObject({ lowStockThreshold: 3 });
   });
@@ -183,14 +216,17 @@ describe('every query and mutation operation, run through the gateway', () => {
     const rounds = (await run('Rounds', operator)).rounds.edges.map((e: any) => e.node);
     expect(rounds[0]).toMatchObject({ number: 1, status: 'SETTLED', sales: [{ product: { id: p1 }, unitsSold: 2, revenue: '8.00' }] });
     expect((await run('Rounds', manufacturerIdentity(maker))).rounds.edges[0].node.sales).toEqual(rounds[0].sales);
-    const purchases = await eventually(async () => (await run('MyPurchases', customer.token)).me.purchases.filter((p: any) => p.orderId === orderA).length > 0 && (await run('MyPurchases', customer.token)).me.purchases);
+    const purchases = await eventually(
+      async () =>
+        (await run('MyPurchases', customer.token)).me.purchases.filter((p: any) => p.orderId === orderA).length > 0 && (await run('MyPurchases', customer.token)).me.purchases,
+    );
     expect(purchases).toMatchObject([{ product: { id: p1 }, quantity: 2, unitPrice: '4.00', orderId: orderA, roundNumber: 1 }]);
 
     expect((await run('OpenRound', operator)).openRound).toMatchObject({ number: 2, status: 'OPEN' });
     expect((await run('CurrentRound', null)).currentRound).toMatchObject({ number: 2, status: 'OPEN', nextOpeningAt: null });
   });
 
-  it('shows the operator the event bus: each service\'s consumers, nothing parked', async () => {
+  it("shows the operator the event bus: each service's consumers, nothing parked", async () => {
     const bus = await run('BusStatus', operator);
     for (const service of ['inventory', 'order', 'manufacturer']) {
       const health = bus[`${service}Bus`];
@@ -206,13 +242,18 @@ describe('every query and mutation operation, run through the gateway', () => {
     expect(signedIn).toMatchObject({ role: 'CUSTOMER', subject: customer.id });
     const refreshed = (await run('RefreshSession', null, { input: { refreshToken: signedIn.refreshToken } })).refreshSession;
     expect(refreshed).toMatchObject({ role: 'CUSTOMER', subject: customer.id });
-    const changed = (await run('ChangePassword', refreshed.accessToken, { input: { currentPassword: customer.password, newPassword: 'ops customer new password' } })).changePassword;
+    const changed = (await run('ChangePassword', refreshed.accessToken, { input: { currentPassword: customer.password, newPassword: 'ops customer new password' } }))
+      .changePassword;
     customer = { ...customer, token: changed.accessToken, refreshToken: changed.refreshToken, password: 'ops customer new password' };
     expect((await run('SignOut', null, { input: { refreshToken: changed.refreshToken } })).signOut).toBe(true);
 
     const customers = (await run('Customers', operator, { search: customer.email })).customers.edges.map((e: any) => e.node);
     expect(customers).toEqual([{ id: customer.id, name: 'Ops Customer', email: customer.email, registeredAt: expect.any(String), orderCount: 2 }]);
-    const login = (await run('CreateManufacturerLogin', operator, { input: { manufacturerId: maker, email: `ops-maker-${randomUUID().slice(0, 6)}@example.com`, password: 'ops maker password' } })).createManufacturerLogin;
+    const login = (
+      await run('CreateManufacturerLogin', operator, {
+        input: { manufacturerId: maker, email: `ops-maker-${randomUUID().slice(0, 6)}@example.com`, password: 'ops maker password' },
+      })
+    ).createManufacturerLogin;
     expect(login.manufacturer).toEqual({ id: maker, name: makerName });
   });
 
@@ -228,7 +269,9 @@ describe('every query and mutation operation, run through the gateway', () => {
       apis.push(a);
       return a;
     };
-    afterAll(async () => { await Promise.all(apis.map((a) => a.close())); });
+    afterAll(async () => {
+      await Promise.all(apis.map((a) => a.close()));
+    });
     const pending = (field: string) => (isServed(field) ? '' : ` [pending: the gateway's supergraph has no Subscription.${field} yet]`);
     const settle = () => new Promise((r) => setTimeout(r, 500));
 
@@ -253,17 +296,24 @@ describe('every query and mutation operation, run through the gateway', () => {
       await events.stop();
     });
 
-    it.skipIf(!isServed('stockDepleted') || !isServed('lowStock'))(`OnLowStock and OnStockDepleted announce a product running low, then out${pending('stockDepleted')}${pending('lowStock')}`, async () => {
-      const scarce = await createProduct(net, maker, { supply: 6, category });
-      const low = recordEvents(api(), 'OnLowStock');
-      const depleted = recordEvents(api(), 'OnStockDepleted');
-      await settle();
-      await placeOrder(net, customer, [{ productId: scarce, quantity: 3 }]);
-      expect((await low.waitFor((e) => e.lowStock.product.id === scarce)).lowStock).toMatchObject({ available: 3, status: 'LOW' });
-      await placeOrder(net, customer, [{ productId: scarce, quantity: 3 }]);
-      expect((await depleted.waitFor((e) => e.stockDepleted.product.id === scarce)).stockDepleted).toMatchObject({ roundNumber: 2, at: expect.any(String), product: { manufacturer: { name: makerName } } });
-      await Promise.all([low.stop(), depleted.stop()]);
-    });
+    it.skipIf(!isServed('stockDepleted') || !isServed('lowStock'))(
+      `OnLowStock and OnStockDepleted announce a product running low, then out${pending('stockDepleted')}${pending('lowStock')}`,
+      async () => {
+        const scarce = await createProduct(net, maker, { supply: 6, category });
+        const low = recordEvents(api(), 'OnLowStock');
+        const depleted = recordEvents(api(), 'OnStockDepleted');
+        await settle();
+        await placeOrder(net, customer, [{ productId: scarce, quantity: 3 }]);
+        expect((await low.waitFor((e) => e.lowStock.product.id === scarce)).lowStock).toMatchObject({ available: 3, status: 'LOW' });
+        await placeOrder(net, customer, [{ productId: scarce, quantity: 3 }]);
+        expect((await depleted.waitFor((e) => e.stockDepleted.product.id === scarce)).stockDepleted).toMatchObject({
+          roundNumber: 2,
+          at: expect.any(String),
+          product: { manufacturer: { name: makerName } },
+        });
+        await Promise.all([low.stop(), depleted.stop()]);
+      },
+    );
 
     it.skipIf(!isServed('manufacturerNotices'))(`OnManufacturerNotices tells the manufacturer about its sales${pending('manufacturerNotices')}`, async () => {
       const events = recordEvents(api(await net.tokenFor(manufacturerIdentity(maker))), 'OnManufacturerNotices');

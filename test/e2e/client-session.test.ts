@@ -56,9 +56,14 @@ describe('a Node client with a session', () => {
 
     const statuses: string[] = [];
     const stop = new AbortController();
-    const following = api.subscribe('OnOrderStatusChanged', { orderId: placed.id }, (event) => {
-      if ('data' in event) statuses.push(event.data.orderStatusChanged.status);
-    }, stop.signal);
+    const following = api.subscribe(
+      'OnOrderStatusChanged',
+      { orderId: placed.id },
+      (event) => {
+        if ('data' in event) statuses.push(event.data.orderStatusChanged.status);
+      },
+      stop.signal,
+    );
     await eventually(() => statuses.length >= 1, { timeoutMs: 10_000 });
     // The gateway closes the socket when the token it was opened with expires; the client reconnects
     // with a refreshed token and subscribes again, which sends the order as it stands once more.

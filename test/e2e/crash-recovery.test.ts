@@ -19,7 +19,12 @@ const EARLIER_RUN_LINE = /found the database of an earlier run still running \(p
 const CUSTOMERS = 4;
 const ORDERS_BEFORE_CRASH = 40;
 
-interface Placed { orderId: string | null; token: string; idempotencyKey: string; productId: string }
+interface Placed {
+  orderId: string | null;
+  token: string;
+  idempotencyKey: string;
+  productId: string;
+}
 
 /** Customers placing one-unit orders of random products until told to stop; records every answer. */
 async function startOrdering(gatewayUrl: string) {
@@ -27,10 +32,14 @@ async function startOrdering(gatewayUrl: string) {
   const products = await anonymous<{ products: { edges: Array<{ node: { id: string } }> } }>('{ products(first: 50) { edges { node { id } } } }');
   const productIds = products.data!.products.edges.map((edge) => edge.node.id);
   expect(productIds.length).toBeGreaterThan(0);
-  const tokens = await Promise.all(Array.from({ length: CUSTOMERS }, async (_, i) => {
-    const res = await anonymous('mutation($i: RegisterCustomerInput!) { registerCustomer(input: $i) { token } }', { i: { name: `Crash customer ${i}`, email: `crash-${randomUUID().slice(0, 8)}@example.com`, password: `crash password ${i}` } });
-    return res.data.registerCustomer.token as string;
-  }));
+  const tokens = await Promise.all(
+    Array.from({ length: CUSTOMERS }, async (_, i) => {
+      const res = await anonymous('mutation($i: RegisterCustomerInput!) { registerCustomer(input: $i) { token } }', {
+        i: { name: `Crash customer ${i}`, email: `crash-${randomUUID().slice(0, 8)}@example.com`, password: `crash password ${i}` },
+      });
+      return res.data.registerCustomer.token as string;
+    }),
+  );
   const placed: Placed[] = [];
   let answered = 0;
   let stopped = false;
@@ -41,8 +50,9 @@ async function startOrdering(gatewayUrl: string) {
       const entry: Placed = { orderId: null, token, idempotencyKey: randomUUID(), productId: productIds[Math.floor(Math.random() * productIds.length)]! };
       placed.push(entry);
       try {
-        const res = await client('mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { __typename ... on Order { id status } } }',
-          { input: { lines: [{ productId: entry.productId, quantity: 1 }], idempotencyKey: entry.idempotencyKey } });
+        const res = await client('mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { __typename ... on Order { id status } } }', {
+          input: { lines: [{ productId: entry.productId, quantity: 1 }], idempotencyKey: entry.idempotencyKey },
+        });
         if (res.data?.placeOrder?.__typename === 'Order') entry.orderId = res.data.placeOrder.id;
         answered += 1;
         onAnswer();
@@ -55,23 +65,37 @@ async function startOrdering(gatewayUrl: string) {
   return {
     placed,
     /** Resolves once `count` orders have been answered. */
-    answered: (count: number) => new Promise<void>((resolve) => {
-      onAnswer = () => { if (answered >= count) resolve(); };
-      onAnswer();
-    }),
-    stop: async () => { stopped = true; await Promise.all(loops); },
+    answered: (count: number) =>
+      new Promise<void>((resolve) => {
+        onAnswer = () => {
+          if (answered >= count) resolve();
+        };
+        onAnswer();
+      }),
+    stop: async () => {
+      stopped = true;
+      await Promise.all(loops);
+    },
     /** Raise the flag first, so no customer loops on a refused connection after the crash. */
-    halt: () => { stopped = true; },
+    halt: () => {
+      stopped = true;
+    },
   };
 }
 
 /** Waits (bounded) until no order is PENDING, then checks each order answered before the crash. */
 async function expectEveryOrderResolved(run: NpmStart, placed: Placed[]) {
-  const operator = graphqlClient({ url: run.gatewayUrl, headers: { authorization: `Bearer ${await signToken({ sub: 'crash-operator', role: Role.Operator }, await signingKey)}` } });
-  await eventually(async () => {
-    const res = await operator('{ orders(status: PENDING, first: 1) { edges { node { id } } } }');
-    return res.data?.orders.edges.length === 0;
-  }, { timeoutMs: 60_000, intervalMs: 200 });
+  const operator = graphqlClient({
+    url: run.gatewayUrl,
+    headers: { authorization: `Bearer ${await signToken({ sub: 'crash-operator', role: Role.Operator }, await signingKey)}` },
+  });
+  await eventually(
+    async () => {
+      const res = await operator('{ orders(status: PENDING, first: 1) { edges { node { id } } } }');
+      return res.data?.orders.edges.length === 0;
+    },
+    { timeoutMs: 60_000, intervalMs: 200 },
+  );
   const known = placed.filter((entry) => entry.orderId !== null);
   expect(known.length).toBeGreaterThanOrEqual(ORDERS_BEFORE_CRASH);
   for (const entry of known) {
@@ -82,7 +106,8 @@ async function expectEveryOrderResolved(run: NpmStart, placed: Placed[]) {
   const retried = known[known.length - 1]!;
   const again = await graphqlClient({ url: run.gatewayUrl, headers: { authorization: `Bearer ${retried.token}` } })(
     'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { ... on Order { id } } }',
-    { input: { lines: [{ productId: retried.productId, quantity: 1 }], idempotencyKey: retried.idempotencyKey } });
+    { input: { lines: [{ productId: retried.productId, quantity: 1 }], idempotencyKey: retried.idempotencyKey } },
+  );
   expect(again.data?.placeOrder?.id).toBe(retried.orderId);
   await expectStockInvariants(run.postgresPort);
 }
@@ -112,7 +137,11 @@ async function stopCleanly(run: NpmStart) {
 describe.skipIf(process.platform !== 'linux')('npm start after a crash', () => {
   let base: string;
   const runs: NpmStart[] = [];
-  const start = async (dataDir: string) => { const run = await npmStart(dataDir, { ACCOUNT_SIGNING_KEYS: formatSigningKeys([await signingKey]) }); runs.push(run); return run; };
+  const start = async (dataDir: string) => {
+    const run = await npmStart(dataDir, { ACCOUNT_SIGNING_KEYS: formatSigningKeys([await signingKey]) });
+    runs.push(run);
+    return run;
+  };
 
   beforeAll(() => {
     base = mkdtempSync(path.join(os.tmpdir(), 'crash-recovery-'));
@@ -122,7 +151,13 @@ describe.skipIf(process.platform !== 'linux')('npm start after a crash', () => {
     // Only what this file started: each run's group, then any server of ours still up.
     for (const run of runs) run.killAll();
     for (const run of runs) {
-      if (running(run.serverPid)) { try { process.kill(run.serverPid, 'SIGINT'); } catch { /* gone */ } }
+      if (running(run.serverPid)) {
+        try {
+          process.kill(run.serverPid, 'SIGINT');
+        } catch {
+          /* gone */
+        }
+      }
       await gone(run.serverPid);
     }
     rmSync(base, { recursive: true, force: true });
@@ -166,7 +201,10 @@ describe.skipIf(process.platform !== 'linux')('npm start after a crash', () => {
     expect(running(crashed.serverPid)).toBe(true); // the leftover this start must deal with
 
     const next = await start(dataDir);
-    const lines = next.output().split('\n').filter((line) => EARLIER_RUN_LINE.test(line));
+    const lines = next
+      .output()
+      .split('\n')
+      .filter((line) => EARLIER_RUN_LINE.test(line));
     expect(lines).toEqual([`found the database of an earlier run still running (pid ${crashed.serverPid}); stopped it`]);
     expect(running(crashed.serverPid)).toBe(false);
     expect(next.output()).not.toMatch(/\n\s+at /); // no stack trace

@@ -55,7 +55,11 @@ describe('one query through the gateway reaches two subgraphs', () => {
   });
 
   it('lets nothing reach a subgraph without the gateway', async () => {
-    const res = await fetch(net.services.inventory.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ currentRound { number } }' }) });
+    const res = await fetch(net.services.inventory.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ currentRound { number } }' }),
+    });
     expect(res.status).toBe(403);
   });
 });

@@ -19,10 +19,15 @@ describe('an external identity provider', () => {
   let idp: TestIssuer;
   let net: TestNetwork;
   /** What the provider issues: its own issuer and audience, roles in a list among others, no kid of ours. */
-  const idpToken = (subject: string, roles: string[], key = idp.keys.current) => new SignJWT({ realm_access: { roles: ['offline_access', ...roles] }, email: `${subject}@idp.example.test` })
-    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid })
-    .setSubject(subject).setIssuer(IDP.issuer).setAudience(IDP.audience).setIssuedAt().setExpirationTime('5m')
-    .sign(key.privateKey);
+  const idpToken = (subject: string, roles: string[], key = idp.keys.current) =>
+    new SignJWT({ realm_access: { roles: ['offline_access', ...roles] }, email: `${subject}@idp.example.test` })
+      .setProtectedHeader({ alg: 'EdDSA', kid: key.kid })
+      .setSubject(subject)
+      .setIssuer(IDP.issuer)
+      .setAudience(IDP.audience)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(key.privateKey);
   /** The test network's steps (scenario.ts), signed in through the provider rather than with the account service's key. */
   let viaIdp: TestNetwork;
 
@@ -35,7 +40,9 @@ describe('an external identity provider', () => {
       as: (who) => {
         if (!who || typeof who === 'string') return net.as(who);
         const token = idpToken(who.sub, [who.role.toLowerCase()]);
-        return (async (query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => net.as(await token)(query, variables, headers)) as ReturnType<TestNetwork['as']>;
+        return (async (query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => net.as(await token)(query, variables, headers)) as ReturnType<
+          TestNetwork['as']
+        >;
       },
     };
   });
@@ -56,7 +63,9 @@ describe('an external identity provider', () => {
     expect(placed.data.placeOrder).toMatchObject({ __typename: 'Order', status: 'CONFIRMED' });
     expect(await net.sql('SELECT id::text, subject FROM orders.customer WHERE id = $1', [customer.id])).toEqual([{ id: customer.id, subject }]);
     // The provider holds the customer's name and email: the operator sees the customer without them.
-    const seen = await viaIdp.as({ sub: 'idp-operator', role: Role.Operator })('query($id: ID!) { order(id: $id) { customer { id name email registeredAt orderCount } } }', { id: placed.data.placeOrder.id });
+    const seen = await viaIdp.as({ sub: 'idp-operator', role: Role.Operator })('query($id: ID!) { order(id: $id) { customer { id name email registeredAt orderCount } } }', {
+      id: placed.data.placeOrder.id,
+    });
     expect(seen.errors).toBeUndefined();
     expect(seen.data.order.customer).toEqual({ id: customer.id, name: null, email: null, registeredAt: null, orderCount: 1 });
     // The same subject is the same customer on every sign-in.
@@ -64,19 +73,24 @@ describe('an external identity provider', () => {
     expect((await net.as(again)('{ orders(first: 5) { edges { node { id } } } }')).data.orders.edges).toHaveLength(1);
   });
 
-  it("refuses tokens the provider did not sign, or signed for another audience, and tokens without a known role", async () => {
+  it('refuses tokens the provider did not sign, or signed for another audience, and tokens without a known role', async () => {
     const ours = await net.tokenFor({ sub: randomUUID(), role: Role.Customer });
     expect(codeOf(await net.as(ours)(ME))).toBe('UNAUTHENTICATED');
     const stranger = await generateSigningKey();
     expect(codeOf(await net.as(await idpToken('mallory', ['operator'], stranger))(ME))).toBe('UNAUTHENTICATED');
-    const otherAudience = await new SignJWT({ realm_access: { roles: ['operator'] } }).setProtectedHeader({ alg: 'EdDSA', kid: idp.keys.current.kid })
-      .setSubject('eve').setIssuer(IDP.issuer).setAudience('another-app').setExpirationTime('5m').sign(idp.keys.current.privateKey);
+    const otherAudience = await new SignJWT({ realm_access: { roles: ['operator'] } })
+      .setProtectedHeader({ alg: 'EdDSA', kid: idp.keys.current.kid })
+      .setSubject('eve')
+      .setIssuer(IDP.issuer)
+      .setAudience('another-app')
+      .setExpirationTime('5m')
+      .sign(idp.keys.current.privateKey);
     expect(codeOf(await net.as(otherAudience)(ME))).toBe('UNAUTHENTICATED');
     expect(codeOf(await net.as(await idpToken('roleless', ['reader']))(ME))).toBe('UNAUTHENTICATED');
   });
 
   it("publishes the provider's keys at the gateway's /.well-known/jwks.json", async () => {
-    const { keys } = await (await fetch(new URL('/.well-known/jwks.json', net.gatewayUrl))).json() as { keys: Array<{ kid: string; d?: string }> };
+    const { keys } = (await (await fetch(new URL('/.well-known/jwks.json', net.gatewayUrl))).json()) as { keys: Array<{ kid: string; d?: string }> };
     expect(keys.map((key) => key.kid)).toEqual([idp.keys.current.kid]);
     expect(keys.every((key) => key.d === undefined)).toBe(true);
   });
@@ -97,9 +111,11 @@ describe('rotating the signing key', () => {
   it('keeps old tokens working through the overlap, signs with the new key, and stops trusting the old one once it is retired', async () => {
     const oldKey = net.keys.current;
     const email = `rotation-${randomUUID().slice(0, 8)}@example.com`;
-    const registered = (await net.as()('mutation($i: RegisterCustomerInput!) { registerCustomer(input: $i) { accessToken customer { id } } }', {
-      i: { name: 'Rotation', email, password: 'rotation password' },
-    })).data.registerCustomer;
+    const registered = (
+      await net.as()('mutation($i: RegisterCustomerInput!) { registerCustomer(input: $i) { accessToken customer { id } } }', {
+        i: { name: 'Rotation', email, password: 'rotation password' },
+      })
+    ).data.registerCustomer;
     const customer: Identity = { sub: registered.customer.id, role: Role.Customer };
     expect(kidOf(registered.accessToken)).toBe(oldKey.kid);
     // A token signed by the old key that lives through every step below.

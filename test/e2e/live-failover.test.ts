@@ -49,8 +49,11 @@ describe('live updates across inventory replicas and outages', () => {
   /** Another inventory process on the network's database (a replica, or the same one restarted on its port). */
   async function startInventory(port = 0): Promise<RunningService> {
     const service = await startInventoryService({
-      databaseUrl: net.databaseUrl, port, internalCredential: DEVELOPMENT_DEFAULTS.internalCredential,
-      logger: createLogger('inventory-2', logLevel), eventPollIntervalMs: 200,
+      databaseUrl: net.databaseUrl,
+      port,
+      internalCredential: DEVELOPMENT_DEFAULTS.internalCredential,
+      logger: createLogger('inventory-2', logLevel),
+      eventPollIntervalMs: 200,
     });
     started.push(service);
     return service;
@@ -58,11 +61,20 @@ describe('live updates across inventory replicas and outages', () => {
 
   /** Another gateway on the same subgraphs (inventory at `inventoryUrl`), with its own subscription tuning. */
   async function startOtherGateway(inventoryUrl: string, tuning: Partial<SubscriptionTuning> = {}): Promise<RunningGateway> {
-    const gateway = await startGateway({
-      port: 0, internalCredential: DEVELOPMENT_DEFAULTS.internalCredential,
-      manufacturerUrl: net.services.manufacturer.url, inventoryUrl, orderUrl: net.services.order.url, accountUrl: net.services.account.url,
-      supergraphPath: SUPERGRAPH_PATH, maxConnections: 100, maxSubscriptionsPerConnection: 10,
-    }, { logger: createLogger('gateway-2', logLevel), subscriptionTuning: tuning });
+    const gateway = await startGateway(
+      {
+        port: 0,
+        internalCredential: DEVELOPMENT_DEFAULTS.internalCredential,
+        manufacturerUrl: net.services.manufacturer.url,
+        inventoryUrl,
+        orderUrl: net.services.order.url,
+        accountUrl: net.services.account.url,
+        supergraphPath: SUPERGRAPH_PATH,
+        maxConnections: 100,
+        maxSubscriptionsPerConnection: 10,
+      },
+      { logger: createLogger('gateway-2', logLevel), subscriptionTuning: tuning },
+    );
     gateways.push(gateway);
     return gateway;
   }
@@ -80,7 +92,10 @@ describe('live updates across inventory replicas and outages', () => {
     const depletions = client.watch('subscription { stockDepleted { product { id } } }');
     expect(await stock.next('availabilityChanged')).toMatchObject({ available: 100, product: { id: tea } });
     const setThreshold = async (threshold: number) => {
-      const set = await net.as(manufacturerIdentity(maker))('mutation($id: ID!, $t: Int!) { setLowStockThreshold(productId: $id, threshold: $t) { lowStockThreshold } }', { id: tea, t: threshold });
+      const set = await net.as(manufacturerIdentity(maker))('mutation($id: ID!, $t: Int!) { setLowStockThreshold(productId: $id, threshold: $t) { lowStockThreshold } }', {
+        id: tea,
+        t: threshold,
+      });
       expect(set.errors).toBeUndefined();
     };
     // Once before, so that the one in the gap is quick (the gateway has planned it): the listeners reconnect within a moment.
@@ -108,7 +123,8 @@ describe('live updates across inventory replicas and outages', () => {
     // ...and by the replica (through the other gateway).
     const token = await net.tokenFor(operator);
     const back = await fetch(viaReplica.url, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: 'mutation($id: ID!) { setLowStockThreshold(productId: $id, threshold: 4) { lowStockThreshold } }', variables: { id: tea } }),
     });
     expect((await back.json()).errors).toBeUndefined();

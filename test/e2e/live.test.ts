@@ -65,8 +65,15 @@ describe('live updates through the gateway', () => {
   it('orderStatusChanged follows an order through CONFIRMED and CANCELLED, each state once, and completes there', async () => {
     const placed = await placeOrder(net, bob, [{ productId: jam, quantity: 1 }]);
     const orderId = placed.data.placeOrder.id;
-    const watch = connect(bob.token).watch('subscription($id: ID!) { orderStatusChanged(orderId: $id) { id status cancellationRequested lines { product { name } quantity } } }', { id: orderId });
-    expect(await watch.next('orderStatusChanged')).toMatchObject({ id: orderId, status: 'CONFIRMED', cancellationRequested: false, lines: [{ product: { name: expect.any(String) }, quantity: 1 }] });
+    const watch = connect(bob.token).watch('subscription($id: ID!) { orderStatusChanged(orderId: $id) { id status cancellationRequested lines { product { name } quantity } } }', {
+      id: orderId,
+    });
+    expect(await watch.next('orderStatusChanged')).toMatchObject({
+      id: orderId,
+      status: 'CONFIRMED',
+      cancellationRequested: false,
+      lines: [{ product: { name: expect.any(String) }, quantity: 1 }],
+    });
     const cancelled = await net.as(bob.token)('mutation($id: ID!) { cancelOrder(id: $id) { status } }', { id: orderId });
     expect(cancelled.errors).toBeUndefined();
     // Never the same state twice: the cancellation asked (unless the answer overtook it), then CANCELLED, which is final.
@@ -115,7 +122,11 @@ describe('live updates through the gateway', () => {
     await placeOrder(net, alice, [{ productId: jam, quantity: 1 }]);
     await placeOrder(net, alice, [{ productId: filler, quantity: 2 }]);
     expect(await forAcme.next('manufacturerNotices')).toMatchObject({
-      kind: 'SOLD', manufacturer: { name: 'Acme Teas' }, product: { id: filler, stock: { available: expect.any(Number) } }, quantity: 2, roundNumber: 1,
+      kind: 'SOLD',
+      manufacturer: { name: 'Acme Teas' },
+      product: { id: filler, stock: { available: expect.any(Number) } },
+      quantity: 2,
+      roundNumber: 1,
     });
     expect(await forOperator.next('manufacturerNotices')).toMatchObject({ kind: 'SOLD', manufacturer: { name: 'Globex Jams' }, product: { id: jam }, quantity: 1 });
     await forOperator.quietFor(300);

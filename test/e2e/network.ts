@@ -19,7 +19,11 @@ export interface TestNetwork extends LocalNetwork {
 export async function startTestNetwork(options: Partial<LocalNetworkOptions> = {}): Promise<TestNetwork> {
   const databaseUrl = await createTestDatabase('e2e');
   const network = await startLocalNetwork({
-    databaseUrl, eventPollIntervalMs: 200, logLevel: process.env.TEST_LOG_LEVEL ?? 'silent', ...LOAD_TEST_LIMITS, ...options,
+    databaseUrl,
+    eventPollIntervalMs: 200,
+    logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...LOAD_TEST_LIMITS,
+    ...options,
     rateLimits: { ...LOAD_TEST_LIMITS.rateLimits, ...options.rateLimits },
   });
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 3 });

@@ -48,17 +48,38 @@ export async function npmStart(dataDir: string, env: Record<string, string> = {}
     },
   });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
-  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const pid = child.pid!;
-  const killAll = () => { try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone */ } };
+  const killAll = () => {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  };
 
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => { killAll(); reject(new Error(`npm start was not ready within ${withinMs} ms:\n${output}`)); }, withinMs);
-    const onData = () => { if (READY_LINE.test(output)) { clearTimeout(timer); resolve(); } };
+    const timer = setTimeout(() => {
+      killAll();
+      reject(new Error(`npm start was not ready within ${withinMs} ms:\n${output}`));
+    }, withinMs);
+    const onData = () => {
+      if (READY_LINE.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
     child.stdout.on('data', onData);
-    void exited.then(({ code, signal }) => { clearTimeout(timer); reject(new Error(`npm start exited (code ${code}, signal ${signal}) before it was ready:\n${output}`)); });
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`npm start exited (code ${code}, signal ${signal}) before it was ready:\n${output}`));
+    });
   });
   const gatewayUrl = /Gateway \(GraphQL, Apollo Sandbox\):\s+(\S+)/.exec(output)![1]!;
   const postgresPort = Number(/embedded server on port (\d+)/.exec(output)![1]);
@@ -70,7 +91,13 @@ export async function npmStart(dataDir: string, env: Record<string, string> = {}
     output: () => output,
     exited,
     killAll,
-    interrupt: () => { try { process.kill(-pid, 'SIGINT'); } catch { /* already gone */ } },
+    interrupt: () => {
+      try {
+        process.kill(-pid, 'SIGINT');
+      } catch {
+        /* already gone */
+      }
+    },
   };
 }
 

@@ -36,7 +36,8 @@ describe('orders that inventory cannot answer in time', () => {
   async function bookAndStock() {
     const confirmed = await net.sql<{ product_id: string; units: number }>(
       `SELECT l.product_id, sum(l.quantity)::int AS units FROM orders.order_line l JOIN orders.customer_order o ON o.id = l.order_id
-       WHERE o.status = 'CONFIRMED' GROUP BY 1 ORDER BY 1`);
+       WHERE o.status = 'CONFIRMED' GROUP BY 1 ORDER BY 1`,
+    );
     const reserved = await net.sql<{ product_id: string; units: number }>('SELECT product_id, reserved AS units FROM inventory.stock_item WHERE reserved > 0 ORDER BY 1');
     return { confirmed, reserved };
   }
@@ -63,7 +64,8 @@ describe('orders that inventory cannot answer in time', () => {
     }
 
     // The operator sees the parked event, with its error, through the gateway.
-    const health = (await net.as(operator)('{ inventoryBus { consumers { consumer parked } parkedEvents(first: 20) { edges { node { id eventType error attempts payload } } } } }')).data.inventoryBus;
+    const health = (await net.as(operator)('{ inventoryBus { consumers { consumer parked } parkedEvents(first: 20) { edges { node { id eventType error attempts payload } } } } }'))
+      .data.inventoryBus;
     expect(health.consumers).toContainEqual({ consumer: 'inventory.orders', parked: 1 });
     const parked = health.parkedEvents.edges.map((e: any) => e.node).find((p: any) => JSON.parse(p.payload).orderId === placed.id);
     expect(parked).toMatchObject({ eventType: 'OrderPlaced', attempts: 5, error: expect.stringContaining('reservations of this product are refused') });
@@ -79,7 +81,10 @@ describe('orders that inventory cannot answer in time', () => {
     });
     expect(new Set(answers.map((a: any) => `v${a.version} ${a.reason}`))).toEqual(new Set(['v2 TIMED_OUT']));
     expect(await net.sql('SELECT 1 FROM inventory.reservation WHERE order_id = $1', [placed.id])).toEqual([]);
-    expect((await net.as(customer.token)('query($id: ID!) { order(id: $id) { status rejectionReason } }', { id: placed.id })).data.order).toEqual({ status: 'REJECTED', rejectionReason: 'TIMED_OUT' });
+    expect((await net.as(customer.token)('query($id: ID!) { order(id: $id) { status rejectionReason } }', { id: placed.id })).data.order).toEqual({
+      status: 'REJECTED',
+      rejectionReason: 'TIMED_OUT',
+    });
     const { confirmed, reserved } = await bookAndStock();
     expect(reserved).toEqual(confirmed);
     const repairs = (await net.as(operator)('{ inventoryBus { repairs(first: 1) { parkedEventId action by } } }')).data.inventoryBus.repairs;
@@ -115,22 +120,33 @@ describe('orders that inventory cannot answer in time', () => {
     await net.services.inventory.stop();
     let inventory: RunningService | null = null;
     try {
-      const placed = await inFlight(6, customers.map((c) => () => placeOrder(net, c, [{ productId: scarce, quantity: 2 }])));
+      const placed = await inFlight(
+        6,
+        customers.map((c) => () => placeOrder(net, c, [{ productId: scarce, quantity: 2 }])),
+      );
       const ids: string[] = placed.map((p) => p.data.placeOrder.id);
       expect(placed.map((p) => p.data.placeOrder.status)).toEqual(Array(6).fill('PENDING'));
       // Each is overdue and asked about: the asks wait on the bus behind the orders themselves.
-      await eventually(async () => (await net.sql(
-        `SELECT count(DISTINCT payload->>'orderId')::int AS n FROM bus.events WHERE type = 'OrderOverdue' AND payload->>'orderId' = ANY($1)`, [ids],
-      ))[0].n === 6, { timeoutMs: BOUND_MS });
+      await eventually(
+        async () =>
+          (await net.sql(`SELECT count(DISTINCT payload->>'orderId')::int AS n FROM bus.events WHERE type = 'OrderOverdue' AND payload->>'orderId' = ANY($1)`, [ids]))[0].n === 6,
+        { timeoutMs: BOUND_MS },
+      );
 
       inventory = await startInventoryService({
-        databaseUrl: net.databaseUrl, port: 0, internalCredential: DEVELOPMENT_DEFAULTS.internalCredential,
-        logger: createLogger('inventory', process.env.TEST_LOG_LEVEL ?? 'silent'), eventPollIntervalMs: 200,
+        databaseUrl: net.databaseUrl,
+        port: 0,
+        internalCredential: DEVELOPMENT_DEFAULTS.internalCredential,
+        logger: createLogger('inventory', process.env.TEST_LOG_LEVEL ?? 'silent'),
+        eventPollIntervalMs: 200,
       });
-      const decided = await eventually(async () => {
-        const rows = await net.sql<{ status: string; rejection_reason: string | null }>('SELECT status, rejection_reason FROM orders.customer_order WHERE id = ANY($1)', [ids]);
-        return rows.every((r) => r.status !== 'PENDING') ? rows : null;
-      }, { timeoutMs: BOUND_MS });
+      const decided = await eventually(
+        async () => {
+          const rows = await net.sql<{ status: string; rejection_reason: string | null }>('SELECT status, rejection_reason FROM orders.customer_order WHERE id = ANY($1)', [ids]);
+          return rows.every((r) => r.status !== 'PENDING') ? rows : null;
+        },
+        { timeoutMs: BOUND_MS },
+      );
       const outcomes = decided.map((r) => `${r.status}${r.rejection_reason ? ` ${r.rejection_reason}` : ''}`).sort();
       expect(outcomes).toEqual([...Array(2).fill('CONFIRMED'), ...Array(4).fill('REJECTED INSUFFICIENT_STOCK')]);
       const { confirmed, reserved } = await bookAndStock();

@@ -34,7 +34,10 @@ describe('placing orders through the gateway', () => {
 
   it('sells exactly the 20 units there are to 200 racing orders, 50 in flight', async () => {
     const product = hot;
-    const results = await inFlight(50, Array.from({ length: 200 }, (_, i) => () => placeOrder(net, customers[i % 50]!, [{ productId: product, quantity: 1 }])));
+    const results = await inFlight(
+      50,
+      Array.from({ length: 200 }, (_, i) => () => placeOrder(net, customers[i % 50]!, [{ productId: product, quantity: 1 }])),
+    );
     const errors = results.filter((r) => r.errors);
     expect(errors).toEqual([]);
     const kinds = results.map((r) => r.data.placeOrder.__typename);
@@ -47,13 +50,31 @@ describe('placing orders through the gateway', () => {
   });
 
   it('keeps every order all-or-nothing when multi-line orders race on overlapping products in opposite orders', async () => {
-    const tasks = Array.from({ length: 60 }, (_, i) => () => placeOrder(net, customers[i % 50]!, i % 2
-      ? [{ productId: a, quantity: 1 }, { productId: b, quantity: 2 }]
-      : [{ productId: b, quantity: 1 }, { productId: a, quantity: 2 }]));
+    const tasks = Array.from(
+      { length: 60 },
+      (_, i) => () =>
+        placeOrder(
+          net,
+          customers[i % 50]!,
+          i % 2
+            ? [
+                { productId: a, quantity: 1 },
+                { productId: b, quantity: 2 },
+              ]
+            : [
+                { productId: b, quantity: 1 },
+                { productId: a, quantity: 2 },
+              ],
+        ),
+    );
     const results = await inFlight(30, tasks);
     expect(results.filter((r) => r.errors)).toEqual([]);
     const confirmed = results.filter((r) => r.data.placeOrder.__typename === 'Order');
-    const units = (pid: string) => confirmed.flatMap((r) => r.data.placeOrder.lines).filter((l: any) => l.product.id === pid).reduce((n: number, l: any) => n + l.quantity, 0);
+    const units = (pid: string) =>
+      confirmed
+        .flatMap((r) => r.data.placeOrder.lines)
+        .filter((l: any) => l.product.id === pid)
+        .reduce((n: number, l: any) => n + l.quantity, 0);
     // Every confirmed order kept both of its lines.
     for (const r of confirmed) expect(r.data.placeOrder.lines).toHaveLength(2);
     expect(units(a)).toBeLessThanOrEqual(30);
@@ -68,8 +89,9 @@ describe('placing orders through the gateway', () => {
     const product = retried;
     const key = `retry-${randomUUID()}`;
     const customer = customers[0]!;
-    const results = await Promise.all(Array.from({ length: 20 }, () =>
-      net.as(customer.token)(PLACE_ORDER, { input: { lines: [{ productId: product, quantity: 3 }], idempotencyKey: key } })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => net.as(customer.token)(PLACE_ORDER, { input: { lines: [{ productId: product, quantity: 3 }], idempotencyKey: key } })),
+    );
     expect(results.filter((r) => r.errors)).toEqual([]);
     const ids = new Set(results.map((r) => r.data.placeOrder.id));
     expect(ids.size).toBe(1);

@@ -35,18 +35,21 @@ describe('rate limits on account mutations', () => {
 
   /** A gateway in front of the test network with these limits (and a fresh key prefix unless given). */
   async function gatewayWith(rateLimits: Partial<RateLimitSettings>): Promise<RunningGateway> {
-    const gateway = await startGateway({
-      port: 0,
-      internalCredential: DEVELOPMENT_DEFAULTS.internalCredential,
-      manufacturerUrl: net.services.manufacturer.url,
-      inventoryUrl: net.services.inventory.url,
-      orderUrl: net.services.order.url,
-      accountUrl: net.services.account.url,
-      supergraphPath: SUPERGRAPH_PATH,
-      maxConnections: 100,
-      maxSubscriptionsPerConnection: 10,
-      rateLimits: { keyPrefix: `test-${randomUUID()}`, ...rateLimits },
-    }, { logger: createLogger('gateway', 'silent') });
+    const gateway = await startGateway(
+      {
+        port: 0,
+        internalCredential: DEVELOPMENT_DEFAULTS.internalCredential,
+        manufacturerUrl: net.services.manufacturer.url,
+        inventoryUrl: net.services.inventory.url,
+        orderUrl: net.services.order.url,
+        accountUrl: net.services.account.url,
+        supergraphPath: SUPERGRAPH_PATH,
+        maxConnections: 100,
+        maxSubscriptionsPerConnection: 10,
+        rateLimits: { keyPrefix: `test-${randomUUID()}`, ...rateLimits },
+      },
+      { logger: createLogger('gateway', 'silent') },
+    );
     gateways.push(gateway);
     return gateway;
   }
@@ -57,12 +60,11 @@ describe('rate limits on account mutations', () => {
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ query: REGISTER, variables: { input: { name: 'Limited', email, password: 'limited password' } } }),
     });
-    const body = await response.json() as { data?: { registerCustomer?: { customer: { id: string } } } | null; errors?: Array<{ extensions?: Record<string, unknown> }> };
+    const body = (await response.json()) as { data?: { registerCustomer?: { customer: { id: string } } } | null; errors?: Array<{ extensions?: Record<string, unknown> }> };
     return { status: response.status, retryAfter: response.headers.get('retry-after'), created: Boolean(body.data?.registerCustomer), error: body.errors?.[0] };
   }
 
-  const customersNamed = async (tag: string) =>
-    Number((await net.sql<{ n: string }>('SELECT count(*) AS n FROM account.account WHERE email LIKE $1', [`${tag}-%`]))[0]!.n);
+  const customersNamed = async (tag: string) => Number((await net.sql<{ n: string }>('SELECT count(*) AS n FROM account.account WHERE email LIKE $1', [`${tag}-%`]))[0]!.n);
 
   it('refuses a burst past the limit with RATE_LIMITED (429, Retry-After) on both HTTP paths, and creates nothing past it', async () => {
     const gateway = await gatewayWith({ redisUrl: redis.url, accountPerAddress: quota(3), accountPerIdentity: quota(100) });
@@ -136,7 +138,7 @@ describe('rate limits on account mutations', () => {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-forwarded-for': `198.51.100.${i}` },
         body: JSON.stringify({ query: `mutation { registerManufacturer(input: { name: "${tag} ${i}" }) { id } }` }),
       });
-      answers.push(await response.json() as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> });
+      answers.push((await response.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> });
     }
     expect(answers.map((a) => a.errors?.[0]?.extensions?.code ?? 'created')).toEqual(['created', 'created', 'RATE_LIMITED']);
     expect(Number((await net.sql<{ n: string }>('SELECT count(*) AS n FROM manufacturer.manufacturer WHERE name LIKE $1', [`${tag}%`]))[0]!.n)).toBe(2);

@@ -4,7 +4,9 @@ import { createProduct, openRound, placeOrder, registerCustomer, registerManufac
 
 describe('a full distribution round through the gateway', () => {
   let net: TestNetwork;
-  beforeAll(async () => { net = await startTestNetwork(); });
+  beforeAll(async () => {
+    net = await startTestNetwork();
+  });
   afterAll(async () => net?.close());
 
   it('opens, sells out, closes by itself, settles once with the manufacturer and pulls the rest next round', async () => {
@@ -14,7 +16,10 @@ describe('a full distribution round through the gateway', () => {
     const first = await openRound(net);
     const customer = await registerCustomer(net);
 
-    const o1 = await placeOrder(net, customer, [{ productId: tea, quantity: 5 }, { productId: jam, quantity: 1 }]);
+    const o1 = await placeOrder(net, customer, [
+      { productId: tea, quantity: 5 },
+      { productId: jam, quantity: 1 },
+    ]);
     expect(o1.data.placeOrder.status).toBe('CONFIRMED');
     // Production during the round adds to stock.
     await net.as(manufacturerIdentity(maker))('mutation($id: ID!) { produce(productId: $id, quantity: 2) { supply } }', { id: jam });
@@ -30,9 +35,17 @@ describe('a full distribution round through the gateway', () => {
     });
     expect(round.number).toBe(first);
     expect(round.closeReason).toBe('DEPLETED');
-    expect(new Map(round.sales.map((s: any) => [s.product.id, s.unitsSold]))).toEqual(new Map([[tea, 5], [jam, 5]]));
+    expect(new Map(round.sales.map((s: any) => [s.product.id, s.unitsSold]))).toEqual(
+      new Map([
+        [tea, 5],
+        [jam, 5],
+      ]),
+    );
 
-    const settlements = await net.as(manufacturerIdentity(maker))('query($id: ID!) { manufacturer(id: $id) { settlements(first: 10) { edges { node { roundNumber unitsSold revenue } } } } }', { id: maker });
+    const settlements = await net.as(manufacturerIdentity(maker))(
+      'query($id: ID!) { manufacturer(id: $id) { settlements(first: 10) { edges { node { roundNumber unitsSold revenue } } } } }',
+      { id: maker },
+    );
     expect(settlements.data.manufacturer.settlements.edges.map((e: any) => e.node)).toEqual([{ roundNumber: first, unitsSold: 10, revenue: '32.50' }]);
     const supply = await net.as()('query($t: ID!, $j: ID!) { t: product(id: $t) { supply } j: product(id: $j) { supply } }', { t: tea, j: jam });
     expect(supply.data).toEqual({ t: { supply: 0 }, j: { supply: 0 } });

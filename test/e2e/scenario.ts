@@ -11,7 +11,14 @@ export async function registerManufacturer(net: TestNetwork, name = `Maker ${ran
 export async function createProduct(net: TestNetwork, manufacturerId: string, opts: { supply: number; category?: string; price?: string; sku?: string }): Promise<string> {
   const category = opts.category ?? 'widgets';
   const res = await net.as(operator)('mutation($i: CreateProductInput!) { createProduct(input: $i) { id } }', {
-    i: { manufacturerId, sku: opts.sku ?? `SKU-${randomUUID().slice(0, 8)}`, name: `Product ${randomUUID().slice(0, 6)}`, category, unitPrice: opts.price ?? '10.00', initialSupply: opts.supply },
+    i: {
+      manufacturerId,
+      sku: opts.sku ?? `SKU-${randomUUID().slice(0, 8)}`,
+      name: `Product ${randomUUID().slice(0, 6)}`,
+      category,
+      unitPrice: opts.price ?? '10.00',
+      initialSupply: opts.supply,
+    },
   });
   if (res.errors) throw new Error(JSON.stringify(res.errors));
   const id = res.data.createProduct.id;
@@ -29,7 +36,13 @@ export async function openRound(net: TestNetwork): Promise<number> {
   return res.data.openRound.number;
 }
 
-export interface Customer { id: string; token: string; refreshToken: string; email: string; password: string }
+export interface Customer {
+  id: string;
+  token: string;
+  refreshToken: string;
+  email: string;
+  password: string;
+}
 
 /** Registers a customer through the gateway, as a person would; its session is the answer's. */
 export async function registerCustomer(net: TestNetwork, label = randomUUID().slice(0, 8), password = `password of ${label}`): Promise<Customer> {
@@ -58,12 +71,14 @@ export async function placeOrder(net: TestNetwork, customer: Customer, lines: Ar
 export async function inFlight<T>(limit: number, tasks: Array<() => Promise<T>>): Promise<T[]> {
   const results: T[] = new Array(tasks.length);
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await tasks[i]!();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < tasks.length) {
+        const i = next++;
+        results[i] = await tasks[i]!();
+      }
+    }),
+  );
   return results;
 }
 

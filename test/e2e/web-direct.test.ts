@@ -16,7 +16,16 @@ import { startTestNetwork, type TestNetwork } from './network.js';
 import { placeOrder, registerCustomer } from './scenario.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const WEB_ROOT = path.resolve('client-examples/web');
 const hasChromium = existsSync(CHROMIUM);
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
@@ -59,7 +68,9 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the live page calling the gateway d
       chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
     ]);
     await build({
-      root: WEB_ROOT, configFile: path.join(WEB_ROOT, 'vite.config.ts'), logLevel: 'warn',
+      root: WEB_ROOT,
+      configFile: path.join(WEB_ROOT, 'vite.config.ts'),
+      logLevel: 'warn',
       define: { 'import.meta.env.VITE_GRAPHQL_URL': JSON.stringify(net.gatewayUrl) },
       build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 4096 },
     });
@@ -101,8 +112,10 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the live page calling the gateway d
   it('gets nothing through from an unlisted origin: no readable answer, no socket', { timeout: 60_000 }, async () => {
     const page = await open(unlisted.origin);
     const outcome = await page.evaluate(async (url) => {
-      const http = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) })
-        .then(() => 'read', (error: Error) => `blocked: ${error.name}`);
+      const http = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) }).then(
+        () => 'read',
+        (error: Error) => `blocked: ${error.name}`,
+      );
       const socket = await new Promise<string>((resolve) => {
         const ws = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
         ws.onopen = () => resolve('open');

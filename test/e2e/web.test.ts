@@ -24,13 +24,28 @@ import { customerIdentity, startTestNetwork, type TestNetwork } from './network.
 import { placeOrder, registerCustomer } from './scenario.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const WEB_ROOT = path.resolve('client-examples/web');
 const ARTIFACTS = path.resolve('test-artifacts/web');
 const hasChromium = existsSync(CHROMIUM);
 
 /** Subscription fields the gateway under test serves: the page is live for these, polls for the rest. */
-const servedFields = new Set(Object.keys(buildSchema(printSchema(Supergraph.build(readFileSync(SUPERGRAPH_PATH, 'utf8')).apiSchema())).getSubscriptionType()?.getFields() ?? {}));
+const servedFields = new Set(
+  Object.keys(
+    buildSchema(printSchema(Supergraph.build(readFileSync(SUPERGRAPH_PATH, 'utf8')).apiSchema()))
+      .getSubscriptionType()
+      ?.getFields() ?? {},
+  ),
+);
 const served = (field: string) => servedFields.has(field);
 const modeFor = (field: string) => (served(field) ? 'live' : 'polling');
 
@@ -73,7 +88,8 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the live page' : `the live page (SK
     await page.getByTestId('sign-in').click();
   }
 
-  const storedSession = async (page: Page) => JSON.parse((await page.evaluate(() => localStorage.getItem('distribution.session'))) ?? 'null') as { accessToken: string; refreshToken: string } | null;
+  const storedSession = async (page: Page) =>
+    JSON.parse((await page.evaluate(() => localStorage.getItem('distribution.session'))) ?? 'null') as { accessToken: string; refreshToken: string } | null;
 
   const available = (page: Page, productId: string) => page.getByTestId(`offer-${productId}`).getAttribute('data-available');
   const sessionToken = async (page: Page): Promise<string> => (await storedSession(page))!.accessToken;
@@ -111,7 +127,12 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the live page' : `the live page (SK
     const { chromium } = await import('playwright-core');
     // vite.config.ts proxies /graphql to VITE_GATEWAY_URL; the preview server reads it when it starts.
     outDir = mkdtempSync(path.join(tmpdir(), 'web-'));
-    const config = { root: WEB_ROOT, configFile: path.join(WEB_ROOT, 'vite.config.ts'), logLevel: 'warn' as const, build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 4096 } };
+    const config = {
+      root: WEB_ROOT,
+      configFile: path.join(WEB_ROOT, 'vite.config.ts'),
+      logLevel: 'warn' as const,
+      build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 4096 },
+    };
     viteConfig = config;
     // The network, the build and the browser do not depend on each other: start them together.
     [net, , browser] = await Promise.all([
@@ -137,7 +158,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the live page' : `the live page (SK
     if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 
-  it('shows one customer\'s order on another customer\'s page without a reload, flags the cart and follows the order live', { timeout: 90_000 }, async () => {
+  it("shows one customer's order on another customer's page without a reload, flags the cart and follows the order live", { timeout: 90_000 }, async () => {
     const coffee = (await net.as()(operation('Offers'), { category: 'coffee' })).data.offers as Array<{ id: string; sku: string; stock: { available: number } }>;
     const bySku = (sku: string) => coffee.find((o) => o.sku === sku)!;
     const darkRoast = bySku('NW-COFFEE-250');
@@ -269,7 +290,9 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the live page' : `the live page (SK
       expect(await row.getAttribute('data-mode')).toBe(modeFor('orderStatusChanged'));
 
       // The first access token runs out; the gateway closes the socket opened with it.
-      await expect.poll(async () => (await shortLived.as(first.accessToken)('{ me { id } }')).errors?.[0]?.extensions?.code, { timeout: 15_000, interval: 250 }).toBe('UNAUTHENTICATED');
+      await expect
+        .poll(async () => (await shortLived.as(first.accessToken)('{ me { id } }')).errors?.[0]?.extensions?.code, { timeout: 15_000, interval: 250 })
+        .toBe('UNAUTHENTICATED');
       // The page asks again with a refreshed token (HTTP), and its socket comes back with one too.
       await page.getByTestId('category-coffee').click();
       await page.getByTestId('category-milk').click();
@@ -288,5 +311,4 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the live page' : `the live page (SK
       await shortLived.close();
     }
   });
-
 });

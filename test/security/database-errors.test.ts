@@ -41,7 +41,7 @@ describe('an unexpected database error, seen by a client', () => {
   it("over HTTP (Apollo Server's path, a GET): the same", async () => {
     const url = `${net.gatewayUrl}?query=${encodeURIComponent(QUERY)}`;
     const res = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
-    const body = await res.json() as { errors?: unknown[] };
+    const body = (await res.json()) as { errors?: unknown[] };
     expect(body.errors).toEqual([expect.objectContaining({ message: GENERIC, extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
     expect(JSON.stringify(body)).not.toMatch(DATABASE_TEXT);
   });

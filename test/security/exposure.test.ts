@@ -19,15 +19,12 @@ async function targetOf(net: TestNetwork): Promise<ProbeTarget> {
   };
 }
 
-const customerCount = async (net: TestNetwork) => Number((await net.sql<{ n: string }>('SELECT count(*) AS n FROM account.account WHERE role = \'CUSTOMER\''))[0]!.n);
+const customerCount = async (net: TestNetwork) => Number((await net.sql<{ n: string }>("SELECT count(*) AS n FROM account.account WHERE role = 'CUSTOMER'"))[0]!.n);
 
 let production: TestNetwork;
 let development: TestNetwork;
 beforeAll(async () => {
-  [production, development] = await Promise.all([
-    startTestNetwork({ production: true }),
-    startTestNetwork({ corsOrigins: [SHOP] }),
-  ]);
+  [production, development] = await Promise.all([startTestNetwork({ production: true }), startTestNetwork({ corsOrigins: [SHOP] })]);
 });
 afterAll(async () => {
   await Promise.all([production?.close(), development?.close()]);
@@ -77,18 +74,19 @@ describe('pages on a listed origin', () => {
   });
 
   it('may open a graphql-ws socket, which an unlisted origin may not', async () => {
-    const opened = (origin: string) => new Promise<string>((resolve) => {
-      const ws = new WebSocket(development.gatewayUrl.replace(/^http/, 'ws'), 'graphql-transport-ws', { origin, handshakeTimeout: 5000 });
-      ws.once('open', () => {
-        ws.close();
-        resolve('open');
+    const opened = (origin: string) =>
+      new Promise<string>((resolve) => {
+        const ws = new WebSocket(development.gatewayUrl.replace(/^http/, 'ws'), 'graphql-transport-ws', { origin, handshakeTimeout: 5000 });
+        ws.once('open', () => {
+          ws.close();
+          resolve('open');
+        });
+        ws.once('unexpected-response', (_req, res) => {
+          ws.terminate();
+          resolve(String(res.statusCode));
+        });
+        ws.once('error', (error) => resolve(error.message));
       });
-      ws.once('unexpected-response', (_req, res) => {
-        ws.terminate();
-        resolve(String(res.statusCode));
-      });
-      ws.once('error', (error) => resolve(error.message));
-    });
     expect(await opened(SHOP)).toBe('open');
     expect(await opened(FOREIGN_ORIGIN)).toBe('403');
   });

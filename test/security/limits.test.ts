@@ -56,7 +56,8 @@ describe('the operation-limit attacks of the security probe', () => {
   });
 
   it('plans nothing for the costly variables of a query it answered cheaply before', async () => {
-    const query = 'query Amplified($n: Int) { products(first: $n) { edges { node { name manufacturer { products(first: $n) { edges { node { name manufacturer { products(first: $n) { edges { node { name } } } } } } } } } } } }';
+    const query =
+      'query Amplified($n: Int) { products(first: $n) { edges { node { name manufacturer { products(first: $n) { edges { node { name manufacturer { products(first: $n) { edges { node { name } } } } } } } } } } } }';
     const cheap = await net.as()(query, { n: 1 });
     expect(cheap.errors).toBeUndefined();
     planned.mockClear();

@@ -5,7 +5,9 @@ import type { Attack } from '../../scripts/probe/attack.js';
 
 describe('the security probe command', () => {
   it('turns a gateway URL into HTTP and WebSocket targets, with tokens from flags or the environment', () => {
-    const target = parseProbeArguments(['https://api.example.com/graphql', '--customer-token', 'c', '--subgraph', 'order=http://10.0.0.3:4003/graphql'], { PROBE_OPERATOR_TOKEN: 'o' });
+    const target = parseProbeArguments(['https://api.example.com/graphql', '--customer-token', 'c', '--subgraph', 'order=http://10.0.0.3:4003/graphql'], {
+      PROBE_OPERATOR_TOKEN: 'o',
+    });
     expect(target).toEqual({
       httpUrl: 'https://api.example.com/graphql',
       wsUrl: 'wss://api.example.com/graphql',
@@ -24,7 +26,13 @@ describe('the security probe command', () => {
   it('counts an attack that throws as unsafe, names skipped ones, and prints every row', async () => {
     const attacks: Attack[] = [
       { name: 'refused', expected: 'FORBIDDEN', run: async () => ({ passed: true, observed: 'FORBIDDEN' }) },
-      { name: 'throws', expected: 'BAD_USER_INPUT', run: async () => { throw new Error('socket hang up'); } },
+      {
+        name: 'throws',
+        expected: 'BAD_USER_INPUT',
+        run: async () => {
+          throw new Error('socket hang up');
+        },
+      },
       { name: 'needs a token', expected: 'FORBIDDEN', run: async () => ({ passed: false, skipped: true, observed: 'no operator token' }) },
     ];
     const rows = await runAttacks({ httpUrl: 'http://x/graphql', wsUrl: 'ws://x/graphql', tokens: {} }, [{ area: 'sample', attacks }]);

@@ -33,18 +33,21 @@ describe('a subgraph that never answers', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/graphql`;
     // A second gateway, in front of the real manufacturer and order subgraphs and the silent "inventory".
-    gateway = await startGateway({
-      port: 0,
-      accountUrl: net.services.account.url,
-      internalCredential: DEVELOPMENT_DEFAULTS.internalCredential,
-      manufacturerUrl: net.services.manufacturer.url,
-      inventoryUrl: silentUrl,
-      orderUrl: net.services.order.url,
-      supergraphPath: SUPERGRAPH_PATH,
-      maxConnections: 100,
-      maxSubscriptionsPerConnection: 10,
-      subgraphTimeoutMs: 500,
-    }, { logger: createLogger('gateway', 'silent'), subscriptionTuning: { upstreamUnavailableAfterMs: 1000 } });
+    gateway = await startGateway(
+      {
+        port: 0,
+        accountUrl: net.services.account.url,
+        internalCredential: DEVELOPMENT_DEFAULTS.internalCredential,
+        manufacturerUrl: net.services.manufacturer.url,
+        inventoryUrl: silentUrl,
+        orderUrl: net.services.order.url,
+        supergraphPath: SUPERGRAPH_PATH,
+        maxConnections: 100,
+        maxSubscriptionsPerConnection: 10,
+        subgraphTimeoutMs: 500,
+      },
+      { logger: createLogger('gateway', 'silent'), subscriptionTuning: { upstreamUnavailableAfterMs: 1000 } },
+    );
   });
   afterAll(async () => {
     await gateway?.stop();
@@ -58,10 +61,12 @@ describe('a subgraph that never answers', () => {
     expect(res.status).toBe(200);
     expect(res.data?.manufacturers.edges.map((edge: { node: { name: string } }) => edge.node.name)).toContain('Never Late Ltd');
     expect(res.data?.currentRound).toBeNull();
-    expect(res.errors).toEqual([expect.objectContaining({
-      message: 'The inventory service did not answer within 500 ms',
-      extensions: { code: 'SUBGRAPH_TIMEOUT', serviceName: 'inventory' },
-    })]);
+    expect(res.errors).toEqual([
+      expect.objectContaining({
+        message: 'The inventory service did not answer within 500 ms',
+        extensions: { code: 'SUBGRAPH_TIMEOUT', serviceName: 'inventory' },
+      }),
+    ]);
   });
 
   it('answers the same again, several at once, and stays healthy and ready', async () => {

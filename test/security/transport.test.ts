@@ -15,7 +15,7 @@ const named = (prefix: string): Attack => attacks.find((attack) => attack.name.s
 describe('transport attacks', () => {
   let net: TestNetwork;
   let target: ProbeTarget;
-  const customers = async () => Number((await net.sql<{ n: string }>('SELECT count(*) AS n FROM account.account WHERE role = \'CUSTOMER\''))[0]!.n);
+  const customers = async () => Number((await net.sql<{ n: string }>("SELECT count(*) AS n FROM account.account WHERE role = 'CUSTOMER'"))[0]!.n);
 
   beforeAll(async () => {
     net = await startTestNetwork({
@@ -50,7 +50,7 @@ describe('transport attacks', () => {
     // Refused as a whole: the aliases would have been more than the quota holds.
     expect(await customers()).toBe(before);
     await expectPassed(named('registerCustomer burst'));
-    expect(await customers() - before).toBeLessThanOrEqual(ACCOUNT_LIMIT);
+    expect((await customers()) - before).toBeLessThanOrEqual(ACCOUNT_LIMIT);
   });
 
   it('closes a socket sending a 6 MB frame with 1009, at the gateway', async () => {

@@ -37,9 +37,8 @@ const credential = DEVELOPMENT_DEFAULTS.internalCredential;
 
 /** The supergraph with its routing URLs pointed at the subgraph host (what our gateway does through its config). */
 function supergraphFor(subgraphs: GatewayHostSettings['subgraphs']): string {
-  return readFileSync(settings.supergraphPath, 'utf8').replace(
-    /@join__graph\(name: "(\w+)", url: "[^"]*"\)/g,
-    (whole, name: string) => (name in subgraphs ? `@join__graph(name: "${name}", url: "${subgraphs[name as keyof typeof subgraphs]}")` : whole),
+  return readFileSync(settings.supergraphPath, 'utf8').replace(/@join__graph\(name: "(\w+)", url: "[^"]*"\)/g, (whole, name: string) =>
+    name in subgraphs ? `@join__graph(name: "${name}", url: "${subgraphs[name as keyof typeof subgraphs]}")` : whole,
   );
 }
 
@@ -62,25 +61,28 @@ function listen(server: Server): Promise<number> {
 
 async function startOurs() {
   const { startGateway } = await import('@distribution/gateway');
-  const gateway = await startGateway({
-    port: 0,
-    internalCredential: credential,
-    manufacturerUrl: settings.subgraphs.manufacturer,
-    inventoryUrl: settings.subgraphs.inventory,
-    orderUrl: settings.subgraphs.order,
-    // Verifies through the account service's JWKS, as in production.
-    accountUrl: settings.subgraphs.account,
-    supergraphPath: settings.supergraphPath,
-    maxConnections: 10_000,
-    maxSubscriptionsPerConnection: 50,
-    // Every bench client comes from this machine's one address: per-address limits would be the bottleneck measured.
-    maxConnectionsPerAddress: 100_000,
-    rateLimits: {
-      accountPerAddress: { points: 100_000, durationSeconds: 1 },
-      accountPerIdentity: { points: 100_000, durationSeconds: 1 },
-      connectionsPerAddress: { points: 100_000, durationSeconds: 1 },
+  const gateway = await startGateway(
+    {
+      port: 0,
+      internalCredential: credential,
+      manufacturerUrl: settings.subgraphs.manufacturer,
+      inventoryUrl: settings.subgraphs.inventory,
+      orderUrl: settings.subgraphs.order,
+      // Verifies through the account service's JWKS, as in production.
+      accountUrl: settings.subgraphs.account,
+      supergraphPath: settings.supergraphPath,
+      maxConnections: 10_000,
+      maxSubscriptionsPerConnection: 50,
+      // Every bench client comes from this machine's one address: per-address limits would be the bottleneck measured.
+      maxConnectionsPerAddress: 100_000,
+      rateLimits: {
+        accountPerAddress: { points: 100_000, durationSeconds: 1 },
+        accountPerIdentity: { points: 100_000, durationSeconds: 1 },
+        connectionsPerAddress: { points: 100_000, durationSeconds: 1 },
+      },
     },
-  }, { logger: createLogger('gateway', 'warn') });
+    { logger: createLogger('gateway', 'warn') },
+  );
   return { url: gateway.url.replace('localhost', '127.0.0.1'), version: 'workspace', stop: () => gateway.stop() };
 }
 
@@ -144,16 +146,17 @@ async function startHive(router: boolean) {
     url: `http://127.0.0.1:${port}/graphql`,
     version,
     stop: async () => {
-      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
       await gateway.dispose();
     },
   };
 }
 
 await serveChild<GatewayHostInfo>(async () => {
-  const started = settings.kind === 'ours' ? await startOurs()
-    : settings.kind === 'apollo' ? await startApollo()
-    : await startHive(settings.kind === 'hive-router');
+  const started = settings.kind === 'ours' ? await startOurs() : settings.kind === 'apollo' ? await startApollo() : await startHive(settings.kind === 'hive-router');
   return {
     info: { kind: settings.kind, url: started.url, pid: process.pid, version: started.version },
     handlers: { memory: () => memoryNow() },

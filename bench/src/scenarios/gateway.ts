@@ -36,8 +36,15 @@ interface Target {
 }
 
 export interface RunFigures {
-  rps: number; p50: number; p99: number; requests: number; errors: number; non2xx: number; mismatches: number;
-  gatewayCpuMsPerRequest: number; subgraphsCpuMsPerRequest: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  errors: number;
+  non2xx: number;
+  mismatches: number;
+  gatewayCpuMsPerRequest: number;
+  subgraphsCpuMsPerRequest: number;
   /** SQL statements the subgraphs ran per served request (fewer than the direct query's: fetches were shared). */
   sqlStatementsPerRequest: number;
 }
@@ -122,10 +129,20 @@ async function benchQuery(ctx: BenchContext, label: string, query: string, targe
   const usable: Target[] = [];
   for (const t of targets) {
     const r = await gql(t.url, query, variables, t.headers(1));
-    check[t.name] = r.errors ? `errors: ${JSON.stringify(r.errors).slice(0, 300)}` : t === targets[0] ? 'reference' : isDeepStrictEqual(r.data, reference.data) ? 'same data as ours' : 'DIFFERENT data';
+    check[t.name] = r.errors
+      ? `errors: ${JSON.stringify(r.errors).slice(0, 300)}`
+      : t === targets[0]
+        ? 'reference'
+        : isDeepStrictEqual(r.data, reference.data)
+          ? 'same data as ours'
+          : 'DIFFERENT data';
     if (!r.errors && r.data) usable.push(t);
   }
-  ctx.log(`gateway/${label}: ${Object.entries(check).map(([k, v]) => `${k}: ${v}`).join('; ')}`);
+  ctx.log(
+    `gateway/${label}: ${Object.entries(check)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('; ')}`,
+  );
 
   const warmup: Record<string, { rps: number; errors: number }> = {};
   for (const t of usable) {
@@ -138,7 +155,9 @@ async function benchQuery(ctx: BenchContext, label: string, query: string, targe
     for (const t of order) {
       const figures = await measure(t, body, s.durationSeconds, s.connections, ctx.network.subgraphs);
       runs.get(t.name)!.push(figures);
-      ctx.log(`gateway/${label} run ${rep + 1}/${s.repeats} ${t.name}: ${figures.rps} req/s, p50 ${figures.p50} ms, p99 ${figures.p99} ms, CPU/req gateway ${figures.gatewayCpuMsPerRequest} ms subgraphs ${figures.subgraphsCpuMsPerRequest} ms, ${figures.sqlStatementsPerRequest} SQL/req${figures.errors + figures.non2xx + figures.mismatches ? `, ${figures.errors} errors ${figures.non2xx} non-2xx ${figures.mismatches} bad bodies` : ''} (load ${os.loadavg()[0]!.toFixed(1)})`);
+      ctx.log(
+        `gateway/${label} run ${rep + 1}/${s.repeats} ${t.name}: ${figures.rps} req/s, p50 ${figures.p50} ms, p99 ${figures.p99} ms, CPU/req gateway ${figures.gatewayCpuMsPerRequest} ms subgraphs ${figures.subgraphsCpuMsPerRequest} ms, ${figures.sqlStatementsPerRequest} SQL/req${figures.errors + figures.non2xx + figures.mismatches ? `, ${figures.errors} errors ${figures.non2xx} non-2xx ${figures.mismatches} bad bodies` : ''} (load ${os.loadavg()[0]!.toFixed(1)})`,
+      );
     }
   }
   const results: Record<string, TargetResult> = {};
@@ -160,7 +179,12 @@ async function benchQuery(ctx: BenchContext, label: string, query: string, targe
   const ratios: Record<string, number> = {};
   const ours = results.ours?.rps.median;
   if (ours) {
-    for (const [other, key] of [['apollo', 'ours/apollo'], ['hive-router', 'ours/hive-router'], ['hive', 'ours/hive'], ['direct', 'ours/direct']] as const) {
+    for (const [other, key] of [
+      ['apollo', 'ours/apollo'],
+      ['hive-router', 'ours/hive-router'],
+      ['hive', 'ours/hive'],
+      ['direct', 'ours/direct'],
+    ] as const) {
       if (results[other]) ratios[key] = ratio(ours, results[other]!.rps.median);
     }
     if (results.apollo && results['hive-router']) ratios['hive-router/apollo'] = ratio(results['hive-router'].rps.median, results.apollo.rps.median);
@@ -188,8 +212,7 @@ export async function runGatewayPart(ctx: BenchContext): Promise<GatewayPartResu
   // Each connection is its own signed-in caller: no request can share another's subgraph fetch, so
   // every figure is the cost of a request. `ours-identical` sends the same request (same caller) on
   // every connection, which our gateway's sharing of identical in-flight reads can collapse.
-  const tokens = await Promise.all(Array.from({ length: ctx.settings.gateway.connections }, (_, i) =>
-    benchToken({ sub: `bench-operator-${i + 1}`, role: Role.Operator })));
+  const tokens = await Promise.all(Array.from({ length: ctx.settings.gateway.connections }, (_, i) => benchToken({ sub: `bench-operator-${i + 1}`, role: Role.Operator })));
   const caller = (i: number) => bearer(tokens[i % tokens.length]!);
   const sameCaller = () => bearer(network.fixture.operatorToken);
   const direct = (i: number) => identityToHeaders({ sub: `bench-operator-${(i % tokens.length) + 1}`, role: Role.Operator }, DEVELOPMENT_DEFAULTS.internalCredential);
@@ -203,11 +226,14 @@ export async function runGatewayPart(ctx: BenchContext): Promise<GatewayPartResu
     // The subgraph itself, with the headers a gateway would add for the same callers.
     { name: 'direct', url: network.subgraphs.info.manufacturer, headers: direct, process: network.subgraphs },
   ];
-  ctx.commands.push(`autocannon (programmatic ${JSON.stringify({ method: 'POST', connections: ctx.settings.gateway.connections, pipelining: 1, duration: ctx.settings.gateway.durationSeconds, warmup: ctx.settings.gateway.warmupSeconds, repeats: ctx.settings.gateway.repeats })})`);
+  ctx.commands.push(
+    `autocannon (programmatic ${JSON.stringify({ method: 'POST', connections: ctx.settings.gateway.connections, pipelining: 1, duration: ctx.settings.gateway.durationSeconds, warmup: ctx.settings.gateway.warmupSeconds, repeats: ctx.settings.gateway.repeats })})`,
+  );
   const deep = await benchQuery(ctx, 'deep', DEEP_QUERY, deepTargets);
   const flat = await benchQuery(ctx, 'one-subgraph', FLAT_QUERY, flatTargets);
   return {
-    layout: 'subgraphs: one child process (3 services); each gateway: a child process of its own; autocannon: the bench process; Postgres: embedded server. All on the same 2 cores: no process has a core to itself.',
+    layout:
+      'subgraphs: one child process (3 services); each gateway: a child process of its own; autocannon: the bench process; Postgres: embedded server. All on the same 2 cores: no process has a core to itself.',
     tool: 'autocannon',
     settings: ctx.settings.gateway,
     gateways: status,

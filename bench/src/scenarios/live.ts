@@ -40,8 +40,7 @@ export interface LiveRun {
 }
 
 export type LiveResult =
-  | { available: false; reason: string }
-  | { available: true; field: string; timeField: string | null; settings: BenchContext['settings']['live']; runs: LiveRun[] };
+  { available: false; reason: string } | { available: true; field: string; timeField: string | null; settings: BenchContext['settings']['live']; runs: LiveRun[] };
 
 const TIME_FIELDS = ['changedAt', 'occurredAt', 'updatedAt', 'committedAt', 'at'];
 
@@ -54,11 +53,15 @@ export function liveSupport(supergraphPath: string): { field: FieldDefinitionNod
   for (const d of doc.definitions) {
     if ((d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION) && d.fields) {
       const prev = types.get(d.name.value);
-      types.set(d.name.value, prev ? { ...prev, fields: [...(prev.fields ?? []), ...d.fields] } as ObjectTypeDefinitionNode : d as ObjectTypeDefinitionNode);
+      types.set(d.name.value, prev ? ({ ...prev, fields: [...(prev.fields ?? []), ...d.fields] } as ObjectTypeDefinitionNode) : (d as ObjectTypeDefinitionNode));
     }
   }
   const field = types.get('Subscription')?.fields?.find((f) => f.name.value === 'availabilityChanged');
-  if (!field) return { reason: 'not available: the composed supergraph (gateway/supergraph.graphql, as the run started) has no Subscription.availabilityChanged yet (the inventory subgraph does not serve it)' };
+  if (!field)
+    return {
+      reason:
+        'not available: the composed supergraph (gateway/supergraph.graphql, as the run started) has no Subscription.availabilityChanged yet (the inventory subgraph does not serve it)',
+    };
   const args = new Set(field.arguments?.map((a) => a.name.value));
   if (!args.has('productIds')) return { reason: 'not available: Subscription.availabilityChanged has no productIds argument' };
   const returned = types.get(named(field.type));
@@ -66,7 +69,11 @@ export function liveSupport(supergraphPath: string): { field: FieldDefinitionNod
   return { field, timeField };
 }
 
-interface Received { reserved: number; at: number; time?: string }
+interface Received {
+  reserved: number;
+  at: number;
+  time?: string;
+}
 
 function now(): number {
   return performance.timeOrigin + performance.now();
@@ -150,7 +157,9 @@ async function oneRun(ctx: BenchContext, n: number, timeField: string | null): P
   const query = `subscription Live($ids: [ID!]) { availabilityChanged(productIds: $ids) { reserved available ${timeField ? `__time: ${timeField}` : ''} product { id } } }`;
   const memBefore = await ours.request<Record<string, number>>('memory');
   const t0 = Date.now();
-  const subscribers = await connectSubscribers(wsUrl, n, s.connectBatch, query, { ids: [productId] }).catch((e) => { throw new Error(`connecting ${n} subscribers: ${(e as Error).message}`); });
+  const subscribers = await connectSubscribers(wsUrl, n, s.connectBatch, query, { ids: [productId] }).catch((e) => {
+    throw new Error(`connecting ${n} subscribers: ${(e as Error).message}`);
+  });
   const errors = () => subscribers.flatMap((x) => x.errors);
   const customer = fixture.customers[0]!;
   const order = () => gql(ours.info.url, PLACE_ORDER, { input: { lines: [{ productId, quantity: 1 }], idempotencyKey: randomUUID() } }, bearer(customer.token));
@@ -185,18 +194,22 @@ async function oneRun(ctx: BenchContext, n: number, timeField: string | null): P
       const due = driverStart + i * interval;
       const wait = due - now();
       if (wait > 0) await sleep(wait);
-      placed.push(order().then((r) => {
-        responses.push(now());
-        const key = r.errors ? `error:${r.errors[0]?.extensions?.code ?? r.errors[0]?.message}` : (r.data?.placeOrder?.status ?? r.data?.placeOrder?.__typename);
-        outcomes[key] = (outcomes[key] ?? 0) + 1;
-      }));
+      placed.push(
+        order().then((r) => {
+          responses.push(now());
+          const key = r.errors ? `error:${r.errors[0]?.extensions?.code ?? r.errors[0]?.message}` : (r.data?.placeOrder?.status ?? r.data?.placeOrder?.__typename);
+          outcomes[key] = (outcomes[key] ?? 0) + 1;
+        }),
+      );
     }
     await Promise.all(placed);
     // Every committed AvailabilityChanged of the product after the window opened, with its commit time.
-    const readCommitted = () => ctx.network.sql<{ reserved: number; occurred_at: Date }>(
-      `SELECT (payload->>'reserved')::int AS reserved, occurred_at FROM bus.events
+    const readCommitted = () =>
+      ctx.network.sql<{ reserved: number; occurred_at: Date }>(
+        `SELECT (payload->>'reserved')::int AS reserved, occurred_at FROM bus.events
        WHERE type = 'AvailabilityChanged' AND payload->>'productId' = $1 AND (payload->>'reserved')::int > $2 ORDER BY position`,
-      [productId, startReserved]);
+        [productId, startReserved],
+      );
     let committed = await readCommitted();
     const finalReserved = committed.reduce((a, c) => (c.reserved > a ? c.reserved : a), startReserved);
     const drainDeadline = Date.now() + 15_000;
@@ -236,9 +249,17 @@ async function oneRun(ctx: BenchContext, n: number, timeField: string | null): P
       deliveriesExpected: committed.length * n,
       deliveriesReceived: delivered,
       commitTimeSource: timeField ? `payload field ${timeField}` : 'bus.events.occurred_at of the AvailabilityChanged event (inventory transaction start)',
-      latencyMs: { p50: round(percentile(latencies, 50), 1), p99: round(percentile(latencies, 99), 1), max: round(latencies.reduce((a, b) => (b > a ? b : a), Number.NEGATIVE_INFINITY), 1), samples: latencies.length },
+      latencyMs: {
+        p50: round(percentile(latencies, 50), 1),
+        p99: round(percentile(latencies, 99), 1),
+        max: round(
+          latencies.reduce((a, b) => (b > a ? b : a), Number.NEGATIVE_INFINITY),
+          1,
+        ),
+        samples: latencies.length,
+      },
       responseToEventMs: { p50: round(percentile(responseToEvent, 50), 1), p99: round(percentile(responseToEvent, 99), 1), samples: responseToEvent.length },
-      gatewayCpuMsPerDelivery: round(((gatewayCpuAfter.user + gatewayCpuAfter.system) - (gatewayCpuBefore.user + gatewayCpuBefore.system)) / 1000 / Math.max(1, delivered), 4),
+      gatewayCpuMsPerDelivery: round((gatewayCpuAfter.user + gatewayCpuAfter.system - (gatewayCpuBefore.user + gatewayCpuBefore.system)) / 1000 / Math.max(1, delivered), 4),
       clientsCpuMsPerDelivery: round((clientCpu.user + clientCpu.system) / 1000 / Math.max(1, delivered), 4),
       memory: {
         rssBytesPerSubscriber: Math.round((memAfter.rss! - memBefore.rss!) / n),
@@ -263,7 +284,9 @@ export async function runLivePart(ctx: BenchContext): Promise<LiveResult> {
   for (const n of ctx.settings.live.subscribers) {
     const r = await oneRun(ctx, n, support.timeField);
     runs.push(r);
-    ctx.log(`live ${n} subscribers: commit-to-client p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms (${r.deliveriesReceived}/${r.deliveriesExpected} deliveries; CPU per delivery: gateway ${r.gatewayCpuMsPerDelivery} ms, clients ${r.clientsCpuMsPerDelivery} ms), ${r.memory.rssBytesPerSubscriber} B RSS and ${r.memory.heapBytesPerSubscriber} B heap per subscriber (load ${os.loadavg()[0]!.toFixed(1)})`);
+    ctx.log(
+      `live ${n} subscribers: commit-to-client p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms (${r.deliveriesReceived}/${r.deliveriesExpected} deliveries; CPU per delivery: gateway ${r.gatewayCpuMsPerDelivery} ms, clients ${r.clientsCpuMsPerDelivery} ms), ${r.memory.rssBytesPerSubscriber} B RSS and ${r.memory.heapBytesPerSubscriber} B heap per subscriber (load ${os.loadavg()[0]!.toFixed(1)})`,
+    );
   }
   return { available: true, field: 'availabilityChanged', timeField: support.timeField, settings: ctx.settings.live, runs };
 }

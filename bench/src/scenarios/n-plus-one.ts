@@ -14,7 +14,8 @@ export const LIST_QUERIES: Record<string, { query: string; operator: boolean; co
     count: (d) => d.products.edges.length,
   },
   'orders -> customer, lines -> product -> manufacturer, stock': {
-    query: 'query($n: Int!) { orders(first: $n) { edges { node { id status total customer { id name } lines { quantity product { id name manufacturer { name } stock { available } } } } } } }',
+    query:
+      'query($n: Int!) { orders(first: $n) { edges { node { id status total customer { id name } lines { quantity product { id name manufacturer { name } stock { available } } } } } } }',
     operator: true,
     count: (d) => d.orders.edges.length,
   },
@@ -29,11 +30,14 @@ type Counts = Record<string, number>;
 
 export interface NPlusOneResult {
   pageSizes: number[];
-  queries: Record<string, {
-    query: string;
-    bySize: Record<string, { items: number; statements: number[]; perService: Counts }>;
-    equal: boolean;
-  }>;
+  queries: Record<
+    string,
+    {
+      query: string;
+      bySize: Record<string, { items: number; statements: number[]; perService: Counts }>;
+      equal: boolean;
+    }
+  >;
   allEqual: boolean;
   /** Warm-up requests that failed and were sent again (a failure of the system, reported, not hidden). */
   retriedWarmups: string[];
@@ -85,7 +89,11 @@ export async function runNPlusOnePart(ctx: BenchContext): Promise<NPlusOneResult
     const equal = all.every((v) => v === all[0]);
     result.allEqual &&= equal;
     result.queries[name] = { query: q.query, bySize, equal };
-    ctx.log(`n+1/${name}: ${Object.entries(bySize).map(([n, s]) => `page ${n} (${s.items} items): ${s.statements.join('/')} statements ${JSON.stringify(s.perService)}`).join('; ')}${equal ? '' : '  NOT EQUAL'}`);
+    ctx.log(
+      `n+1/${name}: ${Object.entries(bySize)
+        .map(([n, s]) => `page ${n} (${s.items} items): ${s.statements.join('/')} statements ${JSON.stringify(s.perService)}`)
+        .join('; ')}${equal ? '' : '  NOT EQUAL'}`,
+    );
   }
   return result;
 }

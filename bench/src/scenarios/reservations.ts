@@ -71,9 +71,14 @@ const PID_FUNCTION = `CREATE OR REPLACE FUNCTION public.bench_pid(n int) RETURNS
   AS $$ SELECT ('00000000-0000-4000-8000-' || lpad(n::text, 12, '0'))::uuid $$`;
 
 function pgbenchScript(shape: Shape, products: number): string {
-  const pick = shape === 'hot'
-    ? [`SELECT gen_random_uuid() AS oid, bench_pid(${products + 1}) AS pa \\gset`]
-    : [`\\set a random(1, ${products})`, `\\set b 1 + (:a + random(0, ${products - 2})) % ${products}`, 'SELECT gen_random_uuid() AS oid, bench_pid(:a) AS pa, bench_pid(:b) AS pb \\gset'];
+  const pick =
+    shape === 'hot'
+      ? [`SELECT gen_random_uuid() AS oid, bench_pid(${products + 1}) AS pa \\gset`]
+      : [
+          `\\set a random(1, ${products})`,
+          `\\set b 1 + (:a + random(0, ${products - 2})) % ${products}`,
+          'SELECT gen_random_uuid() AS oid, bench_pid(:a) AS pa, bench_pid(:b) AS pb \\gset',
+        ];
   const ids = shape === 'hot' ? ':pa' : ':pa, :pb';
   const lines = shape === 'hot' ? 1 : SPREAD_LINES;
   const rows = (f: (p: string) => string) => (shape === 'hot' ? [':pa'] : [':pa', ':pb']).map(f).join(', ');
@@ -111,17 +116,26 @@ async function preparePgbenchDatabase(ctx: BenchContext, products: number): Prom
     await client.query(`ALTER DATABASE bench_pgbench SET search_path = inventory, public`);
     await client.query(PID_FUNCTION);
     await client.query(`SET search_path = inventory, public`);
-    await client.query(`INSERT INTO product (id, manufacturer_id, category, unit_price_cents, supply)
-      SELECT bench_pid(n), gen_random_uuid(), 'bench', 250, 1000000000 FROM generate_series(1, $1::int + 1) n`, [products]);
+    await client.query(
+      `INSERT INTO product (id, manufacturer_id, category, unit_price_cents, supply)
+      SELECT bench_pid(n), gen_random_uuid(), 'bench', 250, 1000000000 FROM generate_series(1, $1::int + 1) n`,
+      [products],
+    );
     await client.query(`INSERT INTO distribution_round (number, status, opened_at, ends_at) VALUES (1, 'OPEN', now(), now() + interval '1 day')`);
-    await client.query(`INSERT INTO stock_item (product_id, on_hand, reserved, round_number) SELECT bench_pid(n), 1000000000, 0, 1 FROM generate_series(1, $1::int + 1) n`, [products]);
+    await client.query(`INSERT INTO stock_item (product_id, on_hand, reserved, round_number) SELECT bench_pid(n), 1000000000, 0, 1 FROM generate_series(1, $1::int + 1) n`, [
+      products,
+    ]);
   } finally {
     await client.end();
   }
   return url;
 }
 
-interface Totals { rows: number; orders: number; units: number }
+interface Totals {
+  rows: number;
+  orders: number;
+  units: number;
+}
 
 async function reservationTotals(query: (sql: string, params?: unknown[]) => Promise<any[]>, table: string, until?: Date): Promise<Totals> {
   const [r] = await query(
@@ -134,25 +148,35 @@ async function reservationTotals(query: (sql: string, params?: unknown[]) => Pro
 
 async function checkPgbenchDatabase(client: pg.Client): Promise<ReservationRun['oversell']> {
   const [{ over }] = (await client.query(`SELECT count(*)::int AS over FROM inventory.stock_item WHERE reserved > on_hand OR reserved < 0`)).rows;
-  const [{ mismatches }] = (await client.query(`
+  const [{ mismatches }] = (
+    await client.query(`
     SELECT count(*)::int AS mismatches FROM inventory.stock_item s
     LEFT JOIN (SELECT product_id, sum(quantity)::int AS q FROM inventory.reservation WHERE status = 'RESERVED' GROUP BY product_id) r USING (product_id)
-    WHERE s.reserved <> coalesce(r.q, 0)`)).rows;
+    WHERE s.reserved <> coalesce(r.q, 0)`)
+  ).rows;
   return { checked: true, rowsOverOnHand: over, reservedMismatches: mismatches, ok: over === 0 && mismatches === 0 };
 }
 
 /** Waits until every order is decided and every outbox is drained, then checks the invariants across services. */
 async function checkNetwork(ctx: BenchContext): Promise<ReservationRun['oversell']> {
   const sql = ctx.network.sql;
-  await until('the network quiesces (no PENDING order, outboxes empty)', async () => {
-    const [r] = await sql(`SELECT (SELECT count(*) FROM orders.customer_order WHERE status = 'PENDING')::int
+  await until(
+    'the network quiesces (no PENDING order, outboxes empty)',
+    async () => {
+      const [r] = await sql(`SELECT (SELECT count(*) FROM orders.customer_order WHERE status = 'PENDING')::int
       + (SELECT count(*) FROM orders.outbox)::int + (SELECT count(*) FROM inventory.outbox)::int + (SELECT count(*) FROM manufacturer.outbox)::int AS busy`);
-    return r.busy === 0;
-  }, 60_000, 100);
+      return r.busy === 0;
+    },
+    60_000,
+    100,
+  );
   const [{ over }] = await sql(`SELECT count(*)::int AS over FROM inventory.stock_item WHERE reserved > on_hand OR reserved < 0`);
   const [round] = await sql(`SELECT number FROM inventory.distribution_round WHERE status = 'OPEN'`);
-  const confirmed = await sql(`SELECT l.product_id, sum(l.quantity)::int AS q FROM orders.order_line l JOIN orders.customer_order o ON o.id = l.order_id
-    WHERE o.status = 'CONFIRMED' AND o.round_number = $1 GROUP BY l.product_id`, [round?.number ?? -1]);
+  const confirmed = await sql(
+    `SELECT l.product_id, sum(l.quantity)::int AS q FROM orders.order_line l JOIN orders.customer_order o ON o.id = l.order_id
+    WHERE o.status = 'CONFIRMED' AND o.round_number = $1 GROUP BY l.product_id`,
+    [round?.number ?? -1],
+  );
   const reserved = await sql(`SELECT product_id, reserved FROM inventory.stock_item WHERE reserved > 0`);
   const want = new Map(confirmed.map((r) => [r.product_id, r.q]));
   let mismatches = 0;
@@ -173,7 +197,10 @@ async function runPgbench(ctx: BenchContext, url: string, client: pg.Client, scr
   if (failed > 0 || transactions === 0) throw new Error(`pgbench ${shape} c${concurrency}: ${transactions} transactions, ${failed} failed:\n${stdout}`);
   const orders = after.orders - before.orders;
   return {
-    system: 'pgbench', shape, concurrency, seconds,
+    system: 'pgbench',
+    shape,
+    concurrency,
+    seconds,
     ordersPerSecond: round(orders / seconds, 1),
     orders,
     reservationRows: after.rows - before.rows,
@@ -192,7 +219,10 @@ async function runPlaceOrder(ctx: BenchContext, shape: Shape, concurrency: numbe
     if (shape === 'hot') return [{ productId: fixture.hotProductId, quantity: 1 }];
     const a = Math.floor(Math.random() * spreadIds.length);
     const b = (a + 1 + Math.floor(Math.random() * (spreadIds.length - 1))) % spreadIds.length;
-    return [{ productId: spreadIds[a]!, quantity: 1 }, { productId: spreadIds[b]!, quantity: 1 }];
+    return [
+      { productId: spreadIds[a]!, quantity: 1 },
+      { productId: spreadIds[b]!, quantity: 1 },
+    ];
   };
   const before = await reservationTotals(sql, 'inventory.reservation');
   const cpu = () => Promise.all([ctx.network.subgraphs.request<NodeJS.CpuUsage>('cpu'), ours.request<NodeJS.CpuUsage>('cpu')]);
@@ -202,16 +232,18 @@ async function runPlaceOrder(ctx: BenchContext, shape: Shape, concurrency: numbe
   const latencies: number[] = [];
   const started = Date.now();
   const deadline = started + seconds * 1000;
-  await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
-    const customer = fixture.customers[worker % fixture.customers.length]!;
-    while (Date.now() < deadline) {
-      const t = performance.now();
-      const r = await gql(ours.info.url, PLACE_ORDER, { input: { lines: lines(), idempotencyKey: randomUUID() } }, bearer(customer.token));
-      latencies.push(performance.now() - t);
-      const key = r.errors ? `error:${r.errors[0]?.extensions?.code ?? r.errors[0]?.message}` : (r.data?.placeOrder?.status ?? r.data?.placeOrder?.__typename);
-      outcomes[key] = (outcomes[key] ?? 0) + 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      const customer = fixture.customers[worker % fixture.customers.length]!;
+      while (Date.now() < deadline) {
+        const t = performance.now();
+        const r = await gql(ours.info.url, PLACE_ORDER, { input: { lines: lines(), idempotencyKey: randomUUID() } }, bearer(customer.token));
+        latencies.push(performance.now() - t);
+        const key = r.errors ? `error:${r.errors[0]?.extensions?.code ?? r.errors[0]?.message}` : (r.data?.placeOrder?.status ?? r.data?.placeOrder?.__typename);
+        outcomes[key] = (outcomes[key] ?? 0) + 1;
+      }
+    }),
+  );
   const ended = Date.now();
   const cpuAfter = await cpu();
   const ms = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
@@ -222,7 +254,10 @@ async function runPlaceOrder(ctx: BenchContext, shape: Shape, concurrency: numbe
   const after = await reservationTotals(sql, 'inventory.reservation');
   const orders = inWindow.orders - before.orders;
   return {
-    system: 'placeOrder', shape, concurrency, seconds: round(windowSeconds, 2),
+    system: 'placeOrder',
+    shape,
+    concurrency,
+    seconds: round(windowSeconds, 2),
     ordersPerSecond: round(orders / windowSeconds, 1),
     orders,
     reservationRows: inWindow.rows - before.rows,
@@ -231,8 +266,13 @@ async function runPlaceOrder(ctx: BenchContext, shape: Shape, concurrency: numbe
     outcomes,
     latencyMs: { p50: round(percentile(latencies, 50), 1), p99: round(percentile(latencies, 99), 1) },
     lateOrders: after.orders - inWindow.orders,
-    sqlStatementsPerOrder: Object.fromEntries(Object.keys(statementsAfter).map((k) => [k, round((statementsAfter[k]! - (statementsBefore[k] ?? 0)) / Math.max(1, after.orders - before.orders), 1)])),
-    cpuMsPerOrder: { subgraphs: round((ms(cpuAfter[0]) - ms(cpuBefore[0])) / Math.max(1, orders), 2), gateway: round((ms(cpuAfter[1]) - ms(cpuBefore[1])) / Math.max(1, orders), 2) },
+    sqlStatementsPerOrder: Object.fromEntries(
+      Object.keys(statementsAfter).map((k) => [k, round((statementsAfter[k]! - (statementsBefore[k] ?? 0)) / Math.max(1, after.orders - before.orders), 1)]),
+    ),
+    cpuMsPerOrder: {
+      subgraphs: round((ms(cpuAfter[0]) - ms(cpuBefore[0])) / Math.max(1, orders), 2),
+      gateway: round((ms(cpuAfter[1]) - ms(cpuBefore[1])) / Math.max(1, orders), 2),
+    },
     oversell,
   };
 }
@@ -255,11 +295,11 @@ export async function runReservationsPart(ctx: BenchContext): Promise<Reservatio
           // Alternate which system goes first, so neither always runs on a warmer (or busier) server.
           const order = (rep + s.concurrency.indexOf(c)) % 2 === 0 ? ['pgbench', 'placeOrder'] : ['placeOrder', 'pgbench'];
           for (const system of order) {
-            const r = system === 'pgbench'
-              ? await runPgbench(ctx, url, client, paths[shape], shape, c, s.durationSeconds)
-              : await runPlaceOrder(ctx, shape, c, s.durationSeconds);
+            const r = system === 'pgbench' ? await runPgbench(ctx, url, client, paths[shape], shape, c, s.durationSeconds) : await runPlaceOrder(ctx, shape, c, s.durationSeconds);
             runs.push(r);
-            ctx.log(`reservations run ${rep + 1}/${s.repeats} ${shape} c${c} ${system}: ${r.ordersPerSecond} orders/s (${r.orders} orders, ${r.reservationRows} rows, ${r.reservedUnits} units; ${r.transactions} ${system === 'pgbench' ? 'pgbench transactions' : 'requests'}${r.outcomes ? ` ${JSON.stringify(r.outcomes)}` : ''}) ${r.cpuMsPerOrder ? `CPU/order: subgraphs ${r.cpuMsPerOrder.subgraphs} ms, gateway ${r.cpuMsPerOrder.gateway} ms; SQL/order ${JSON.stringify(r.sqlStatementsPerOrder)}; ` : ''}oversell check ${r.oversell.ok ? 'ok' : `FAILED ${JSON.stringify(r.oversell)}`} (load ${os.loadavg()[0]!.toFixed(1)})`);
+            ctx.log(
+              `reservations run ${rep + 1}/${s.repeats} ${shape} c${c} ${system}: ${r.ordersPerSecond} orders/s (${r.orders} orders, ${r.reservationRows} rows, ${r.reservedUnits} units; ${r.transactions} ${system === 'pgbench' ? 'pgbench transactions' : 'requests'}${r.outcomes ? ` ${JSON.stringify(r.outcomes)}` : ''}) ${r.cpuMsPerOrder ? `CPU/order: subgraphs ${r.cpuMsPerOrder.subgraphs} ms, gateway ${r.cpuMsPerOrder.gateway} ms; SQL/order ${JSON.stringify(r.sqlStatementsPerOrder)}; ` : ''}oversell check ${r.oversell.ok ? 'ok' : `FAILED ${JSON.stringify(r.oversell)}`} (load ${os.loadavg()[0]!.toFixed(1)})`,
+            );
             await sleep(200);
           }
         }

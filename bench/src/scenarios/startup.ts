@@ -37,11 +37,27 @@ export interface StartupRun {
   outputTail?: string;
 }
 
-export interface StartupResult { command: string; runs: StartupRun[] }
+export interface StartupResult {
+  command: string;
+  runs: StartupRun[];
+}
 
 async function launch(ctx: BenchContext, label: string, dataDir: string, seed: boolean, fresh: boolean): Promise<StartupRun> {
-  const ports = { GATEWAY_PORT: await freePort(), MANUFACTURER_PORT: await freePort(), INVENTORY_PORT: await freePort(), ORDER_PORT: await freePort(), ACCOUNT_PORT: await freePort(), EMBEDDED_PG_PORT: await freePort() };
-  const env: NodeJS.ProcessEnv = { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), EMBEDDED_PG_DIR: dataDir, SEED: seed ? 'true' : 'false', LOG_LEVEL: 'warn' };
+  const ports = {
+    GATEWAY_PORT: await freePort(),
+    MANUFACTURER_PORT: await freePort(),
+    INVENTORY_PORT: await freePort(),
+    ORDER_PORT: await freePort(),
+    ACCOUNT_PORT: await freePort(),
+    EMBEDDED_PG_PORT: await freePort(),
+  };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+    EMBEDDED_PG_DIR: dataDir,
+    SEED: seed ? 'true' : 'false',
+    LOG_LEVEL: 'warn',
+  };
   delete env.DATABASE_URL;
   delete env.TEST_DATABASE_URL;
   delete env.NODE_ENV;
@@ -56,25 +72,42 @@ async function launch(ctx: BenchContext, label: string, dataDir: string, seed: b
     output += d.toString();
     if (readyLineMs === null && output.includes('Ctrl-C stops everything')) readyLineMs = Math.round(performance.now() - started);
   });
-  child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   // Every process under npm that inherited its output (sh, tsx, node) has exited once both pipes close.
   const closed = (stream: NodeJS.ReadableStream) => new Promise<void>((resolve) => stream.once('close', () => resolve()));
   const allGone = Promise.all([exited, closed(child.stdout), closed(child.stderr)]);
   let done = false;
-  void exited.then(() => { done = true; });
+  void exited.then(() => {
+    done = true;
+  });
   const timeoutMs = ctx.settings.startup.timeoutSeconds * 1000;
-  const killGroup = (signal: NodeJS.Signals) => { try { process.kill(-child.pid!, signal); } catch { /* gone */ } };
+  const killGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      /* gone */
+    }
+  };
   try {
     let firstAnswerMs: number | null = null;
     while (firstAnswerMs === null) {
       if (done) throw new Error(`npm start exited before answering:\n${output.slice(-2000)}`);
       if (performance.now() - started > timeoutMs) throw new Error(`npm start did not answer within ${timeoutMs} ms:\n${output.slice(-2000)}`);
       try {
-        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ products(first: 1) { edges { node { id } } } }' }), signal: AbortSignal.timeout(2000) });
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ products(first: 1) { edges { node { id } } } }' }),
+          signal: AbortSignal.timeout(2000),
+        });
         const body = (await res.json()) as { data?: unknown };
         if (res.ok && body.data) firstAnswerMs = Math.round(performance.now() - started);
-      } catch { /* not up yet */ }
+      } catch {
+        /* not up yet */
+      }
       if (firstAnswerMs === null) await sleep(25);
     }
     while (readyLineMs === null && !done && performance.now() - started < timeoutMs) await sleep(25);
@@ -88,7 +121,12 @@ async function launch(ctx: BenchContext, label: string, dataDir: string, seed: b
     // Nothing of the group may outlive it (the embedded Postgres included).
     let groupGone = false;
     for (let i = 0; i < 50 && !groupGone; i++) {
-      try { process.kill(-child.pid!, 0); await sleep(100); } catch { groupGone = true; }
+      try {
+        process.kill(-child.pid!, 0);
+        await sleep(100);
+      } catch {
+        groupGone = true;
+      }
     }
     // The server process may finish removing its pid file just after the launcher exits.
     const pidFile = path.join(dataDir, 'postmaster.pid');
@@ -102,8 +140,17 @@ async function launch(ctx: BenchContext, label: string, dataDir: string, seed: b
     };
     const cleanExit = Object.values(checks).every(Boolean);
     return {
-      label, seed, freshDataDir: fresh, firstAnswerMs, selfReportedMs: selfReported ? Number(selfReported[1]) : null, readyLineMs, stopMs,
-      exitCode: exit.code, exitSignal: exit.signal, cleanExit, checks,
+      label,
+      seed,
+      freshDataDir: fresh,
+      firstAnswerMs,
+      selfReportedMs: selfReported ? Number(selfReported[1]) : null,
+      readyLineMs,
+      stopMs,
+      exitCode: exit.code,
+      exitSignal: exit.signal,
+      cleanExit,
+      checks,
       ...(cleanExit ? {} : { outputTail: output.slice(-3000) }),
     };
   } finally {
@@ -119,7 +166,9 @@ export async function runStartupPart(ctx: BenchContext): Promise<StartupResult> 
   const base = mkdtempSync(path.join(os.tmpdir(), 'bench-start-'));
   // Embedded Postgres runs as the postgres user when we are root: its folder's parents must be traversable.
   chmodSync(base, 0o755);
-  ctx.commands.push('npm start --silent (env: SEED, EMBEDDED_PG_DIR=<fresh temp folder>, EMBEDDED_PG_PORT/GATEWAY_PORT/MANUFACTURER_PORT/INVENTORY_PORT/ORDER_PORT=<free ports>, LOG_LEVEL=warn; DATABASE_URL unset); stopped with SIGINT to its process group');
+  ctx.commands.push(
+    'npm start --silent (env: SEED, EMBEDDED_PG_DIR=<fresh temp folder>, EMBEDDED_PG_PORT/GATEWAY_PORT/MANUFACTURER_PORT/INVENTORY_PORT/ORDER_PORT=<free ports>, LOG_LEVEL=warn; DATABASE_URL unset); stopped with SIGINT to its process group',
+  );
   try {
     const plans: Array<[string, string, boolean, boolean]> = [['fresh, SEED=false', path.join(base, 'unseeded', 'postgres'), false, true]];
     if (ctx.settings.startup.seeded) {
@@ -129,7 +178,9 @@ export async function runStartupPart(ctx: BenchContext): Promise<StartupResult> 
     for (const [label, dir, seed, fresh] of plans) {
       const r = await launch(ctx, label, dir, seed, fresh);
       runs.push(r);
-      ctx.log(`start-up ${label}: first answer ${r.firstAnswerMs} ms, ready line ${r.readyLineMs} ms, stop ${r.stopMs} ms, exit ${r.exitCode ?? r.exitSignal}${r.cleanExit ? ' (clean)' : ` NOT CLEAN ${JSON.stringify(r.checks)}\n${r.outputTail}`}`);
+      ctx.log(
+        `start-up ${label}: first answer ${r.firstAnswerMs} ms, ready line ${r.readyLineMs} ms, stop ${r.stopMs} ms, exit ${r.exitCode ?? r.exitSignal}${r.cleanExit ? ' (clean)' : ` NOT CLEAN ${JSON.stringify(r.checks)}\n${r.outputTail}`}`,
+      );
     }
   } finally {
     rmSync(base, { recursive: true, force: true });

@@ -63,16 +63,17 @@ export function createApi(options: ApiOptions): Api {
     defaultOptions: { query: { fetchPolicy: 'no-cache' }, mutate: { fetchPolicy: 'no-cache' } },
   });
   let ws: WsClient | null = null;
-  const wsClient = () => (ws ??= createClient({
-    url: subscriptionUrl(options.url),
-    webSocketImpl: WebSocket,
-    // The gateway reads the token from connection_init, as HTTP reads the Authorization header. When
-    // it closes the socket because the token ran out (4403), graphql-ws retries: this is read again,
-    // a fresh token goes out, and every subscription in progress is subscribed again.
-    connectionParams: authorization,
-    lazy: true,
-    retryAttempts: 3,
-  }));
+  const wsClient = () =>
+    (ws ??= createClient({
+      url: subscriptionUrl(options.url),
+      webSocketImpl: WebSocket,
+      // The gateway reads the token from connection_init, as HTTP reads the Authorization header. When
+      // it closes the socket because the token ran out (4403), graphql-ws retries: this is read again,
+      // a fresh token goes out, and every subscription in progress is subscribed again.
+      connectionParams: authorization,
+      lazy: true,
+      retryAttempts: 3,
+    }));
 
   return {
     async query(name, variables) {
@@ -94,11 +95,14 @@ export function createApi(options: ApiOptions): Api {
           if (error) reject(error);
           else resolve();
         };
-        const dispose = wsClient().subscribe({ query: operation(name), variables }, {
-          next: (result) => onEvent(result.errors?.length ? { errors: result.errors } : { data: result.data as any }),
-          error: (error) => finish(Array.isArray(error) ? new SubscriptionRefused(name, error) : error instanceof Error ? error : new Error(describeCloseEvent(error))),
-          complete: () => finish(),
-        });
+        const dispose = wsClient().subscribe(
+          { query: operation(name), variables },
+          {
+            next: (result) => onEvent(result.errors?.length ? { errors: result.errors } : { data: result.data as any }),
+            error: (error) => finish(Array.isArray(error) ? new SubscriptionRefused(name, error) : error instanceof Error ? error : new Error(describeCloseEvent(error))),
+            complete: () => finish(),
+          },
+        );
         const onAbort = () => {
           dispose();
           finish();
@@ -117,7 +121,10 @@ export function createApi(options: ApiOptions): Api {
 
 /** The gateway refused the subscription (unknown field, not allowed): its GraphQL errors, by message. */
 export class SubscriptionRefused extends Error {
-  constructor(public readonly operationName: string, public readonly errors: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }>) {
+  constructor(
+    public readonly operationName: string,
+    public readonly errors: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }>,
+  ) {
     super(`${operationName} refused: ${errors.map((e) => e.message).join('; ')}`);
     this.name = 'SubscriptionRefused';
   }

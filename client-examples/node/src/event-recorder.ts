@@ -20,19 +20,31 @@ export function recordEvents<T = any>(api: Api, operationName: string, variables
   const stop = new AbortController();
   const state: { refused: SubscriptionRefused | null; error: Error | null } = { refused: null, error: null };
   const wake = () => waiters.forEach((w) => w());
-  const done = api.subscribe<T>(operationName, variables, (event) => {
-    if ('data' in event) events.push(event.data);
-    else state.error = new Error(`${operationName}: ${event.errors.map((e) => e.message).join('; ')}`);
-    wake();
-  }, stop.signal).catch((error) => {
-    if (error instanceof SubscriptionRefused) state.refused = error;
-    else state.error = error as Error;
-  }).finally(wake);
+  const done = api
+    .subscribe<T>(
+      operationName,
+      variables,
+      (event) => {
+        if ('data' in event) events.push(event.data);
+        else state.error = new Error(`${operationName}: ${event.errors.map((e) => e.message).join('; ')}`);
+        wake();
+      },
+      stop.signal,
+    )
+    .catch((error) => {
+      if (error instanceof SubscriptionRefused) state.refused = error;
+      else state.error = error as Error;
+    })
+    .finally(wake);
 
   return {
     events,
-    get refused() { return state.refused; },
-    get error() { return state.error; },
+    get refused() {
+      return state.refused;
+    },
+    get error() {
+      return state.error;
+    },
     waitFor(matches, timeoutMs = 10_000) {
       return new Promise<T>((resolve, reject) => {
         const check = () => {

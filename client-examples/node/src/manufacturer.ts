@@ -34,7 +34,20 @@ export async function manufacturer(options: ExampleOptions & { email?: string; p
     if (!mine) throw new Error(`No manufacturer ${id}`);
     const products: any[] = mine.products.edges.map((e: any) => e.node);
     print(`${mine.name} (${id})\n`);
-    print(formatTable(products.map((p) => ({ sku: p.sku, product: p.name, price: p.unitPrice, supply: p.supply, 'on hand': p.stock.onHand, reserved: p.stock.reserved, available: p.stock.available, status: p.stock.status }))));
+    print(
+      formatTable(
+        products.map((p) => ({
+          sku: p.sku,
+          product: p.name,
+          price: p.unitPrice,
+          supply: p.supply,
+          'on hand': p.stock.onHand,
+          reserved: p.stock.reserved,
+          available: p.stock.available,
+          status: p.stock.status,
+        })),
+      ),
+    );
 
     let produced: ManufacturerExampleResult['produced'] = null;
     const target = products[0];

@@ -21,7 +21,9 @@ export async function order(options: ExampleOptions & { category?: string; quant
   let session: SessionKeeper | null = null;
   try {
     const label = randomUUID().slice(0, 8);
-    const { registerCustomer } = await anonymous.mutate('RegisterCustomer', { input: { name: `Example customer ${label}`, email: `example-${label}@example.com`, password: `example password ${label}` } });
+    const { registerCustomer } = await anonymous.mutate('RegisterCustomer', {
+      input: { name: `Example customer ${label}`, email: `example-${label}@example.com`, password: `example password ${label}` },
+    });
     const customerId: string = registerCustomer.customer.id;
     print(`Registered ${registerCustomer.customer.name} (${customerId}); the session is kept (and refreshed) for the next requests.`);
     session = new SessionKeeper(options.url, registerCustomer);
@@ -42,7 +44,18 @@ export async function order(options: ExampleOptions & { category?: string; quant
       return { customerId, outcome: 'InsufficientStock', order: null };
     }
     print('\nCart');
-    print(formatTable(added.lines.map((l: any) => ({ product: l.product.name, manufacturer: l.product.manufacturer.name, quantity: l.quantity, price: l.unitPrice, available: l.available, problem: l.problem }))));
+    print(
+      formatTable(
+        added.lines.map((l: any) => ({
+          product: l.product.name,
+          manufacturer: l.product.manufacturer.name,
+          quantity: l.quantity,
+          price: l.unitPrice,
+          available: l.available,
+          problem: l.problem,
+        })),
+      ),
+    );
     print(`total ${added.total}, ${added.canCheckout ? 'ready to check out' : 'cannot check out as it stands'}`);
 
     // The key makes a retry of this very checkout (after a timeout, say) return the same order.
@@ -94,12 +107,17 @@ async function awaitOutcome(api: Api, orderId: string, print: (text: string) => 
   const timeout = setTimeout(() => stop.abort(), 30_000);
   let status = 'PENDING';
   try {
-    await api.subscribe('OnOrderStatusChanged', { orderId }, (event) => {
-      if (!('data' in event)) return;
-      status = event.data.orderStatusChanged.status;
-      print(`  now ${status}`);
-      if (status !== 'PENDING') stop.abort();
-    }, stop.signal);
+    await api.subscribe(
+      'OnOrderStatusChanged',
+      { orderId },
+      (event) => {
+        if (!('data' in event)) return;
+        status = event.data.orderStatusChanged.status;
+        print(`  now ${status}`);
+        if (status !== 'PENDING') stop.abort();
+      },
+      stop.signal,
+    );
   } catch (error) {
     if (!(error instanceof SubscriptionRefused)) throw error;
     while (status === 'PENDING' && !stop.signal.aborted) {

@@ -28,7 +28,7 @@ async function call<T>(url: string, name: string, variables: Record<string, unkn
     body: JSON.stringify({ query: operation(name), variables }),
     signal: AbortSignal.timeout(10_000),
   });
-  const body = await response.json() as { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+  const body = (await response.json()) as { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> };
   if (body.errors?.length || !body.data) {
     const error = body.errors?.[0];
     if (error?.extensions?.code === 'UNAUTHENTICATED') throw new SessionEnded();
@@ -41,7 +41,11 @@ export class SessionKeeper {
   private refreshing: Promise<SessionTokens> | null = null;
 
   /** `refreshAheadMs`: how long before the access token runs out it is replaced. */
-  constructor(private readonly url: string, private tokens: SessionTokens, private readonly refreshAheadMs = 30_000) {}
+  constructor(
+    private readonly url: string,
+    private tokens: SessionTokens,
+    private readonly refreshAheadMs = 30_000,
+  ) {}
 
   /** The tokens as they stand (they change at each refresh). */
   get current(): SessionTokens {
@@ -51,7 +55,9 @@ export class SessionKeeper {
   /** The access token to send now: refreshed first when it is about to run out. */
   async accessToken(): Promise<string> {
     if (new Date(this.tokens.expiresAt).getTime() - Date.now() > this.refreshAheadMs) return this.tokens.accessToken;
-    this.refreshing ??= this.refresh().finally(() => { this.refreshing = null; });
+    this.refreshing ??= this.refresh().finally(() => {
+      this.refreshing = null;
+    });
     return (await this.refreshing).accessToken;
   }
 
@@ -69,7 +75,8 @@ export class SessionKeeper {
 
 /** Signs in with email and password: the session, and whom it speaks for. */
 export async function signIn(url: string, email: string, password: string, refreshAheadMs?: number): Promise<{ session: SessionKeeper; role: string; subject: string }> {
-  const { signIn: signedIn } = await call<{ signIn: SessionTokens & { role: string; subject: string } }>(url, 'SignIn', { input: { email, password } })
-    .catch((error: unknown) => { throw error instanceof SessionEnded ? new Error('SignIn: the email or the password is wrong') : error; });
+  const { signIn: signedIn } = await call<{ signIn: SessionTokens & { role: string; subject: string } }>(url, 'SignIn', { input: { email, password } }).catch((error: unknown) => {
+    throw error instanceof SessionEnded ? new Error('SignIn: the email or the password is wrong') : error;
+  });
   return { session: new SessionKeeper(url, signedIn, refreshAheadMs), role: signedIn.role, subject: signedIn.subject };
 }

@@ -9,6 +9,10 @@ export function formatTable(rows: readonly Row[], columns?: readonly string[]): 
   const cells = rows.map((row) => keys.map((k) => (row[k] === null || row[k] === undefined ? '' : String(row[k]))));
   const numeric = keys.map((k) => rows.every((row) => row[k] === null || row[k] === undefined || typeof row[k] === 'number' || /^-?\d+(\.\d+)?$/.test(String(row[k]))));
   const widths = keys.map((k, i) => Math.max(k.length, ...cells.map((c) => c[i]!.length)));
-  const line = (values: string[]) => values.map((v, i) => (numeric[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => (numeric[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line([...keys]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }

@@ -22,7 +22,11 @@ interface Feed {
 }
 
 const FEEDS: Feed[] = [
-  { operation: 'OnAvailabilityChanged', kind: 'availability', describe: ({ availabilityChanged: s }) => `${productLabel(s.product)}: ${s.available} available (${s.reserved} of ${s.onHand} reserved), ${s.status}` },
+  {
+    operation: 'OnAvailabilityChanged',
+    kind: 'availability',
+    describe: ({ availabilityChanged: s }) => `${productLabel(s.product)}: ${s.available} available (${s.reserved} of ${s.onHand} reserved), ${s.status}`,
+  },
   { operation: 'OnStockDepleted', kind: 'depleted', describe: ({ stockDepleted: n }) => `${productLabel(n.product)} ran out in round ${n.roundNumber}` },
   { operation: 'OnLowStock', kind: 'low stock', describe: ({ lowStock: s }) => `${productLabel(s.product)}: only ${s.available} left` },
   { operation: 'OnRoundChanged', kind: 'round', describe: ({ roundChanged: r }) => `round ${r.number} ${r.status}${r.closeReason ? ` (${r.closeReason})` : ''}` },
@@ -48,27 +52,34 @@ export async function watch(options: ExampleOptions & { durationMs?: number; cat
 
   print(`Watching ${options.url}${options.durationMs ? ` for ${Math.round(options.durationMs / 1000)} s` : ''} (Ctrl-C stops).`);
   try {
-    await Promise.all(FEEDS.map(async (feed) => {
-      const variables = feed.operation === 'OnAvailabilityChanged' && options.category ? { category: options.category } : {};
-      try {
-        await api.subscribe(feed.operation, variables, (event) => {
-          if ('data' in event) seen(feed.kind, feed.describe(event.data));
-          else print(`${clock()}  ${feed.kind.padEnd(12)}  error: ${event.errors.map((e) => e.message).join('; ')}`);
-        }, stop.signal);
-      } catch (error) {
-        if (!(error instanceof SubscriptionRefused)) {
-          print(`${feed.operation} ended: ${(error as Error).message}`);
-          return;
+    await Promise.all(
+      FEEDS.map(async (feed) => {
+        const variables = feed.operation === 'OnAvailabilityChanged' && options.category ? { category: options.category } : {};
+        try {
+          await api.subscribe(
+            feed.operation,
+            variables,
+            (event) => {
+              if ('data' in event) seen(feed.kind, feed.describe(event.data));
+              else print(`${clock()}  ${feed.kind.padEnd(12)}  error: ${event.errors.map((e) => e.message).join('; ')}`);
+            },
+            stop.signal,
+          );
+        } catch (error) {
+          if (!(error instanceof SubscriptionRefused)) {
+            print(`${feed.operation} ended: ${(error as Error).message}`);
+            return;
+          }
+          refused.push(feed.operation);
+          if (feed.operation === 'OnAvailabilityChanged') {
+            print(`The gateway does not serve availabilityChanged yet: asking for offers every ${(options.pollIntervalMs ?? 1000) / 1000} s instead.`);
+            await pollAvailability(api, options.category, options.pollIntervalMs ?? 1000, stop.signal, seen);
+          } else if (feed.operation === 'OnRoundChanged') {
+            await pollRound(api, options.pollIntervalMs ?? 1000, stop.signal, seen);
+          }
         }
-        refused.push(feed.operation);
-        if (feed.operation === 'OnAvailabilityChanged') {
-          print(`The gateway does not serve availabilityChanged yet: asking for offers every ${(options.pollIntervalMs ?? 1000) / 1000} s instead.`);
-          await pollAvailability(api, options.category, options.pollIntervalMs ?? 1000, stop.signal, seen);
-        } else if (feed.operation === 'OnRoundChanged') {
-          await pollRound(api, options.pollIntervalMs ?? 1000, stop.signal, seen);
-        }
-      }
-    }));
+      }),
+    );
     if (!stop.signal.aborted) print('Every subscription ended.');
   } finally {
     if (timer) clearTimeout(timer);

@@ -31,10 +31,14 @@ export function createApolloClient(): ApolloClient {
     retryAttempts: 20,
     shouldRetry: () => true,
   });
-  const link = split(({ query }) => {
-    const definition = getMainDefinition(query);
-    return definition.kind === 'OperationDefinition' && definition.operation === 'subscription';
-  }, new GraphQLWsLink(ws), http);
+  const link = split(
+    ({ query }) => {
+      const definition = getMainDefinition(query);
+      return definition.kind === 'OperationDefinition' && definition.operation === 'subscription';
+    },
+    new GraphQLWsLink(ws),
+    http,
+  );
 
   const client = new ApolloClient({
     link,

@@ -63,7 +63,9 @@ export async function freshAccessToken(): Promise<string | null> {
   const expiresAt = new Date(session.expiresAt).getTime();
   const ahead = Math.min(REFRESH_AHEAD_MS, (expiresAt - (session.obtainedAt ?? 0)) / 3);
   if (expiresAt - Date.now() > ahead) return session.accessToken;
-  refreshing ??= refresh(session).finally(() => { refreshing = null; });
+  refreshing ??= refresh(session).finally(() => {
+    refreshing = null;
+  });
   return (await refreshing)?.accessToken ?? null;
 }
 
@@ -74,7 +76,10 @@ async function refresh(session: Session): Promise<Session | null> {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: REFRESH, variables: { input: { refreshToken: session.refreshToken } } }),
     });
-    const body = await response.json() as { data?: { refreshSession?: Pick<Session, 'accessToken' | 'expiresAt' | 'refreshToken'> }; errors?: Array<{ extensions?: { code?: string } }> };
+    const body = (await response.json()) as {
+      data?: { refreshSession?: Pick<Session, 'accessToken' | 'expiresAt' | 'refreshToken'> };
+      errors?: Array<{ extensions?: { code?: string } }>;
+    };
     const next = body.data?.refreshSession;
     if (next) {
       // Another tab may have signed out meanwhile: only a session still current is replaced.

@@ -26,11 +26,13 @@ function callbacks(limit: LimitName, max: number, measured: MeasureListener | un
     exposeLimits: true,
     propagateOnRejection: false,
     onAccept: [(_context: ValidationContext | null, details: { n: number }) => measured?.(limit, details.n)],
-    onReject: [(context: ValidationContext | null, error: { message: string }) => {
-      const actual = foundIn(error.message);
-      measured?.(limit, actual);
-      context?.reportError(limitExceeded(limit, max, actual));
-    }],
+    onReject: [
+      (context: ValidationContext | null, error: { message: string }) => {
+        const actual = foundIn(error.message);
+        measured?.(limit, actual);
+        context?.reportError(limitExceeded(limit, max, actual));
+      },
+    ],
   };
 }
 

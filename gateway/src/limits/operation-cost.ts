@@ -10,10 +10,7 @@
  * a remembered one a map lookup, and the gateway's paths keep one document object per query text.
  */
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
-import {
-  getNullableType, getVariableValues, isListType, visit,
-  type DocumentNode, type GraphQLSchema, type OperationDefinitionNode,
-} from 'graphql/index.js';
+import { getNullableType, getVariableValues, isListType, visit, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql/index.js';
 import type { OperationLimits } from './operation-limits.js';
 
 type CostWeights = Pick<OperationLimits, 'defaultPageSize' | 'unpagedListSize'>;
@@ -67,9 +64,9 @@ export class OperationCostMeter {
    */
   costOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | null | undefined): number | undefined {
     let remembered = this.documents.get(document);
-    if (!remembered || remembered.schema !== schema) this.documents.set(document, remembered = { schema, operations: new Map() });
+    if (!remembered || remembered.schema !== schema) this.documents.set(document, (remembered = { schema, operations: new Map() }));
     let costs = remembered.operations.get(operation);
-    if (!costs) remembered.operations.set(operation, costs = { inputs: costInputs(document), byValues: new Map() });
+    if (!costs) remembered.operations.set(operation, (costs = { inputs: costInputs(document), byValues: new Map() }));
     const inputs = variables ?? {};
     // [value] when sent, [] when absent: an absent variable takes its default, an explicit null does not.
     const key = JSON.stringify(costs.inputs.map((input) => (Object.hasOwn(inputs, input) ? [inputs[input]] : [])));
@@ -80,7 +77,12 @@ export class OperationCostMeter {
     let cost: number;
     try {
       cost = getComplexity({
-        schema, query: document, operationName: operation.name?.value, variables: inputs, estimators: this.estimators, maxQueryNodes: this.maxSelections,
+        schema,
+        query: document,
+        operationName: operation.name?.value,
+        variables: inputs,
+        estimators: this.estimators,
+        maxQueryNodes: this.maxSelections,
       });
     } catch (error) {
       if (error instanceof Error && error.message.startsWith('Query exceeds the maximum allowed number of nodes')) throw new TooManySelections();

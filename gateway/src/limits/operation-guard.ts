@@ -44,9 +44,14 @@ export class OperationGuard {
    * The first limit `operation` exceeds, or undefined: the document-only limits (for a document
    * validated without `rules`, as Apollo Server's pipeline does), then the cost with `variables`.
    */
-  operationError(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | null | undefined): GraphQLError | undefined {
+  operationError(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown> | null | undefined,
+  ): GraphQLError | undefined {
     let errors = this.ruleErrors.get(document);
-    if (!errors) this.ruleErrors.set(document, errors = validate(schema, document, this.rules));
+    if (!errors) this.ruleErrors.set(document, (errors = validate(schema, document, this.rules)));
     return errors[0] ?? this.costError(schema, document, operation, variables);
   }
 
@@ -66,9 +71,13 @@ export class OperationGuard {
   /** Every figure of one operation against these limits, refused or not (tests, tooling). */
   measure(schema: GraphQLSchema, source: string, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> = {}): OperationMeasures {
     const measures: OperationMeasures = { documentBytes: Buffer.byteLength(source, 'utf8'), tokens: countTokens(source) };
-    validate(schema, document, operationLimitRules(this.limits, (limit, actual) => {
-      if (actual !== undefined) measures[limit] = actual;
-    }));
+    validate(
+      schema,
+      document,
+      operationLimitRules(this.limits, (limit, actual) => {
+        if (actual !== undefined) measures[limit] = actual;
+      }),
+    );
     try {
       measures.cost = this.meter.costOf(schema, document, operation, variables);
     } catch (error) {

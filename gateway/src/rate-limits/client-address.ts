@@ -15,7 +15,10 @@ export function clientAddress(req: IncomingMessage, trustedProxies: number): str
   const socketAddress = req.socket.remoteAddress ?? 'unknown';
   if (trustedProxies <= 0) return socketAddress;
   const header = req.headers['x-forwarded-for'];
-  const forwarded = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   const chain = [...forwarded, socketAddress];
   // Fewer hops than configured: the leftmost is the best we have (the chain is all from trusted proxies).
   const chosen = chain[Math.max(0, chain.length - 1 - trustedProxies)]!;
@@ -38,7 +41,7 @@ export function addressKey(address: string): string {
 
 /** The eight groups of an IPv6 address, `::` filled in, without leading zeros. */
 function expandIPv6(address: string): string[] {
-  const [head, tail] = address.includes('::') ? address.split('::') as [string, string] : [address, undefined];
+  const [head, tail] = address.includes('::') ? (address.split('::') as [string, string]) : [address, undefined];
   const groups = (part: string | undefined) => (part ? part.split(':') : []);
   // An embedded IPv4 tail (::1.2.3.4) takes two groups; it only ever sits in the last /64.
   const left = groups(head);

@@ -39,7 +39,10 @@ export class RateLimits {
   private readonly settings: RateLimitSettings;
 
   /** `overrides` left unset (or undefined) take DEFAULT_RATE_LIMITS. */
-  constructor(overrides: Partial<RateLimitSettings> = {}, private readonly logger: Logger) {
+  constructor(
+    overrides: Partial<RateLimitSettings> = {},
+    private readonly logger: Logger,
+  ) {
     const settings: RateLimitSettings = { ...DEFAULT_RATE_LIMITS };
     for (const [name, value] of Object.entries(overrides)) if (value !== undefined) Object.assign(settings, { [name]: value });
     this.settings = settings;

@@ -40,8 +40,15 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
 
 export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 100;
 
-const names = z.string().default(DEFAULT_ACCOUNT_MUTATIONS.join(','))
-  .transform((text) => text.split(',').map((name) => name.trim()).filter(Boolean))
+const names = z
+  .string()
+  .default(DEFAULT_ACCOUNT_MUTATIONS.join(','))
+  .transform((text) =>
+    text
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string().regex(/^[_A-Za-z][_0-9A-Za-z]*$/, 'must be a comma-separated list of mutation field names')));
 
 /** The environment variables, for the gateway's config shape. */

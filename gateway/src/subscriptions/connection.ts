@@ -49,7 +49,11 @@ export class ClientConnection {
   /** Closes the connection when its token expires (scheduled at connection_init). */
   private expiryTimer?: NodeJS.Timeout;
 
-  constructor(private readonly ws: WebSocket, request: IncomingMessage, private readonly deps: ConnectionDeps) {
+  constructor(
+    private readonly ws: WebSocket,
+    request: IncomingMessage,
+    private readonly deps: ConnectionDeps,
+  ) {
     this.requestId = requestIdFrom(request.headers[REQUEST_ID_HEADER]);
     this.logger = deps.logger.child({ requestId: this.requestId });
     const { limits } = deps;

@@ -25,19 +25,25 @@ new Gauge({
   name: 'gateway_upstream_subscriptions',
   help: 'Subscriptions the gateway holds open on subgraphs (shared between identical client subscriptions)',
   registers: [metricsRegistry],
-  collect() { this.set(sum('upstreamSubscriptions')); },
+  collect() {
+    this.set(sum('upstreamSubscriptions'));
+  },
 });
 new Gauge({
   name: 'gateway_downstream_subscriptions',
   help: 'Subscriptions clients hold on the gateway',
   registers: [metricsRegistry],
-  collect() { this.set(sum('downstreamSubscriptions')); },
+  collect() {
+    this.set(sum('downstreamSubscriptions'));
+  },
 });
 new Gauge({
   name: 'gateway_subscription_connections',
   help: 'graphql-ws client connections open on the gateway',
   registers: [metricsRegistry],
-  collect() { this.set(sum('connections')); },
+  collect() {
+    this.set(sum('connections'));
+  },
 });
 const eventsTotal = new Counter({
   name: 'gateway_subscription_events_total',

@@ -4,8 +4,21 @@
  * give, then plan with the gateway's own QueryPlanner, cached per (text, operationName).
  */
 import {
-  GraphQLError, Kind, buildSchema, getOperationAST, getVariableValues, parse, print, specifiedRules, validate,
-  type DocumentNode, type FieldNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
+  GraphQLError,
+  Kind,
+  buildSchema,
+  getOperationAST,
+  getVariableValues,
+  parse,
+  print,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
 } from 'graphql';
 import { Supergraph, operationFromDocument, printSchema, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan } from '@apollo/query-planner';
@@ -69,7 +82,10 @@ export class SubscriptionPlanner {
   private readonly production: boolean;
 
   /** Throws when the SDL is not a valid supergraph. */
-  constructor(readonly supergraphSdl: string, private readonly options: PlannerOptions = {}) {
+  constructor(
+    readonly supergraphSdl: string,
+    private readonly options: PlannerOptions = {},
+  ) {
     const supergraph = Supergraph.build(supergraphSdl);
     this.subgraphs = supergraph.subgraphsMetadata();
     this.apiSchema = supergraph.apiSchema();
@@ -195,8 +211,7 @@ function responsePath(document: DocumentNode, fieldNames: readonly string[]): st
   const find = (set: SelectionSetNode | undefined, name: string): FieldNode | undefined => {
     for (const selection of set?.selections ?? []) {
       if (selection.kind === Kind.FIELD && selection.name.value === name) return selection;
-      const nested = selection.kind === Kind.INLINE_FRAGMENT ? selection.selectionSet
-        : selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : undefined;
+      const nested = selection.kind === Kind.INLINE_FRAGMENT ? selection.selectionSet : selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : undefined;
       const found = nested && find(nested, name);
       if (found) return found;
     }

@@ -168,26 +168,32 @@ export function attachSubscriptions(httpServer: HttpServer, options: Subscriptio
     }
     alive.add(ws);
     ws.on('pong', () => alive.add(ws));
-    connections.set(ws, new ClientConnection(ws, req, {
-      router: () => router,
-      verifyToken: options.verifyToken,
-      logger,
-      limits: tuning,
-    }));
+    connections.set(
+      ws,
+      new ClientConnection(ws, req, {
+        router: () => router,
+        verifyToken: options.verifyToken,
+        logger,
+        limits: tuning,
+      }),
+    );
     ws.once('close', () => connections.delete(ws));
   });
 
   // A client that vanished without a FIN (a sleeping laptop) is noticed here, and its subscriptions freed.
-  const heartbeat = tuning.keepAliveMs > 0 ? setInterval(() => {
-    for (const ws of connections.keys()) {
-      if (!alive.has(ws)) {
-        ws.terminate();
-        continue;
-      }
-      alive.delete(ws);
-      ws.ping();
-    }
-  }, tuning.keepAliveMs) : undefined;
+  const heartbeat =
+    tuning.keepAliveMs > 0
+      ? setInterval(() => {
+          for (const ws of connections.keys()) {
+            if (!alive.has(ws)) {
+              ws.terminate();
+              continue;
+            }
+            alive.delete(ws);
+            ws.ping();
+          }
+        }, tuning.keepAliveMs)
+      : undefined;
   heartbeat?.unref();
 
   const stats = () => {
@@ -203,33 +209,36 @@ export function attachSubscriptions(httpServer: HttpServer, options: Subscriptio
       if (router.reload(supergraphSdl, schemaReloaded())) logger.info('supergraph changed: active subscriptions ended with SUBSCRIPTION_SCHEMA_RELOAD');
     },
     stats,
-    close: () => (closing ??= (async () => {
-      httpServer.off('upgrade', onUpgrade);
-      clearInterval(heartbeat);
-      // Sockets first: a client told "going away" resubscribes elsewhere, one told "complete" would not.
-      for (const connection of connections.values()) connection.close(SubscriptionCloseCode.GoingAway, CloseReason.GoingAway);
-      router.close();
-      const deadline = Date.now() + CLOSE_GRACE_MS;
-      while (wss.clients.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-      for (const ws of wss.clients) ws.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-      unregisterStats();
-    })()),
+    close: () =>
+      (closing ??= (async () => {
+        httpServer.off('upgrade', onUpgrade);
+        clearInterval(heartbeat);
+        // Sockets first: a client told "going away" resubscribes elsewhere, one told "complete" would not.
+        for (const connection of connections.values()) connection.close(SubscriptionCloseCode.GoingAway, CloseReason.GoingAway);
+        router.close();
+        const deadline = Date.now() + CLOSE_GRACE_MS;
+        while (wss.clients.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+        for (const ws of wss.clients) ws.terminate();
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+        unregisterStats();
+      })()),
   };
 }
 
 /** An HTTP refusal of an upgrade, with a GraphQL-shaped body (code RATE_LIMITED), before any WebSocket frame. */
 function refuseUpgrade(socket: Duplex, status: number, message: string, retryAfterSeconds?: number): void {
   const body = JSON.stringify({ errors: [{ message, extensions: { code: ErrorCode.RateLimited, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) } }] });
-  socket.end([
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
-    'Connection: close',
-    'Content-Type: application/json; charset=utf-8',
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    ...(retryAfterSeconds === undefined ? [] : [`Retry-After: ${retryAfterSeconds}`]),
-    '',
-    body,
-  ].join('\r\n'));
+  socket.end(
+    [
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
+      'Connection: close',
+      'Content-Type: application/json; charset=utf-8',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      ...(retryAfterSeconds === undefined ? [] : [`Retry-After: ${retryAfterSeconds}`]),
+      '',
+      body,
+    ].join('\r\n'),
+  );
 }
 
 /** A warning at most every 10 s with how many were swallowed meanwhile: a flood of refusals must not flood the log too. */

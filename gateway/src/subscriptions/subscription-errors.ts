@@ -28,17 +28,21 @@ export function schemaReloaded(): Formatted[] {
 }
 
 export function tooManySubscriptions(limit: number): Formatted[] {
-  return [{
-    message: `A connection may hold at most ${limit} subscriptions; complete one first or open another connection`,
-    extensions: { code: ErrorCode.BadUserInput, maxSubscriptionsPerConnection: limit },
-  }];
+  return [
+    {
+      message: `A connection may hold at most ${limit} subscriptions; complete one first or open another connection`,
+      extensions: { code: ErrorCode.BadUserInput, maxSubscriptionsPerConnection: limit },
+    },
+  ];
 }
 
 export function notASubscription(operation: string): Formatted[] {
-  return [{
-    message: `This socket serves subscriptions only; send a ${operation} as an HTTP POST to /graphql`,
-    extensions: { code: ApolloServerErrorCode.BAD_REQUEST },
-  }];
+  return [
+    {
+      message: `This socket serves subscriptions only; send a ${operation} as an HTTP POST to /graphql`,
+      extensions: { code: ApolloServerErrorCode.BAD_REQUEST },
+    },
+  ];
 }
 
 export function parseFailed(message: string): Formatted[] {

@@ -60,7 +60,11 @@ export class SubscriptionRouter {
   }
 
   /** Checks the operation and its variables against the schema and the limits, then plans it; errors are ready to send. */
-  prepare(query: string, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): PreparedSubscription | { errors: GraphQLFormattedError[] } {
+  prepare(
+    query: string,
+    operationName: string | null | undefined,
+    variables: Record<string, unknown> | null | undefined,
+  ): PreparedSubscription | { errors: GraphQLFormattedError[] } {
     const planned = this.planner.plan(query, operationName, variables);
     if ('errors' in planned) return planned;
     const badInput = inputHygiene.check(planned.plan.operationContext.schema, planned.plan.document, planned.plan.operation, variables);
@@ -76,26 +80,33 @@ export class SubscriptionRouter {
     let fanout = this.fanouts.get(key);
     if (!fanout?.accepting) {
       let leaveUpstream = () => {};
-      const created: EventFanout = new EventFanout(plan, {
-        identity: caller.identity,
-        requestId: caller.requestId,
-        variables,
-        dataSources: this.dataSources,
-        logger: this.options.logger,
-      }, () => {
-        if (this.fanouts.get(key) === created) this.fanouts.delete(key);
-        leaveUpstream();
-      });
+      const created: EventFanout = new EventFanout(
+        plan,
+        {
+          identity: caller.identity,
+          requestId: caller.requestId,
+          variables,
+          dataSources: this.dataSources,
+          logger: this.options.logger,
+        },
+        () => {
+          if (this.fanouts.get(key) === created) this.fanouts.delete(key);
+          leaveUpstream();
+        },
+      );
       // Replayed events reach the fan-out at once but are delivered later, after `add` below.
-      leaveUpstream = this.pool.subscribe({
-        serviceName: primary.serviceName,
-        url: this.urls[primary.serviceName]!,
-        query: plan.upstreamQuery,
-        variables: upstreamVariables,
-        identity: caller.identity,
-        requestId: caller.requestId,
-        replayKey: plan.replayLatest ? plan.eventKey : undefined,
-      }, created);
+      leaveUpstream = this.pool.subscribe(
+        {
+          serviceName: primary.serviceName,
+          url: this.urls[primary.serviceName]!,
+          query: plan.upstreamQuery,
+          variables: upstreamVariables,
+          identity: caller.identity,
+          requestId: caller.requestId,
+          replayKey: plan.replayLatest ? plan.eventKey : undefined,
+        },
+        created,
+      );
       fanout = created;
       this.fanouts.set(key, fanout);
     }

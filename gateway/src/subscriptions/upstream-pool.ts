@@ -95,7 +95,11 @@ class UpstreamConnection {
   private disposed = false;
   private lostAt?: number;
 
-  constructor(request: UpstreamRequest, private readonly options: UpstreamPoolOptions, private readonly onDisposed: () => void) {
+  constructor(
+    request: UpstreamRequest,
+    private readonly options: UpstreamPoolOptions,
+    private readonly onDisposed: () => void,
+  ) {
     const { serviceName } = request;
     const logger = options.logger;
     const connectionParams = { ...identityToHeaders(request.identity, options.internalCredential), [REQUEST_ID_HEADER]: request.requestId };
@@ -182,29 +186,39 @@ class SharedStream {
   private readonly unsubscribe: () => void;
   private finished = false;
 
-  constructor(private readonly request: UpstreamRequest, private readonly connection: UpstreamConnection, logger: Logger, private readonly onFinished: () => void) {
+  constructor(
+    private readonly request: UpstreamRequest,
+    private readonly connection: UpstreamConnection,
+    logger: Logger,
+    private readonly onFinished: () => void,
+  ) {
     connection.streams.add(this);
     const { serviceName } = request;
-    const upstreamErrors = (errors: readonly GraphQLFormattedError[]) => formatUpstreamErrors(errors, serviceName, (error) =>
-      logger.error({ subgraph: serviceName, requestId: request.requestId, error }, 'subgraph refused a subscription without a known code'));
-    this.unsubscribe = connection.client.subscribe<Record<string, unknown>>({ query: request.query, variables: request.variables }, {
-      next: (event) => {
-        if (this.finished) return;
-        countEvent(serviceName);
-        // A subscribe resolver that throws (FORBIDDEN, UNAUTHENTICATED) yields errors and no data, then complete: that ends it.
-        if (event.data === undefined && event.errors?.length) return this.end(upstreamErrors(event.errors));
-        const key = request.replayKey?.(event.data);
-        if (key !== undefined) this.latest.set(key, event);
-        for (const listener of this.listeners) listener.event(event);
+    const upstreamErrors = (errors: readonly GraphQLFormattedError[]) =>
+      formatUpstreamErrors(errors, serviceName, (error) =>
+        logger.error({ subgraph: serviceName, requestId: request.requestId, error }, 'subgraph refused a subscription without a known code'),
+      );
+    this.unsubscribe = connection.client.subscribe<Record<string, unknown>>(
+      { query: request.query, variables: request.variables },
+      {
+        next: (event) => {
+          if (this.finished) return;
+          countEvent(serviceName);
+          // A subscribe resolver that throws (FORBIDDEN, UNAUTHENTICATED) yields errors and no data, then complete: that ends it.
+          if (event.data === undefined && event.errors?.length) return this.end(upstreamErrors(event.errors));
+          const key = request.replayKey?.(event.data);
+          if (key !== undefined) this.latest.set(key, event);
+          for (const listener of this.listeners) listener.event(event);
+        },
+        error: (error) => {
+          if (this.finished) return;
+          if (isFormattedErrors(error)) return this.end(upstreamErrors(error));
+          logger.error({ subgraph: serviceName, err: error }, 'subgraph subscription failed');
+          this.end(subgraphUnavailable(serviceName));
+        },
+        complete: () => this.end(),
       },
-      error: (error) => {
-        if (this.finished) return;
-        if (isFormattedErrors(error)) return this.end(upstreamErrors(error));
-        logger.error({ subgraph: serviceName, err: error }, 'subgraph subscription failed');
-        this.end(subgraphUnavailable(serviceName));
-      },
-      complete: () => this.end(),
-    });
+    );
   }
 
   add(listener: UpstreamListener): void {

@@ -14,7 +14,10 @@ const EXTERNAL_SUBJECT_NAMESPACE = '6f1d4c52-3f7e-4b0a-9d35-8c2b7e51a0c4';
 /** The customer id for a token subject: the subject itself when it is a UUID, else its version-5 UUID. */
 export function customerIdForSubject(subject: string): string {
   if (UUID.test(subject)) return subject.toLowerCase();
-  const hash = createHash('sha1').update(Buffer.from(EXTERNAL_SUBJECT_NAMESPACE.replace(/-/g, ''), 'hex')).update(subject, 'utf8').digest();
+  const hash = createHash('sha1')
+    .update(Buffer.from(EXTERNAL_SUBJECT_NAMESPACE.replace(/-/g, ''), 'hex'))
+    .update(subject, 'utf8')
+    .digest();
   hash[6] = (hash[6]! & 0x0f) | 0x50;
   hash[8] = (hash[8]! & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');

@@ -30,9 +30,10 @@ export function identityToHeaders(identity: Identity | null, internalCredential:
 
 type HeaderBag = Record<string, string | string[] | undefined> | { get(name: string): string | null | undefined };
 function header(headers: HeaderBag, name: string): string | undefined {
-  const value = typeof (headers as { get?: unknown }).get === 'function'
-    ? (headers as { get(name: string): string | null | undefined }).get(name)
-    : (headers as Record<string, string | string[] | undefined>)[name];
+  const value =
+    typeof (headers as { get?: unknown }).get === 'function'
+      ? (headers as { get(name: string): string | null | undefined }).get(name)
+      : (headers as Record<string, string | string[] | undefined>)[name];
   const first = Array.isArray(value) ? value[0] : value;
   return first ?? undefined;
 }

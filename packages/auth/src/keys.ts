@@ -30,7 +30,7 @@ export async function signingKeyFromJwk(jwk: JWK): Promise<SigningKey> {
   }
   const publicPart: JWK = { kty: 'OKP', crv: 'Ed25519', x: jwk.x };
   const kid = await calculateJwkThumbprint(publicPart);
-  const privateKey = await importJWK({ ...jwk, alg: SIGNING_ALGORITHM }, SIGNING_ALGORITHM) as CryptoKey;
+  const privateKey = (await importJWK({ ...jwk, alg: SIGNING_ALGORITHM }, SIGNING_ALGORITHM)) as CryptoKey;
   return {
     kid,
     privateKey,

@@ -64,7 +64,9 @@ function isSecret(schema: z.ZodType): boolean {
 
 /** Names of the variables of a shape that are secrets (`env.secret`): used by the guard and the compose check. */
 export function secretVariables(shape: z.ZodRawShape): string[] {
-  return Object.entries(shape).filter(([, schema]) => isSecret(schema as z.ZodType)).map(([name]) => name);
+  return Object.entries(shape)
+    .filter(([, schema]) => isSecret(schema as z.ZodType))
+    .map(([name]) => name);
 }
 
 /** Common field kinds, so every service spells them the same way. */
@@ -72,7 +74,8 @@ export const env = {
   port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
   /** A port, 0 for any free one, or `off` (null): for a listener a deployment may not want. */
   portOrOff: (fallback: number | 'off') =>
-    z.union([z.literal('off').transform(() => null), z.coerce.number().int().min(0).max(65535)], { message: 'must be a port (0-65535) or off' })
+    z
+      .union([z.literal('off').transform(() => null), z.coerce.number().int().min(0).max(65535)], { message: 'must be a port (0-65535) or off' })
       .default(fallback === 'off' ? null : fallback),
   url: () => z.url({ message: 'must be a URL' }),
   optionalUrl: () => z.url({ message: 'must be a URL' }).optional(),
@@ -83,22 +86,36 @@ export const env = {
     return fallback === undefined ? schema : schema.default(fallback);
   },
   /** Comma-separated web origins (scheme://host[:port]), normalised; unset is undefined so the caller picks the default. */
-  origins: () => z.string().optional().transform((text, context) => {
-    if (text === undefined) return undefined;
-    const origins: string[] = [];
-    for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
-      const origin = webOrigin(entry);
-      if (origin) origins.push(origin);
-      else context.addIssue({ code: 'custom', message: `"${entry}" is not an origin like https://shop.example.com` });
-    }
-    return origins;
-  }),
+  origins: () =>
+    z
+      .string()
+      .optional()
+      .transform((text, context) => {
+        if (text === undefined) return undefined;
+        const origins: string[] = [];
+        for (const entry of text
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean)) {
+          const origin = webOrigin(entry);
+          if (origin) origins.push(origin);
+          else context.addIssue({ code: 'custom', message: `"${entry}" is not an origin like https://shop.example.com` });
+        }
+        return origins;
+      }),
   int: (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback),
   text: (fallback: string) => z.string().min(1).default(fallback),
   flag: (fallback: boolean) =>
-    z.enum(['true', 'false', '1', '0']).default(fallback ? 'true' : 'false').transform((v) => v === 'true' || v === '1'),
+    z
+      .enum(['true', 'false', '1', '0'])
+      .default(fallback ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1'),
   /** ISO-8601 duration such as P1M or PT30S, kept as text and parsed by the domain. */
-  duration: (fallback: string) => z.string().regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, 'must be an ISO-8601 duration like P1M or PT30S').default(fallback),
+  duration: (fallback: string) =>
+    z
+      .string()
+      .regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, 'must be an ISO-8601 duration like P1M or PT30S')
+      .default(fallback),
 };
 
 /** `entry` as a browser sends it in the Origin header, or null when it is not a bare http(s) origin. */
@@ -143,7 +160,9 @@ export const SUBGRAPH_PRODUCTION_VARIABLES: readonly string[] = ['DATABASE_URL',
  * then the shape is checked. Throws one ConfigError naming every problem.
  */
 export function loadSubgraphConfig<S extends ReturnType<typeof subgraphVariables> & z.ZodRawShape>(
-  shape: S, productionVariables: readonly string[], environment: NodeJS.ProcessEnv,
+  shape: S,
+  productionVariables: readonly string[],
+  environment: NodeJS.ProcessEnv,
 ) {
   const missing = isProduction(environment) ? productionVariables.filter((name) => !environment[name]) : [];
   if (missing.length > 0) throw new ConfigError(missing.map((name) => `${name}: required in production`));

@@ -1,8 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  ConfigError, DEVELOPMENT_DEFAULTS, MIN_PRODUCTION_SECRET_BYTES, PUBLISHED_SECRETS, env, loadConfig, loadSubgraphConfig,
-  secretVariables, subgraphVariables, SUBGRAPH_PRODUCTION_VARIABLES,
+  ConfigError,
+  DEVELOPMENT_DEFAULTS,
+  MIN_PRODUCTION_SECRET_BYTES,
+  PUBLISHED_SECRETS,
+  env,
+  loadConfig,
+  loadSubgraphConfig,
+  secretVariables,
+  subgraphVariables,
+  SUBGRAPH_PRODUCTION_VARIABLES,
 } from '@distribution/config';
 
 /** A secret as an operator makes one: `openssl rand -base64 48`. */
@@ -70,8 +78,9 @@ describe('the production guard on secrets', () => {
   it('lets a deployment leave unset a secret it does not use, but never set it to a published value', () => {
     const { JWT_SECRET: _unset, ...environment } = production({});
     expect(loadConfig(shape, environment, { unusedSecrets: ['JWT_SECRET'] }).JWT_SECRET).toBe(DEVELOPMENT_DEFAULTS.jwtSecret);
-    expect(problemsOf(() => loadConfig(shape, { ...environment, JWT_SECRET: DEVELOPMENT_DEFAULTS.jwtSecret }, { unusedSecrets: ['JWT_SECRET'] })))
-      .toEqual([expect.stringMatching(/^JWT_SECRET: is a published development value/)]);
+    expect(problemsOf(() => loadConfig(shape, { ...environment, JWT_SECRET: DEVELOPMENT_DEFAULTS.jwtSecret }, { unusedSecrets: ['JWT_SECRET'] }))).toEqual([
+      expect.stringMatching(/^JWT_SECRET: is a published development value/),
+    ]);
   });
 
   it('names every problem at once, one line per variable, with the other invalid settings', () => {
@@ -96,8 +105,9 @@ describe('the production guard on secrets', () => {
   });
 
   it('applies to every subgraph through loadSubgraphConfig', () => {
-    expect(problemsOf(() => loadSubgraphConfig(subgraphVariables(4100), SUBGRAPH_PRODUCTION_VARIABLES, production({ INTERNAL_CREDENTIAL: 'local-compose-internal-credential' }))))
-      .toEqual([expect.stringMatching(/^INTERNAL_CREDENTIAL: is a published development value/)]);
+    expect(
+      problemsOf(() => loadSubgraphConfig(subgraphVariables(4100), SUBGRAPH_PRODUCTION_VARIABLES, production({ INTERNAL_CREDENTIAL: 'local-compose-internal-credential' }))),
+    ).toEqual([expect.stringMatching(/^INTERNAL_CREDENTIAL: is a published development value/)]);
   });
 });
 

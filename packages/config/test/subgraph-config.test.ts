@@ -7,8 +7,12 @@ describe('a subgraph configuration', () => {
   it('has development defaults for everything, and keeps the extra variables apart', () => {
     const { settings, variables } = loadSubgraphConfig(shape, SUBGRAPH_PRODUCTION_VARIABLES, {});
     expect(settings).toEqual({
-      port: 4100, databaseUrl: undefined, internalCredential: DEVELOPMENT_DEFAULTS.internalCredential,
-      logLevel: 'info', eventBatchSize: 100, eventPollIntervalMs: 500,
+      port: 4100,
+      databaseUrl: undefined,
+      internalCredential: DEVELOPMENT_DEFAULTS.internalCredential,
+      logLevel: 'info',
+      eventBatchSize: 100,
+      eventPollIntervalMs: 500,
       databaseTimeouts: { statementMs: 15_000, idleInTransactionMs: 30_000, connectMs: 10_000 },
     });
     expect(variables.EXTRA).toBe(7);
@@ -17,10 +21,10 @@ describe('a subgraph configuration', () => {
   it('names every variable production must set, before anything else', () => {
     const attempt = () => loadSubgraphConfig(shape, [...SUBGRAPH_PRODUCTION_VARIABLES, 'EXTRA'], { NODE_ENV: 'production', PORT: 'x' });
     expect(attempt).toThrow(ConfigError);
-    try { attempt(); } catch (error) {
-      expect((error as ConfigError).problems).toEqual([
-        'DATABASE_URL: required in production', 'INTERNAL_CREDENTIAL: required in production', 'EXTRA: required in production',
-      ]);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual(['DATABASE_URL: required in production', 'INTERNAL_CREDENTIAL: required in production', 'EXTRA: required in production']);
     }
   });
 

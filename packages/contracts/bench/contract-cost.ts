@@ -15,7 +15,8 @@ const linesPerOrder = Number(process.argv[3] ?? 3);
 const products = Array.from({ length: 50 }, () => randomUUID());
 
 const orderPayload = (i: number) => ({
-  orderId: randomUUID(), customerId: randomUUID(),
+  orderId: randomUUID(),
+  customerId: randomUUID(),
   lines: Array.from({ length: linesPerOrder }, (_, l) => ({ productId: products[(i + l) % products.length]!, quantity: 1 + (i % 5), unitPriceCents: 250 })),
 });
 
@@ -37,10 +38,22 @@ function measure<T>(name: string, inputs: T[], work: (input: T) => unknown, roun
 
 const payloads = Array.from({ length: count }, (_, i) => orderPayload(i));
 // Parsing starts from what the bus hands over: pg's JSON.parse of the jsonb column.
-const envelopes = payloads.map((payload, i) => ({ id: randomUUID(), type: 'OrderPlaced', version: 1, source: 'order', position: i, occurredAt: new Date().toISOString(), payload: JSON.parse(JSON.stringify(payload)) }));
+const envelopes = payloads.map((payload, i) => ({
+  id: randomUUID(),
+  type: 'OrderPlaced',
+  version: 1,
+  source: 'order',
+  position: i,
+  occurredAt: new Date().toISOString(),
+  payload: JSON.parse(JSON.stringify(payload)),
+}));
 const accepts = { [EventType.OrderPlaced]: [1] } as const;
 
-console.log(`${count} events, OrderPlaced with ${linesPerOrder} lines; node ${process.version}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `${count} events, OrderPlaced with ${linesPerOrder} lines; node ${process.version}; load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 measure('baseline: JSON.stringify + JSON.parse', payloads, (p) => JSON.parse(JSON.stringify(p)));
 measure('build orderPlaced(payload) (checks it)', payloads, (p) => orderPlaced(p));
 measure('parseEvent(envelope, { OrderPlaced: [1] })', envelopes, (e) => parseEvent(e, accepts));
@@ -48,7 +61,14 @@ measure('parseEvent(envelope, { OrderPlaced: [1] })', envelopes, (e) => parseEve
 const reserved = payloads.map((p) => ({ orderId: p.orderId, changeId: null, roundNumber: 1, lines: p.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })) }));
 measure('build stockReserved(payload)', reserved, (p) => stockReserved(p));
 const rows = payloads.map((p, i) => ({
-  productId: p.lines[0]!.productId, manufacturerId: p.customerId, category: 'tea', onHand: 100, reserved: i % 100, available: 100 - (i % 100),
-  lowStockThreshold: 5, status: 'IN_STOCK' as const, roundNumber: 1,
+  productId: p.lines[0]!.productId,
+  manufacturerId: p.customerId,
+  category: 'tea',
+  onHand: 100,
+  reserved: i % 100,
+  available: 100 - (i % 100),
+  lowStockThreshold: 5,
+  status: 'IN_STOCK' as const,
+  roundNumber: 1,
 }));
 measure('build availabilityChanged(payload)', rows, (p) => availabilityChanged(p));

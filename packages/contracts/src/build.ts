@@ -21,7 +21,11 @@ export type NewEvent<T extends EventType = EventType> = {
 
 /** A producer built a payload its own contract refuses: a bug in that producer, never sent. */
 export class EventContractBroken extends Error {
-  constructor(readonly type: EventType, readonly version: number, readonly issues: string[]) {
+  constructor(
+    readonly type: EventType,
+    readonly version: number,
+    readonly issues: string[],
+  ) {
     super(`${type} v${version} does not fit the contract: ${issues.join('; ')}`);
     this.name = 'EventContractBroken';
   }

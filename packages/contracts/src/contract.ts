@@ -7,7 +7,16 @@ import type { z } from 'zod';
 import { EventType } from './event-type.js';
 import { SettlementAppliedV1, SupplyChangedV1 } from './manufacturer-events.js';
 import {
-  AvailabilityChangedV1, LowStockV1, RoundClosedV1, RoundOpenedV1, RoundSettledV1, StockDepletedV1, StockRejectedV1, StockRejectedV2, StockReleasedV1, StockReservedV1,
+  AvailabilityChangedV1,
+  LowStockV1,
+  RoundClosedV1,
+  RoundOpenedV1,
+  RoundSettledV1,
+  StockDepletedV1,
+  StockRejectedV1,
+  StockRejectedV2,
+  StockReleasedV1,
+  StockReservedV1,
 } from './inventory-events.js';
 import { OrderCancelledV1, OrderLineChangeRequestedV1, OrderOverdueV1, OrderPlacedV1 } from './order-events.js';
 
@@ -57,7 +66,8 @@ export type ContractEvent<T extends EventType = EventType> = {
 /** Every (type, version) the contract knows, for documentation and its tests. */
 export function definedEvents(): Array<{ type: EventType; version: number; schema: z.ZodType }> {
   return Object.entries(contract).flatMap(([type, versions]) =>
-    Object.entries(versions).map(([version, schema]) => ({ type: type as EventType, version: Number(version), schema: schema as z.ZodType })));
+    Object.entries(versions).map(([version, schema]) => ({ type: type as EventType, version: Number(version), schema: schema as z.ZodType })),
+  );
 }
 
 /** The schema of one (type, version); undefined when the contract does not define it. */

@@ -8,13 +8,15 @@ export const StockReservedV1 = z.object({
   /** Set when this answers an order change; null for a new order. */
   changeId: id().nullable(),
   roundNumber: roundNumber(),
-  lines: z.array(z.object({
-    productId: id(),
-    /** What the order now holds of the product. */
-    quantity: units(),
-    /** Only for a change: the units it reserved (> 0) or released (< 0). Absent in events written before it existed. */
-    delta: unitsDelta().optional(),
-  })),
+  lines: z.array(
+    z.object({
+      productId: id(),
+      /** What the order now holds of the product. */
+      quantity: units(),
+      /** Only for a change: the units it reserved (> 0) or released (< 0). Absent in events written before it existed. */
+      delta: unitsDelta().optional(),
+    }),
+  ),
 });
 export type StockReservedV1 = z.infer<typeof StockReservedV1>;
 
@@ -87,7 +89,8 @@ export const RoundClosedV1 = z.object({
   roundNumber: roundNumber(),
   closedAt: instant(),
   reason: RoundCloseReason,
-  sales: z.array(z.object({ productId: id(), manufacturerId: id(), unitsSold: units(), revenueCents: totalCents() }))
+  sales: z
+    .array(z.object({ productId: id(), manufacturerId: id(), unitsSold: units(), revenueCents: totalCents() }))
     // The manufacturer books the round's totals: past 2^53 a sum would round silently, and money would be lost.
     .refine((sales) => Number.isSafeInteger(sales.reduce((sum, s) => sum + s.revenueCents, 0)), "the round's total revenueCents is too large to count exactly")
     .refine((sales) => Number.isSafeInteger(sales.reduce((sum, s) => sum + s.unitsSold, 0)), "the round's total unitsSold is too large to count exactly"),

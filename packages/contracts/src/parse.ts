@@ -21,14 +21,17 @@ export interface Envelope {
 
 /** `event` read as one of the (type, version) pairs `A` accepts: a union discriminated by `type` (and `version`). */
 export type Parsed<E extends Envelope, A extends Accepts> = {
-  [T in keyof A & EventType]: A[T] extends readonly (infer V)[]
-    ? V extends VersionOf<T> ? Omit<E, 'type' | 'version' | 'payload'> & ContractEventOf<T, V> : never
-    : never;
+  [T in keyof A & EventType]: A[T] extends readonly (infer V)[] ? (V extends VersionOf<T> ? Omit<E, 'type' | 'version' | 'payload'> & ContractEventOf<T, V> : never) : never;
 }[keyof A & EventType];
 
 /** An event a consumer cannot read: a type or version it does not accept, or a payload its schema refuses. */
 export class EventParseError extends Error {
-  constructor(readonly type: string, readonly version: number, readonly eventId: string | undefined, readonly issues: string[]) {
+  constructor(
+    readonly type: string,
+    readonly version: number,
+    readonly eventId: string | undefined,
+    readonly issues: string[],
+  ) {
     super(`${type} v${version}${eventId ? ` (${eventId})` : ''} cannot be read: ${issues.join('; ')}`);
     this.name = 'EventParseError';
   }

@@ -1,20 +1,59 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  availabilityChanged, definedEvents, EventContractBroken, EventParseError, EventType, lowStock, orderCancelled, orderLineChangeRequested,
-  orderOverdue, orderPlaced, parseEvent, parsePayload, roundClosed, roundOpened, roundSettled, settlementApplied, stockDepleted, stockRejected,
-  stockRejectedV2, stockReleased, stockReserved, supplyChanged, type NewEvent,
+  availabilityChanged,
+  definedEvents,
+  EventContractBroken,
+  EventParseError,
+  EventType,
+  lowStock,
+  orderCancelled,
+  orderLineChangeRequested,
+  orderOverdue,
+  orderPlaced,
+  parseEvent,
+  parsePayload,
+  roundClosed,
+  roundOpened,
+  roundSettled,
+  settlementApplied,
+  stockDepleted,
+  stockRejected,
+  stockRejectedV2,
+  stockReleased,
+  stockReserved,
+  supplyChanged,
+  type NewEvent,
 } from '../src/index.js';
 
 const id = () => randomUUID();
 const at = '2030-01-01T00:00:00.000Z';
 const availability = {
-  productId: id(), manufacturerId: id(), category: 'tea', onHand: 10, reserved: 4, available: 6, lowStockThreshold: 5, status: 'IN_STOCK', roundNumber: 3,
+  productId: id(),
+  manufacturerId: id(),
+  category: 'tea',
+  onHand: 10,
+  reserved: 4,
+  available: 6,
+  lowStockThreshold: 5,
+  status: 'IN_STOCK',
+  roundNumber: 3,
 } as const;
 
 /** One event of every type, built as its producer builds it (the shapes of subgraphs/<name>/src/events). */
 const built: NewEvent[] = [
-  supplyChanged({ productId: id(), manufacturerId: id(), sku: 'DR-1', name: 'Drill', category: 'tools', unitPriceCents: 1999, supply: 40, delta: -2, reason: 'SETTLED', discontinued: false }),
+  supplyChanged({
+    productId: id(),
+    manufacturerId: id(),
+    sku: 'DR-1',
+    name: 'Drill',
+    category: 'tools',
+    unitPriceCents: 1999,
+    supply: 40,
+    delta: -2,
+    reason: 'SETTLED',
+    discontinued: false,
+  }),
   settlementApplied({ roundNumber: 3, manufacturerId: id(), settlementId: id(), lines: [{ productId: id(), unitsSold: 2, revenueCents: 3998 }] }),
   stockReserved({ orderId: id(), changeId: null, roundNumber: 3, lines: [{ productId: id(), quantity: 2 }] }),
   stockReserved({ orderId: id(), changeId: id(), roundNumber: 3, lines: [{ productId: id(), quantity: 0, delta: -2 }] }),
@@ -36,9 +75,23 @@ const built: NewEvent[] = [
 ];
 
 /** An event as the bus delivers it: the envelope around the payload after its trip through jsonb. */
-const delivered = (event: { type: string; version: number; payload: unknown }) =>
-  ({ id: id(), source: 'test', position: 1, occurredAt: at, type: event.type, version: event.version, payload: JSON.parse(JSON.stringify(event.payload)) });
-const everything = Object.fromEntries(Object.values(EventType).map((type) => [type, definedEvents().filter((e) => e.type === type).map((e) => e.version)])) as unknown as Record<EventType, readonly [1]>;
+const delivered = (event: { type: string; version: number; payload: unknown }) => ({
+  id: id(),
+  source: 'test',
+  position: 1,
+  occurredAt: at,
+  type: event.type,
+  version: event.version,
+  payload: JSON.parse(JSON.stringify(event.payload)),
+});
+const everything = Object.fromEntries(
+  Object.values(EventType).map((type) => [
+    type,
+    definedEvents()
+      .filter((e) => e.type === type)
+      .map((e) => e.version),
+  ]),
+) as unknown as Record<EventType, readonly [1]>;
 
 describe('the event contract', () => {
   it('names each event once, with at least one version', () => {
@@ -95,7 +148,12 @@ describe('what the contract refuses', () => {
     ['a fractional delta', EventType.StockReserved, { ...reserved, lines: [{ ...reserved.lines[0], delta: 1.5 }] }, /lines\[0\]\.delta/],
     ['a missing changeId (null is the way to say none)', EventType.StockReserved, { ...reserved, changeId: undefined }, /changeId/],
     ['an unknown stock status', EventType.AvailabilityChanged, { ...availability, status: 'PLENTY' }, /status/],
-    ['an unknown supply reason', EventType.SupplyChanged, { productId: id(), manufacturerId: id(), sku: 's', name: 'n', category: 'c', unitPriceCents: 1, supply: 1, delta: 1, reason: 'STOLEN', discontinued: false }, /reason/],
+    [
+      'an unknown supply reason',
+      EventType.SupplyChanged,
+      { productId: id(), manufacturerId: id(), sku: 's', name: 'n', category: 'c', unitPriceCents: 1, supply: 1, delta: 1, reason: 'STOLEN', discontinued: false },
+      /reason/,
+    ],
   ];
 
   it.each(malformed)('refuses %s: the consumer gets a parse error naming the field', (_, type, payload, field) => {

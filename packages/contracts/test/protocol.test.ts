@@ -6,7 +6,11 @@ import { definedEvents, schemaOf } from '../src/index.js';
 /** PROTOCOL.md, the document people read, against the contract the code runs. */
 const protocol = readFileSync(new URL('../PROTOCOL.md', import.meta.url), 'utf8');
 
-interface Section { type: string; version: number; body: string }
+interface Section {
+  type: string;
+  version: number;
+  body: string;
+}
 
 /** Every `### <Name> v<version>` section with its text up to the next heading. */
 function sections(text: string): Section[] {
@@ -29,7 +33,10 @@ function documentedFields(list: string): Fields {
   for (const ch of inner) {
     if ('[{('.includes(ch)) depth++;
     if (']})'.includes(ch)) depth--;
-    if (ch === ',' && depth === 0) { parts.push(part); part = ''; } else part += ch;
+    if (ch === ',' && depth === 0) {
+      parts.push(part);
+      part = '';
+    } else part += ch;
   }
   parts.push(part);
   const fields: Fields = new Map();
@@ -61,7 +68,10 @@ function fieldsOf(section: Section, all: Section[]): Fields {
   if (list) return documentedFields(list[1]!);
   const same = /Same payload as `?(\w+)`?/.exec(section.body);
   if (!same) throw new Error(`${section.type} v${section.version} documents no fields`);
-  return fieldsOf(all.find((s) => s.type === same[1])!, all);
+  return fieldsOf(
+    all.find((s) => s.type === same[1])!,
+    all,
+  );
 }
 
 describe('PROTOCOL.md and the contract', () => {

@@ -32,7 +32,10 @@ function processStat(pid: number): { state: string; startTime: string } | null {
   return { state: fields[0]!, startTime: fields[19]! };
 }
 
-const running = (pid: number) => { const stat = processStat(pid); return stat !== null && stat.state !== 'Z'; };
+const running = (pid: number) => {
+  const stat = processStat(pid);
+  return stat !== null && stat.state !== 'Z';
+};
 
 /** This process, in a form that a later process reused under the same pid does not match. */
 export function ownerMark(): Record<string, string> {
@@ -82,14 +85,17 @@ function signal(pid: number, name: NodeJS.Signals): void {
   try {
     process.kill(pid, name);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw new Error(`the database of an earlier run (pid ${pid}) is still running and cannot be stopped from here: stop it by hand`);
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH')
+      throw new Error(`the database of an earlier run (pid ${pid}) is still running and cannot be stopped from here: stop it by hand`);
   }
 }
 
 function removeIfNaming(lockFile: string, pid: number): void {
   try {
     if (Number(readFileSync(lockFile, 'utf8').split('\n')[0]) === pid) unlinkSync(lockFile);
-  } catch { /* already gone */ }
+  } catch {
+    /* already gone */
+  }
 }
 
 /**

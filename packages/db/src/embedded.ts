@@ -73,7 +73,10 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-interface Binaries { initdb: string; postgres: string }
+interface Binaries {
+  initdb: string;
+  postgres: string;
+}
 
 async function binaries(): Promise<Binaries> {
   const platform = process.platform === 'win32' ? 'windows' : process.platform;
@@ -112,14 +115,21 @@ async function initialise(initdb: string, dataDir: string, user: SpawnOptions, l
     const initdbProcess = spawn(initdb, args, { ...user, env: { ...process.env, LC_MESSAGES: MESSAGES_LOCALE }, stdio: ['ignore', 'pipe', 'pipe'] });
     let errors = '';
     initdbProcess.stdout!.on('data', (chunk: Buffer) => log(chunk.toString('utf8').trim()));
-    initdbProcess.stderr!.on('data', (chunk: Buffer) => { errors += chunk.toString('utf8'); log(chunk.toString('utf8').trim()); });
+    initdbProcess.stderr!.on('data', (chunk: Buffer) => {
+      errors += chunk.toString('utf8');
+      log(chunk.toString('utf8').trim());
+    });
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
       initdbProcess.once('error', reject);
       initdbProcess.once('close', (c, s) => resolve([c, s]));
     });
     if (code !== 0) throw new Error(`initdb failed (code ${code}, signal ${signal}): ${errors.trim()}`);
   } finally {
-    try { unlinkSync(passwordFile); } catch { /* already gone */ }
+    try {
+      unlinkSync(passwordFile);
+    } catch {
+      /* already gone */
+    }
   }
 }
 
@@ -142,15 +152,23 @@ function launch(postgres: string, dataDir: string, port: number, user: SpawnOpti
     };
     server.stdout!.on('data', onOutput);
     server.stderr!.on('data', onOutput);
-    server.on('error', (error) => { log(`Postgres: ${error.message}`); reject(error); });
-    server.once('exit', (code, signal) => reject(new Error(`Postgres exited while starting (${fatalLine(output) ?? `code ${code}, signal ${signal}`})\n${output.trim().slice(-2000)}`)));
+    server.on('error', (error) => {
+      log(`Postgres: ${error.message}`);
+      reject(error);
+    });
+    server.once('exit', (code, signal) =>
+      reject(new Error(`Postgres exited while starting (${fatalLine(output) ?? `code ${code}, signal ${signal}`})\n${output.trim().slice(-2000)}`)),
+    );
   });
   return { server, ready };
 }
 
 /** The reason Postgres gives for refusing to start, from its log. */
 function fatalLine(output: string): string | null {
-  const fatal = output.split('\n').reverse().find((line) => /\b(FATAL|PANIC):/.test(line));
+  const fatal = output
+    .split('\n')
+    .reverse()
+    .find((line) => /\b(FATAL|PANIC):/.test(line));
   return fatal ? fatal.replace(/^.*?\b(FATAL|PANIC):\s*/, '') : null;
 }
 
@@ -158,8 +176,12 @@ function fatalLine(output: string): string | null {
 const servers = new Set<ChildProcess>();
 const isRunning = (server: ChildProcess) => server.exitCode === null && server.signalCode === null;
 // SIGINT is Postgres's "fast shutdown": open sessions are ended, then the server exits.
-const shutDown = (server: ChildProcess) => { if (isRunning(server)) server.kill('SIGINT'); };
-const shutDownAll = () => { for (const server of servers) shutDown(server); };
+const shutDown = (server: ChildProcess) => {
+  if (isRunning(server)) server.kill('SIGINT');
+};
+const shutDownAll = () => {
+  for (const server of servers) shutDown(server);
+};
 
 function onEndingSignal(signal: NodeJS.Signals): void {
   // Handled elsewhere too (a service's stopOnSignals, vitest): that way out ends in `exit`.
@@ -193,7 +215,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   mkdirSync(path.dirname(dataDir), { recursive: true });
   for (let dir = path.dirname(dataDir); dir !== path.dirname(dir); dir = path.dirname(dir)) {
     if (dir.startsWith(process.cwd()) || dir.includes('.data')) {
-      try { chmodSync(dir, 0o755); } catch { /* not ours to change */ }
+      try {
+        chmodSync(dir, 0o755);
+      } catch {
+        /* not ours to change */
+      }
     }
   }
   const earlier = await stopEarlierRun(dataDir);
@@ -223,15 +249,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
     port,
-    stop: () => (stopping ??= (async () => {
-      const exited = new Promise<void>((resolve) => {
-        if (!isRunning(server)) resolve();
-        else server.once('exit', () => resolve());
-      });
-      shutDown(server);
-      await exited;
-      unwatch(server);
-      if (options.persistent === false) rmSync(dataDir, { recursive: true, force: true });
-    })()),
+    stop: () =>
+      (stopping ??= (async () => {
+        const exited = new Promise<void>((resolve) => {
+          if (!isRunning(server)) resolve();
+          else server.once('exit', () => resolve());
+        });
+        shutDown(server);
+        await exited;
+        unwatch(server);
+        if (options.persistent === false) rmSync(dataDir, { recursive: true, force: true });
+      })()),
   };
 }

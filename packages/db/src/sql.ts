@@ -32,9 +32,7 @@ export function sqlOf(manager: EntityManager): Sql {
 }
 
 /** `unitPriceCents` → `unit_price_cents`: the column name of a property, as the entities name them. */
-export type ColumnName<P extends string> = P extends `${infer Head}${infer Tail}`
-  ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${ColumnName<Tail>}`
-  : P;
+export type ColumnName<P extends string> = P extends `${infer Head}${infer Tail}` ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${ColumnName<Tail>}` : P;
 
 /**
  * A row as raw SQL returns it when it selects columns by name: the entity's properties under

@@ -37,7 +37,11 @@ function serverIsUp() {
 }
 
 function signal(name) {
-  try { process.kill(serverPid, name); } catch { /* already gone */ }
+  try {
+    process.kill(serverPid, name);
+  } catch {
+    /* already gone */
+  }
 }
 
 async function gone(withinMs) {

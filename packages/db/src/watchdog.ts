@@ -31,5 +31,9 @@ export function watchForOwnerDeath(serverPid: number, dataDir: string): Watchdog
   // Neither the watchdog nor the pipe to it keeps the owner alive.
   watchdog.unref();
   (watchdog.stdin as Socket).unref();
-  return { release: () => { watchdog.stdin!.end(); } };
+  return {
+    release: () => {
+      watchdog.stdin!.end();
+    },
+  };
 }

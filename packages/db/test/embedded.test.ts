@@ -17,14 +17,21 @@ function processInfo(pid: number): { state: string; group: number } | null {
     return null;
   }
 }
-const running = (pid: number) => { const info = processInfo(pid); return info !== null && info.state !== 'Z'; };
+const running = (pid: number) => {
+  const info = processInfo(pid);
+  return info !== null && info.state !== 'Z';
+};
 const serverPid = (dataDir: string) => Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
 
 /** The watchdog guarding server `serverPid`, found by its command line. */
 function watchdogOf(serverPid: number): number | null {
   for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     let args: string[] = [];
-    try { args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0'); } catch { continue; }
+    try {
+      args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
     if (args.some((arg) => arg.endsWith('watchdog-process.mjs')) && args.includes(String(serverPid))) return Number(entry);
   }
   return null;
@@ -44,8 +51,13 @@ async function startOwner(dataDir: string, mode: 'crash' | 'wait') {
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => owner.once('exit', (code, signal) => resolve({ code, signal })));
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    owner.stdout.on('data', (chunk: Buffer) => { output += chunk; if (output.includes('ready')) resolve(); });
-    owner.stderr.on('data', (chunk: Buffer) => { output += chunk; });
+    owner.stdout.on('data', (chunk: Buffer) => {
+      output += chunk;
+      if (output.includes('ready')) resolve();
+    });
+    owner.stderr.on('data', (chunk: Buffer) => {
+      output += chunk;
+    });
     void exit.then(() => reject(new Error(`the owner exited before its server was up:\n${output}`)));
   });
   return { owner, exit, server: serverPid(dataDir) };
@@ -125,7 +137,9 @@ describe.skipIf(process.platform !== 'linux')('the embedded Postgres', () => {
     const { owner, exit, server } = await startOwner(dataDir, 'wait');
     try {
       const second = startEmbeddedPostgres({ dataDir, port: 0 });
-      await expect(second).rejects.toThrow(`the database in ${dataDir} is in use by another running process (pid ${owner.pid}); stop it first, or set EMBEDDED_PG_DIR to another folder`);
+      await expect(second).rejects.toThrow(
+        `the database in ${dataDir} is in use by another running process (pid ${owner.pid}); stop it first, or set EMBEDDED_PG_DIR to another folder`,
+      );
       expect(running(server)).toBe(true);
     } finally {
       owner.kill('SIGINT');

@@ -13,7 +13,10 @@ describe('bounded waits on Postgres', () => {
   beforeAll(async () => {
     url = await createTestDatabase('timeouts');
     database = await openServiceDatabase({
-      url, schema: 'timeouts', migrations: [], poolSize: 2,
+      url,
+      schema: 'timeouts',
+      migrations: [],
+      poolSize: 2,
       timeouts: { statementMs: 300, idleInTransactionMs: 400, connectMs: 300 },
     });
     observer = new pg.Client({ connectionString: url });

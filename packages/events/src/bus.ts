@@ -57,18 +57,29 @@ class WakeableLoop {
   private stopped = false;
   private hinted = false;
   private current: Promise<void> = Promise.resolve();
-  constructor(private readonly work: (likely: boolean) => Promise<boolean>, private readonly intervalMs: number, private readonly onError: (e: unknown) => void) {}
-  start() { this.schedule(0); }
+  constructor(
+    private readonly work: (likely: boolean) => Promise<boolean>,
+    private readonly intervalMs: number,
+    private readonly onError: (e: unknown) => void,
+  ) {}
+  start() {
+    this.schedule(0);
+  }
   wake() {
     if (this.stopped) return;
-    if (this.running) { this.again = true; return; }
+    if (this.running) {
+      this.again = true;
+      return;
+    }
     this.hinted = true;
     this.schedule(0);
   }
   private schedule(ms: number) {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => { this.current = this.run(); }, ms);
+    this.timer = setTimeout(() => {
+      this.current = this.run();
+    }, ms);
   }
   private async run() {
     this.timer = null;
@@ -114,7 +125,9 @@ export class EventBus {
     this.listener = options.listener ?? new PostgresListener(options.database.url, (e) => options.logger.warn({ err: e }, 'listener reconnecting'), options.database.timeouts);
   }
 
-  private get db() { return this.options.database; }
+  private get db() {
+    return this.options.database;
+  }
 
   /**
    * Registers a consumer of the contract's events: per type, the versions it reads (`{ OrderPlaced: [1] }`).
@@ -174,8 +187,9 @@ export class EventBus {
       await m.query('SELECT pg_advisory_xact_lock($1)', [BUS_APPEND_LOCK]);
       // Move and announce in one statement: rows leave the outbox in id order, get bus positions
       // in that order, and each event type's channel is notified once (delivered at commit).
-      const moved = returnedRows<Pick<OutboxEntity, 'type'> & { events: number }>(await m.query(
-        `WITH moved AS (
+      const moved = returnedRows<Pick<OutboxEntity, 'type'> & { events: number }>(
+        await m.query(
+          `WITH moved AS (
            DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT $1)
            RETURNING id, event_id, type, version, payload, occurred_at
          ), appended AS (
@@ -184,8 +198,9 @@ export class EventBus {
            RETURNING type
          )
          SELECT type, count(*)::int AS events, pg_notify($3 || type, '') FROM appended GROUP BY type`,
-        [this.batchSize, this.db.schema, busChannel('')],
-      ));
+          [this.batchSize, this.db.schema, busChannel('')],
+        ),
+      );
       const total = moved.reduce((sum, row) => sum + row.events, 0);
       return total === this.batchSize;
     });
@@ -207,25 +222,34 @@ export class EventBus {
     try {
       return await this.db.transaction(async (m) => {
         // The cursor row lock makes replicas of one consumer take turns, keeping bus order.
-        const rows: BusEventColumns[] =
-          await m.query(
-            `WITH cursor AS (SELECT position FROM event_cursor WHERE consumer = $1 FOR UPDATE)
+        const rows: BusEventColumns[] = await m.query(
+          `WITH cursor AS (SELECT position FROM event_cursor WHERE consumer = $1 FOR UPDATE)
              SELECT e.position, e.event_id, e.type, e.version, e.source, e.payload, e.occurred_at
              FROM bus.events e, cursor WHERE e.position > cursor.position AND e.type = ANY($2)
              ORDER BY e.position LIMIT $3`,
-            [consumer.name, consumer.types, limit],
-          );
+          [consumer.name, consumer.types, limit],
+        );
         if (rows.length === 0) return false;
         // The inbox entries and the cursor move in one statement; both commit with the handler's work.
-        const fresh: string[] = returnedRows<Columns<InboxEntity, 'eventId'>>(await m.query(
-          `WITH moved AS (UPDATE event_cursor SET position = $3 WHERE consumer = $1)
+        const fresh: string[] = returnedRows<Columns<InboxEntity, 'eventId'>>(
+          await m.query(
+            `WITH moved AS (UPDATE event_cursor SET position = $3 WHERE consumer = $1)
            INSERT INTO inbox (consumer, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id`,
-          [consumer.name, rows.map((r) => r.event_id), rows[rows.length - 1]!.position],
-        )).map((r) => r.event_id);
+            [consumer.name, rows.map((r) => r.event_id), rows[rows.length - 1]!.position],
+          ),
+        ).map((r) => r.event_id);
         const freshSet = new Set(fresh);
         const received: BusEvent[] = rows
           .filter((r) => freshSet.has(r.event_id))
-          .map((r) => ({ id: r.event_id, type: r.type, version: r.version, source: r.source, payload: r.payload, occurredAt: new Date(r.occurred_at).toISOString(), position: Number(r.position) }));
+          .map((r) => ({
+            id: r.event_id,
+            type: r.type,
+            version: r.version,
+            source: r.source,
+            payload: r.payload,
+            occurredAt: new Date(r.occurred_at).toISOString(),
+            position: Number(r.position),
+          }));
         attempt.first = received[0] ?? null;
         const { events, unreadable } = readThroughContract(received, consumer.accepts);
         if (unreadable.length) await this.parkUnreadable(m, consumer, unreadable);
@@ -245,13 +269,23 @@ export class EventBus {
       `INSERT INTO parked_event (consumer, event_id, position, type, error, attempts)
        SELECT $1, u.*, 1 FROM unnest($2::uuid[], $3::bigint[], $4::text[], $5::text[]) AS u ON CONFLICT DO NOTHING`,
       [
-        consumer.name, unreadable.map(({ event }) => event.id), unreadable.map(({ event }) => event.position),
-        unreadable.map(({ event }) => event.type), unreadable.map(({ error }) => error.message),
+        consumer.name,
+        unreadable.map(({ event }) => event.id),
+        unreadable.map(({ event }) => event.position),
+        unreadable.map(({ event }) => event.type),
+        unreadable.map(({ error }) => error.message),
       ],
     );
-    await announceParking(m, this.db.schema, unreadable.map(({ event, error }) => ({ consumer: consumer.name, eventId: event.id, type: event.type, error: error.message })));
+    await announceParking(
+      m,
+      this.db.schema,
+      unreadable.map(({ event, error }) => ({ consumer: consumer.name, eventId: event.id, type: event.type, error: error.message })),
+    );
     for (const { event, error } of unreadable) {
-      this.options.logger.error({ consumer: consumer.name, eventId: event.id, type: event.type, version: event.version, err: error.message }, 'event parked: the contract cannot read it');
+      this.options.logger.error(
+        { consumer: consumer.name, eventId: event.id, type: event.type, version: event.version, err: error.message },
+        'event parked: the contract cannot read it',
+      );
     }
   }
 
@@ -272,10 +306,14 @@ export class EventBus {
     }
     // Park it: record why, mark it applied, move on; an operator can replay it from parked_event.
     await this.db.transaction(async (m) => {
-      await m.query(
-        `INSERT INTO parked_event (consumer, event_id, position, type, error, attempts) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-        [consumer.name, event.id, event.position, event.type, String((error as Error)?.message ?? error), attempts],
-      );
+      await m.query(`INSERT INTO parked_event (consumer, event_id, position, type, error, attempts) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`, [
+        consumer.name,
+        event.id,
+        event.position,
+        event.type,
+        String((error as Error)?.message ?? error),
+        attempts,
+      ]);
       await m.query('INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [consumer.name, event.id]);
       await announceParking(m, this.db.schema, [{ consumer: consumer.name, eventId: event.id, type: event.type, error: String((error as Error)?.message ?? error) }]);
     });

@@ -63,7 +63,9 @@ export class PostgresListener {
         for (const cb of [...(this.channels.get(n.channel)?.keys() ?? [])]) cb(n.payload ?? '');
       });
       client.on('error', (error) => this.reconnectAfter(error));
-      client.on('end', () => { if (!this.stopped) this.reconnectAfter(new Error('listener connection ended')); });
+      client.on('end', () => {
+        if (!this.stopped) this.reconnectAfter(new Error('listener connection ended'));
+      });
       await client.connect();
       this.client = client;
       for (const channel of this.channels.keys()) await client.query(`LISTEN "${channel}"`);
@@ -71,7 +73,9 @@ export class PostgresListener {
         this.lost = false;
         this.resumed();
       }
-    })().finally(() => { this.connecting = null; });
+    })().finally(() => {
+      this.connecting = null;
+    });
     return this.connecting;
   }
 
@@ -98,7 +102,9 @@ export class PostgresListener {
     old.removeAllListeners();
     old.on('error', () => {});
     old.end().catch(() => {});
-    const retry = () => { if (!this.stopped) this.connect().catch(() => setTimeout(retry, 1000)); };
+    const retry = () => {
+      if (!this.stopped) this.connect().catch(() => setTimeout(retry, 1000));
+    };
     setTimeout(retry, RECONNECT_PAUSE_MS);
   }
 

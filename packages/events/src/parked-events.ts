@@ -48,8 +48,17 @@ export const MAX_PAYLOAD_CHARACTERS = 10_000;
 const MAX_ERROR_CHARACTERS = 2_000;
 
 const toParked = (r: any): ParkedEvent => ({
-  consumer: r.consumer, eventId: r.event_id, position: Number(r.position), type: r.type, version: r.version, source: r.source,
-  error: r.error, attempts: r.attempts, parkedAt: r.parked_at, occurredAt: r.occurred_at, payload: r.payload ?? 'null',
+  consumer: r.consumer,
+  eventId: r.event_id,
+  position: Number(r.position),
+  type: r.type,
+  version: r.version,
+  source: r.source,
+  error: r.error,
+  attempts: r.attempts,
+  parkedAt: r.parked_at,
+  occurredAt: r.occurred_at,
+  payload: r.payload ?? 'null',
 });
 
 /** Parked events, newest on the bus first, after the one at `after` (exclusive); `limit` of them. */
@@ -95,8 +104,13 @@ export async function retryParkedEvent(database: ServiceDatabase, bus: EventBus,
       );
       if (!row) return null;
       const event: BusEvent = {
-        id: row.event_id, type: row.type, version: row.version, source: row.source, payload: row.payload,
-        occurredAt: new Date(row.occurred_at).toISOString(), position: Number(row.position),
+        id: row.event_id,
+        type: row.type,
+        version: row.version,
+        source: row.source,
+        payload: row.payload,
+        occurredAt: new Date(row.occurred_at).toISOString(),
+        position: Number(row.position),
       };
       await consumer.handler([parseEvent(event, consumer.accepts)], m);
       await m.query('DELETE FROM parked_event WHERE consumer = $1 AND event_id = $2', [key.consumer, key.eventId]);
@@ -106,10 +120,9 @@ export async function retryParkedEvent(database: ServiceDatabase, bus: EventBus,
   } catch (failure) {
     const error = String((failure as Error)?.message ?? failure).slice(0, MAX_ERROR_CHARACTERS);
     const stillParked = await database.transaction(async (m) => {
-      const [row] = returnedRows<{ type: string }>(await m.query(
-        'UPDATE parked_event SET attempts = attempts + 1, error = $3 WHERE consumer = $1 AND event_id = $2 RETURNING type',
-        [key.consumer, key.eventId, error],
-      ));
+      const [row] = returnedRows<{ type: string }>(
+        await m.query('UPDATE parked_event SET attempts = attempts + 1, error = $3 WHERE consumer = $1 AND event_id = $2 RETURNING type', [key.consumer, key.eventId, error]),
+      );
       if (row) await logRepair(m, { ...key, type: row.type, action: 'RETRY_FAILED', actor, error });
       return Boolean(row);
     });
@@ -120,10 +133,7 @@ export async function retryParkedEvent(database: ServiceDatabase, bus: EventBus,
 /** Gives up on a parked event for good (it stays in the inbox, so nothing applies it); false when there is none. */
 export async function discardParkedEvent(database: ServiceDatabase, key: ParkedEventKey, actor: string, reason: string): Promise<boolean> {
   return database.transaction(async (m) => {
-    const [row] = returnedRows<{ type: string }>(await m.query(
-      'DELETE FROM parked_event WHERE consumer = $1 AND event_id = $2 RETURNING type',
-      [key.consumer, key.eventId],
-    ));
+    const [row] = returnedRows<{ type: string }>(await m.query('DELETE FROM parked_event WHERE consumer = $1 AND event_id = $2 RETURNING type', [key.consumer, key.eventId]));
     if (row) await logRepair(m, { ...key, type: row.type, action: 'DISCARDED', actor, reason });
     return Boolean(row);
   });
@@ -133,7 +143,15 @@ export async function discardParkedEvent(database: ServiceDatabase, key: ParkedE
 export async function recentRepairs(database: ServiceDatabase, limit: number): Promise<BusRepair[]> {
   const rows = await database.query('SELECT * FROM bus_repair ORDER BY id DESC LIMIT $1', [limit]);
   return rows.map((r: any) => ({
-    id: Number(r.id), consumer: r.consumer, eventId: r.event_id, type: r.type, action: r.action, actor: r.actor, reason: r.reason, error: r.error, at: r.at,
+    id: Number(r.id),
+    consumer: r.consumer,
+    eventId: r.event_id,
+    type: r.type,
+    action: r.action,
+    actor: r.actor,
+    reason: r.reason,
+    error: r.error,
+    at: r.at,
   }));
 }
 
@@ -141,8 +159,13 @@ async function logRepair(
   m: { query(sql: string, params?: unknown[]): Promise<unknown> },
   entry: ParkedEventKey & { type: string; action: BusRepair['action']; actor: string; reason?: string; error?: string },
 ): Promise<void> {
-  await m.query(
-    'INSERT INTO bus_repair (consumer, event_id, type, action, actor, reason, error) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-    [entry.consumer, entry.eventId, entry.type, entry.action, entry.actor, entry.reason ?? null, entry.error ?? null],
-  );
+  await m.query('INSERT INTO bus_repair (consumer, event_id, type, action, actor, reason, error) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+    entry.consumer,
+    entry.eventId,
+    entry.type,
+    entry.action,
+    entry.actor,
+    entry.reason ?? null,
+    entry.error ?? null,
+  ]);
 }

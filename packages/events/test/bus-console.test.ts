@@ -5,13 +5,25 @@ import { createLogger } from '@distribution/logging';
 import { createTestDatabase, eventually } from '@distribution/testkit';
 import { EventType, roundSettled } from '@distribution/contracts';
 import {
-  BusRepairLog1767000000000, EventBus, EventTables1700000000000, consumerHealth, discardParkedEvent, listParkedEvents, parkingChannel,
-  readParkingNotice, recentRepairs, recordEvent, retryParkedEvent, type ParkingNotice,
+  BusRepairLog1767000000000,
+  EventBus,
+  EventTables1700000000000,
+  consumerHealth,
+  discardParkedEvent,
+  listParkedEvents,
+  parkingChannel,
+  readParkingNotice,
+  recentRepairs,
+  recordEvent,
+  retryParkedEvent,
+  type ParkingNotice,
 } from '@distribution/events';
 
 class AppliedTable1700000000001 {
   name = 'AppliedTable1700000000001';
-  async up(r: { query(s: string): Promise<unknown> }) { await r.query('CREATE TABLE applied (event_id uuid, n int)'); }
+  async up(r: { query(s: string): Promise<unknown> }) {
+    await r.query('CREATE TABLE applied (event_id uuid, n int)');
+  }
   async down() {}
 }
 
@@ -27,15 +39,18 @@ describe('the bus console: health, parked events, retry and discard', () => {
   const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
   // Numbers in `refused` make the handler throw, as a bug or a missing row would.
   const refused = new Set<number>();
-  const consumerBus = () => new EventBus({ database: consumer, logger, pollIntervalMs: 20, maxAttempts: 2 })
-    .consume('picky', COUNTED, async (events, m) => {
+  const consumerBus = () =>
+    new EventBus({ database: consumer, logger, pollIntervalMs: 20, maxAttempts: 2 }).consume('picky', COUNTED, async (events, m) => {
       for (const e of events) {
         if (refused.has(e.payload.roundNumber)) throw new Error(`cannot book ${e.payload.roundNumber} yet`);
         await m.query('INSERT INTO applied VALUES ($1, $2)', [e.id, e.payload.roundNumber]);
       }
     });
   let bus: EventBus;
-  const publish = (...ns: number[]) => producer.transaction(async (m) => { for (const n of ns) await recordEvent(m, 'producer', roundSettled({ roundNumber: n })); });
+  const publish = (...ns: number[]) =>
+    producer.transaction(async (m) => {
+      for (const n of ns) await recordEvent(m, 'producer', roundSettled({ roundNumber: n }));
+    });
   const applied = async (n: number) => (await consumer.query('SELECT count(*)::int AS c FROM applied WHERE n = $1', [n]))[0].c as number;
   const parkedIds = async () => (await listParkedEvents(consumer, 100, null)).map((p) => p.eventId);
   const eventOf = async (n: number) => (await consumer.query(`SELECT event_id FROM bus.events WHERE (payload->>'roundNumber')::int = $1`, [n]))[0].event_id as string;
@@ -51,7 +66,10 @@ describe('the bus console: health, parked events, retry and discard', () => {
     await relay.start();
     listener = new pg.Client({ connectionString: url });
     await listener.connect();
-    listener.on('notification', (n) => { const notice = readParkingNotice(n.payload ?? ''); if (notice) heard.push(notice); });
+    listener.on('notification', (n) => {
+      const notice = readParkingNotice(n.payload ?? '');
+      if (notice) heard.push(notice);
+    });
     await listener.query(`LISTEN "${parkingChannel('consumer')}"`);
     bus = consumerBus();
     await bus.start();
@@ -63,7 +81,7 @@ describe('the bus console: health, parked events, retry and discard', () => {
     await Promise.all([producer?.close(), consumer?.close()]);
   });
 
-  it('parks an event that keeps failing, says so on the service\'s parking channel, and lists it with its error', async () => {
+  it("parks an event that keeps failing, says so on the service's parking channel, and lists it with its error", async () => {
     refused.add(2);
     await publish(1, 2, 3);
     await eventually(async () => (await applied(1)) === 1 && (await applied(3)) === 1 && (await parkedIds()).length === 1);

@@ -8,7 +8,9 @@ import { EventBus, EventTables1700000000000, recordEvent, recordEvents, type Dom
 
 class AppliedTable1700000000001 {
   name = 'AppliedTable1700000000001';
-  async up(r: { query(s: string): Promise<unknown> }) { await r.query('CREATE TABLE applied (event_id uuid, n int)'); }
+  async up(r: { query(s: string): Promise<unknown> }) {
+    await r.query('CREATE TABLE applied (event_id uuid, n int)');
+  }
   async down() {}
 }
 
@@ -25,22 +27,28 @@ describe('the outbox event bus', () => {
     await migrate(producer);
     await migrate(consumer);
   });
-  afterAll(async () => { await producer?.close(); await consumer?.close(); });
+  afterAll(async () => {
+    await producer?.close();
+    await consumer?.close();
+  });
 
   // RoundSettled { roundNumber } stands for any event: its number is what the consumers record.
   const counted = (n: number) => roundSettled({ roundNumber: n });
   const COUNTED = { [EventType.RoundSettled]: [1] } as const;
   const publish = (n: number) => producer.transaction((m) => recordEvent(m, 'producer', counted(n)));
-  const consumerBus = (batches: number[]) => new EventBus({ database: consumer, logger, pollIntervalMs: 50 }).consume('counter', COUNTED, async (events: Array<DomainEvent<'RoundSettled'>>, m) => {
-    batches.push(events.length);
-    for (const e of events) await m.query('INSERT INTO applied VALUES ($1, $2)', [e.id, e.payload.roundNumber]);
-  });
+  const consumerBus = (batches: number[]) =>
+    new EventBus({ database: consumer, logger, pollIntervalMs: 50 }).consume('counter', COUNTED, async (events: Array<DomainEvent<'RoundSettled'>>, m) => {
+      batches.push(events.length);
+      for (const e of events) await m.query('INSERT INTO applied VALUES ($1, $2)', [e.id, e.payload.roundNumber]);
+    });
 
   it('does not publish an event whose transaction rolled back', async () => {
-    await expect(producer.transaction(async (m) => {
-      await recordEvent(m, 'producer', counted(99_999));
-      throw new Error('change failed');
-    })).rejects.toThrow('change failed');
+    await expect(
+      producer.transaction(async (m) => {
+        await recordEvent(m, 'producer', counted(99_999));
+        throw new Error('change failed');
+      }),
+    ).rejects.toThrow('change failed');
     const [{ count }] = await producer.query('SELECT count(*)::int AS count FROM outbox');
     expect(count).toBe(0);
   });
@@ -106,8 +114,9 @@ describe('the outbox event bus', () => {
     const relay = new EventBus({ database: producer, logger, pollIntervalMs: 60_000 });
     const heard: string[] = [];
     // Polling is an hour away: only a NOTIFY can make this consumer run.
-    const other = new EventBus({ database: bystander, logger, pollIntervalMs: 3_600_000 })
-      .consume('other', { [EventType.RoundOpened]: [1] }, async (events) => { heard.push(...events.map((e) => e.type)); });
+    const other = new EventBus({ database: bystander, logger, pollIntervalMs: 3_600_000 }).consume('other', { [EventType.RoundOpened]: [1] }, async (events) => {
+      heard.push(...events.map((e) => e.type));
+    });
     const batches: number[] = [];
     const counting = consumerBus(batches);
     try {
@@ -148,13 +157,12 @@ describe('the outbox event bus', () => {
     const error = vi.spyOn(logger, 'error');
     const relay = new EventBus({ database: producer, logger, pollIntervalMs: 20 });
     const seen: string[] = [];
-    const strict = new EventBus({ database: consumer, logger, pollIntervalMs: 20, maxAttempts: 5 })
-      .consume('strict', { [EventType.OrderPlaced]: [1] }, async (events, m) => {
-        for (const e of events) {
-          seen.push(e.payload.orderId);
-          await m.query('INSERT INTO applied VALUES ($1, $2)', [e.id, 7000 + e.payload.lines[0]!.quantity]);
-        }
-      });
+    const strict = new EventBus({ database: consumer, logger, pollIntervalMs: 20, maxAttempts: 5 }).consume('strict', { [EventType.OrderPlaced]: [1] }, async (events, m) => {
+      for (const e of events) {
+        seen.push(e.payload.orderId);
+        await m.query('INSERT INTO applied VALUES ($1, $2)', [e.id, 7000 + e.payload.lines[0]!.quantity]);
+      }
+    });
     try {
       // One transaction: the four arrive in one batch.
       await producer.transaction(async (m) => {
@@ -165,12 +173,17 @@ describe('the outbox event bus', () => {
       });
       await relay.start();
       await strict.start();
-      await eventually(async () => (await consumer.query('SELECT count(*)::int AS c FROM parked_event WHERE consumer = $1', ['strict']))[0].c === 2
-        && (await consumer.query('SELECT count(*)::int AS c FROM applied WHERE n >= 7000'))[0].c === 2);
+      await eventually(
+        async () =>
+          (await consumer.query('SELECT count(*)::int AS c FROM parked_event WHERE consumer = $1', ['strict']))[0].c === 2 &&
+          (await consumer.query('SELECT count(*)::int AS c FROM applied WHERE n >= 7000'))[0].c === 2,
+      );
       expect(seen).toEqual([first.payload.orderId, last.payload.orderId]);
       const parked = await consumer.query(
         `SELECT p.type, p.attempts, p.error, e.version FROM parked_event p JOIN bus.events e ON e.event_id = p.event_id
-         WHERE p.consumer = $1 ORDER BY p.position`, ['strict']);
+         WHERE p.consumer = $1 ORDER BY p.position`,
+        ['strict'],
+      );
       expect(parked).toEqual([
         { type: 'OrderPlaced', version: 1, attempts: 1, error: expect.stringContaining('lines[0].quantity') },
         { type: 'OrderPlaced', version: 2, attempts: 1, error: expect.stringContaining('version 2 is not read here') },

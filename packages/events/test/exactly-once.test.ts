@@ -48,9 +48,13 @@ describe('exactly once with replicas', () => {
 
   /** A replica of the `counter` consumer; small batches, so that replicas interleave often. */
   async function replica(name: string): Promise<EventBus> {
-    const bus = new EventBus({ database: consumer, logger, pollIntervalMs: 20, batchSize: 7 }).consume('counter', { [EventType.RoundSettled]: [1], [EventType.RoundOpened]: [1] }, async (events: Array<DomainEvent<'RoundSettled' | 'RoundOpened'>>, m) => {
-      for (const e of events) await m.query('INSERT INTO applied (event_id, position, n, replica) VALUES ($1, $2, $3, $4)', [e.id, e.position, e.payload.roundNumber, name]);
-    });
+    const bus = new EventBus({ database: consumer, logger, pollIntervalMs: 20, batchSize: 7 }).consume(
+      'counter',
+      { [EventType.RoundSettled]: [1], [EventType.RoundOpened]: [1] },
+      async (events: Array<DomainEvent<'RoundSettled' | 'RoundOpened'>>, m) => {
+        for (const e of events) await m.query('INSERT INTO applied (event_id, position, n, replica) VALUES ($1, $2, $3, $4)', [e.id, e.position, e.payload.roundNumber, name]);
+      },
+    );
     await bus.start();
     running.push(bus);
     return bus;
@@ -71,15 +75,27 @@ describe('exactly once with replicas', () => {
     return database === producer ? roundSettled({ roundNumber: n }) : roundOpened({ roundNumber: n, openedAt: at, endsAt: at });
   };
   const publish = (from: number, count: number, database = producer) =>
-    Promise.all(Array.from({ length: Math.ceil(count / 3) }, (_, t) => database.transaction((m) =>
-      recordEvents(m, database.schema, Array.from({ length: Math.min(3, count - t * 3) }, (_, k) => event(database, from + t * 3 + k))))));
+    Promise.all(
+      Array.from({ length: Math.ceil(count / 3) }, (_, t) =>
+        database.transaction((m) =>
+          recordEvents(
+            m,
+            database.schema,
+            Array.from({ length: Math.min(3, count - t * 3) }, (_, k) => event(database, from + t * 3 + k)),
+          ),
+        ),
+      ),
+    );
   /** Waits until both outboxes are empty and the consumer's cursor has reached the end of the bus. */
   async function untilConsumed(): Promise<void> {
     for (const database of [producer, other]) {
       await eventually(async () => (await database.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox'))[0]!.n === 0, { timeoutMs: 30_000 });
     }
     const [{ last }] = await consumer.query<{ last: string }>('SELECT max(position)::text AS last FROM bus.events');
-    await eventually(async () => Number((await consumer.query<{ position: string }>(`SELECT position::text FROM event_cursor WHERE consumer = 'counter'`))[0]!.position) >= Number(last), { timeoutMs: 30_000 });
+    await eventually(
+      async () => Number((await consumer.query<{ position: string }>(`SELECT position::text FROM event_cursor WHERE consumer = 'counter'`))[0]!.position) >= Number(last),
+      { timeoutMs: 30_000 },
+    );
   }
   const applied = () => consumer.query<{ seq: string; event_id: string; position: string; n: number; replica: string }>('SELECT * FROM applied ORDER BY seq');
 
@@ -115,7 +131,9 @@ describe('exactly once with replicas', () => {
     // Both replicas did some of the work (they take turns on the cursor).
     expect(new Set(rows.map((r) => r.replica))).toEqual(new Set(['a', 'b']));
     // The bus holds each event once, and a transaction's events in the order it recorded them.
-    const onBus = await consumer.query<{ n: number; position: string }>(`SELECT (payload->>'roundNumber')::int AS n, position FROM bus.events WHERE source = 'producer' AND type = 'RoundSettled'`);
+    const onBus = await consumer.query<{ n: number; position: string }>(
+      `SELECT (payload->>'roundNumber')::int AS n, position FROM bus.events WHERE source = 'producer' AND type = 'RoundSettled'`,
+    );
     expect(onBus).toHaveLength(EVENTS);
     const positionOf = new Map(onBus.map((r) => [r.n, Number(r.position)]));
     for (let n = 1; n <= EVENTS; n++) {
@@ -129,10 +147,7 @@ describe('exactly once with replicas', () => {
     await eventually(async () => (await applied()).length === before + 60, { timeoutMs: 30_000 });
 
     // An operator replays the whole stream from the start while more events arrive.
-    await Promise.all([
-      consumer.query(`UPDATE event_cursor SET position = 0 WHERE consumer = 'counter'`),
-      publish(EVENTS + 61, 30),
-    ]);
+    await Promise.all([consumer.query(`UPDATE event_cursor SET position = 0 WHERE consumer = 'counter'`), publish(EVENTS + 61, 30)]);
     // Wait until the cursor has passed every event again, then look at all of them, not the first.
     await untilConsumed();
     const rows = await applied();

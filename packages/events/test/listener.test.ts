@@ -48,7 +48,11 @@ describe('the shared LISTEN connection', () => {
     const heard: string[] = [];
     let resumed = 0;
     const callback = (payload: string) => heard.push(payload);
-    const options = { onResumed: () => { resumed += 1; } };
+    const options = {
+      onResumed: () => {
+        resumed += 1;
+      },
+    };
     await listener.listen('orders', callback, options);
     await listener.listen('orders', callback, options);
     await duringListenOutage(url, async () => {});
@@ -63,9 +67,17 @@ describe('the shared LISTEN connection', () => {
     const listener = start();
     const heard: string[] = [];
     let resumed = 0;
-    const stop = await listener.listen('notices', (payload) => heard.push(payload), { onResumed: () => { resumed += 1; } });
+    const stop = await listener.listen('notices', (payload) => heard.push(payload), {
+      onResumed: () => {
+        resumed += 1;
+      },
+    });
     let kept = 0;
-    await listener.listen('other', () => {}, { onResumed: () => { kept += 1; } });
+    await listener.listen('other', () => {}, {
+      onResumed: () => {
+        kept += 1;
+      },
+    });
     await stop();
     await duringListenOutage(url, async () => {});
     await eventually(() => kept === 1);

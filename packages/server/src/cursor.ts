@@ -10,7 +10,9 @@ export function decodeCursor(cursor: string, arity: number): Array<string | numb
   try {
     const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(values) && values.length === arity && values.every((v) => typeof v === 'string' || typeof v === 'number')) return values;
-  } catch { /* fall through */ }
+  } catch {
+    /* fall through */
+  }
   throw badUserInput('The cursor is not valid; use a cursor returned by this API', { argument: 'after' });
 }
 

@@ -20,11 +20,15 @@ export function depthLimitRule(max: number): ValidationRule {
     ignoreIntrospection: true,
     exposeLimits: true,
     propagateOnRejection: false,
-    onReject: [(context: ValidationContext | null, error: { message: string }) => {
-      const actual = /found (\d+)\.$/.exec(error.message)?.[1];
-      context?.reportError(new GraphQLError(`The operation nests fields ${actual ?? `more than ${max}`} levels deep; the limit is ${max}`, {
-        extensions: { code: ErrorCode.OperationLimitExceeded, limit: 'depth', max, ...(actual ? { actual: Number(actual) } : {}) },
-      }));
-    }],
+    onReject: [
+      (context: ValidationContext | null, error: { message: string }) => {
+        const actual = /found (\d+)\.$/.exec(error.message)?.[1];
+        context?.reportError(
+          new GraphQLError(`The operation nests fields ${actual ?? `more than ${max}`} levels deep; the limit is ${max}`, {
+            extensions: { code: ErrorCode.OperationLimitExceeded, limit: 'depth', max, ...(actual ? { actual: Number(actual) } : {}) },
+          }),
+        );
+      },
+    ],
   }) as unknown as ValidationRule;
 }

@@ -13,8 +13,23 @@
 // The build of graphql that Apollo, @apollo/subgraph and @apollo/federation-internals load (CommonJS):
 // the schemas given here come from them, and graphql's type checks refuse types of another copy.
 import {
-  GraphQLError, Kind, TypeInfo, getNamedType, isInputObjectType, isListType, isNonNullType, isScalarType, typeFromAST, visit, visitWithTypeInfo,
-  type DocumentNode, type GraphQLInputObjectType, type GraphQLInputType, type GraphQLSchema, type OperationDefinitionNode, type ValueNode,
+  GraphQLError,
+  Kind,
+  TypeInfo,
+  getNamedType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isScalarType,
+  typeFromAST,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type GraphQLInputObjectType,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type ValueNode,
 } from 'graphql/index.js';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ErrorCode } from '@distribution/errors';
@@ -110,24 +125,27 @@ export class InputHygiene {
     };
     let literalProblem: GraphQLError | null = null;
     const typeInfo = new TypeInfo(schema);
-    visit(document, visitWithTypeInfo(typeInfo, {
-      Argument: (node) => {
-        const argument = typeInfo.getArgument();
-        if (!argument || literalProblem) return false;
-        const directive = typeInfo.getDirective();
-        const owner = directive ? `@${directive.name}` : `${typeInfo.getParentType()?.name}.${typeInfo.getFieldDef()?.name}`;
-        literalProblem = this.checkLiteral(node.value, argument.type, `${owner}(${argument.name}:)`, argument.name, useVariable);
-        return false;
-      },
-      VariableDefinition: (node) => {
-        // A default value is a literal the client wrote, whichever operation it belongs to.
-        const type = typeFromAST(schema, node.type as never) as GraphQLInputType | undefined;
-        if (node.defaultValue && type && !literalProblem) {
-          literalProblem = this.checkLiteral(node.defaultValue, type, null, `$${node.variable.name.value}`, () => {});
-        }
-        return false;
-      },
-    }));
+    visit(
+      document,
+      visitWithTypeInfo(typeInfo, {
+        Argument: (node) => {
+          const argument = typeInfo.getArgument();
+          if (!argument || literalProblem) return false;
+          const directive = typeInfo.getDirective();
+          const owner = directive ? `@${directive.name}` : `${typeInfo.getParentType()?.name}.${typeInfo.getFieldDef()?.name}`;
+          literalProblem = this.checkLiteral(node.value, argument.type, `${owner}(${argument.name}:)`, argument.name, useVariable);
+          return false;
+        },
+        VariableDefinition: (node) => {
+          // A default value is a literal the client wrote, whichever operation it belongs to.
+          const type = typeFromAST(schema, node.type as never) as GraphQLInputType | undefined;
+          if (node.defaultValue && type && !literalProblem) {
+            literalProblem = this.checkLiteral(node.defaultValue, type, null, `$${node.variable.name.value}`, () => {});
+          }
+          return false;
+        },
+      }),
+    );
     const variables: OperationPlan['variables'] = [];
     for (const definition of operation.variableDefinitions ?? []) {
       const type = typeFromAST(schema, definition.type as never) as GraphQLInputType | undefined;

@@ -26,7 +26,10 @@ export class LiveStream<T> implements AsyncIterableIterator<T> {
   private finished = false;
 
   /** `onClose` runs once when the subscriber leaves or the stream fails. */
-  constructor(private readonly onClose: () => void, private readonly maxQueued = MAX_QUEUED_EVENTS) {}
+  constructor(
+    private readonly onClose: () => void,
+    private readonly maxQueued = MAX_QUEUED_EVENTS,
+  ) {}
 
   /** Queues `value`; with a `key`, a queued value with the same key is replaced in its place. */
   push(value: T, key?: string): void {
@@ -54,7 +57,9 @@ export class LiveStream<T> implements AsyncIterableIterator<T> {
 
   async next(): Promise<IteratorResult<T>> {
     while (this.queue.size === 0 && !this.failure && !this.finished) {
-      await new Promise<void>((resolve) => { this.waiting = resolve; });
+      await new Promise<void>((resolve) => {
+        this.waiting = resolve;
+      });
     }
     if (this.finished) return { value: undefined, done: true };
     const first = this.queue.entries().next();

@@ -42,10 +42,11 @@ export async function startMetricsServer({ port, host, registry }: MetricsServer
   return {
     url: `http://localhost:${bound}${METRICS_PATH}`,
     port: bound,
-    stop: () => (stopping ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    })),
+    stop: () =>
+      (stopping ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      })),
   };
 }
 

@@ -55,15 +55,22 @@ export async function runServiceProcess<C extends { logLevel: string; databaseUr
   let database: DatabaseLocation | null = null;
   try {
     if (options.usesDatabase !== false) {
-      database = await locateDatabase({ ...process.env, DATABASE_URL: config.databaseUrl }, (m) => logger.debug({ postgres: m }), (line) => logger.warn(line));
+      database = await locateDatabase(
+        { ...process.env, DATABASE_URL: config.databaseUrl },
+        (m) => logger.debug({ postgres: m }),
+        (line) => logger.warn(line),
+      );
       if (database.embedded) logger.warn('DATABASE_URL is not set: using the embedded development Postgres');
     }
     const service = await options.start(config, { databaseUrl: database?.url ?? '', logger });
     logger.info({ url: service.url }, `${options.name} ready at ${service.url}`);
-    stopOnSignals(async () => {
-      await service.stop();
-      await database?.embedded?.stop();
-    }, { logger });
+    stopOnSignals(
+      async () => {
+        await service.stop();
+        await database?.embedded?.stop();
+      },
+      { logger },
+    );
   } catch (error) {
     logger.fatal({ err: error }, `${options.name} failed to start`);
     await database?.embedded?.stop().catch(() => {});

@@ -64,7 +64,13 @@ export interface RunningService extends ServiceRuntime {
 
 export async function startService<C extends RequestContext>(definition: ServiceDefinition<C>, settings: ServiceSettings): Promise<RunningService> {
   const { logger } = settings;
-  const database = await openServiceDatabase({ url: settings.databaseUrl, schema: definition.name, migrations: definition.migrations, entities: definition.entities, timeouts: settings.databaseTimeouts });
+  const database = await openServiceDatabase({
+    url: settings.databaseUrl,
+    schema: definition.name,
+    migrations: definition.migrations,
+    entities: definition.entities,
+    timeouts: settings.databaseTimeouts,
+  });
   const applied = await migrate(database);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   const listener = new PostgresListener(settings.databaseUrl, (e) => logger.warn({ err: e }, 'LISTEN connection lost; reconnecting'), settings.databaseTimeouts);
@@ -99,14 +105,15 @@ export async function startService<C extends RequestContext>(definition: Service
     url: server.url,
     port: server.port,
     schema,
-    stop: () => (stopping ??= (async () => {
-      accepting = false;
-      await stopBackground();
-      await server.stop();
-      await bus.stop();
-      await listener.stop();
-      await database.close();
-      logger.info(`${definition.name} stopped`);
-    })()),
+    stop: () =>
+      (stopping ??= (async () => {
+        accepting = false;
+        await stopBackground();
+        await server.stop();
+        await bus.stop();
+        await listener.stop();
+        await database.close();
+        logger.info(`${definition.name} stopped`);
+      })()),
   };
 }

@@ -96,7 +96,11 @@ export async function startSubgraph<C extends RequestContext>(options: SubgraphO
       inputHygienePlugin(),
       {
         async serverWillStart() {
-          return { async drainServer() { await wsCleanup.dispose(); } };
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
         },
       },
     ],
@@ -120,11 +124,18 @@ export async function startSubgraph<C extends RequestContext>(options: SubgraphO
     }
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
     const started = performance.now();
-    serveGraphQL(apollo, req, res, async () => options.createContext({
-      identity: identityFromHeaders(req.headers),
-      requestId,
-      logger: logger.child({ requestId }),
-    }) as Promise<C & BaseContext>, { [REQUEST_ID_HEADER]: requestId })
+    serveGraphQL(
+      apollo,
+      req,
+      res,
+      async () =>
+        options.createContext({
+          identity: identityFromHeaders(req.headers),
+          requestId,
+          logger: logger.child({ requestId }),
+        }) as Promise<C & BaseContext>,
+      { [REQUEST_ID_HEADER]: requestId },
+    )
       .then(() => logger.debug({ requestId, ms: Math.round(performance.now() - started) }, 'request'))
       .catch((error) => {
         logger.error({ err: error, requestId }, 'request failed');
@@ -142,11 +153,12 @@ export async function startSubgraph<C extends RequestContext>(options: SubgraphO
     url,
     port,
     httpServer,
-    stop: () => (stopping ??= (async () => {
-      await apollo.stop();
-      for (const client of wsServer.clients) client.terminate();
-      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
-      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-    })()),
+    stop: () =>
+      (stopping ??= (async () => {
+        await apollo.stop();
+        for (const client of wsServer.clients) client.terminate();
+        await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+        if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      })()),
   };
 }

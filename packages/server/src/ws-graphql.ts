@@ -98,7 +98,10 @@ export function serveGraphQLOverWebSocket<C extends RequestContext>(wsServer: We
 /** `error` with `code`, as Apollo codes the same failure on the HTTP path. */
 function coded(error: GraphQLError, code: string): GraphQLError {
   return new GraphQLError(error.message, {
-    nodes: error.nodes, source: error.source, positions: error.positions, extensions: { ...error.extensions, code },
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: { ...error.extensions, code },
   });
 }
 

@@ -12,31 +12,63 @@ import { startSubgraph, type RunningSubgraph } from '../src/subgraph-server.js';
 const typeDefs = gql`
   scalar Amount
   scalar Json
-  input NoteInput { title: String!, body: String, tags: [String!], code: ID }
-  input OrderInput { notes: [NoteInput!]!, key: String! }
-  input Filter { text: String, and: [Filter!] }
+  input NoteInput {
+    title: String!
+    body: String
+    tags: [String!]
+    code: ID
+  }
+  input OrderInput {
+    notes: [NoteInput!]!
+    key: String!
+  }
+  input Filter {
+    text: String
+    and: [Filter!]
+  }
   type Query {
     find(filter: Filter): String
     echo(text: String, id: ID, amount: Amount, json: Json, texts: [String!]): String
     short(text: String!): String
     note(input: NoteInput!): String
   }
-  type Mutation { order(input: OrderInput!): Int }
-  type Subscription { watch(text: String!): String }
+  type Mutation {
+    order(input: OrderInput!): Int
+  }
+  type Subscription {
+    watch(text: String!): String
+  }
 `;
 
 /** Every resolver call, so that a test can show none ran. */
 const calls: string[] = [];
 const resolvers = {
   Query: {
-    echo: (_: unknown, args: { text?: string }) => { calls.push('echo'); return args.text ?? null; },
-    short: (_: unknown, args: { text: string }) => { calls.push('short'); return args.text; },
-    note: (_: unknown, args: { input: { title: string } }) => { calls.push('note'); return args.input.title; },
+    echo: (_: unknown, args: { text?: string }) => {
+      calls.push('echo');
+      return args.text ?? null;
+    },
+    short: (_: unknown, args: { text: string }) => {
+      calls.push('short');
+      return args.text;
+    },
+    note: (_: unknown, args: { input: { title: string } }) => {
+      calls.push('note');
+      return args.input.title;
+    },
   },
-  Mutation: { order: () => { calls.push('order'); return 1; } },
+  Mutation: {
+    order: () => {
+      calls.push('order');
+      return 1;
+    },
+  },
   Subscription: {
     watch: {
-      subscribe: async function* (_: unknown, args: { text: string }) { calls.push('watch'); yield args.text; },
+      subscribe: async function* (_: unknown, args: { text: string }) {
+        calls.push('watch');
+        yield args.text;
+      },
       resolve: (text: string) => text,
     },
   },
@@ -129,8 +161,13 @@ describe('a subgraph refuses bad texts before any resolver runs', () => {
 
   beforeAll(async () => {
     subgraph = await startSubgraph({
-      name: 'hygiene', schema, port: 0, host: '127.0.0.1', internalCredential: CREDENTIAL,
-      logger: pino({ level: 'silent' }), createContext: (base) => base,
+      name: 'hygiene',
+      schema,
+      port: 0,
+      host: '127.0.0.1',
+      internalCredential: CREDENTIAL,
+      logger: pino({ level: 'silent' }),
+      createContext: (base) => base,
     });
     client = liveClient(subgraph.url, identityToHeaders(null, CREDENTIAL));
   });
@@ -145,7 +182,7 @@ describe('a subgraph refuses bad texts before any resolver runs', () => {
       headers: { 'content-type': 'application/json', ...identityToHeaders(null, CREDENTIAL) },
       body: JSON.stringify({ query, variables }),
     });
-    return { status: res.status, body: await res.json() as { data?: unknown; errors?: Array<{ message: string; extensions: Record<string, unknown> }> } };
+    return { status: res.status, body: (await res.json()) as { data?: unknown; errors?: Array<{ message: string; extensions: Record<string, unknown> }> } };
   };
 
   it('over HTTP: 400 with BAD_USER_INPUT, the path and the rule, and the resolver never called', async () => {
@@ -153,10 +190,12 @@ describe('a subgraph refuses bad texts before any resolver runs', () => {
     const { status, body } = await post('mutation ($o: OrderInput!) { order(input: $o) }', { o: { key: 'k', notes: [{ title: 'a\u0000' }] } });
     expect(status).toBe(400);
     expect(body.data).toBeUndefined();
-    expect(body.errors).toEqual([{
-      message: expect.stringContaining('control character'),
-      extensions: { code: 'BAD_USER_INPUT', argument: '$o.notes[0].title', rule: 'control-character' },
-    }]);
+    expect(body.errors).toEqual([
+      {
+        message: expect.stringContaining('control character'),
+        extensions: { code: 'BAD_USER_INPUT', argument: '$o.notes[0].title', rule: 'control-character' },
+      },
+    ]);
     const long = await post('query ($t: String) { echo(text: $t) }', { t: 'x'.repeat(100_000) });
     expect(long.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'too-long', maxLength: 1000 });
     expect(calls).toEqual([]);
@@ -167,7 +206,10 @@ describe('a subgraph refuses bad texts before any resolver runs', () => {
     calls.length = 0;
     const watch = client.watch('subscription ($t: String!) { watch(text: $t) }', { t: 'a\u001Bb' });
     const refused = await watch.take();
-    expect(refused).toEqual({ kind: 'error', error: [{ message: expect.stringContaining('U+001B'), extensions: { code: 'BAD_USER_INPUT', argument: '$t', rule: 'control-character' } }] });
+    expect(refused).toEqual({
+      kind: 'error',
+      error: [{ message: expect.stringContaining('U+001B'), extensions: { code: 'BAD_USER_INPUT', argument: '$t', rule: 'control-character' } }],
+    });
     expect(calls).toEqual([]);
     expect(await client.watch('subscription ($t: String!) { watch(text: $t) }', { t: 'clean' }).next('watch')).toBe('clean');
   });

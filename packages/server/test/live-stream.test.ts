@@ -16,7 +16,9 @@ describe('a live stream', () => {
 
   it('ends with an error, after what was queued, when its reader falls too far behind', async () => {
     let closed = 0;
-    const stream = new LiveStream<number>(() => { closed += 1; }, 3);
+    const stream = new LiveStream<number>(() => {
+      closed += 1;
+    }, 3);
     for (let i = 0; i < 5; i += 1) stream.push(i);
     expect(closed).toBe(1);
     expect([(await stream.next()).value, (await stream.next()).value, (await stream.next()).value]).toEqual([0, 1, 2]);
@@ -26,7 +28,9 @@ describe('a live stream', () => {
 
   it('ends a reader that is waiting when the subscriber leaves', async () => {
     let closed = 0;
-    const stream = new LiveStream<number>(() => { closed += 1; });
+    const stream = new LiveStream<number>(() => {
+      closed += 1;
+    });
     const waiting = stream.next();
     await stream.return();
     expect(await waiting).toEqual({ value: undefined, done: true });

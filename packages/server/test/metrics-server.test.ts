@@ -17,7 +17,14 @@ describe('the metrics server', () => {
   it('serves its registry in Prometheus text format on a free port, collecting at each scrape', async () => {
     const registry = new Registry();
     let open = 3;
-    new Gauge({ name: 'things_open', help: 'things open now', registers: [registry], collect() { this.set(open); } });
+    new Gauge({
+      name: 'things_open',
+      help: 'things open now',
+      registers: [registry],
+      collect() {
+        this.set(open);
+      },
+    });
     const counted = new Counter({ name: 'things_done_total', help: 'things done', registers: [registry] });
     counted.inc(2);
     const server = await serve(registry);
@@ -46,7 +53,15 @@ describe('the metrics server', () => {
   it('answers 500 without detail when a collector fails, and keeps serving', async () => {
     const registry = new Registry();
     let broken = true;
-    new Gauge({ name: 'fragile', help: 'may fail', registers: [registry], collect() { if (broken) throw new Error('database password is hunter2'); this.set(1); } });
+    new Gauge({
+      name: 'fragile',
+      help: 'may fail',
+      registers: [registry],
+      collect() {
+        if (broken) throw new Error('database password is hunter2');
+        this.set(1);
+      },
+    });
     const server = await serve(registry);
     const failed = await fetch(server.url);
     expect(failed.status).toBe(500);

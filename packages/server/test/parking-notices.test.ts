@@ -26,11 +26,13 @@ describe('parking notices for operators', () => {
     await sender?.end();
   });
 
-  const park = (consumer: string, n: number) => sender.query('SELECT pg_notify($1, $2)', [
-    parkingChannel('inventory'), JSON.stringify({ consumer, eventId: `00000000-0000-4000-8000-00000000000${n}`, type: 'OrderPlaced', error: `failure ${n}` }),
-  ]);
+  const park = (consumer: string, n: number) =>
+    sender.query('SELECT pg_notify($1, $2)', [
+      parkingChannel('inventory'),
+      JSON.stringify({ consumer, eventId: `00000000-0000-4000-8000-00000000000${n}`, type: 'OrderPlaced', error: `failure ${n}` }),
+    ]);
 
-  it('tells a consumer\'s first parking at once, counts a burst into one notice per window, and keeps consumers apart', async () => {
+  it("tells a consumer's first parking at once, counts a burst into one notice per window, and keeps consumers apart", async () => {
     const notices = await feed.notices();
     const other = await feed.notices();
     await park('inventory.orders', 1);

@@ -15,7 +15,9 @@ const REQUEST_ID = 'ws-errors-request';
 const SECRET = 'connect ECONNREFUSED 10.0.0.7:5432 (password=hunter2)';
 
 const typeDefs = gql`
-  type Query { ok: Boolean }
+  type Query {
+    ok: Boolean
+  }
   type Subscription {
     failsToStart: Int!
     refused: Int!
@@ -36,11 +38,22 @@ async function* failingAfter(value: number): AsyncGenerator<number> {
 
 const resolvers = {
   Subscription: {
-    failsToStart: { subscribe: () => { throw new Error(SECRET); } },
-    refused: { subscribe: () => { throw forbidden(); } },
+    failsToStart: {
+      subscribe: () => {
+        throw new Error(SECRET);
+      },
+    },
+    refused: {
+      subscribe: () => {
+        throw forbidden();
+      },
+    },
     brokenFirstEvent: {
       subscribe: () => events(1, 2),
-      resolve: (value: number) => { if (value === 1) throw new Error(SECRET); return value; },
+      resolve: (value: number) => {
+        if (value === 1) throw new Error(SECRET);
+        return value;
+      },
     },
     failsMidway: { subscribe: () => failingAfter(1), resolve: (value: number) => value },
     interrupted: {
@@ -70,10 +83,22 @@ describe('errors on a subgraph graphql-ws endpoint', () => {
   const logged: Array<Record<string, any>> = [];
 
   beforeAll(async () => {
-    const logger = pino({ level: 'error' }, { write: (line: string) => { logged.push(JSON.parse(line)); } });
+    const logger = pino(
+      { level: 'error' },
+      {
+        write: (line: string) => {
+          logged.push(JSON.parse(line));
+        },
+      },
+    );
     subgraph = await startSubgraph({
-      name: 'ws-errors', schema: buildSubgraphSchema({ typeDefs, resolvers }), port: 0, host: '127.0.0.1',
-      internalCredential: CREDENTIAL, logger, createContext: (base) => base,
+      name: 'ws-errors',
+      schema: buildSubgraphSchema({ typeDefs, resolvers }),
+      port: 0,
+      host: '127.0.0.1',
+      internalCredential: CREDENTIAL,
+      logger,
+      createContext: (base) => base,
     });
     client = liveClient(subgraph.url, { ...identityToHeaders(null, CREDENTIAL), [REQUEST_ID_HEADER]: REQUEST_ID });
   });
@@ -88,7 +113,16 @@ describe('errors on a subgraph graphql-ws endpoint', () => {
     const message = await watch.take();
     expect(message).toEqual({
       kind: 'next',
-      payload: { errors: [{ message: 'Something went wrong on our side; it has been logged', locations: [{ line: 1, column: 16 }], path: ['failsToStart'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }] },
+      payload: {
+        errors: [
+          {
+            message: 'Something went wrong on our side; it has been logged',
+            locations: [{ line: 1, column: 16 }],
+            path: ['failsToStart'],
+            extensions: { code: 'INTERNAL_SERVER_ERROR' },
+          },
+        ],
+      },
     });
     await watch.completion();
     expectNothingInternal(watch);
@@ -116,7 +150,10 @@ describe('errors on a subgraph graphql-ws endpoint', () => {
     const interrupted = client.watch('subscription { interrupted }');
     expect(await interrupted.next('interrupted')).toBe(1);
     const ended = await interrupted.take();
-    expect(ended).toMatchObject({ kind: 'error', error: [{ message: expect.stringContaining('Live updates were interrupted'), extensions: { code: 'LIVE_UPDATES_INTERRUPTED' } }] });
+    expect(ended).toMatchObject({
+      kind: 'error',
+      error: [{ message: expect.stringContaining('Live updates were interrupted'), extensions: { code: 'LIVE_UPDATES_INTERRUPTED' } }],
+    });
   });
 
   it('an operation the client got wrong is refused with the code the HTTP path gives it, and the connection stays open', async () => {

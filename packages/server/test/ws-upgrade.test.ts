@@ -10,8 +10,24 @@ import { startSubgraph, type RunningSubgraph } from '../src/subgraph-server.js';
 const CREDENTIAL = 'ws-upgrade-credential';
 
 const schema = buildSubgraphSchema({
-  typeDefs: gql`type Query { ok: Boolean } type Subscription { tick: Int! }`,
-  resolvers: { Subscription: { tick: { subscribe: async function* () { yield 1; }, resolve: (value: number) => value } } } as never,
+  typeDefs: gql`
+    type Query {
+      ok: Boolean
+    }
+    type Subscription {
+      tick: Int!
+    }
+  `,
+  resolvers: {
+    Subscription: {
+      tick: {
+        subscribe: async function* () {
+          yield 1;
+        },
+        resolve: (value: number) => value,
+      },
+    },
+  } as never,
 });
 
 type Attempt = { status: number; ws?: WebSocket; messages: string[] };
@@ -45,8 +61,13 @@ describe("a subgraph's WebSocket endpoint", () => {
   let subgraph: RunningSubgraph;
   beforeAll(async () => {
     subgraph = await startSubgraph({
-      name: 'ws-upgrade', schema, port: 0, host: '127.0.0.1', internalCredential: CREDENTIAL,
-      logger: createLogger('ws-upgrade', 'silent'), createContext: (base) => base,
+      name: 'ws-upgrade',
+      schema,
+      port: 0,
+      host: '127.0.0.1',
+      internalCredential: CREDENTIAL,
+      logger: createLogger('ws-upgrade', 'silent'),
+      createContext: (base) => base,
     });
   });
   afterAll(async () => {

@@ -7,9 +7,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { WebSocket } from 'ws';
 
 export type LiveMessage =
-  | { kind: 'next'; payload: { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } }
-  | { kind: 'error'; error: unknown }
-  | { kind: 'complete' };
+  { kind: 'next'; payload: { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } } | { kind: 'error'; error: unknown } | { kind: 'complete' };
 
 const WAIT_MS = 5000;
 
@@ -25,11 +23,14 @@ export class LiveWatch {
       this.messages.push(message);
       this.wake?.();
     };
-    this.unsubscribe = client.subscribe({ query, variables }, {
-      next: (payload) => add({ kind: 'next', payload: payload as any }),
-      error: (error) => add({ kind: 'error', error }),
-      complete: () => add({ kind: 'complete' }),
-    });
+    this.unsubscribe = client.subscribe(
+      { query, variables },
+      {
+        next: (payload) => add({ kind: 'next', payload: payload as any }),
+        error: (error) => add({ kind: 'error', error }),
+        complete: () => add({ kind: 'complete' }),
+      },
+    );
   }
 
   /** The next message not read yet, waiting for it. */
@@ -40,7 +41,10 @@ export class LiveWatch {
       if (left <= 0) throw new Error(`no message within ${timeoutMs} ms; had ${JSON.stringify(this.messages).slice(0, 800)}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
-        this.wake = () => { clearTimeout(timer); resolve(); };
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
       });
       this.wake = null;
     }

@@ -35,7 +35,13 @@ export async function startTestIssuer(keys?: SigningKey[]): Promise<TestIssuer> 
     jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`,
     keys: ring,
     sign: (identity, expiresIn) => ring.sign(identity, expiresIn),
-    get fetches() { return fetches; },
-    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    get fetches() {
+      return fetches;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

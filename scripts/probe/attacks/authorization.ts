@@ -5,9 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Attack, AttackResult, ProbeTarget } from '../attack.js';
-import {
-  codesOf, describeHttp, describeLive, firstLiveAnswer, postGraphQL, subjectOf, type HttpAnswer, type LiveAnswer,
-} from '../authorization-clients.js';
+import { codesOf, describeHttp, describeLive, firstLiveAnswer, postGraphQL, subjectOf, type HttpAnswer, type LiveAnswer } from '../authorization-clients.js';
 
 const ROUND_SALES = '{ rounds(first: 20) { edges { node { number sales { manufacturerId unitsSold revenue } } } } }';
 const LIVE_ROUND_SALES = 'subscription { roundChanged { number status sales { manufacturerId unitsSold revenue } } }';
@@ -40,7 +38,7 @@ async function roundSalesAs(target: ProbeTarget, token: string | undefined, code
 /** An order of a customer other than the one `tokens.customer` signs in (found with the operator's token). */
 async function anotherCustomersOrder(target: ProbeTarget, status?: string): Promise<{ id: string; status: string } | string> {
   const { customer, operator } = target.tokens;
-  if (!customer || !operator) return 'needs a customer token and the operator token (to find another customer\'s order)';
+  if (!customer || !operator) return "needs a customer token and the operator token (to find another customer's order)";
   const me = subjectOf(customer);
   const answer = await postGraphQL(target, operator, 'query { orders(first: 100) { edges { node { id status customer { id } } } } }');
   const orders: Array<{ id: string; status: string; customer: { id: string } }> = answer.data?.orders?.edges?.map((e: any) => e.node) ?? [];
@@ -76,9 +74,8 @@ export const attacks: Attack[] = [
   {
     name: 'a customer subscribes to roundChanged with its sales',
     expected: 'subscription refused: FORBIDDEN',
-    run: async (target) => (target.tokens.customer
-      ? refusedLive(await firstLiveAnswer(target, target.tokens.customer, LIVE_ROUND_SALES), 'FORBIDDEN')
-      : skipped('needs a customer token')),
+    run: async (target) =>
+      target.tokens.customer ? refusedLive(await firstLiveAnswer(target, target.tokens.customer, LIVE_ROUND_SALES), 'FORBIDDEN') : skipped('needs a customer token'),
   },
   {
     name: "a manufacturer reads round sales: another manufacturer's lines",
@@ -162,7 +159,12 @@ export const attacks: Attack[] = [
     run: async (target) => {
       const other = await anotherManufacturer(target);
       if (typeof other !== 'string') return skipped(other.skip);
-      const answer = await postGraphQL(target, target.tokens.manufacturer, 'query($id: ID!) { manufacturer(id: $id) { settlements(first: 5) { edges { node { unitsSold revenue } } } } }', { id: other });
+      const answer = await postGraphQL(
+        target,
+        target.tokens.manufacturer,
+        'query($id: ID!) { manufacturer(id: $id) { settlements(first: 5) { edges { node { unitsSold revenue } } } } }',
+        { id: other },
+      );
       return refusedHttp(answer, 'FORBIDDEN', Boolean(answer.data?.manufacturer?.settlements));
     },
   },

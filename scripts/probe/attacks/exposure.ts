@@ -43,10 +43,13 @@ export const attacks: Attack[] = [
     expected: 'no Access-Control-Allow-Origin for it',
     async run(target) {
       try {
-        const res = await fetch(target.httpUrl, withTimeout({
-          method: 'OPTIONS',
-          headers: { origin: FOREIGN_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
-        }));
+        const res = await fetch(
+          target.httpUrl,
+          withTimeout({
+            method: 'OPTIONS',
+            headers: { origin: FOREIGN_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+          }),
+        );
         await res.body?.cancel();
         const allowed = res.headers.get('access-control-allow-origin');
         return { passed: !grantsTo(res, FOREIGN_ORIGIN), observed: `${res.status}, allow-origin ${allowed ?? 'absent'}` };
@@ -60,11 +63,14 @@ export const attacks: Attack[] = [
     expected: 'the answer carries no Access-Control-Allow-Origin for it',
     async run(target) {
       try {
-        const res = await fetch(target.httpUrl, withTimeout({
-          method: 'POST',
-          headers: { origin: FOREIGN_ORIGIN, 'content-type': 'application/json' },
-          body: JSON.stringify({ query: '{ __typename }' }),
-        }));
+        const res = await fetch(
+          target.httpUrl,
+          withTimeout({
+            method: 'POST',
+            headers: { origin: FOREIGN_ORIGIN, 'content-type': 'application/json' },
+            body: JSON.stringify({ query: '{ __typename }' }),
+          }),
+        );
         await res.body?.cancel();
         const allowed = res.headers.get('access-control-allow-origin');
         return { passed: !grantsTo(res, FOREIGN_ORIGIN), observed: `${res.status}, allow-origin ${allowed ?? 'absent'}` };
@@ -80,11 +86,14 @@ export const attacks: Attack[] = [
       // A page elsewhere may send text/plain without a preflight; it must not run.
       const email = `probe-${Date.now()}@attacker.invalid`;
       try {
-        const res = await fetch(target.httpUrl, withTimeout({
-          method: 'POST',
-          headers: { origin: FOREIGN_ORIGIN, 'content-type': 'text/plain' },
-          body: JSON.stringify({ query: `mutation { registerCustomer(input: { name: "Probe", email: "${email}", password: "probe password" }) { customer { id } } }` }),
-        }));
+        const res = await fetch(
+          target.httpUrl,
+          withTimeout({
+            method: 'POST',
+            headers: { origin: FOREIGN_ORIGIN, 'content-type': 'text/plain' },
+            body: JSON.stringify({ query: `mutation { registerCustomer(input: { name: "Probe", email: "${email}", password: "probe password" }) { customer { id } } }` }),
+          }),
+        );
         const text = await res.text();
         const ran = /"registerCustomer"\s*:\s*\{/.test(text);
         return { passed: res.status >= 400 && !ran, observed: `${res.status}${ran ? ', the mutation ran' : ''}` };
@@ -96,21 +105,22 @@ export const attacks: Attack[] = [
   {
     name: 'WebSocket from an unlisted origin (cross-site WebSocket hijacking)',
     expected: 'upgrade refused (403)',
-    run: (target) => new Promise<AttackResult>((resolve) => {
-      const ws = new WebSocket(target.wsUrl, 'graphql-transport-ws', { origin: FOREIGN_ORIGIN, handshakeTimeout: WAIT_MS });
-      const done = (result: AttackResult) => {
-        ws.removeAllListeners();
-        ws.on('error', () => {});
-        ws.terminate();
-        resolve(result);
-      };
-      ws.once('open', () => done({ passed: false, observed: 'upgraded (101): a page anywhere can subscribe' }));
-      ws.once('unexpected-response', (_req, res) => {
-        res.resume();
-        done({ passed: true, observed: `refused (${res.statusCode})` });
-      });
-      ws.once('error', (error) => done({ passed: false, observed: failure(error) }));
-    }),
+    run: (target) =>
+      new Promise<AttackResult>((resolve) => {
+        const ws = new WebSocket(target.wsUrl, 'graphql-transport-ws', { origin: FOREIGN_ORIGIN, handshakeTimeout: WAIT_MS });
+        const done = (result: AttackResult) => {
+          ws.removeAllListeners();
+          ws.on('error', () => {});
+          ws.terminate();
+          resolve(result);
+        };
+        ws.once('open', () => done({ passed: false, observed: 'upgraded (101): a page anywhere can subscribe' }));
+        ws.once('unexpected-response', (_req, res) => {
+          res.resume();
+          done({ passed: true, observed: `refused (${res.statusCode})` });
+        });
+        ws.once('error', (error) => done({ passed: false, observed: failure(error) }));
+      }),
   },
   {
     name: 'introspection in production',
@@ -119,12 +129,15 @@ export const attacks: Attack[] = [
       try {
         const mode = await looksLikeProduction(target);
         if (!mode.production) return { passed: true, skipped: true, observed: `not production: ${mode.why}` };
-        const res = await fetch(target.httpUrl, withTimeout({
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ query: '{ __schema { types { name } } }' }),
-        }));
-        const body = await res.json().catch(() => ({})) as { data?: { __schema?: unknown }; errors?: Array<{ extensions?: { code?: string } }> };
+        const res = await fetch(
+          target.httpUrl,
+          withTimeout({
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ query: '{ __schema { types { name } } }' }),
+          }),
+        );
+        const body = (await res.json().catch(() => ({}))) as { data?: { __schema?: unknown }; errors?: Array<{ extensions?: { code?: string } }> };
         const code = body.errors?.[0]?.extensions?.code;
         const exposed = Boolean(body.data?.__schema);
         return { passed: !exposed && Boolean(body.errors?.length), observed: `${res.status}, ${exposed ? 'schema served' : `error ${code ?? 'none'}`} (${mode.why})` };

@@ -153,6 +153,7 @@ export const attacks: Attack[] = [
   {
     name: 'over-long email in registerCustomer',
     expected: REFUSED,
-    run: async (target) => judge(await post(target, REGISTER, { i: { name: 'Long Email', email: `${'a'.repeat(300)}-${unique()}@example.com`, password: 'a long enough password' } })),
+    run: async (target) =>
+      judge(await post(target, REGISTER, { i: { name: 'Long Email', email: `${'a'.repeat(300)}-${unique()}@example.com`, password: 'a long enough password' } })),
   },
 ];

@@ -13,9 +13,19 @@ const TIMEOUT_MS = 15_000;
 const LIMIT_CODE = 'OPERATION_LIMIT_EXCEEDED';
 const SUGGESTION = /Did you mean/;
 
-interface GraphQLErrorBody { message?: string; extensions?: { code?: string; limit?: string; max?: number; actual?: number } }
-interface GraphQLBody { data?: unknown; errors?: GraphQLErrorBody[] }
-interface HttpAnswer { status: number; body: GraphQLBody | undefined; ms: number }
+interface GraphQLErrorBody {
+  message?: string;
+  extensions?: { code?: string; limit?: string; max?: number; actual?: number };
+}
+interface GraphQLBody {
+  data?: unknown;
+  errors?: GraphQLErrorBody[];
+}
+interface HttpAnswer {
+  status: number;
+  body: GraphQLBody | undefined;
+  ms: number;
+}
 
 async function post(target: ProbeTarget, query: string, variables?: Record<string, unknown>): Promise<HttpAnswer> {
   const started = performance.now();
@@ -50,8 +60,7 @@ function describeHttp({ status, body, ms }: HttpAnswer): string {
 
 /** Refused before it ran: no data, a limit error, not a server failure. */
 function refusedOverHttp(answer: HttpAnswer): AttackResult {
-  const passed = answer.status < 500 && answer.body !== undefined && answer.body.data == null
-    && (answer.body.errors ?? []).some((error) => error.extensions?.code === LIMIT_CODE);
+  const passed = answer.status < 500 && answer.body !== undefined && answer.body.data == null && (answer.body.errors ?? []).some((error) => error.extensions?.code === LIMIT_CODE);
   return { passed, observed: describeHttp(answer) };
 }
 
@@ -79,7 +88,8 @@ function subscribeOnce(target: ProbeTarget, query: string): Promise<WsAnswer> {
         return done({ kind: 'closed', detail: 'a message that is not JSON' });
       }
       if (message.type === 'connection_ack') ws.send(JSON.stringify({ id: 'probe', type: 'subscribe', payload: { query } }));
-      else if (message.id === 'probe' && (message.type === 'next' || message.type === 'error' || message.type === 'complete')) done({ kind: message.type, payload: message.payload });
+      else if (message.id === 'probe' && (message.type === 'next' || message.type === 'error' || message.type === 'complete'))
+        done({ kind: message.type, payload: message.payload });
     });
     ws.on('close', (code, reason) => done({ kind: 'closed', detail: `close ${code} ${reason.toString()}` }));
     ws.on('error', (error) => done({ kind: 'closed', detail: error.message }));
@@ -156,58 +166,60 @@ function answered(attack: Attack): Attack {
   };
 }
 
-export const attacks: Attack[] = ([
-  httpAttack('nesting products → manufacturer → products 6 levels deep', deepNesting),
-  httpAttack('a query 52 levels deep', fiftyTwoLevels),
-  httpAttack('1,000 aliases of products(first: 20) with stock', thousandAliases),
-  httpAttack('a 1 MiB document', hugeDocument),
-  httpAttack('5,000 tokens in 10 kB', manyTokens),
-  httpAttack('40 directives', manyDirectives),
-  httpAttack('cost amplification: 3 levels of products(first: 100), 12 fields deep', amplified(100)),
-  httpAttack('60 aliased registerCustomer mutations in one request', aliasedMutations),
-  httpAttack('a fragment bomb: 20 fragments spreading the next twice, 2^20 selections in 1 kB', fragmentBomb),
-  {
-    name: 'a cheap query made costly by its variables (first: $n, 1 then 100)',
-    expected: `n: 1 answered; n: 100 refused with ${LIMIT_CODE}`,
-    async run(target) {
-      const cheap = await post(target, amplifiedByVariables, { n: 1 });
-      const costly = await post(target, amplifiedByVariables, { n: 100 });
-      const cheapAnswered = cheap.status === 200 && cheap.body?.data != null && !(cheap.body.errors ?? []).some((e) => e.extensions?.code === LIMIT_CODE);
-      const refused = refusedOverHttp(costly);
-      return { passed: cheapAnswered && refused.passed, observed: `n: 1 → ${describeHttp(cheap)}; n: 100 → ${refused.observed}` };
+export const attacks: Attack[] = (
+  [
+    httpAttack('nesting products → manufacturer → products 6 levels deep', deepNesting),
+    httpAttack('a query 52 levels deep', fiftyTwoLevels),
+    httpAttack('1,000 aliases of products(first: 20) with stock', thousandAliases),
+    httpAttack('a 1 MiB document', hugeDocument),
+    httpAttack('5,000 tokens in 10 kB', manyTokens),
+    httpAttack('40 directives', manyDirectives),
+    httpAttack('cost amplification: 3 levels of products(first: 100), 12 fields deep', amplified(100)),
+    httpAttack('60 aliased registerCustomer mutations in one request', aliasedMutations),
+    httpAttack('a fragment bomb: 20 fragments spreading the next twice, 2^20 selections in 1 kB', fragmentBomb),
+    {
+      name: 'a cheap query made costly by its variables (first: $n, 1 then 100)',
+      expected: `n: 1 answered; n: 100 refused with ${LIMIT_CODE}`,
+      async run(target) {
+        const cheap = await post(target, amplifiedByVariables, { n: 1 });
+        const costly = await post(target, amplifiedByVariables, { n: 100 });
+        const cheapAnswered = cheap.status === 200 && cheap.body?.data != null && !(cheap.body.errors ?? []).some((e) => e.extensions?.code === LIMIT_CODE);
+        const refused = refusedOverHttp(costly);
+        return { passed: cheapAnswered && refused.passed, observed: `n: 1 → ${describeHttp(cheap)}; n: 100 → ${refused.observed}` };
+      },
     },
-  },
-  {
-    name: 'a subscription 52 levels deep over graphql-ws',
-    expected: `error message with ${LIMIT_CODE}`,
-    run: async (target) => refusedOverWs(await subscribeOnce(target, deepSubscription)),
-  },
-  {
-    name: 'a subscription costing a million products per event over graphql-ws',
-    expected: `error message with ${LIMIT_CODE}`,
-    run: async (target) => refusedOverWs(await subscribeOnce(target, costlySubscription)),
-  },
-  {
-    name: 'a misspelled field over HTTP: no "Did you mean" hint',
-    expected: 'a validation error naming no other field',
-    async run(target) {
-      // Development gateways give hints on purpose (Sandbox users want them).
-      const mode = await looksLikeProduction(target);
-      if (!mode.production) return { passed: true, skipped: true, observed: `not production: ${mode.why}` };
-      const answer = await post(target, '{ prodcts(first: 1) { edges { node { id } } } }');
-      const errors = answer.body?.errors ?? [];
-      return { passed: errors.length > 0 && !errors.some((e) => SUGGESTION.test(String(e.message))), observed: describeHttp(answer) };
+    {
+      name: 'a subscription 52 levels deep over graphql-ws',
+      expected: `error message with ${LIMIT_CODE}`,
+      run: async (target) => refusedOverWs(await subscribeOnce(target, deepSubscription)),
     },
-  },
-  {
-    name: 'a misspelled subscription field over graphql-ws: no "Did you mean" hint',
-    expected: 'an error naming no other field',
-    async run(target) {
-      const mode = await looksLikeProduction(target);
-      if (!mode.production) return { passed: true, skipped: true, observed: `not production: ${mode.why}` };
-      const answer = await subscribeOnce(target, 'subscription { availabilityChangd { available } }');
-      const errors = answer.kind === 'error' ? (answer.payload as GraphQLErrorBody[]) : [];
-      return { passed: errors.length > 0 && !errors.some((e) => SUGGESTION.test(String(e.message))), observed: describeWs(answer) };
+    {
+      name: 'a subscription costing a million products per event over graphql-ws',
+      expected: `error message with ${LIMIT_CODE}`,
+      run: async (target) => refusedOverWs(await subscribeOnce(target, costlySubscription)),
     },
-  },
-] satisfies Attack[]).map(answered);
+    {
+      name: 'a misspelled field over HTTP: no "Did you mean" hint',
+      expected: 'a validation error naming no other field',
+      async run(target) {
+        // Development gateways give hints on purpose (Sandbox users want them).
+        const mode = await looksLikeProduction(target);
+        if (!mode.production) return { passed: true, skipped: true, observed: `not production: ${mode.why}` };
+        const answer = await post(target, '{ prodcts(first: 1) { edges { node { id } } } }');
+        const errors = answer.body?.errors ?? [];
+        return { passed: errors.length > 0 && !errors.some((e) => SUGGESTION.test(String(e.message))), observed: describeHttp(answer) };
+      },
+    },
+    {
+      name: 'a misspelled subscription field over graphql-ws: no "Did you mean" hint',
+      expected: 'an error naming no other field',
+      async run(target) {
+        const mode = await looksLikeProduction(target);
+        if (!mode.production) return { passed: true, skipped: true, observed: `not production: ${mode.why}` };
+        const answer = await subscribeOnce(target, 'subscription { availabilityChangd { available } }');
+        const errors = answer.kind === 'error' ? (answer.payload as GraphQLErrorBody[]) : [];
+        return { passed: errors.length > 0 && !errors.some((e) => SUGGESTION.test(String(e.message))), observed: describeWs(answer) };
+      },
+    },
+  ] satisfies Attack[]
+).map(answered);

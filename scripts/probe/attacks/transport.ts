@@ -32,7 +32,8 @@ const REGISTER = 'mutation ($input: RegisterCustomerInput!) { registerCustomer(i
 const probeEmail = (tag: string) => `probe-${randomUUID().slice(0, 8)}-${tag}@probe.invalid`;
 const ok = (observed: string): AttackResult => ({ passed: true, observed });
 const failed = (observed: string): AttackResult => ({ passed: false, observed });
-const describe = (opened: Opened) => (opened.kind === 'refused' ? `upgrade refused with HTTP ${opened.status}` : opened.kind === 'failed' ? `connection failed (${opened.reason})` : 'open');
+const describe = (opened: Opened) =>
+  opened.kind === 'refused' ? `upgrade refused with HTTP ${opened.status}` : opened.kind === 'failed' ? `connection failed (${opened.reason})` : 'open';
 
 /** The transport attacks, with their sizes (tests turn them down). */
 export function transportAttacks(overrides: Partial<TransportAttackOptions> = {}): Attack[] {
@@ -42,7 +43,10 @@ export function transportAttacks(overrides: Partial<TransportAttackOptions> = {}
       name: `registerCustomer x${o.aliases} aliases in one request`,
       expected: 'RATE_LIMITED (HTTP 429, retryAfterSeconds), no customer created',
       async run({ httpUrl }) {
-        const fields = Array.from({ length: o.aliases }, (_, i) => `a${i}: registerCustomer(input: { name: "Probe", email: "${probeEmail(`alias${i}`)}", password: "probe password" }) { customer { id } }`);
+        const fields = Array.from(
+          { length: o.aliases },
+          (_, i) => `a${i}: registerCustomer(input: { name: "Probe", email: "${probeEmail(`alias${i}`)}", password: "probe password" }) { customer { id } }`,
+        );
         const { status, json } = await postGraphQL(httpUrl, { query: `mutation { ${fields.join(' ')} }` }, WAIT_MS);
         const created = Object.values(json?.data ?? {}).filter(Boolean).length;
         const code = json?.errors?.[0]?.extensions?.code;
@@ -55,7 +59,11 @@ export function transportAttacks(overrides: Partial<TransportAttackOptions> = {}
       expected: 'RATE_LIMITED (HTTP 429, Retry-After, retryAfterSeconds) before the burst ends',
       async run({ httpUrl }) {
         for (let i = 1; i <= o.burst; i += 1) {
-          const { status, json, retryAfter } = await postGraphQL(httpUrl, { query: REGISTER, variables: { input: { name: 'Probe', email: probeEmail(`burst${i}`), password: 'probe password' } } }, WAIT_MS);
+          const { status, json, retryAfter } = await postGraphQL(
+            httpUrl,
+            { query: REGISTER, variables: { input: { name: 'Probe', email: probeEmail(`burst${i}`), password: 'probe password' } } },
+            WAIT_MS,
+          );
           if (status >= 500) return failed(`HTTP ${status} at request ${i}`);
           const error = json?.errors?.[0];
           if (error?.extensions?.code !== 'RATE_LIMITED') continue;
@@ -152,7 +160,9 @@ export function transportAttacks(overrides: Partial<TransportAttackOptions> = {}
             }
             if (opened.kind === 'failed') return failed(`connection ${i}: ${opened.reason}`);
             open.push(opened);
-            void opened.closed.then((closed) => { closedEarly ??= `connection ${i}: closed ${closed.code}`; });
+            void opened.closed.then((closed) => {
+              closedEarly ??= `connection ${i}: closed ${closed.code}`;
+            });
           }
           if (!closedEarly) await Promise.race(open.map((o) => closedWithin(o.closed, 1000)));
           if (closedEarly) return closedEarly.endsWith('1013') ? ok(closedEarly) : failed(closedEarly);

@@ -7,17 +7,18 @@ import { loadSigningKeys, startAccountService } from './index.js';
 await runServiceProcess({
   name: 'account',
   loadConfig: loadServiceConfig,
-  start: async (config, { databaseUrl, logger }) => startAccountService({
-    databaseUrl,
-    port: config.port,
-    internalCredential: config.internalCredential,
-    logger,
-    eventBatchSize: config.eventBatchSize,
-    eventPollIntervalMs: config.eventPollIntervalMs,
-    keys: new KeyRing(await loadSigningKeys({ keysJson: config.signingKeys })),
-    accessTokenSeconds: config.accessTokenSeconds,
-    refreshTokenSeconds: config.refreshTokenSeconds,
-    lockout: config.lockout,
-    firstOperator: config.firstOperator,
-  }),
+  start: async (config, { databaseUrl, logger }) =>
+    startAccountService({
+      databaseUrl,
+      port: config.port,
+      internalCredential: config.internalCredential,
+      logger,
+      eventBatchSize: config.eventBatchSize,
+      eventPollIntervalMs: config.eventPollIntervalMs,
+      keys: new KeyRing(await loadSigningKeys({ keysJson: config.signingKeys })),
+      accessTokenSeconds: config.accessTokenSeconds,
+      refreshTokenSeconds: config.refreshTokenSeconds,
+      lockout: config.lockout,
+      firstOperator: config.firstOperator,
+    }),
 });

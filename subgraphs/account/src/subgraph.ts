@@ -32,8 +32,9 @@ export function createAccountService(settings: AccountSettings): ServiceDefiniti
     startBackgroundWork: ({ database, logger }) => {
       // Expired refresh tokens and old failure counts are forgotten now and then: nothing depends on it but disk space.
       const timer = setInterval(() => {
-        Promise.all([forgetExpiredTokens(database), forgetOldFailures(database, settings.lockout.lockoutSeconds)])
-          .catch((error) => logger.warn({ err: error }, 'account housekeeping failed; it runs again later'));
+        Promise.all([forgetExpiredTokens(database), forgetOldFailures(database, settings.lockout.lockoutSeconds)]).catch((error) =>
+          logger.warn({ err: error }, 'account housekeeping failed; it runs again later'),
+        );
       }, HOUSEKEEPING_INTERVAL_MS);
       timer.unref();
       return async () => clearInterval(timer);

@@ -59,7 +59,16 @@ describe('hashing', () => {
 describe('logs', () => {
   it('never carry a password, a refresh token or a bearer token, at any depth', () => {
     const lines: string[] = [];
-    const logger = createLogger('account-test', 'info', new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done(); } }));
+    const logger = createLogger(
+      'account-test',
+      'info',
+      new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
     logger.info({ password: 'top secret one', input: { email: 'a@example.com', password: 'top secret two', newPassword: 'top secret three' } }, 'sign-in');
     logger.info({ variables: { input: { currentPassword: 'top secret four', refreshToken: 'top secret five' } }, headers: { authorization: 'Bearer top secret six' } }, 'request');
     const text = lines.join('');

@@ -23,7 +23,9 @@ export function createContext(base: RequestContext, runtime: ServiceRuntime, dep
     deps: { ...deps, logger: base.logger },
     loaders: createLoaders(runtime.database, deps.defaultThreshold),
     live: liveFeedOf(runtime, deps.defaultThreshold),
-    refreshLoaders: () => { context.loaders = createLoaders(runtime.database, deps.defaultThreshold); },
+    refreshLoaders: () => {
+      context.loaders = createLoaders(runtime.database, deps.defaultThreshold);
+    },
   };
   return context;
 }

@@ -6,16 +6,17 @@ import { startInventoryService } from './index.js';
 await runServiceProcess({
   name: 'inventory',
   loadConfig: loadServiceConfig,
-  start: (config, { databaseUrl, logger }) => startInventoryService({
-    databaseUrl,
-    port: config.port,
-    internalCredential: config.internalCredential,
-    logger,
-    eventBatchSize: config.eventBatchSize,
-    eventPollIntervalMs: config.eventPollIntervalMs,
-    databaseTimeouts: config.databaseTimeouts,
-    roundPeriod: config.roundPeriod,
-    roundSchedule: config.roundSchedule,
-    lowStockThreshold: config.lowStockThreshold,
-  }),
+  start: (config, { databaseUrl, logger }) =>
+    startInventoryService({
+      databaseUrl,
+      port: config.port,
+      internalCredential: config.internalCredential,
+      logger,
+      eventBatchSize: config.eventBatchSize,
+      eventPollIntervalMs: config.eventPollIntervalMs,
+      databaseTimeouts: config.databaseTimeouts,
+      roundPeriod: config.roundPeriod,
+      roundSchedule: config.roundSchedule,
+      lowStockThreshold: config.lowStockThreshold,
+    }),
 });

@@ -3,11 +3,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceDatabase } from '@distribution/db';
 import { createTestDatabase, eventually } from '@distribution/testkit';
 import {
-  CLOSE_ROUND, customer, manufacturer as manufacturerIdentity, OPEN_ROUND, openInspector, operator, product, published, startFakeProducer,
-  startInventory, supplyChanged, untilKnown, type FakeProducer, type InventoryUnderTest,
+  CLOSE_ROUND,
+  customer,
+  manufacturer as manufacturerIdentity,
+  OPEN_ROUND,
+  openInspector,
+  operator,
+  product,
+  published,
+  startFakeProducer,
+  startInventory,
+  supplyChanged,
+  untilKnown,
+  type FakeProducer,
+  type InventoryUnderTest,
 } from './support/harness.js';
 
-const SET_THRESHOLD = 'mutation($id: ID!, $t: Int!) { setLowStockThreshold(productId: $id, threshold: $t) { product { id } onHand available lowStockThreshold status roundNumber } }';
+const SET_THRESHOLD =
+  'mutation($id: ID!, $t: Int!) { setLowStockThreshold(productId: $id, threshold: $t) { product { id } onHand available lowStockThreshold status roundNumber } }';
 const MOVEMENTS = 'query($id: ID!, $first: Int, $after: String) { stockMovements(productId: $id, first: $first, after: $after) { edges { node { kind } } } }';
 
 describe('who may do what, and what bad input gets', () => {
@@ -62,7 +75,7 @@ describe('who may do what, and what bad input gets', () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it('lets the operator and the product\'s manufacturer set its threshold, and nobody else', async () => {
+  it("lets the operator and the product's manufacturer set its threshold, and nobody else", async () => {
     const before = await snapshot();
     const tries: Array<[ReturnType<typeof inventory.as>, Record<string, unknown>, string]> = [
       [inventory.as(null), { id: tea.productId, t: 3 }, 'UNAUTHENTICATED'],
@@ -111,8 +124,12 @@ describe('who may do what, and what bad input gets', () => {
     expect((await inventory.as(null)(OFFERS, { c: 'tea' })).data.offers).toEqual([{ id: tea.productId }]);
   });
 
-  it('answers only requests that carry the gateway\'s credential', async () => {
-    const response = await fetch(inventory.service.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ currentRound { number } }' }) });
+  it("answers only requests that carry the gateway's credential", async () => {
+    const response = await fetch(inventory.service.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ currentRound { number } }' }),
+    });
     expect(response.status).toBe(403);
   });
 });

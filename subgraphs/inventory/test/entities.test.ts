@@ -3,8 +3,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceDatabase } from '@distribution/db';
 import { createTestDatabase, eventually } from '@distribution/testkit';
 import {
-  CLOSE_ROUND, OPEN_ROUND, openInspector, operator, orderPlaced, product, settlementApplied, startFakeProducer, startInventory, supplyChanged, untilKnown, untilOutcomes,
-  type FakeProducer, type InventoryUnderTest, type ProductSpec,
+  CLOSE_ROUND,
+  OPEN_ROUND,
+  openInspector,
+  operator,
+  orderPlaced,
+  product,
+  settlementApplied,
+  startFakeProducer,
+  startInventory,
+  supplyChanged,
+  untilKnown,
+  untilOutcomes,
+  type FakeProducer,
+  type InventoryUnderTest,
+  type ProductSpec,
 } from './support/harness.js';
 
 const ENTITIES = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id stock { available } } } }';
@@ -24,8 +37,15 @@ describe('reading stock through the federation', () => {
     // No polling in the background, so a statement count sees only the request's own statements.
     inventory = await startInventory(url, { eventPollIntervalMs: 60_000, periodCheckIntervalMs: 60_000 });
     inspector = await openInspector(url);
-    await manufacturer.publish(...catalog.map((p, i) => supplyChanged(p, 10 + i, 10 + i, 'CREATED')), supplyChanged(retired, 50, 50, 'CREATED'), supplyChanged(retired, 50, 0, 'DISCONTINUED', true));
-    await untilKnown(inspector, [...catalog, retired].map((p) => p.productId));
+    await manufacturer.publish(
+      ...catalog.map((p, i) => supplyChanged(p, 10 + i, 10 + i, 'CREATED')),
+      supplyChanged(retired, 50, 50, 'CREATED'),
+      supplyChanged(retired, 50, 0, 'DISCONTINUED', true),
+    );
+    await untilKnown(
+      inspector,
+      [...catalog, retired].map((p) => p.productId),
+    );
     expect((await inventory.as(operator)(OPEN_ROUND)).errors).toBeUndefined();
   });
   afterAll(async () => {
@@ -36,15 +56,18 @@ describe('reading stock through the federation', () => {
   /** Waits until the service has run no statement for a while (its event loops are idle). */
   async function quiet() {
     let last = -1;
-    await eventually(async () => {
-      const now = inventory.service.database.statements.count;
-      const still = now === last;
-      last = now;
-      return still;
-    }, { intervalMs: 150 });
+    await eventually(
+      async () => {
+        const now = inventory.service.database.statements.count;
+        const still = now === last;
+        last = now;
+        return still;
+      },
+      { intervalMs: 150 },
+    );
   }
 
-  it('resolves 50 products\' stock with ONE statement', async () => {
+  it("resolves 50 products' stock with ONE statement", async () => {
     await quiet();
     const representations = catalog.map((p) => ({ __typename: 'Product', id: p.productId }));
     const before = inventory.service.database.statements.count;
@@ -60,7 +83,12 @@ describe('reading stock through the federation', () => {
     const stranger = randomUUID();
     const response = await inventory.as(null)(
       'query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id stock { onHand reserved available lowStockThreshold status roundNumber product { id } } } } }',
-      { r: [{ __typename: 'Product', id: stranger }, { __typename: 'Product', id: 'not-a-uuid' }] },
+      {
+        r: [
+          { __typename: 'Product', id: stranger },
+          { __typename: 'Product', id: 'not-a-uuid' },
+        ],
+      },
     );
     expect(response.errors).toBeUndefined();
     expect(response.data._entities).toEqual([
@@ -69,7 +97,7 @@ describe('reading stock through the federation', () => {
     ]);
   });
 
-  it('offers a category\'s products on offer, most available first, then by id, in one statement', async () => {
+  it("offers a category's products on offer, most available first, then by id, in one statement", async () => {
     await orders.publish(orderPlaced(randomUUID(), [[kettles[2]!.productId, 12]]));
     await untilOutcomes(inspector, 1);
     await quiet();
@@ -98,12 +126,20 @@ describe('reading stock through the federation', () => {
     const before = inventory.service.database.statements.count;
     const first = await inventory.as(operator)(ROUNDS);
     expect(inventory.service.database.statements.count - before).toBe(2);
-    expect(first.data.rounds.edges.map((e: any) => [e.node.number, e.node.status, e.node.sales])).toEqual([[3, 'OPEN', []], [2, 'SETTLED', []]]);
+    expect(first.data.rounds.edges.map((e: any) => [e.node.number, e.node.status, e.node.sales])).toEqual([
+      [3, 'OPEN', []],
+      [2, 'SETTLED', []],
+    ]);
     expect(first.data.rounds.pageInfo.hasNextPage).toBe(true);
     const second = await inventory.as(operator)(ROUNDS, { after: first.data.rounds.pageInfo.endCursor });
     expect(second.data.rounds.edges.map((e: any) => [e.node.number, e.node.sales])).toEqual([[1, [{ unitsSold: 12 }]]]);
     expect(second.data.rounds.pageInfo).toEqual({ hasNextPage: false, endCursor: second.data.rounds.edges[0].cursor });
-    expect((await inventory.as(null)('{ currentRound { number status closedAt closeReason } }')).data.currentRound).toEqual({ number: 3, status: 'OPEN', closedAt: null, closeReason: null });
+    expect((await inventory.as(null)('{ currentRound { number status closedAt closeReason } }')).data.currentRound).toEqual({
+      number: 3,
+      status: 'OPEN',
+      closedAt: null,
+      closeReason: null,
+    });
   });
 
   it('publishes a federation 2 schema that adds stock to Product', async () => {

@@ -6,7 +6,14 @@ import { availabilityFilter, matchesFilter } from '../src/live/filters.js';
 import { liveNotificationsOf, MAX_PAYLOAD_BYTES, readLiveNotification } from '../src/live/notifications.js';
 
 const row = (productId: string = randomUUID(), extra: Partial<StockRow> = {}): StockRow => ({
-  productId, manufacturerId: randomUUID(), category: 'tea', onHand: 5, reserved: 5, lowStockThreshold: 2, roundNumber: 3, ...extra,
+  productId,
+  manufacturerId: randomUUID(),
+  category: 'tea',
+  onHand: 5,
+  reserved: 5,
+  lowStockThreshold: 2,
+  roundNumber: 3,
+  ...extra,
 });
 const at = new Date('2030-01-02T03:04:05.000Z');
 
@@ -22,11 +29,17 @@ describe('what a transaction announces on the live channel', () => {
 
   it('tells low stock, depletion facts and rounds apart, once each, and ignores what watchers do not see', () => {
     const depleted = row();
-    const payloads = liveNotificationsOf([
-      roundClosed(3, at, 'OPERATOR', []), roundSettled(3),
-      availabilityChanged(depleted), stockDepleted(depleted), lowStock(depleted),
-      outcomeEvent({ kind: 'RELEASED', orderId: randomUUID(), lines: [] }),
-    ], at);
+    const payloads = liveNotificationsOf(
+      [
+        roundClosed(3, at, 'OPERATOR', []),
+        roundSettled(3),
+        availabilityChanged(depleted),
+        stockDepleted(depleted),
+        lowStock(depleted),
+        outcomeEvent({ kind: 'RELEASED', orderId: randomUUID(), lines: [] }),
+      ],
+      at,
+    );
     expect(payloads.map(readLiveNotification)).toEqual([
       { kind: 'round', roundNumbers: [3] },
       { kind: 'stock', productIds: [depleted.productId] },

@@ -11,8 +11,25 @@ import { availabilityFilter } from '../src/live/filters.js';
 import { InventoryLiveFeed } from '../src/live/live-feed.js';
 import { LIVE_CHANNEL } from '../src/live/notifications.js';
 import {
-  CLOSE_ROUND, CREDENTIAL, customer, manufacturer as manufacturerIdentity, OPEN_ROUND, openInspector, operator, orderPlaced, product, published, quietLogger, settlementApplied,
-  startFakeProducer, startInventory, supplyChanged, untilKnown, type FakeProducer, type InventoryUnderTest, type PublishedEvent,
+  CLOSE_ROUND,
+  CREDENTIAL,
+  customer,
+  manufacturer as manufacturerIdentity,
+  OPEN_ROUND,
+  openInspector,
+  operator,
+  orderPlaced,
+  product,
+  published,
+  quietLogger,
+  settlementApplied,
+  startFakeProducer,
+  startInventory,
+  supplyChanged,
+  untilKnown,
+  type FakeProducer,
+  type InventoryUnderTest,
+  type PublishedEvent,
 } from './support/harness.js';
 
 const STOCK = 'product { id } onHand reserved available lowStockThreshold status roundNumber';
@@ -70,10 +87,12 @@ describe('live stock, depletion and rounds over graphql-ws', () => {
   it('sends the stock of every watched product first, then each committed change, in commit order', async () => {
     const watch = connect().watch(WATCH_IDS, { ids: [a.productId, b.productId] });
     const snapshot = await watch.nextMany('availabilityChanged', 2);
-    expect(snapshot).toEqual([
-      { product: { id: a.productId }, onHand: 10, reserved: 0, available: 10, lowStockThreshold: 2, status: 'IN_STOCK', roundNumber: 1 },
-      { product: { id: b.productId }, onHand: 3, reserved: 0, available: 3, lowStockThreshold: 2, status: 'IN_STOCK', roundNumber: 1 },
-    ].sort(byId));
+    expect(snapshot).toEqual(
+      [
+        { product: { id: a.productId }, onHand: 10, reserved: 0, available: 10, lowStockThreshold: 2, status: 'IN_STOCK', roundNumber: 1 },
+        { product: { id: b.productId }, onHand: 3, reserved: 0, available: 3, lowStockThreshold: 2, status: 'IN_STOCK', roundNumber: 1 },
+      ].sort(byId),
+    );
     expect((await order([[a.productId, 2]])).type).toBe('StockReserved');
     expect(await watch.next('availabilityChanged')).toMatchObject({ product: { id: a.productId }, reserved: 2, available: 8 });
     expect((await order([[a.productId, 1]])).type).toBe('StockReserved');
@@ -97,7 +116,15 @@ describe('live stock, depletion and rounds over graphql-ws', () => {
     expect(snapshot.map((s) => s.product.id)).toEqual([a, b, c, e].map((p) => p.productId).sort());
     const unknown = randomUUID();
     const one = connect().watch(WATCH_IDS, { ids: [unknown] });
-    expect(await one.next('availabilityChanged')).toEqual({ product: { id: unknown }, onHand: 0, reserved: 0, available: 0, lowStockThreshold: 2, status: 'DEPLETED', roundNumber: null });
+    expect(await one.next('availabilityChanged')).toEqual({
+      product: { id: unknown },
+      onHand: 0,
+      reserved: 0,
+      available: 0,
+      lowStockThreshold: 2,
+      status: 'DEPLETED',
+      roundNumber: null,
+    });
   });
 
   it('refuses too many ids, malformed ids and an empty or overlong category with BAD_USER_INPUT', async () => {
@@ -136,11 +163,19 @@ describe('live stock, depletion and rounds over graphql-ws', () => {
     expect(await watch.next('availabilityChanged')).toMatchObject({ reserved: 0 });
     // The real reservation code, in a transaction that then fails: its NOTIFY must never be delivered.
     const deps = { ...checkOptions({ lowStockThreshold: 2 }), logger: quietLogger() };
-    const request = readOrderRequest({ id: randomUUID(), source: 'order_fake', position: 0, occurredAt: new Date().toISOString(), ...orderPlaced(randomUUID(), [[e.productId, 2]]) });
-    await expect(primary.service.database.transaction(async (sql) => {
-      await applyReservationBatch(sqlOf(sql), [request], deps);
-      throw new Error('rolled back on purpose');
-    })).rejects.toThrow('rolled back on purpose');
+    const request = readOrderRequest({
+      id: randomUUID(),
+      source: 'order_fake',
+      position: 0,
+      occurredAt: new Date().toISOString(),
+      ...orderPlaced(randomUUID(), [[e.productId, 2]]),
+    });
+    await expect(
+      primary.service.database.transaction(async (sql) => {
+        await applyReservationBatch(sqlOf(sql), [request], deps);
+        throw new Error('rolled back on purpose');
+      }),
+    ).rejects.toThrow('rolled back on purpose');
     await watch.quietFor(300);
     expect((await order([[e.productId, 1]])).type).toBe('StockReserved');
     expect(await watch.next('availabilityChanged')).toMatchObject({ product: { id: e.productId }, onHand: 2, reserved: 1, available: 1 });
@@ -175,10 +210,18 @@ describe('live stock, depletion and rounds over graphql-ws', () => {
         for (let i = 0; i < count; i += 1) ids.push((await stream.next()).value!.productId);
         return ids.sort();
       };
-      expect([await take(all, 4), await take(tea, 2), await take(one, 1)]).toEqual([[a, b, c, e].map((p) => p.productId).sort(), [a, b].map((p) => p.productId).sort(), [a.productId]]);
+      expect([await take(all, 4), await take(tea, 2), await take(one, 1)]).toEqual([
+        [a, b, c, e].map((p) => p.productId).sort(),
+        [a, b].map((p) => p.productId).sort(),
+        [a.productId],
+      ]);
       const before = database.statements.count;
       await primary.service.database.query(`SELECT pg_notify('${LIVE_CHANNEL}', $1)`, [JSON.stringify({ kind: 'stock', ids: [a, b, c, e].map((p) => p.productId) })]);
-      expect([await take(all, 4), await take(tea, 2), await take(one, 1)]).toEqual([[a, b, c, e].map((p) => p.productId).sort(), [a, b].map((p) => p.productId).sort(), [a.productId]]);
+      expect([await take(all, 4), await take(tea, 2), await take(one, 1)]).toEqual([
+        [a, b, c, e].map((p) => p.productId).sort(),
+        [a, b].map((p) => p.productId).sort(),
+        [a.productId],
+      ]);
       expect(database.statements.count - before).toBe(1);
       for (const stream of [all, tea, one]) await stream.return();
       expect(feed.size).toBe(0);

@@ -46,10 +46,18 @@ describe('stock writers racing on one hot product', () => {
 
   /** A contract event in the envelope the bus would hand to the consumer. */
   const delivered = (event: ReturnType<typeof supplyChanged>): DomainEvent<'SupplyChanged'> => ({
-    id: randomUUID(), type: event.type, version: event.version, payload: event.payload, source: 'manufacturer', occurredAt: new Date().toISOString(), position: 0,
+    id: randomUUID(),
+    type: event.type,
+    version: event.version,
+    payload: event.payload,
+    source: 'manufacturer',
+    occurredAt: new Date().toISOString(),
+    position: 0,
   });
   const place = (quantity: number): ReservationRequest => ({
-    kind: 'PLACE', orderId: randomUUID(), lines: [{ productId: hot.productId, quantity, unitPriceCents: 250 }],
+    kind: 'PLACE',
+    orderId: randomUUID(),
+    lines: [{ productId: hot.productId, quantity, unitPriceCents: 250 }],
   });
   const reservationBatch = (requests: ReservationRequest[]) => writers.transaction((m) => applyReservationBatch(sqlOf(m), requests, deps));
   const productionBatch = (units: number, supplyAfter: number) =>

@@ -3,9 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceDatabase } from '@distribution/db';
 import { createTestDatabase, eventually } from '@distribution/testkit';
 import { ORDERS_CONSUMER } from '../src/events/order-events.js';
-import {
-  capturingLogger, openInspector, orderPlaced, published, startFakeProducer, startInventory, type FakeProducer, type InventoryUnderTest,
-} from './support/harness.js';
+import { capturingLogger, openInspector, orderPlaced, published, startFakeProducer, startInventory, type FakeProducer, type InventoryUnderTest } from './support/harness.js';
 
 describe('an order event the contract refuses', () => {
   const log = capturingLogger();
@@ -29,7 +27,8 @@ describe('an order event the contract refuses', () => {
     // A quantity as text, as a producer of another version might send: nothing in TypeScript lets ours write it.
     const payload = { orderId: broken, customerId: randomUUID(), lines: [{ productId: randomUUID(), quantity: '2', unitPriceCents: 250 }] };
     await orders.database.transaction((m) =>
-      m.query(`INSERT INTO outbox (event_id, type, version, payload) VALUES (gen_random_uuid(), 'OrderPlaced', 1, $1::jsonb)`, [JSON.stringify(payload)]));
+      m.query(`INSERT INTO outbox (event_id, type, version, payload) VALUES (gen_random_uuid(), 'OrderPlaced', 1, $1::jsonb)`, [JSON.stringify(payload)]),
+    );
     await orders.publish(orderPlaced(next, [[randomUUID(), 1]]));
 
     // Bus order: once the next order is answered, the broken one before it has been dealt with.

@@ -7,8 +7,23 @@ import { recomputeStock } from '../src/db/ledger.js';
 import { checkOptions } from '../src/settings.js';
 import type { ReservationRequest } from '../src/domain/reservation.js';
 import {
-  invariantViolations, OPEN_ROUND, openInspector, operator, orderPlaced, product, published, quietLogger, startFakeProducer, startInventory,
-  stockRow, supplyChanged, untilKnown, untilOutcomes, untilRelayed, type FakeProducer, type InventoryUnderTest,
+  invariantViolations,
+  OPEN_ROUND,
+  openInspector,
+  operator,
+  orderPlaced,
+  product,
+  published,
+  quietLogger,
+  startFakeProducer,
+  startInventory,
+  stockRow,
+  supplyChanged,
+  untilKnown,
+  untilOutcomes,
+  untilRelayed,
+  type FakeProducer,
+  type InventoryUnderTest,
 } from './support/harness.js';
 
 describe('never overselling under concurrent orders', () => {
@@ -87,9 +102,12 @@ describe('never overselling under concurrent orders', () => {
     await manufacturer.publish(supplyChanged(bulk, 1000, 1000, 'CREATED'));
     await eventually(async () => (await stockRow(inspector, bulk.productId))?.on_hand === 1000);
     const deps = { ...checkOptions({}), logger: quietLogger() };
-    const batch = (n: number): ReservationRequest[] => Array.from({ length: n }, () => ({
-      kind: 'PLACE', orderId: randomUUID(), lines: [{ productId: bulk.productId, quantity: 1, unitPriceCents: 100 }],
-    }));
+    const batch = (n: number): ReservationRequest[] =>
+      Array.from({ length: n }, () => ({
+        kind: 'PLACE',
+        orderId: randomUUID(),
+        lines: [{ productId: bulk.productId, quantity: 1, unitPriceCents: 100 }],
+      }));
     const statementsFor = async (requests: ReservationRequest[]) => {
       const before = inspector.statements.count;
       await inspector.transaction((m) => applyReservationBatch(sqlOf(m), requests, deps));

@@ -3,11 +3,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { returnedRows, type ServiceDatabase } from '@distribution/db';
 import { createTestDatabase, eventually } from '@distribution/testkit';
 import {
-  capturingLogger, OPEN_ROUND, openInspector, operator, orderPlaced, product, published, settlementApplied, startFakeProducer, startInventory, stockRow,
-  supplyChanged, untilKnown, untilOutcomes, untilRelayed, type FakeProducer, type InventoryUnderTest,
+  capturingLogger,
+  OPEN_ROUND,
+  openInspector,
+  operator,
+  orderPlaced,
+  product,
+  published,
+  settlementApplied,
+  startFakeProducer,
+  startInventory,
+  stockRow,
+  supplyChanged,
+  untilKnown,
+  untilOutcomes,
+  untilRelayed,
+  type FakeProducer,
+  type InventoryUnderTest,
 } from './support/harness.js';
 
-describe('the end of a round\'s period', () => {
+describe("the end of a round's period", () => {
   const logs = [capturingLogger(), capturingLogger()];
   const replicas: InventoryUnderTest[] = [];
   let url: string;
@@ -35,20 +50,29 @@ describe('the end of a round\'s period', () => {
   it('closes the round once when its period ends, selling what was reserved', async () => {
     const opened = await replicas[0]!.as(operator)(OPEN_ROUND);
     expect(opened.errors).toBeUndefined();
-    await orders.publish(orderPlaced(randomUUID(), [[tea.productId, 3, 250], [cups.productId, 1, 400]]));
+    await orders.publish(
+      orderPlaced(randomUUID(), [
+        [tea.productId, 3, 250],
+        [cups.productId, 1, 400],
+      ]),
+    );
     const [outcome] = await untilOutcomes(inspector, 1);
     expect(outcome!.type).toBe('StockReserved');
     expect(await published(inspector, ['RoundClosed'])).toEqual([]);
-    const [{ ends_at: endsAt }] = returnedRows<{ ends_at: Date }>(await inspector.query(`UPDATE distribution_round SET ends_at = now() WHERE number = 1 AND status = 'OPEN' RETURNING ends_at`));
+    const [{ ends_at: endsAt }] = returnedRows<{ ends_at: Date }>(
+      await inspector.query(`UPDATE distribution_round SET ends_at = now() WHERE number = 1 AND status = 'OPEN' RETURNING ends_at`),
+    );
 
     const [closed] = await eventually(() => published(inspector, ['RoundClosed']).then((r) => (r.length ? r : null)));
     expect(closed!.payload).toMatchObject({ roundNumber: 1, reason: 'PERIOD_ENDED' });
     expect(new Date(closed!.payload.closedAt).getTime()).toBeGreaterThanOrEqual(new Date(endsAt).getTime());
     expect(closed!.payload.sales).toHaveLength(2);
-    expect(closed!.payload.sales).toEqual(expect.arrayContaining([
-      { productId: tea.productId, manufacturerId: tea.manufacturerId, unitsSold: 3, revenueCents: 750 },
-      { productId: cups.productId, manufacturerId: cups.manufacturerId, unitsSold: 1, revenueCents: 400 },
-    ]));
+    expect(closed!.payload.sales).toEqual(
+      expect.arrayContaining([
+        { productId: tea.productId, manufacturerId: tea.manufacturerId, unitsSold: 3, revenueCents: 750 },
+        { productId: cups.productId, manufacturerId: cups.manufacturerId, unitsSold: 1, revenueCents: 400 },
+      ]),
+    );
     expect(await stockRow(inspector, tea.productId)).toMatchObject({ on_hand: 7, reserved: 0 });
 
     // Give both watchers time to look again: still exactly one close, and nobody complained.
@@ -61,10 +85,7 @@ describe('the end of a round\'s period', () => {
   });
 
   it('ends a round after the configured period (PT1S) by itself, settling at once a round that sold nothing', async () => {
-    await manufacturer.publish(
-      settlementApplied(1, tea.manufacturerId),
-      settlementApplied(1, cups.manufacturerId),
-    );
+    await manufacturer.publish(settlementApplied(1, tea.manufacturerId), settlementApplied(1, cups.manufacturerId));
     await eventually(async () => (await published(inspector, ['RoundSettled'])).length === 1);
     const quick = await startInventory(url, { roundPeriod: 'PT1S' });
     replicas.push(quick);

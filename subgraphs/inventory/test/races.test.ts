@@ -5,8 +5,25 @@ import type { NewEvent } from '@distribution/events';
 import { createTestDatabase, eventually } from '@distribution/testkit';
 import { recomputeStock } from '../src/db/ledger.js';
 import {
-  capturingLogger, CLOSE_ROUND, invariantViolations, lineChange, OPEN_ROUND, openInspector, operator, orderCancelled, orderPlaced, product,
-  published, startFakeProducer, startInventory, supplyChanged, untilKnown, untilOutcomes, untilRelayed, type FakeProducer, type InventoryUnderTest,
+  capturingLogger,
+  CLOSE_ROUND,
+  invariantViolations,
+  lineChange,
+  OPEN_ROUND,
+  openInspector,
+  operator,
+  orderCancelled,
+  orderPlaced,
+  product,
+  published,
+  startFakeProducer,
+  startInventory,
+  supplyChanged,
+  untilKnown,
+  untilOutcomes,
+  untilRelayed,
+  type FakeProducer,
+  type InventoryUnderTest,
 } from './support/harness.js';
 
 describe('racing writers of stock', () => {
@@ -72,10 +89,7 @@ describe('racing writers of stock', () => {
       Promise.all([...orderTxs.map((e) => orders.publish(...e)), ...supplyTxs.map((e) => manufacturer.publish(...e))]);
     await publishAll(orderTransactions.slice(0, 20), supplyTransactions.slice(0, 10));
     await eventually(async () => (await published(inspector, ['StockReserved'])).length >= 20, { intervalMs: 5 });
-    const [closes] = await Promise.all([
-      Promise.all(replicas.map((r) => r.as(operator)(CLOSE_ROUND))),
-      publishAll(orderTransactions.slice(20), supplyTransactions.slice(10)),
-    ]);
+    const [closes] = await Promise.all([Promise.all(replicas.map((r) => r.as(operator)(CLOSE_ROUND))), publishAll(orderTransactions.slice(20), supplyTransactions.slice(10))]);
 
     // Both closers asked at once: one closed the round, the other was told there is none open.
     const closed = closes.filter((c) => !c.errors);
@@ -93,7 +107,12 @@ describe('racing writers of stock', () => {
     // One outcome per order and per change.
     const placements = outcomes.filter((o) => o.payload.changeId === null);
     expect(placements.map((o) => o.payload.orderId).sort()).toEqual([...placed.keys()].sort());
-    expect(outcomes.filter((o) => o.payload.changeId !== null).map((o) => o.payload.changeId).sort()).toEqual([...changes].sort());
+    expect(
+      outcomes
+        .filter((o) => o.payload.changeId !== null)
+        .map((o) => o.payload.changeId)
+        .sort(),
+    ).toEqual([...changes].sort());
 
     // All or nothing: a reserved order took every line, a rejected one took nothing at all.
     const taken = await inspector.query(`SELECT order_id, product_id, quantity FROM stock_movement WHERE kind = 'RESERVE' ORDER BY id`);
@@ -112,8 +131,7 @@ describe('racing writers of stock', () => {
     const [roundClosed, ...again] = await published(inspector, ['RoundClosed']);
     expect(again).toEqual([]);
     const sold = await inspector.query(`SELECT product_id, sum(quantity)::int AS units FROM stock_movement WHERE kind = 'SALE' AND round_number = 1 GROUP BY product_id`);
-    expect(Object.fromEntries(roundClosed!.payload.sales.map((s: any) => [s.productId, s.unitsSold])))
-      .toEqual(Object.fromEntries(sold.map((s: any) => [s.product_id, s.units])));
+    expect(Object.fromEntries(roundClosed!.payload.sales.map((s: any) => [s.productId, s.unitsSold]))).toEqual(Object.fromEntries(sold.map((s: any) => [s.product_id, s.units])));
     expect(await invariantViolations(inspector)).toEqual([]);
     for (const id of ids) {
       const [row] = await inspector.query('SELECT on_hand, reserved FROM stock_item WHERE product_id = $1', [id]);

@@ -4,8 +4,23 @@ import type { ServiceDatabase } from '@distribution/db';
 import { createTestDatabase, eventually } from '@distribution/testkit';
 import { recomputeStock } from '../src/db/ledger.js';
 import {
-  invariantViolations, OPEN_ROUND, openInspector, operator, orderCancelled, orderPlaced, product, published, startFakeProducer, startInventory,
-  stockRow, supplyChanged, untilKnown, untilOutcomes, untilRelayed, type FakeProducer, type InventoryUnderTest,
+  invariantViolations,
+  OPEN_ROUND,
+  openInspector,
+  operator,
+  orderCancelled,
+  orderPlaced,
+  product,
+  published,
+  startFakeProducer,
+  startInventory,
+  stockRow,
+  supplyChanged,
+  untilKnown,
+  untilOutcomes,
+  untilRelayed,
+  type FakeProducer,
+  type InventoryUnderTest,
 } from './support/harness.js';
 
 describe('a consumer that was down', () => {
@@ -43,9 +58,26 @@ describe('a consumer that was down', () => {
 
     const orderIds = Array.from({ length: 120 }, () => randomUUID());
     const cancelled = orderIds.filter((_, i) => i % 10 === 0);
-    await Promise.all(Array.from({ length: 30 }, (_, t) => orders.publish(
-      ...orderIds.slice(t * 4, t * 4 + 4).map((id, k) => orderPlaced(id, k % 2 ? [[tea.productId, 1], [cups.productId, 1]] : [[cups.productId, 1], [tea.productId, 1]])),
-    )));
+    await Promise.all(
+      Array.from({ length: 30 }, (_, t) =>
+        orders.publish(
+          ...orderIds.slice(t * 4, t * 4 + 4).map((id, k) =>
+            orderPlaced(
+              id,
+              k % 2
+                ? [
+                    [tea.productId, 1],
+                    [cups.productId, 1],
+                  ]
+                : [
+                    [cups.productId, 1],
+                    [tea.productId, 1],
+                  ],
+            ),
+          ),
+        ),
+      ),
+    );
     await orders.publish(...cancelled.map((id) => orderCancelled(id)));
     // The producer's relay has moved everything to the bus; inventory has seen none of it.
     await eventually(async () => (await orders.database.query('SELECT count(*)::int AS n FROM outbox'))[0].n === 0);

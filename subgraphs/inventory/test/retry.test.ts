@@ -6,7 +6,9 @@ import { capturingLogger } from './support/harness.js';
 
 class Scratch1700000000001 {
   name = 'Scratch1700000000001';
-  async up(r: { query(s: string): Promise<unknown> }) { await r.query('CREATE TABLE attempt (n int)'); }
+  async up(r: { query(s: string): Promise<unknown> }) {
+    await r.query('CREATE TABLE attempt (n int)');
+  }
   async down() {}
 }
 
@@ -16,7 +18,9 @@ describe('retrying a batch that lost a lock conflict', () => {
     database = await openServiceDatabase({ url: await createTestDatabase('inv_retry'), schema: 'retry_check', migrations: [Scratch1700000000001] });
     await migrate(database);
   });
-  afterAll(async () => { await database?.close(); });
+  afterAll(async () => {
+    await database?.close();
+  });
 
   const fail = (code: string) => `DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '${code}'; END $$`;
 
@@ -24,11 +28,13 @@ describe('retrying a batch that lost a lock conflict', () => {
     const { logger, problems } = capturingLogger();
     let attempts = 0;
     await database.query('DELETE FROM attempt');
-    await database.transaction((m) => retryOnConflict(sqlOf(m), logger, 'test batch', async () => {
-      attempts += 1;
-      await m.query('INSERT INTO attempt VALUES ($1)', [attempts]);
-      if (attempts === 1) await m.query(fail(code));
-    }));
+    await database.transaction((m) =>
+      retryOnConflict(sqlOf(m), logger, 'test batch', async () => {
+        attempts += 1;
+        await m.query('INSERT INTO attempt VALUES ($1)', [attempts]);
+        if (attempts === 1) await m.query(fail(code));
+      }),
+    );
     expect(attempts).toBe(2);
     expect(await database.query('SELECT n FROM attempt')).toEqual([{ n: 2 }]);
     expect(problems()).toMatchObject([{ msg: expect.stringContaining('retrying'), code, attempt: 1, what: 'test batch' }]);
@@ -37,10 +43,24 @@ describe('retrying a batch that lost a lock conflict', () => {
   it('gives up after three attempts, and never retries other errors', async () => {
     const { logger } = capturingLogger();
     let attempts = 0;
-    await expect(database.transaction((m) => retryOnConflict(sqlOf(m), logger, 'always', async () => { attempts += 1; await m.query(fail('40P01')); }))).rejects.toThrow('conflict');
+    await expect(
+      database.transaction((m) =>
+        retryOnConflict(sqlOf(m), logger, 'always', async () => {
+          attempts += 1;
+          await m.query(fail('40P01'));
+        }),
+      ),
+    ).rejects.toThrow('conflict');
     expect(attempts).toBe(3);
     attempts = 0;
-    await expect(database.transaction((m) => retryOnConflict(sqlOf(m), logger, 'broken', async () => { attempts += 1; await m.query('SELECT 1/0'); }))).rejects.toThrow(/division by zero/);
+    await expect(
+      database.transaction((m) =>
+        retryOnConflict(sqlOf(m), logger, 'broken', async () => {
+          attempts += 1;
+          await m.query('SELECT 1/0');
+        }),
+      ),
+    ).rejects.toThrow(/division by zero/);
     expect(attempts).toBe(1);
   });
 });

@@ -4,8 +4,22 @@ import type { ServiceDatabase } from '@distribution/db';
 import { createTestDatabase, eventually } from '@distribution/testkit';
 import { recomputeStock } from '../src/db/ledger.js';
 import {
-  CLOSE_ROUND, invariantViolations, OPEN_ROUND, openInspector, operator, orderPlaced, product, published, settlementApplied,
-  startFakeProducer, startInventory, stockRow, supplyChanged, untilKnown, type FakeProducer, type InventoryUnderTest,
+  CLOSE_ROUND,
+  invariantViolations,
+  OPEN_ROUND,
+  openInspector,
+  operator,
+  orderPlaced,
+  product,
+  published,
+  settlementApplied,
+  startFakeProducer,
+  startInventory,
+  stockRow,
+  supplyChanged,
+  untilKnown,
+  type FakeProducer,
+  type InventoryUnderTest,
 } from './support/harness.js';
 
 const ROUND_STATUS = 'query { currentRound { number status } }';
@@ -53,13 +67,21 @@ describe('leftovers of a round when the next one opens', () => {
     expect((await inventory.as(operator)(OPEN_ROUND)).data.openRound).toMatchObject({ number: 2 });
     expect(await stockRow(inspector, kept.productId)).toMatchObject({ on_hand: 3, reserved: 0, round_number: 2 });
     expect(await stockRow(inspector, dropped.productId)).toMatchObject({ on_hand: 0, reserved: 0 });
-    const moves = async (productId: string) => (await inspector.query(
-      `SELECT kind, quantity, round_number FROM stock_movement WHERE product_id = $1 ORDER BY id`, [productId],
-    )).map((m: { kind: string; quantity: number; round_number: number }) => [m.kind, m.quantity, m.round_number]);
+    const moves = async (productId: string) =>
+      (await inspector.query(`SELECT kind, quantity, round_number FROM stock_movement WHERE product_id = $1 ORDER BY id`, [productId])).map(
+        (m: { kind: string; quantity: number; round_number: number }) => [m.kind, m.quantity, m.round_number],
+      );
     expect(await moves(kept.productId)).toEqual([
-      ['ROUND_OPENED_SUPPLY', 5, 1], ['RESERVE', 2, 1], ['SALE', 2, 1], ['WITHDRAWN', 3, 2], ['ROUND_OPENED_SUPPLY', 3, 2],
+      ['ROUND_OPENED_SUPPLY', 5, 1],
+      ['RESERVE', 2, 1],
+      ['SALE', 2, 1],
+      ['WITHDRAWN', 3, 2],
+      ['ROUND_OPENED_SUPPLY', 3, 2],
     ]);
-    expect(await moves(dropped.productId)).toEqual([['ROUND_OPENED_SUPPLY', 4, 1], ['WITHDRAWN', 4, 2]]);
+    expect(await moves(dropped.productId)).toEqual([
+      ['ROUND_OPENED_SUPPLY', 4, 1],
+      ['WITHDRAWN', 4, 2],
+    ]);
     for (const p of [kept, dropped]) {
       const row = await stockRow(inspector, p.productId);
       expect(await recomputeStock(inspector, p.productId)).toEqual({ onHand: row!.on_hand, reserved: row!.reserved });

@@ -5,8 +5,28 @@ import type { NewEvent } from '@distribution/events';
 import { createTestDatabase, eventually } from '@distribution/testkit';
 import { recomputeStock } from '../src/db/ledger.js';
 import {
-  CLOSE_ROUND, customer, invariantViolations, lineChange, OPEN_ROUND, openInspector, operator, orderCancelled, orderPlaced, product, published,
-  settlementApplied, manufacturer as manufacturerIdentity, startFakeProducer, startInventory, stockRow, supplyChanged, untilKnown, untilRelayed, type FakeProducer, type InventoryUnderTest, type PublishedEvent,
+  CLOSE_ROUND,
+  customer,
+  invariantViolations,
+  lineChange,
+  OPEN_ROUND,
+  openInspector,
+  operator,
+  orderCancelled,
+  orderPlaced,
+  product,
+  published,
+  settlementApplied,
+  manufacturer as manufacturerIdentity,
+  startFakeProducer,
+  startInventory,
+  stockRow,
+  supplyChanged,
+  untilKnown,
+  untilRelayed,
+  type FakeProducer,
+  type InventoryUnderTest,
+  type PublishedEvent,
 } from './support/harness.js';
 
 const ROUND = 'query { currentRound { number status closeReason openedAt endsAt closedAt sales { product { id } manufacturerId manufacturer { id } unitsSold revenue } } }';
@@ -38,19 +58,25 @@ describe('a distribution round from supply to settlement', () => {
   async function answerTo(event: NewEvent): Promise<PublishedEvent> {
     const { orderId, changeId } = event.payload as { orderId: string; changeId?: string };
     await orders.publish(event);
-    return eventually(async () => (await published(inspector, ['StockReserved', 'StockRejected', 'StockReleased']))
-      .find((o) => o.payload.orderId === orderId && (o.payload.changeId ?? null) === (changeId ?? null) && (event.type === 'OrderCancelled') === (o.type === 'StockReleased')));
+    return eventually(async () =>
+      (await published(inspector, ['StockReserved', 'StockRejected', 'StockReleased'])).find(
+        (o) => o.payload.orderId === orderId && (o.payload.changeId ?? null) === (changeId ?? null) && (event.type === 'OrderCancelled') === (o.type === 'StockReleased'),
+      ),
+    );
   }
 
   it('keeps supply out of stock until a round opens, and rejects orders meanwhile', async () => {
     await manufacturer.publish(supplyChanged(a, 3, 3, 'CREATED'), supplyChanged(b, 2, 2, 'CREATED'));
     await untilKnown(inspector, [a.productId, b.productId]);
     expect(await stockRow(inspector, a.productId)).toBeUndefined();
-    expect((await answerTo(orderPlaced(randomUUID(), [[a.productId, 1]]))).payload).toMatchObject({ reason: 'NO_OPEN_ROUND', lines: [{ productId: a.productId, requested: 1, available: 0 }] });
+    expect((await answerTo(orderPlaced(randomUUID(), [[a.productId, 1]]))).payload).toMatchObject({
+      reason: 'NO_OPEN_ROUND',
+      lines: [{ productId: a.productId, requested: 1, available: 0 }],
+    });
     expect((await inventory.as(operator)(ROUND)).data.currentRound).toBeNull();
   });
 
-  it('pulls every offered product\'s supply into stock when the round opens', async () => {
+  it("pulls every offered product's supply into stock when the round opens", async () => {
     const opened = await inventory.as(operator)(OPEN_ROUND);
     expect(opened.errors).toBeUndefined();
     expect(opened.data.openRound).toMatchObject({ number: 1, status: 'OPEN' });
@@ -73,24 +99,53 @@ describe('a distribution round from supply to settlement', () => {
     const o2 = randomUUID();
     const o3 = randomUUID();
     const o4 = randomUUID();
-    expect((await answerTo(orderPlaced(o1, [[a.productId, 2, 200], [b.productId, 1, 500]]))).type).toBe('StockReserved');
+    expect(
+      (
+        await answerTo(
+          orderPlaced(o1, [
+            [a.productId, 2, 200],
+            [b.productId, 1, 500],
+          ]),
+        )
+      ).type,
+    ).toBe('StockReserved');
     expect((await answerTo(orderPlaced(o3, [[b.productId, 1, 500]]))).type).toBe('StockReserved');
     // B is gone: growing o1's line is refused, and o1 keeps its one unit.
-    expect((await answerTo(lineChange(o1, b.productId, 2))).payload).toMatchObject({ reason: 'INSUFFICIENT_STOCK', lines: [{ productId: b.productId, requested: 2, available: 1 }] });
+    expect((await answerTo(lineChange(o1, b.productId, 2))).payload).toMatchObject({
+      reason: 'INSUFFICIENT_STOCK',
+      lines: [{ productId: b.productId, requested: 2, available: 1 }],
+    });
     expect((await answerTo(orderCancelled(o3))).payload).toEqual({ orderId: o3, lines: [{ productId: b.productId, quantity: 1 }] });
-    expect((await answerTo(orderPlaced(o2, [[d.productId, 1, 900], [a.productId, 3, 200]]))).type).toBe('StockReserved');
+    expect(
+      (
+        await answerTo(
+          orderPlaced(o2, [
+            [d.productId, 1, 900],
+            [a.productId, 3, 200],
+          ]),
+        )
+      ).type,
+    ).toBe('StockReserved');
     expect((await answerTo(orderPlaced(o4, [[b.productId, 1, 500]]))).type).toBe('StockReserved');
 
     const [closed] = await eventually(() => published(inspector, ['RoundClosed']).then((r) => (r.length ? r : null)));
     expect(closed!.payload).toMatchObject({ roundNumber: 1, reason: 'DEPLETED' });
-    expect(closed!.payload.sales).toEqual([
-      { productId: a.productId, manufacturerId: m1, unitsSold: 5, revenueCents: 1000 },
-      { productId: b.productId, manufacturerId: m2, unitsSold: 2, revenueCents: 1000 },
-      { productId: d.productId, manufacturerId: m2, unitsSold: 1, revenueCents: 900 },
-    ].sort((x, y) => (x.productId < y.productId ? -1 : 1)));
+    expect(closed!.payload.sales).toEqual(
+      [
+        { productId: a.productId, manufacturerId: m1, unitsSold: 5, revenueCents: 1000 },
+        { productId: b.productId, manufacturerId: m2, unitsSold: 2, revenueCents: 1000 },
+        { productId: d.productId, manufacturerId: m2, unitsSold: 1, revenueCents: 900 },
+      ].sort((x, y) => (x.productId < y.productId ? -1 : 1)),
+    );
     const round = (await inventory.as(operator)(ROUND)).data.currentRound;
     expect(round).toMatchObject({ number: 1, status: 'CLOSED', closeReason: 'DEPLETED' });
-    expect(round.sales.find((s: any) => s.product.id === a.productId)).toEqual({ product: { id: a.productId }, manufacturerId: m1, manufacturer: { id: m1 }, unitsSold: 5, revenue: '10.00' });
+    expect(round.sales.find((s: any) => s.product.id === a.productId)).toEqual({
+      product: { id: a.productId },
+      manufacturerId: m1,
+      manufacturer: { id: m1 },
+      unitsSold: 5,
+      revenue: '10.00',
+    });
     for (const p of [a, b, d]) expect(await stockRow(inspector, p.productId)).toMatchObject({ on_hand: 0, reserved: 0 });
     await untilRelayed(inspector);
     // B ran out twice: sold out, one unit given back by a cancellation, sold out again.
@@ -99,7 +154,7 @@ describe('a distribution round from supply to settlement', () => {
     expect([...new Set(depleted)].sort()).toEqual([a.productId, b.productId, d.productId].sort());
   });
 
-  it('shows the round\'s sales to the operator, to each manufacturer its own lines only, and to nobody else', async () => {
+  it("shows the round's sales to the operator, to each manufacturer its own lines only, and to nobody else", async () => {
     const SALES = 'query { currentRound { number sales { product { id } manufacturerId unitsSold revenue } } }';
     const linesOf = async (who: Parameters<typeof inventory.as>[0]) => (await inventory.as(who)(SALES)).data.currentRound.sales.map((s: any) => s.product.id).sort();
     expect(await linesOf(operator)).toEqual([a.productId, b.productId, d.productId].sort());
@@ -165,7 +220,12 @@ describe('a distribution round from supply to settlement', () => {
     await eventually(async () => (await stockRow(inspector, e.productId))?.on_hand === 1);
     const closed = await inventory.as(operator)(CLOSE_ROUND);
     expect(closed.errors).toBeUndefined();
-    expect(closed.data.closeRound).toMatchObject({ number: 2, status: 'CLOSED', closeReason: 'OPERATOR', sales: [{ product: { id: e.productId }, manufacturerId: m1, unitsSold: 1, revenue: '1.00' }] });
+    expect(closed.data.closeRound).toMatchObject({
+      number: 2,
+      status: 'CLOSED',
+      closeReason: 'OPERATOR',
+      sales: [{ product: { id: e.productId }, manufacturerId: m1, unitsSold: 1, revenue: '1.00' }],
+    });
     expect(await stockRow(inspector, e.productId)).toMatchObject({ on_hand: 0, reserved: 0 });
     const again = await inventory.as(operator)(CLOSE_ROUND);
     expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
@@ -182,7 +242,9 @@ describe('a distribution round from supply to settlement', () => {
       { id: a.productId },
     );
     expect(page.data.stockMovements.edges.map((edge: any) => [edge.node.kind, edge.node.quantity, edge.node.roundNumber])).toEqual([
-      ['ROUND_OPENED_SUPPLY', 3, 1], ['SUPPLY_IN', 2, 1], ['RESERVE', 2, 1],
+      ['ROUND_OPENED_SUPPLY', 3, 1],
+      ['SUPPLY_IN', 2, 1],
+      ['RESERVE', 2, 1],
     ]);
     expect(page.data.stockMovements.pageInfo.hasNextPage).toBe(true);
     const rest = await inventory.as(operator)(

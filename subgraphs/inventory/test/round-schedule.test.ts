@@ -3,8 +3,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceDatabase } from '@distribution/db';
 import { createTestDatabase, eventually } from '@distribution/testkit';
 import {
-  capturingLogger, CLOSE_ROUND, OPEN_ROUND, openInspector, operator, orderPlaced, product, published, settlementApplied, startFakeProducer, startInventory,
-  supplyChanged, untilKnown, untilRelayed, type FakeProducer, type InventoryUnderTest,
+  capturingLogger,
+  CLOSE_ROUND,
+  OPEN_ROUND,
+  openInspector,
+  operator,
+  orderPlaced,
+  product,
+  published,
+  settlementApplied,
+  startFakeProducer,
+  startInventory,
+  supplyChanged,
+  untilKnown,
+  untilRelayed,
+  type FakeProducer,
+  type InventoryUnderTest,
 } from './support/harness.js';
 
 const ROUND = '{ currentRound { number status openedAt endsAt closedAt nextOpeningAt } }';
@@ -20,8 +34,10 @@ function twoReplicas(label: string, options: { roundPeriod: string; roundSchedul
     tea: product(),
     /** Whatever either replica logged at warn or above. */
     problems: () => logs.flatMap((l) => l.problems()),
-    rounds: async () => world.inspector.query('SELECT number, status, opened_at, settled_at, close_reason FROM distribution_round ORDER BY number') as
-      Promise<Array<{ number: number; status: string; opened_at: Date; settled_at: Date | null; close_reason: string | null }>>,
+    rounds: async () =>
+      world.inspector.query('SELECT number, status, opened_at, settled_at, close_reason FROM distribution_round ORDER BY number') as Promise<
+        Array<{ number: number; status: string; opened_at: Date; settled_at: Date | null; close_reason: string | null }>
+      >,
     untilOpened: (number: number) => eventually(async () => (await world.rounds()).find((r) => r.number === number && r.status === 'OPEN'), { timeoutMs: 20_000 }),
     announced: async (type: string) => {
       await untilRelayed(world.inspector);
@@ -54,12 +70,15 @@ describe('a scheduled round after one that sold, with two replicas watching', ()
     expect(round.endsAt).toBe(round.nextOpeningAt);
 
     // Rounds that sell nothing follow each other every second; an order lands in one of them (or finds none open: another try).
-    const sold = await eventually(async () => {
-      const orderId = randomUUID();
-      await w.orders.publish(orderPlaced(orderId, [[w.tea.productId, 3, 250]]));
-      const outcome = await eventually(async () => (await published(w.inspector, ['StockReserved', 'StockRejected'])).find((e) => e.payload.orderId === orderId));
-      return outcome.type === 'StockReserved' ? outcome.payload.roundNumber as number : null;
-    }, { timeoutMs: 20_000 });
+    const sold = await eventually(
+      async () => {
+        const orderId = randomUUID();
+        await w.orders.publish(orderPlaced(orderId, [[w.tea.productId, 3, 250]]));
+        const outcome = await eventually(async () => (await published(w.inspector, ['StockReserved', 'StockRejected'])).find((e) => e.payload.orderId === orderId));
+        return outcome.type === 'StockReserved' ? (outcome.payload.roundNumber as number) : null;
+      },
+      { timeoutMs: 20_000 },
+    );
 
     // That round sold, so it waits for its manufacturer, past the time the next one was due.
     await eventually(async () => (await w.rounds())[sold - 1]!.status === 'CLOSED');
@@ -77,7 +96,10 @@ describe('a scheduled round after one that sold, with two replicas watching', ()
     expect(await w.announced('RoundOpened')).toEqual(Array.from({ length: sold + 1 }, (_, i) => i + 1));
     // The latest round knows its successor's time; the one before no longer has one.
     const latest = (await w.replicas[0]!.as(null)('{ rounds(first: 2) { edges { node { number nextOpeningAt } } } }')).data.rounds.edges.map((e: any) => e.node);
-    expect(latest).toEqual([{ number: sold + 1, nextOpeningAt: new Date(next.opened_at.getTime() + 1000).toISOString() }, { number: sold, nextOpeningAt: null }]);
+    expect(latest).toEqual([
+      { number: sold + 1, nextOpeningAt: new Date(next.opened_at.getTime() + 1000).toISOString() },
+      { number: sold, nextOpeningAt: null },
+    ]);
     // Neither replica ever lost a race it had to report (a second opening would break the one-unsettled-round index).
     expect(w.problems()).toEqual([]);
   });
@@ -107,7 +129,11 @@ describe('rounds on a schedule with no one at the controls, with two replicas wa
     const all = await w.rounds();
     expect(all.map((r) => r.close_reason)).toEqual(['PERIOD_ENDED', 'PERIOD_ENDED', 'PERIOD_ENDED', 'OPERATOR', 'PERIOD_ENDED', null]);
     // The openings the schedule made are at least one interval apart.
-    for (const [earlier, later] of [[0, 1], [1, 2], [2, 3]] as const) {
+    for (const [earlier, later] of [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+    ] as const) {
       expect(all[later]!.opened_at.getTime() - all[earlier]!.opened_at.getTime(), `round ${later + 1}`).toBeGreaterThanOrEqual(2000);
     }
     expect(w.problems()).toEqual([]);

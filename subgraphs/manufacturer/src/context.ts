@@ -20,7 +20,9 @@ export function createContext(base: RequestContext, runtime: ServiceRuntime): Ma
     database: runtime.database,
     loaders: createLoaders(runtime.database),
     live: noticeFeedOf(runtime),
-    refreshLoaders: () => { context.loaders = createLoaders(runtime.database); },
+    refreshLoaders: () => {
+      context.loaders = createLoaders(runtime.database);
+    },
   };
   return context;
 }

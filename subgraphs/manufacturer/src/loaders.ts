@@ -34,12 +34,14 @@ function pagesByManufacturer<P, V extends { manufacturerId: string }>(fetch: (ma
         groups.set(pageKey(page), group);
       }
       const pages = new Map<string, V[]>();
-      await Promise.all([...groups].map(async ([groupKey, { page, ids }]) => {
-        for (const row of await fetch([...ids], page)) {
-          const slot = `${groupKey}|${row.manufacturerId}`;
-          pages.set(slot, [...(pages.get(slot) ?? []), row]);
-        }
-      }));
+      await Promise.all(
+        [...groups].map(async ([groupKey, { page, ids }]) => {
+          for (const row of await fetch([...ids], page)) {
+            const slot = `${groupKey}|${row.manufacturerId}`;
+            pages.set(slot, [...(pages.get(slot) ?? []), row]);
+          }
+        }),
+      );
       return keys.map(({ manufacturerId, page }) => pages.get(`${pageKey(page)}|${manufacturerId}`) ?? []);
     },
     { cacheKeyFn: ({ manufacturerId, page }) => `${pageKey(page)}|${manufacturerId}` },

@@ -6,13 +6,14 @@ import { startManufacturerService } from './index.js';
 await runServiceProcess({
   name: 'manufacturer',
   loadConfig: loadServiceConfig,
-  start: (config, { databaseUrl, logger }) => startManufacturerService({
-    databaseUrl,
-    port: config.port,
-    internalCredential: config.internalCredential,
-    logger,
-    eventBatchSize: config.eventBatchSize,
-    eventPollIntervalMs: config.eventPollIntervalMs,
-    databaseTimeouts: config.databaseTimeouts,
-  }),
+  start: (config, { databaseUrl, logger }) =>
+    startManufacturerService({
+      databaseUrl,
+      port: config.port,
+      internalCredential: config.internalCredential,
+      logger,
+      eventBatchSize: config.eventBatchSize,
+      eventPollIntervalMs: config.eventPollIntervalMs,
+      databaseTimeouts: config.databaseTimeouts,
+    }),
 });

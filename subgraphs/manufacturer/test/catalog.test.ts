@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ANONYMOUS, CUSTOMER, OPERATOR, PRODUCT_FIELDS, UNKNOWN_ID, codeOf, manufacturerUser, startHarness, type Harness,
-} from './support.js';
+import { ANONYMOUS, CUSTOMER, OPERATOR, PRODUCT_FIELDS, UNKNOWN_ID, codeOf, manufacturerUser, startHarness, type Harness } from './support.js';
 
 const PRODUCTS = `query($filter: ProductFilter, $first: Int, $after: String) {
   products(filter: $filter, first: $first, after: $after) { edges { cursor node { id sku name category } } pageInfo { hasNextPage endCursor } }
@@ -33,7 +31,9 @@ describe('the public catalog', () => {
     const gone = await h.send(OPERATOR, 'mutation($id: ID!) { discontinueProduct(id: $id) { id } }', { id: ids['OLD-1'] });
     expect(gone.errors).toBeUndefined();
   });
-  afterAll(async () => { await h?.stop(); });
+  afterAll(async () => {
+    await h?.stop();
+  });
 
   const names = async (variables: Record<string, unknown>) => {
     const res = await h.send(ANONYMOUS, PRODUCTS, { first: 100, ...variables });
@@ -95,8 +95,14 @@ describe('the public catalog', () => {
     const res = await h.send(ANONYMOUS, PRODUCT, { id: ids['DR-100'] });
     expect(res.errors).toBeUndefined();
     expect(res.data.product).toMatchObject({
-      id: ids['DR-100'], sku: 'DR-100', name: 'Cordless Drill', category: 'Tools', unitPrice: '12.50', supply: 3,
-      discontinued: false, manufacturer: { id: acme, name: 'Acme' },
+      id: ids['DR-100'],
+      sku: 'DR-100',
+      name: 'Cordless Drill',
+      category: 'Tools',
+      unitPrice: '12.50',
+      supply: 3,
+      discontinued: false,
+      manufacturer: { id: acme, name: 'Acme' },
     });
     expect(new Date(res.data.product.createdAt).toISOString()).toBe(res.data.product.createdAt);
   });
@@ -121,8 +127,11 @@ describe('the public catalog', () => {
     expect(first.data.manufacturer.products.pageInfo.hasNextPage).toBe(true);
     const all = await h.send(ANONYMOUS, query.replace('first: 1', 'first: 10'), { id: globex, all: true });
     expect(all.data.manufacturer.products.edges.map((e: any) => e.node.sku)).toEqual(['OLD-1', 'dr-100', 'WID-9']);
-    const next = await h.send(ANONYMOUS, `query($id: ID!, $after: String) { manufacturer(id: $id) { products(first: 10, after: $after) { edges { node { sku } } pageInfo { hasNextPage } } } }`,
-      { id: globex, after: first.data.manufacturer.products.pageInfo.endCursor });
+    const next = await h.send(
+      ANONYMOUS,
+      `query($id: ID!, $after: String) { manufacturer(id: $id) { products(first: 10, after: $after) { edges { node { sku } } pageInfo { hasNextPage } } } }`,
+      { id: globex, after: first.data.manufacturer.products.pageInfo.endCursor },
+    );
     expect(next.data.manufacturer.products).toEqual({ edges: [{ node: { sku: 'WID-9' } }], pageInfo: { hasNextPage: false } });
   });
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANONYMOUS, OPERATOR, UNKNOWN_ID, startHarness, type Harness } from './support.js';
 
-const ENTITIES = 'query($representations: [_Any!]!) { _entities(representations: $representations) { __typename ... on Product { id sku supply } ... on Manufacturer { id name } } }';
+const ENTITIES =
+  'query($representations: [_Any!]!) { _entities(representations: $representations) { __typename ... on Product { id sku supply } ... on Manufacturer { id name } } }';
 
 describe('federation entities without N+1', () => {
   let h: Harness;
@@ -12,18 +13,22 @@ describe('federation entities without N+1', () => {
     // Polling only once a minute: the statement counter then sees only what a request runs.
     h = await startHarness('mfr_entities', { eventPollIntervalMs: 60_000 });
     const db = h.service.database;
-    manufacturerIds = (await db.query(
-      `INSERT INTO manufacturer (name) SELECT 'Maker ' || lpad(n::text, 2, '0') FROM generate_series(1, 20) n RETURNING id`,
-    )).map((r: { id: string }) => r.id);
-    productIds = (await db.query(
-      `INSERT INTO product (manufacturer_id, sku, name, category, unit_price_cents, supply)
+    manufacturerIds = (await db.query(`INSERT INTO manufacturer (name) SELECT 'Maker ' || lpad(n::text, 2, '0') FROM generate_series(1, 20) n RETURNING id`)).map(
+      (r: { id: string }) => r.id,
+    );
+    productIds = (
+      await db.query(
+        `INSERT INTO product (manufacturer_id, sku, name, category, unit_price_cents, supply)
        SELECT ($1::uuid[])[1 + n % 20], 'SKU-' || n, 'Product ' || lpad(n::text, 2, '0'), 'Tools', 100 + n, n
        FROM generate_series(1, 50) n RETURNING id`,
-      [manufacturerIds],
-    )).map((r: { id: string }) => r.id);
+        [manufacturerIds],
+      )
+    ).map((r: { id: string }) => r.id);
     await quiet();
   });
-  afterAll(async () => { await h?.stop(); });
+  afterAll(async () => {
+    await h?.stop();
+  });
 
   /** Waits until the background event loops have gone idle, so a count delta is the request's own. */
   async function quiet() {
@@ -66,7 +71,9 @@ describe('federation entities without N+1', () => {
 
   it('answers null for unknown and malformed representations, still in one statement', async () => {
     const representations = [
-      { __typename: 'Product', id: productIds[0] }, { __typename: 'Product', id: UNKNOWN_ID }, { __typename: 'Product', id: 'nonsense' },
+      { __typename: 'Product', id: productIds[0] },
+      { __typename: 'Product', id: UNKNOWN_ID },
+      { __typename: 'Product', id: 'nonsense' },
     ];
     const { res, statements } = await counted(ENTITIES, { representations });
     expect(res.data._entities).toEqual([{ __typename: 'Product', id: productIds[0], sku: expect.any(String), supply: expect.any(Number) }, null, null]);

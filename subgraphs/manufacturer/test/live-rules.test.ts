@@ -37,7 +37,13 @@ describe('whose notices a caller may watch', () => {
 describe('notices on the wire', () => {
   it('split many notices over payloads under the NOTIFY limit, and read back in order', () => {
     const notices: Notice[] = Array.from({ length: 300 }, (_, i) => ({
-      kind: 'SOLD', manufacturerId: randomUUID(), productId: randomUUID(), quantity: i, roundNumber: 2, settlementId: null, at: new Date().toISOString(),
+      kind: 'SOLD',
+      manufacturerId: randomUUID(),
+      productId: randomUUID(),
+      quantity: i,
+      roundNumber: 2,
+      settlementId: null,
+      at: new Date().toISOString(),
     }));
     const payloads = noticePayloads(notices);
     expect(payloads.length).toBeGreaterThan(1);
@@ -50,10 +56,24 @@ describe('notices on the wire', () => {
 
 describe('what inventory’s events mean for manufacturers', () => {
   const [acme, drill, saw, foreign] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
-  const makers = new Map([[drill, acme], [saw, acme]]);
+  const makers = new Map([
+    [drill, acme],
+    [saw, acme],
+  ]);
 
   it('makes one SOLD notice per line of a new reservation and one DEPLETED per depletion, leaving out products it does not make', () => {
-    const sold = received(stockReserved({ orderId: randomUUID(), changeId: null, roundNumber: 3, lines: [{ productId: drill, quantity: 2 }, { productId: foreign, quantity: 1 }, { productId: saw, quantity: 5 }] }));
+    const sold = received(
+      stockReserved({
+        orderId: randomUUID(),
+        changeId: null,
+        roundNumber: 3,
+        lines: [
+          { productId: drill, quantity: 2 },
+          { productId: foreign, quantity: 1 },
+          { productId: saw, quantity: 5 },
+        ],
+      }),
+    );
     const gone = received(stockDepleted({ productId: saw, manufacturerId: acme, category: 'Tools', roundNumber: 3 }));
     const facts = [readStockFact(sold)!, readStockFact(gone)!];
     expect(noticesOf(facts, makers)).toEqual([
@@ -64,7 +84,8 @@ describe('what inventory’s events mean for manufacturers', () => {
   });
 
   it('makes a changed line a sale of the units it added (its delta), and nothing of units released or of a change without delta', () => {
-    const changed = (line: { delta?: number }) => received(stockReserved({ orderId: randomUUID(), changeId: randomUUID(), roundNumber: 3, lines: [{ productId: drill, quantity: 7, ...line }] }));
+    const changed = (line: { delta?: number }) =>
+      received(stockReserved({ orderId: randomUUID(), changeId: randomUUID(), roundNumber: 3, lines: [{ productId: drill, quantity: 7, ...line }] }));
     const grown = changed({ delta: 3 });
     expect(noticesOf([readStockFact(grown)!], makers)).toEqual([
       { kind: 'SOLD', manufacturerId: acme, productId: drill, quantity: 3, roundNumber: 3, settlementId: null, at: grown.occurredAt },

@@ -25,7 +25,10 @@ async function startFakeInventory(url: string) {
   return {
     database,
     publish: (...events: NewEvent[]) => database.transaction((m) => recordEvents(m, 'inventory_fake', events)),
-    stop: async () => { await bus.stop(); await database.close(); },
+    stop: async () => {
+      await bus.stop();
+      await database.close();
+    },
   };
 }
 
@@ -34,13 +37,17 @@ const reserved = (roundNumber: number, lines: Array<[string, number]>) =>
 /** A changed order line: its new total `quantity`, and `delta`, what the change added (> 0) or released (< 0). */
 const lineChanged = (roundNumber: number, productId: string, quantity: number, delta: number) =>
   stockReserved({ orderId: randomUUID(), changeId: randomUUID(), roundNumber, lines: [{ productId, quantity, delta }] });
-const depleted = (roundNumber: number, productId: string, manufacturerId: string) =>
-  stockDepleted({ productId, manufacturerId, category: 'Tools', roundNumber });
+const depleted = (roundNumber: number, productId: string, manufacturerId: string) => stockDepleted({ productId, manufacturerId, category: 'Tools', roundNumber });
 const roundClosed = (roundNumber: number, sales: Array<{ productId: string; manufacturerId: string; unitsSold: number; revenueCents: number }>) =>
   roundClosedEvent({ roundNumber, closedAt: new Date().toISOString(), reason: 'OPERATOR', sales });
 /** A StockReserved as the notice consumer receives it, for calling it directly. */
-const received = (event: ReturnType<typeof reserved>): DomainEvent<'StockReserved'> =>
-  ({ id: randomUUID(), source: 'inventory_fake', position: 0, occurredAt: new Date().toISOString(), ...event });
+const received = (event: ReturnType<typeof reserved>): DomainEvent<'StockReserved'> => ({
+  id: randomUUID(),
+  source: 'inventory_fake',
+  position: 0,
+  occurredAt: new Date().toISOString(),
+  ...event,
+});
 
 describe('manufacturer notices over graphql-ws', () => {
   let h: Harness;
@@ -54,7 +61,13 @@ describe('manufacturer notices over graphql-ws', () => {
 
   beforeAll(async () => {
     h = await startHarness('mfr_live', { eventPollIntervalMs: 20 });
-    replica = await startManufacturerService({ databaseUrl: h.databaseUrl, port: 0, internalCredential: CREDENTIAL, logger: createLogger('replica', 'silent'), eventPollIntervalMs: 20 });
+    replica = await startManufacturerService({
+      databaseUrl: h.databaseUrl,
+      port: 0,
+      internalCredential: CREDENTIAL,
+      logger: createLogger('replica', 'silent'),
+      eventPollIntervalMs: 20,
+    });
     inventory = await startFakeInventory(h.databaseUrl);
     acme = await h.registerManufacturer('Acme');
     globex = await h.registerManufacturer('Globex');
@@ -83,7 +96,12 @@ describe('manufacturer notices over graphql-ws', () => {
     await settle();
     await forAcme.quietFor(100); // no snapshot
     const before = Date.now();
-    await inventory.publish(reserved(1, [[widget, 2], [drill, 3]]));
+    await inventory.publish(
+      reserved(1, [
+        [widget, 2],
+        [drill, 3],
+      ]),
+    );
     await inventory.publish(depleted(1, drill, acme));
     const sold = await forAcme.next('manufacturerNotices');
     expect(sold).toMatchObject({ kind: 'SOLD', manufacturer: { id: acme, name: 'Acme' }, product: { id: drill, name: 'Drill' }, quantity: 3, roundNumber: 1, settlement: null });
@@ -98,8 +116,16 @@ describe('manufacturer notices over graphql-ws', () => {
     const everyone = watch(OPERATOR);
     const onlyGlobex = watch(OPERATOR, globex.toUpperCase());
     await settle();
-    await inventory.publish(reserved(1, [[drill, 1], [widget, 4]]));
-    expect((await everyone.nextMany('manufacturerNotices', 2)).map((n) => [n.product.id, n.quantity])).toEqual([[drill, 1], [widget, 4]]);
+    await inventory.publish(
+      reserved(1, [
+        [drill, 1],
+        [widget, 4],
+      ]),
+    );
+    expect((await everyone.nextMany('manufacturerNotices', 2)).map((n) => [n.product.id, n.quantity])).toEqual([
+      [drill, 1],
+      [widget, 4],
+    ]);
     expect(await onlyGlobex.next('manufacturerNotices')).toMatchObject({ kind: 'SOLD', product: { id: widget }, quantity: 4 });
     await onlyGlobex.quietFor(200);
   });
@@ -110,7 +136,10 @@ describe('manufacturer notices over graphql-ws', () => {
     await inventory.publish(lineChanged(1, drill, 5, -1));
     await inventory.publish(lineChanged(1, drill, 8, 3));
     await inventory.publish(reserved(1, [[drill, 2]]));
-    expect(await forAcme.nextMany('manufacturerNotices', 2)).toMatchObject([{ kind: 'SOLD', quantity: 3 }, { kind: 'SOLD', quantity: 2 }]);
+    expect(await forAcme.nextMany('manufacturerNotices', 2)).toMatchObject([
+      { kind: 'SOLD', quantity: 3 },
+      { kind: 'SOLD', quantity: 2 },
+    ]);
   });
 
   it('tells of the settlement once the closed round is booked, with what it sold', async () => {
@@ -118,7 +147,11 @@ describe('manufacturer notices over graphql-ws', () => {
     await settle();
     await inventory.publish(roundClosed(1, [{ productId: drill, manufacturerId: acme, unitsSold: 4, revenueCents: 4000 }]));
     expect(await forAcme.next('manufacturerNotices')).toMatchObject({
-      kind: 'SETTLED', manufacturer: { id: acme }, product: null, quantity: 4, roundNumber: 1,
+      kind: 'SETTLED',
+      manufacturer: { id: acme },
+      product: null,
+      quantity: 4,
+      roundNumber: 1,
       settlement: { roundNumber: 1, unitsSold: 4, revenue: '40.00', lines: [{ product: { name: 'Drill' }, unitsSold: 4 }] },
     });
   });
@@ -136,10 +169,12 @@ describe('manufacturer notices over graphql-ws', () => {
     await settle();
     const event = received(reserved(1, [[drill, 9]]));
     const logger = createLogger('test', 'silent');
-    await expect(h.service.database.transaction(async (sql) => {
-      await announceStockNotices(sqlOf(sql), [event], { logger });
-      throw new Error('rolled back on purpose');
-    })).rejects.toThrow('rolled back on purpose');
+    await expect(
+      h.service.database.transaction(async (sql) => {
+        await announceStockNotices(sqlOf(sql), [event], { logger });
+        throw new Error('rolled back on purpose');
+      }),
+    ).rejects.toThrow('rolled back on purpose');
     await forAcme.quietFor(300);
     await inventory.publish(reserved(1, [[drill, 1]]));
     expect(await forAcme.next('manufacturerNotices')).toMatchObject({ kind: 'SOLD', quantity: 1 });

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ANONYMOUS, CUSTOMER, OPERATOR, UNKNOWN_ID, codeOf, expectRefusedWithoutChange, manufacturerUser, startHarness, type Harness,
-} from './support.js';
+import { ANONYMOUS, CUSTOMER, OPERATOR, UNKNOWN_ID, codeOf, expectRefusedWithoutChange, manufacturerUser, startHarness, type Harness } from './support.js';
 
 const REGISTER = 'mutation($input: RegisterManufacturerInput!) { registerManufacturer(input: $input) { id name } }';
 const LIST = 'query($first: Int, $after: String) { manufacturers(first: $first, after: $after) { edges { cursor node { id name } } pageInfo { hasNextPage endCursor } } }';
@@ -9,8 +7,12 @@ const ONE = 'query($id: ID!) { manufacturer(id: $id) { id name } }';
 
 describe('manufacturers', () => {
   let h: Harness;
-  beforeAll(async () => { h = await startHarness('mfr_manufacturers'); });
-  afterAll(async () => { await h?.stop(); });
+  beforeAll(async () => {
+    h = await startHarness('mfr_manufacturers');
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
 
   describe('registerManufacturer', () => {
     it('lets the operator register a manufacturer, with its name trimmed', async () => {
@@ -49,7 +51,9 @@ describe('manufacturers', () => {
 
   describe('reading manufacturers', () => {
     const names = ['Globex', 'Hooli', 'Initech', 'Umbrella', 'Wayne Enterprises'];
-    beforeAll(async () => { for (const name of names) await h.registerManufacturer(name); });
+    beforeAll(async () => {
+      for (const name of names) await h.registerManufacturer(name);
+    });
 
     it('lists them by name, page by page, anonymously', async () => {
       const seen: string[] = [];

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ANONYMOUS, CUSTOMER, OPERATOR, PRODUCT_FIELDS, UNKNOWN_ID, codeOf, expectRefusedWithoutChange, manufacturerUser, startHarness, type Harness,
-} from './support.js';
+import { ANONYMOUS, CUSTOMER, OPERATOR, PRODUCT_FIELDS, UNKNOWN_ID, codeOf, expectRefusedWithoutChange, manufacturerUser, startHarness, type Harness } from './support.js';
 
 const CREATE = `mutation($input: CreateProductInput!) { createProduct(input: $input) { ${PRODUCT_FIELDS} } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { ${PRODUCT_FIELDS} } }`;
@@ -18,7 +16,9 @@ describe('changing the catalog', () => {
     acme = await h.registerManufacturer('Acme');
     globex = await h.registerManufacturer('Globex');
   });
-  afterAll(async () => { await h?.stop(); });
+  afterAll(async () => {
+    await h?.stop();
+  });
 
   describe('createProduct', () => {
     it('lets a manufacturer create a product for itself and announces it with SupplyChanged CREATED', async () => {
@@ -28,12 +28,26 @@ describe('changing the catalog', () => {
       expect(res.errors).toBeUndefined();
       const product = res.data.createProduct;
       expect(product).toMatchObject({
-        sku: 'DR-100', name: 'Cordless Drill', category: 'Tools', unitPrice: '49.90', supply: 12, discontinued: false, manufacturer: { id: acme, name: 'Acme' },
+        sku: 'DR-100',
+        name: 'Cordless Drill',
+        category: 'Tools',
+        unitPrice: '49.90',
+        supply: 12,
+        discontinued: false,
+        manufacturer: { id: acme, name: 'Acme' },
       });
       const events = await h.publishedEvents('SupplyChanged');
       expect(events.at(-1)!.payload).toEqual({
-        productId: product.id, manufacturerId: acme, sku: 'DR-100', name: 'Cordless Drill', category: 'Tools',
-        unitPriceCents: 4990, supply: 12, delta: 12, reason: 'CREATED', discontinued: false,
+        productId: product.id,
+        manufacturerId: acme,
+        sku: 'DR-100',
+        name: 'Cordless Drill',
+        category: 'Tools',
+        unitPriceCents: 4990,
+        supply: 12,
+        delta: 12,
+        reason: 'CREATED',
+        discontinued: false,
       });
     });
 
@@ -88,15 +102,25 @@ describe('changing the catalog', () => {
 
   describe('updateProduct', () => {
     let drill: any;
-    beforeAll(async () => { drill = await h.createProduct({ manufacturerId: acme, sku: 'UPD-1', name: 'Drill', unitPrice: '10.00', initialSupply: 5 }); });
+    beforeAll(async () => {
+      drill = await h.createProduct({ manufacturerId: acme, sku: 'UPD-1', name: 'Drill', unitPrice: '10.00', initialSupply: 5 });
+    });
 
     it("lets a manufacturer change its own product's name, category and price, announced as UPDATED", async () => {
       const res = await h.send(manufacturerUser(acme), UPDATE, { id: drill.id, input: { name: 'Hammer drill', category: 'Power tools', unitPrice: '12.34' } });
       expect(res.errors).toBeUndefined();
       expect(res.data.updateProduct).toMatchObject({ name: 'Hammer drill', category: 'Power tools', unitPrice: '12.34', supply: 5, sku: 'UPD-1' });
       expect((await h.publishedEvents('SupplyChanged')).at(-1)!.payload).toEqual({
-        productId: drill.id, manufacturerId: acme, sku: 'UPD-1', name: 'Hammer drill', category: 'Power tools',
-        unitPriceCents: 1234, supply: 5, delta: 0, reason: 'UPDATED', discontinued: false,
+        productId: drill.id,
+        manufacturerId: acme,
+        sku: 'UPD-1',
+        name: 'Hammer drill',
+        category: 'Power tools',
+        unitPriceCents: 1234,
+        supply: 5,
+        delta: 0,
+        reason: 'UPDATED',
+        discontinued: false,
       });
     });
 
@@ -133,7 +157,9 @@ describe('changing the catalog', () => {
 
   describe('discontinueProduct', () => {
     let lamp: any;
-    beforeAll(async () => { lamp = await h.createProduct({ manufacturerId: globex, sku: 'LAMP-1', name: 'Lamp', initialSupply: 4 }); });
+    beforeAll(async () => {
+      lamp = await h.createProduct({ manufacturerId: globex, sku: 'LAMP-1', name: 'Lamp', initialSupply: 4 });
+    });
 
     it.each([
       ['another manufacturer', () => manufacturerUser(acme), 'FORBIDDEN'],

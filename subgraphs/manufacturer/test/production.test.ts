@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ANONYMOUS, CUSTOMER, OPERATOR, UNKNOWN_ID, codeOf, expectRefusedWithoutChange, manufacturerUser, startHarness, type Harness,
-} from './support.js';
+import { ANONYMOUS, CUSTOMER, OPERATOR, UNKNOWN_ID, codeOf, expectRefusedWithoutChange, manufacturerUser, startHarness, type Harness } from './support.js';
 
 const PRODUCE = 'mutation($id: ID!, $quantity: Int!) { produce(productId: $id, quantity: $quantity) { id supply manufacturer { id } } }';
 
@@ -17,7 +15,9 @@ describe('production', () => {
     globex = await h.registerManufacturer('Globex');
     drill = await h.createProduct({ manufacturerId: acme, sku: 'DR-1', name: 'Drill', unitPrice: '20.00', initialSupply: 10 });
   });
-  afterAll(async () => { await h?.stop(); });
+  afterAll(async () => {
+    await h?.stop();
+  });
 
   const supplyOf = async (id: string) => (await h.service.database.query('SELECT supply FROM product WHERE id = $1', [id]))[0].supply as number;
 
@@ -26,8 +26,16 @@ describe('production', () => {
     expect(res.errors).toBeUndefined();
     expect(res.data.produce).toEqual({ id: drill.id, supply: 15, manufacturer: { id: acme } });
     expect((await h.publishedEvents('SupplyChanged')).at(-1)!.payload).toEqual({
-      productId: drill.id, manufacturerId: acme, sku: 'DR-1', name: 'Drill', category: 'Tools',
-      unitPriceCents: 2000, supply: 15, delta: 5, reason: 'PRODUCED', discontinued: false,
+      productId: drill.id,
+      manufacturerId: acme,
+      sku: 'DR-1',
+      name: 'Drill',
+      category: 'Tools',
+      unitPriceCents: 2000,
+      supply: 15,
+      delta: 5,
+      reason: 'PRODUCED',
+      discontinued: false,
     });
   });
 

@@ -15,10 +15,12 @@ async function startFakeInventory(url: string) {
   await bus.start();
   return {
     database,
-    closeRound: (roundNumber: number, sales: RoundClosedV1['sales']) => database.transaction((m) => recordEvents(m, 'inventory_fake', [
-      roundClosed({ roundNumber, closedAt: new Date().toISOString(), reason: 'OPERATOR', sales }),
-    ])),
-    stop: async () => { await bus.stop(); await database.close(); },
+    closeRound: (roundNumber: number, sales: RoundClosedV1['sales']) =>
+      database.transaction((m) => recordEvents(m, 'inventory_fake', [roundClosed({ roundNumber, closedAt: new Date().toISOString(), reason: 'OPERATOR', sales })])),
+    stop: async () => {
+      await bus.stop();
+      await database.close();
+    },
   };
 }
 
@@ -40,11 +42,15 @@ describe('settling closed rounds', () => {
     saw = (await h.createProduct({ manufacturerId: acme, sku: 'SAW', name: 'Saw', unitPrice: '10.00', initialSupply: 5 })).id;
     widget = (await h.createProduct({ manufacturerId: globex, sku: 'WID', name: 'Widget', unitPrice: '2.00', initialSupply: 8 })).id;
   });
-  afterAll(async () => { await inventory?.stop(); await h?.stop(); });
+  afterAll(async () => {
+    await inventory?.stop();
+    await h?.stop();
+  });
 
   const db = () => h.service.database as ServiceDatabase;
   const supplies = async () => Object.fromEntries((await db().query('SELECT id, supply FROM product')).map((r: any) => [r.id, r.supply]));
-  const settlementsOf = async (round: number) => db().query('SELECT manufacturer_id, units_sold::int, revenue_cents::int FROM settlement WHERE round_number = $1 ORDER BY manufacturer_id', [round]);
+  const settlementsOf = async (round: number) =>
+    db().query('SELECT manufacturer_id, units_sold::int, revenue_cents::int FROM settlement WHERE round_number = $1 ORDER BY manufacturer_id', [round]);
 
   /** Waits until the settlement consumer has gone past every RoundClosed published so far. */
   async function allRoundsConsumed() {
@@ -68,28 +74,48 @@ describe('settling closed rounds', () => {
     await allRoundsConsumed();
 
     expect(await supplies()).toEqual({ [drill]: 7, [saw]: 0, [widget]: 6 });
-    expect(await settlementsOf(1)).toEqual([
-      { manufacturer_id: acme, units_sold: 8, revenue_cents: 8000 },
-      { manufacturer_id: globex, units_sold: 2, revenue_cents: 400 },
-    ].sort((a, b) => a.manufacturer_id.localeCompare(b.manufacturer_id)));
+    expect(await settlementsOf(1)).toEqual(
+      [
+        { manufacturer_id: acme, units_sold: 8, revenue_cents: 8000 },
+        { manufacturer_id: globex, units_sold: 2, revenue_cents: 400 },
+      ].sort((a, b) => a.manufacturer_id.localeCompare(b.manufacturer_id)),
+    );
 
     const events = (await h.publishedEvents()).filter((e) => e.type === 'SettlementApplied' || e.payload.reason === 'SETTLED');
     const acmeEvents = events.filter((e) => e.payload.manufacturerId === acme);
     expect(acmeEvents.map((e) => [e.type, e.payload.productId ?? null])).toEqual([
-      ['SupplyChanged', [drill, saw].sort()[0]], ['SupplyChanged', [drill, saw].sort()[1]], ['SettlementApplied', null],
+      ['SupplyChanged', [drill, saw].sort()[0]],
+      ['SupplyChanged', [drill, saw].sort()[1]],
+      ['SettlementApplied', null],
     ]);
     expect(acmeEvents.find((e) => e.payload.productId === drill)!.payload).toEqual({
-      productId: drill, manufacturerId: acme, sku: 'DR', name: 'Drill', category: 'Tools', unitPriceCents: 1000,
-      supply: 7, delta: -3, reason: 'SETTLED', discontinued: false,
+      productId: drill,
+      manufacturerId: acme,
+      sku: 'DR',
+      name: 'Drill',
+      category: 'Tools',
+      unitPriceCents: 1000,
+      supply: 7,
+      delta: -3,
+      reason: 'SETTLED',
+      discontinued: false,
     });
     const [{ id: acmeSettlement }] = await db().query('SELECT id FROM settlement WHERE round_number = 1 AND manufacturer_id = $1', [acme]);
     expect(acmeEvents.at(-1)!.payload).toEqual({
-      roundNumber: 1, manufacturerId: acme, settlementId: acmeSettlement,
+      roundNumber: 1,
+      manufacturerId: acme,
+      settlementId: acmeSettlement,
       lines: [
-        { productId: drill, unitsSold: 3, revenueCents: 3000 }, { productId: saw, unitsSold: 5, revenueCents: 5000 },
+        { productId: drill, unitsSold: 3, revenueCents: 3000 },
+        { productId: saw, unitsSold: 5, revenueCents: 5000 },
       ].sort((a, b) => a.productId.localeCompare(b.productId)),
     });
-    expect(events.filter((e) => e.type === 'SettlementApplied').map((e) => e.payload.manufacturerId).sort()).toEqual([acme, globex].sort());
+    expect(
+      events
+        .filter((e) => e.type === 'SettlementApplied')
+        .map((e) => e.payload.manufacturerId)
+        .sort(),
+    ).toEqual([acme, globex].sort());
   });
 
   it('applies the same RoundClosed delivered twice only once', async () => {
@@ -126,10 +152,16 @@ describe('settling closed rounds', () => {
     const first = await h.send(manufacturerUser(acme), query, { id: acme });
     expect(first.errors).toBeUndefined();
     const page1 = first.data.manufacturer.settlements;
-    expect(page1.edges.map((e: any) => e.node)).toEqual([{
-      roundNumber: 2, unitsSold: 2, revenue: '20.00', appliedAt: expect.any(String), manufacturer: { name: 'Acme' },
-      lines: [{ product: { sku: 'DR' }, unitsSold: 2, revenue: '20.00' }],
-    }]);
+    expect(page1.edges.map((e: any) => e.node)).toEqual([
+      {
+        roundNumber: 2,
+        unitsSold: 2,
+        revenue: '20.00',
+        appliedAt: expect.any(String),
+        manufacturer: { name: 'Acme' },
+        lines: [{ product: { sku: 'DR' }, unitsSold: 2, revenue: '20.00' }],
+      },
+    ]);
     expect(page1.pageInfo.hasNextPage).toBe(true);
     const second = await h.send(OPERATOR, query, { id: acme, after: page1.pageInfo.endCursor });
     const page2 = second.data.manufacturer.settlements;

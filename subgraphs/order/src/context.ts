@@ -36,7 +36,9 @@ export function createOrderContext(base: RequestContext, runtime: ServiceRuntime
     loaders: createLoaders(runtime.database),
     signals: signalsOf(runtime),
     settings,
-    refreshLoaders: () => { context.loaders = createLoaders(runtime.database); },
+    refreshLoaders: () => {
+      context.loaders = createLoaders(runtime.database);
+    },
   };
   return context;
 }

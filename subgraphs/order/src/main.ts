@@ -6,15 +6,16 @@ import { startOrderService } from './index.js';
 await runServiceProcess({
   name: 'order',
   loadConfig: loadServiceConfig,
-  start: (config, { databaseUrl, logger }) => startOrderService({
-    databaseUrl,
-    port: config.port,
-    internalCredential: config.internalCredential,
-    logger,
-    eventBatchSize: config.eventBatchSize,
-    eventPollIntervalMs: config.eventPollIntervalMs,
-    databaseTimeouts: config.databaseTimeouts,
-    placeOrderWaitMs: config.placeOrderWaitMs,
-    resolutionTimeoutMs: config.resolutionTimeoutMs,
-  }),
+  start: (config, { databaseUrl, logger }) =>
+    startOrderService({
+      databaseUrl,
+      port: config.port,
+      internalCredential: config.internalCredential,
+      logger,
+      eventBatchSize: config.eventBatchSize,
+      eventPollIntervalMs: config.eventPollIntervalMs,
+      databaseTimeouts: config.databaseTimeouts,
+      placeOrderWaitMs: config.placeOrderWaitMs,
+      resolutionTimeoutMs: config.resolutionTimeoutMs,
+    }),
 });

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { Role, customerIdForSubject, type Identity } from '@distribution/auth';
-import {
-  ADD_TO_CART, CANCEL_ORDER, CHANGE_LINE, OPERATOR, ORDER, PLACE_ORDER, REMOVE_FROM_CART, SET_CART_LINE, key, startHarness, type Harness,
-} from './support/harness.js';
+import { ADD_TO_CART, CANCEL_ORDER, CHANGE_LINE, OPERATOR, ORDER, PLACE_ORDER, REMOVE_FROM_CART, SET_CART_LINE, key, startHarness, type Harness } from './support/harness.js';
 
 let h: Harness;
 let ada: Identity;
@@ -20,7 +18,9 @@ beforeAll(async () => {
   adaOrder = (await h.as(ada)(PLACE_ORDER, { input: { lines: [{ productId: tea, quantity: 2 }], idempotencyKey: key() } })).data.placeOrder.id;
   await h.as(ada)(ADD_TO_CART, { productId: tea, quantity: 1 });
 });
-afterAll(async () => { await h?.stop(); });
+afterAll(async () => {
+  await h?.stop();
+});
 
 /** Everything the order service stores or has announced: bad input must leave all of it as it was. */
 async function fingerprint() {
@@ -76,7 +76,8 @@ describe('who may do what', () => {
       await h.as(bob)(CANCEL_ORDER, { id: adaOrder }),
       await h.as(bob)(CHANGE_LINE, { orderId: adaOrder, productId: tea, quantity: 1 }),
       await h.as(bob)(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id } } }`, { r: [{ __typename: 'Order', id: adaOrder }] }),
-    ]) expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    ])
+      expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await h.as(bob)(`{ orders { edges { node { id } } } }`)).data.orders.edges).toEqual([]);
     expect(await fingerprint()).toEqual(before);
   });
@@ -143,7 +144,21 @@ describe('bad input', () => {
     ['placeOrder: fromCart false and no lines', () => ada, PLACE_ORDER, { input: { fromCart: false, idempotencyKey: key() } }, 'BAD_USER_INPUT'],
     ['placeOrder: lines and cart', () => ada, PLACE_ORDER, { input: { fromCart: true, lines: [{ productId: tea, quantity: 1 }], idempotencyKey: key() } }, 'BAD_USER_INPUT'],
     ['placeOrder: 51 lines', () => ada, PLACE_ORDER, { input: { lines: many(51), idempotencyKey: key() } }, 'BAD_USER_INPUT'],
-    ['placeOrder: the same product twice', () => ada, PLACE_ORDER, { input: { lines: [{ productId: tea, quantity: 1 }, { productId: tea, quantity: 2 }], idempotencyKey: key() } }, 'BAD_USER_INPUT'],
+    [
+      'placeOrder: the same product twice',
+      () => ada,
+      PLACE_ORDER,
+      {
+        input: {
+          lines: [
+            { productId: tea, quantity: 1 },
+            { productId: tea, quantity: 2 },
+          ],
+          idempotencyKey: key(),
+        },
+      },
+      'BAD_USER_INPUT',
+    ],
     ['placeOrder: quantity 0', () => ada, PLACE_ORDER, { input: { lines: [{ productId: tea, quantity: 0 }], idempotencyKey: key() } }, 'BAD_USER_INPUT'],
     ['placeOrder: quantity over 10,000', () => ada, PLACE_ORDER, { input: { lines: [{ productId: tea, quantity: 10_001 }], idempotencyKey: key() } }, 'BAD_USER_INPUT'],
     ['placeOrder: malformed product id', () => ada, PLACE_ORDER, { input: { lines: [{ productId: 'tea', quantity: 1 }], idempotencyKey: key() } }, 'BAD_USER_INPUT'],

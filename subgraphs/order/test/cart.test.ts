@@ -2,8 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADD_TO_CART, CART, CART_FIELDS, OPERATOR, PLACE_ORDER, REMOVE_FROM_CART, SET_CART_LINE, key, startHarness, type Harness } from './support/harness.js';
 
 let h: Harness;
-beforeAll(async () => { h = await startHarness('order_cart'); });
-afterAll(async () => { await h?.stop(); });
+beforeAll(async () => {
+  h = await startHarness('order_cart');
+});
+afterAll(async () => {
+  await h?.stop();
+});
 
 const cartOf = async (who: Parameters<Harness['as']>[0]) => (await h.as(who)(CART)).data.me.cart;
 
@@ -45,7 +49,11 @@ describe('the cart', () => {
     const tea = await h.product({ available: 10, priceCents: 100 });
     await h.as(ada)(ADD_TO_CART, { productId: tea, quantity: 4 });
     await h.availabilityChanged(tea, 2);
-    expect(await cartOf(ada)).toEqual({ lines: [{ product: { id: tea }, quantity: 4, unitPrice: '1.00', available: 2, problem: 'INSUFFICIENT_STOCK' }], total: '4.00', canCheckout: false });
+    expect(await cartOf(ada)).toEqual({
+      lines: [{ product: { id: tea }, quantity: 4, unitPrice: '1.00', available: 2, problem: 'INSUFFICIENT_STOCK' }],
+      total: '4.00',
+      canCheckout: false,
+    });
     await h.availabilityChanged(tea, 0);
     expect((await cartOf(ada)).lines[0]).toMatchObject({ available: 0, problem: 'OUT_OF_STOCK' });
     await h.availabilityChanged(tea, 4);
@@ -54,7 +62,9 @@ describe('the cart', () => {
     await h.supplyChanged(tea, { priceCents: 100, discontinued: true });
     const REMOVED = '{ me { cart { lines { product { id } } canCheckout removedLines { product { id } quantity kept reason removedAt } } } }';
     expect((await h.as(ada)(REMOVED)).data.me.cart).toEqual({
-      lines: [], canCheckout: false, removedLines: [{ product: { id: tea }, quantity: 4, kept: 0, reason: 'DISCONTINUED', removedAt: expect.any(String) }],
+      lines: [],
+      canCheckout: false,
+      removedLines: [{ product: { id: tea }, quantity: 4, kept: 0, reason: 'DISCONTINUED', removedAt: expect.any(String) }],
     });
   });
 
@@ -107,8 +117,13 @@ describe('the cart', () => {
     const idempotencyKey = key();
     const res = await h.as(ada)(PLACE_ORDER, { input: { fromCart: true, idempotencyKey } });
     expect(res.data.placeOrder).toMatchObject({
-      __typename: 'Order', status: 'CONFIRMED', total: '11.00',
-      lines: [{ product: { id: tea }, quantity: 2, unitPrice: '3.00' }, { product: { id: jam }, quantity: 1, unitPrice: '5.00' }],
+      __typename: 'Order',
+      status: 'CONFIRMED',
+      total: '11.00',
+      lines: [
+        { product: { id: tea }, quantity: 2, unitPrice: '3.00' },
+        { product: { id: jam }, quantity: 1, unitPrice: '5.00' },
+      ],
     });
     expect((await cartOf(ada)).lines).toEqual([]);
     // The retry finds the order by its key, although the cart it came from is now empty.
@@ -146,7 +161,12 @@ describe('the cart', () => {
   it('prunes in one call what can no longer be served, and says what it took out, with what the distributor took out before', async () => {
     const ada = await h.registerCustomer();
     const [fine, short, soldOut, old] = await Promise.all([h.product({ available: 10 }), h.product({ available: 10 }), h.product({ available: 10 }), h.product({ available: 10 })]);
-    for (const [productId, quantity] of [[fine, 2], [short, 6], [soldOut, 1], [old, 3]] as const) {
+    for (const [productId, quantity] of [
+      [fine, 2],
+      [short, 6],
+      [soldOut, 1],
+      [old, 3],
+    ] as const) {
       expect((await h.as(ada)(ADD_TO_CART, { productId, quantity })).data.addToCart.__typename).toBe('Cart');
     }
     await h.availabilityChanged(short, 4);
@@ -161,7 +181,10 @@ describe('the cart', () => {
       { product: { id: soldOut }, quantity: 1, kept: 0, reason: 'OUT_OF_STOCK' },
     ]);
     expect(pruned.cart).toMatchObject({
-      lines: [{ product: { id: fine }, quantity: 2, problem: null }, { product: { id: short }, quantity: 4, problem: null }],
+      lines: [
+        { product: { id: fine }, quantity: 2, problem: null },
+        { product: { id: short }, quantity: 4, problem: null },
+      ],
       canCheckout: true,
       removedLines: [],
     });

@@ -20,7 +20,9 @@ beforeAll(async () => {
   }
   await h.drained();
 });
-afterAll(async () => { await h?.stop(); });
+afterAll(async () => {
+  await h?.stop();
+});
 
 async function statementsOf(run: () => Promise<unknown>): Promise<number> {
   await new Promise((r) => setTimeout(r, 100));
@@ -33,21 +35,29 @@ describe('resolving many entities', () => {
   it('resolves 30 orders with their lines and customers’ order counts in 3 statements, whatever their number', async () => {
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id status total lines { quantity unitPrice product { id } } } } }`;
     let res: any;
-    const count = await statementsOf(async () => { res = await h.as(OPERATOR)(query, { r: orders.map((id) => ({ __typename: 'Order', id })) }); });
+    const count = await statementsOf(async () => {
+      res = await h.as(OPERATOR)(query, { r: orders.map((id) => ({ __typename: 'Order', id })) });
+    });
     expect(res.errors).toBeUndefined();
     expect(res.data._entities).toHaveLength(30);
     expect(res.data._entities[29]).toMatchObject({ id: orders[29], lines: [{ quantity: 30, unitPrice: '1.99' }], total: '59.70' });
     expect(count).toBe(2);
     const few = await statementsOf(() => h.as(OPERATOR)(query, { r: orders.slice(0, 3).map((id) => ({ __typename: 'Order', id })) }));
     expect(few).toBe(count);
-    const withCustomers = await statementsOf(() => h.as(OPERATOR)(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id lines { quantity } customer { orderCount } } } }`, { r: orders.map((id) => ({ __typename: 'Order', id })) }));
+    const withCustomers = await statementsOf(() =>
+      h.as(OPERATOR)(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id lines { quantity } customer { orderCount } } } }`, {
+        r: orders.map((id) => ({ __typename: 'Order', id })),
+      }),
+    );
     expect(withCustomers).toBe(3);
   });
 
   it('resolves 30 customers with their order counts in one statement', async () => {
     let res: any;
     const count = await statementsOf(async () => {
-      res = await h.as(OPERATOR)(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id orderCount } } }`, { r: customers.map((c) => ({ __typename: 'Customer', id: c.sub })) });
+      res = await h.as(OPERATOR)(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id orderCount } } }`, {
+        r: customers.map((c) => ({ __typename: 'Customer', id: c.sub })),
+      });
     });
     expect(res.data._entities.map((c: any) => c.id)).toEqual(customers.map((c) => c.sub));
     expect(res.data._entities.every((c: any) => c.orderCount === 1)).toBe(true);
@@ -69,7 +79,9 @@ describe('order connections', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 10; page++) {
-      const res: any = await h.as(OPERATOR)(`query($after: String) { orders(first: 7, after: $after) { edges { node { id } cursor } pageInfo { hasNextPage endCursor } } }`, { after });
+      const res: any = await h.as(OPERATOR)(`query($after: String) { orders(first: 7, after: $after) { edges { node { id } cursor } pageInfo { hasNextPage endCursor } } }`, {
+        after,
+      });
       const conn = res.data.orders;
       seen.push(...conn.edges.map((e: any) => e.node.id));
       expect(conn.pageInfo.endCursor).toBe(conn.edges.at(-1)?.cursor ?? null);
@@ -81,8 +93,10 @@ describe('order connections', () => {
 
   it('filters by status, for the operator and for a customer’s own orders', async () => {
     await eventually(async () => (await h.as(OPERATOR)(`{ orders(first: 100, status: CONFIRMED) { edges { node { id } } } }`)).data.orders.edges.length === 30);
-    expect((await h.as(OPERATOR)(`{ orders(status: PENDING) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`)).data.orders)
-      .toEqual({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
+    expect((await h.as(OPERATOR)(`{ orders(status: PENDING) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`)).data.orders).toEqual({
+      edges: [],
+      pageInfo: { hasNextPage: false, endCursor: null },
+    });
     const mine = await h.as(customers[3]!)(`{ me { orders(status: CONFIRMED) { edges { node { id } } } } orders { edges { node { id } } } }`);
     expect(mine.data.me.orders.edges).toEqual([{ node: { id: orders[3] } }]);
     expect(mine.data.orders.edges).toEqual([{ node: { id: orders[3] } }]);

@@ -4,8 +4,12 @@ import type { Identity } from '@distribution/auth';
 import { CANCEL_ORDER, CHANGE_LINE, PLACE_ORDER, key, startHarness, type Harness } from './support/harness.js';
 
 let h: Harness;
-beforeAll(async () => { h = await startHarness('order_invariants', { placeOrderWaitMs: 3000 }); });
-afterAll(async () => { await h?.stop(); });
+beforeAll(async () => {
+  h = await startHarness('order_invariants', { placeOrderWaitMs: 3000 });
+});
+afterAll(async () => {
+  await h?.stop();
+});
 
 /** A small deterministic random source, so a failure can be replayed. */
 function random(seed: number) {
@@ -22,12 +26,16 @@ describe('the order book and inventory agree', () => {
     const customers: Identity[] = await Promise.all(Array.from({ length: 12 }, (_, i) => h.registerCustomer(`C${i}`)));
     const pick = random(7);
 
-    const placed = await Promise.all(customers.map((c) => {
-      const first = pick(3);
-      const lines = [{ productId: products[first]!, quantity: 1 + pick(8) }];
-      if (pick(2)) lines.push({ productId: products[(first + 1) % 3]!, quantity: 1 + pick(8) });
-      return h.as(c)(PLACE_ORDER, { input: { lines, idempotencyKey: key() } }).then((res) => ({ customer: c, lines, res }));
-    }));
+    const placed = await Promise.all(
+      customers.map((c) => {
+        const first = pick(3);
+        const lines = [{ productId: products[first]!, quantity: 1 + pick(8) }];
+        if (pick(2)) lines.push({ productId: products[(first + 1) % 3]!, quantity: 1 + pick(8) });
+        return h
+          .as(c)(PLACE_ORDER, { input: { lines, idempotencyKey: key() } })
+          .then((res) => ({ customer: c, lines, res }));
+      }),
+    );
     const unexpected = (res: { errors?: Array<{ extensions?: { code?: string } }> }) =>
       (res.errors ?? []).filter((e) => e.extensions?.code !== 'CONFLICT' && e.extensions?.code !== 'BAD_USER_INPUT');
     expect(placed.flatMap(({ res }) => res.errors ?? [])).toEqual([]);
@@ -41,31 +49,34 @@ describe('the order book and inventory agree', () => {
       const line = lines[0]!;
       const change = (quantity: number) => h.as(customer)(CHANGE_LINE, { orderId, productId: line.productId, quantity });
       switch (pick(4)) {
-        case 0: return [h.as(customer)(CANCEL_ORDER, { id: orderId })];
-        case 1: return [change(1 + pick(20)), change(1 + pick(20))];
-        case 2: return [change(1 + pick(20)), h.as(customer)(CANCEL_ORDER, { id: orderId })];
-        default: return [];
+        case 0:
+          return [h.as(customer)(CANCEL_ORDER, { id: orderId })];
+        case 1:
+          return [change(1 + pick(20)), change(1 + pick(20))];
+        case 2:
+          return [change(1 + pick(20)), h.as(customer)(CANCEL_ORDER, { id: orderId })];
+        default:
+          return [];
       }
     });
     const results = await Promise.all(moves);
     expect(results.flatMap(unexpected)).toEqual([]);
 
-    const settled = () => eventually(async () => {
-      const [{ open }] = await h.service.database.query(`
+    const settled = () =>
+      eventually(async () => {
+        const [{ open }] = await h.service.database.query(`
         SELECT (SELECT count(*) FROM customer_order WHERE status = 'PENDING' OR (status = 'CONFIRMED' AND cancellation_requested))
              + (SELECT count(*) FROM order_change WHERE status = 'PENDING') AS open`);
-      return Number(open) === 0;
-    });
+        return Number(open) === 0;
+      });
     await settled();
     // Which changes the race above refuses depends on timing; make sure both kinds happen: on an
     // order still confirmed, one change no stock can serve, then one that gives units back.
-    const [still] = await h.service.database.query(
-      `SELECT id FROM customer_order WHERE status = 'CONFIRMED' AND id = ANY($1::uuid[]) LIMIT 1`,
-      [confirmed.map(({ res }) => res.data.placeOrder.id)],
-    );
+    const [still] = await h.service.database.query(`SELECT id FROM customer_order WHERE status = 'CONFIRMED' AND id = ANY($1::uuid[]) LIMIT 1`, [
+      confirmed.map(({ res }) => res.data.placeOrder.id),
+    ]);
     const survivor = confirmed.find(({ res }) => res.data.placeOrder.id === still.id)!;
-    const changeSurvivor = (quantity: number) =>
-      h.as(survivor.customer)(CHANGE_LINE, { orderId: still.id, productId: survivor.lines[0]!.productId, quantity });
+    const changeSurvivor = (quantity: number) => h.as(survivor.customer)(CHANGE_LINE, { orderId: still.id, productId: survivor.lines[0]!.productId, quantity });
     expect(unexpected(await changeSurvivor(STOCK * 10))).toEqual([]);
     expect(unexpected(await changeSurvivor(1))).toEqual([]);
     await settled();

@@ -6,9 +6,16 @@ import { CANCEL_ORDER, CHANGE_LINE, ORDER, PLACE_ORDER, key, startHarness, type 
 
 const WAIT_MS = 1000;
 let h: Harness;
-beforeAll(async () => { h = await startHarness('order_lifecycle', { placeOrderWaitMs: WAIT_MS }); });
-afterAll(async () => { await h?.stop(); });
-beforeEach(() => { h.inventory.holding = false; h.inventory.roundNumber = 1; });
+beforeAll(async () => {
+  h = await startHarness('order_lifecycle', { placeOrderWaitMs: WAIT_MS });
+});
+afterAll(async () => {
+  await h?.stop();
+});
+beforeEach(() => {
+  h.inventory.holding = false;
+  h.inventory.roundNumber = 1;
+});
 
 async function confirmedOrder(who: Identity, lines: Array<{ productId: string; quantity: number }>) {
   const res = await h.as(who)(PLACE_ORDER, { input: { lines, idempotencyKey: key() } });
@@ -71,12 +78,20 @@ describe('after an order is placed', () => {
     const ada = await h.registerCustomer();
     const tea = await h.product({ priceCents: 250, available: 10 });
     const jam = await h.product({ priceCents: 100 });
-    const order = await confirmedOrder(ada, [{ productId: tea, quantity: 2 }, { productId: jam, quantity: 1 }]);
+    const order = await confirmedOrder(ada, [
+      { productId: tea, quantity: 2 },
+      { productId: jam, quantity: 1 },
+    ]);
     await h.supplyChanged(tea, { priceCents: 400 });
     const res = await h.as(ada)(CHANGE_LINE, { orderId: order.id, productId: tea, quantity: 5 });
     expect(res.data.changeOrderLine).toMatchObject({
-      __typename: 'Order', status: 'CONFIRMED', total: '13.50',
-      lines: [{ product: { id: tea }, quantity: 5, unitPrice: '2.50', lineTotal: '12.50' }, { product: { id: jam }, quantity: 1 }],
+      __typename: 'Order',
+      status: 'CONFIRMED',
+      total: '13.50',
+      lines: [
+        { product: { id: tea }, quantity: 5, unitPrice: '2.50', lineTotal: '12.50' },
+        { product: { id: jam }, quantity: 1 },
+      ],
     });
     const [requested] = h.inventory.receivedOf('OrderLineChangeRequested', order.id);
     expect(requested!.payload).toEqual({ orderId: order.id, changeId: expect.stringMatching(/^[0-9a-f-]{36}$/), productId: tea, quantity: 5, unitPriceCents: 250 });
@@ -98,7 +113,10 @@ describe('after an order is placed', () => {
     const ada = await h.registerCustomer();
     const tea = await h.product();
     const jam = await h.product();
-    const order = await confirmedOrder(ada, [{ productId: tea, quantity: 2 }, { productId: jam, quantity: 1 }]);
+    const order = await confirmedOrder(ada, [
+      { productId: tea, quantity: 2 },
+      { productId: jam, quantity: 1 },
+    ]);
     const res = await h.as(ada)(CHANGE_LINE, { orderId: order.id, productId: tea, quantity: 0 });
     expect(res.data.changeOrderLine.lines).toEqual([{ product: { id: jam }, quantity: 1, unitPrice: '2.50', lineTotal: '2.50' }]);
     const last = await h.as(ada)(CHANGE_LINE, { orderId: order.id, productId: jam, quantity: 0 });
@@ -124,10 +142,12 @@ describe('after an order is placed', () => {
     expect((await orderOf(ada, cancelled.id)).status).toBe('CANCELLED');
     expect((await orderOf(ada, pending.id)).status).toBe('PENDING');
     const me = await h.as(ada)(`{ me { purchases { product { id } quantity unitPrice orderId roundNumber } } }`);
-    expect(me.data.me.purchases).toEqual(expect.arrayContaining([
-      { product: { id: tea }, quantity: 2, unitPrice: '1.20', orderId: first.id, roundNumber: 7 },
-      { product: { id: jam }, quantity: 1, unitPrice: '3.00', orderId: second.id, roundNumber: 7 },
-    ]));
+    expect(me.data.me.purchases).toEqual(
+      expect.arrayContaining([
+        { product: { id: tea }, quantity: 2, unitPrice: '1.20', orderId: first.id, roundNumber: 7 },
+        { product: { id: jam }, quantity: 1, unitPrice: '3.00', orderId: second.id, roundNumber: 7 },
+      ]),
+    );
     expect(me.data.me.purchases).toHaveLength(2);
     const fulfilled = await h.as(ada)(`{ me { orders(status: FULFILLED) { edges { node { id } } } } }`);
     expect(fulfilled.data.me.orders.edges.map((e: any) => e.node.id).sort()).toEqual([first.id, second.id].sort());

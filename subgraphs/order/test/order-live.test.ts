@@ -9,10 +9,18 @@ describe('orderStatusChanged', () => {
   let h: Harness;
   const clients: LiveClient[] = [];
 
-  beforeAll(async () => { h = await startHarness('order_live', { placeOrderWaitMs: 1000 }); });
-  afterAll(async () => { await h?.stop(); });
-  beforeEach(() => { h.inventory.holding = false; });
-  afterEach(async () => { await Promise.all(clients.splice(0).map((client) => client.close())); });
+  beforeAll(async () => {
+    h = await startHarness('order_live', { placeOrderWaitMs: 1000 });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+  beforeEach(() => {
+    h.inventory.holding = false;
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.close()));
+  });
 
   const watch = (who: Identity, orderId: string) => {
     const client = liveClient(h.service.url, identityToHeaders(who, INTERNAL_CREDENTIAL));

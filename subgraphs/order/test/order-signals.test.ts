@@ -12,7 +12,9 @@ function fakeListener() {
       if (!callbacks.has(channel)) callbacks.set(channel, new Set());
       callbacks.get(channel)!.add(cb);
       if (options.onResumed) resumed.add(options.onResumed);
-      return async () => { callbacks.get(channel)!.delete(cb); };
+      return async () => {
+        callbacks.get(channel)!.delete(cb);
+      };
     },
   } as unknown as PostgresListener;
   return {

@@ -11,15 +11,24 @@ const TIMEOUT_MS = 300;
 describe('orders that wait too long for inventory', () => {
   let h: Harness;
   const clients: LiveClient[] = [];
-  beforeAll(async () => { h = await startHarness('order_overdue', { placeOrderWaitMs: 200, resolutionTimeoutMs: TIMEOUT_MS, eventPollIntervalMs: 50 }); });
-  afterAll(async () => { await h?.stop(); });
-  beforeEach(() => { h.inventory.holding = true; }); // inventory hears every order, and answers none unless told
-  afterEach(async () => { await Promise.all(clients.splice(0).map((c) => c.close())); });
+  beforeAll(async () => {
+    h = await startHarness('order_overdue', { placeOrderWaitMs: 200, resolutionTimeoutMs: TIMEOUT_MS, eventPollIntervalMs: 50 });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+  beforeEach(() => {
+    h.inventory.holding = true;
+  }); // inventory hears every order, and answers none unless told
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+  });
 
   /** The OrderOverdue events the order service published about `orderId`, oldest first. */
-  const asks = async (orderId: string) => (await h.service.database.query(
-    `SELECT payload FROM bus.events WHERE source = 'orders' AND type = 'OrderOverdue' AND payload->>'orderId' = $1 ORDER BY position`, [orderId],
-  )).map((r: { payload: any }) => r.payload);
+  const asks = async (orderId: string) =>
+    (
+      await h.service.database.query(`SELECT payload FROM bus.events WHERE source = 'orders' AND type = 'OrderOverdue' AND payload->>'orderId' = $1 ORDER BY position`, [orderId])
+    ).map((r: { payload: any }) => r.payload);
   const pendingOrder = async (who: Awaited<ReturnType<Harness['registerCustomer']>>) => {
     const res = await h.as(who)(PLACE_ORDER, { input: { lines: [{ productId: await h.product(), quantity: 2 }], idempotencyKey: key() } });
     expect(res.data.placeOrder).toMatchObject({ __typename: 'Order', status: 'PENDING' });
@@ -34,7 +43,10 @@ describe('orders that wait too long for inventory', () => {
     const watch = client.watch('subscription($id: ID!) { orderStatusChanged(orderId: $id) { status rejectionReason rejection { lines { requested } } } }', { id: orderId });
     expect(await watch.next('orderStatusChanged')).toEqual({ status: 'PENDING', rejectionReason: null, rejection: null });
 
-    const [first] = await eventually(async () => { const a = await asks(orderId); return a.length ? a : null; });
+    const [first] = await eventually(async () => {
+      const a = await asks(orderId);
+      return a.length ? a : null;
+    });
     expect(first).toMatchObject({ orderId, customerId: ada.sub, awaiting: 'RESERVATION', ask: 1 });
     const [{ placed_at: placedAt }] = await h.service.database.query('SELECT placed_at FROM customer_order WHERE id = $1', [orderId]);
     expect(new Date(first.waitingSince)).toEqual(placedAt);
@@ -50,10 +62,13 @@ describe('orders that wait too long for inventory', () => {
   it('asks again a timeout apart, at most MAX_ASKS times, then reports the order instead of asking on', async () => {
     const bea = await h.registerCustomer('Bea');
     const orderId = await pendingOrder(bea);
-    const reported = await eventually(async () => {
-      const [row] = await h.service.database.query(`SELECT asks, reported_at FROM order_wait WHERE order_id = $1 AND awaiting = 'RESERVATION'`, [orderId]);
-      return row?.reported_at ? row : null;
-    }, { timeoutMs: 20_000 });
+    const reported = await eventually(
+      async () => {
+        const [row] = await h.service.database.query(`SELECT asks, reported_at FROM order_wait WHERE order_id = $1 AND awaiting = 'RESERVATION'`, [orderId]);
+        return row?.reported_at ? row : null;
+      },
+      { timeoutMs: 20_000 },
+    );
     expect(reported.asks).toBe(MAX_ASKS);
     const all = await asks(orderId);
     expect(all.map((a: { ask: number }) => a.ask)).toEqual(Array.from({ length: MAX_ASKS }, (_, i) => i + 1));
@@ -71,7 +86,10 @@ describe('orders that wait too long for inventory', () => {
     await eventually(async () => (await h.as(cleo)(ORDER, { id: orderId })).data.order.status === 'CONFIRMED');
     h.inventory.holding = true;
     expect((await h.as(cleo)(CANCEL_ORDER, { id: orderId })).data.cancelOrder).toMatchObject({ status: 'CONFIRMED', cancellationRequested: true });
-    const [ask] = await eventually(async () => { const a = await asks(orderId); return a.length ? a : null; });
+    const [ask] = await eventually(async () => {
+      const a = await asks(orderId);
+      return a.length ? a : null;
+    });
     expect(ask).toMatchObject({ awaiting: 'RELEASE', ask: 1 });
     // Inventory had released it already (its first StockReleased went missing): it says so again, with no lines.
     await h.inventory.publish(stockReleased({ orderId, lines: [] }));

@@ -5,9 +5,16 @@ import { ORDER, PLACE_ORDER, key, startHarness, type Harness } from './support/h
 const WAIT_MS = 1500;
 let h: Harness;
 
-beforeAll(async () => { h = await startHarness('order_place', { placeOrderWaitMs: WAIT_MS }); });
-afterAll(async () => { await h?.stop(); });
-beforeEach(() => { h.inventory.holding = false; h.inventory.roundNumber = 1; });
+beforeAll(async () => {
+  h = await startHarness('order_place', { placeOrderWaitMs: WAIT_MS });
+});
+afterAll(async () => {
+  await h?.stop();
+});
+beforeEach(() => {
+  h.inventory.holding = false;
+  h.inventory.roundNumber = 1;
+});
 
 const orderPlacedEventsOnBus = async (customerId: string): Promise<number> =>
   (await h.service.database.query(`SELECT count(*)::int AS c FROM bus.events WHERE type = 'OrderPlaced' AND payload->>'customerId' = $1`, [customerId]))[0].c;
@@ -21,8 +28,14 @@ describe('placeOrder', () => {
     expect(res.errors).toBeUndefined();
     expect(Date.now() - started).toBeLessThan(WAIT_MS);
     expect(res.data.placeOrder).toMatchObject({
-      __typename: 'Order', status: 'CONFIRMED', roundNumber: 1, total: '7.50', cancellationRequested: false, customer: { id: ada.sub },
-      lines: [{ product: { id: product }, quantity: 3, unitPrice: '2.50', lineTotal: '7.50' }], rejection: null,
+      __typename: 'Order',
+      status: 'CONFIRMED',
+      roundNumber: 1,
+      total: '7.50',
+      cancellationRequested: false,
+      customer: { id: ada.sub },
+      lines: [{ product: { id: product }, quantity: 3, unitPrice: '2.50', lineTotal: '7.50' }],
+      rejection: null,
     });
     const [placed] = h.inventory.receivedOf('OrderPlaced', res.data.placeOrder.id);
     expect(placed!.payload).toEqual({ orderId: res.data.placeOrder.id, customerId: ada.sub, lines: [{ productId: product, quantity: 3, unitPriceCents: 250 }] });
@@ -41,7 +54,15 @@ describe('placeOrder', () => {
     const ada = await h.registerCustomer();
     const plenty = await h.product({ available: 50 });
     const scarce = await h.product({ available: 2 });
-    const res = await h.as(ada)(PLACE_ORDER, { input: { lines: [{ productId: plenty, quantity: 1 }, { productId: scarce, quantity: 5 }], idempotencyKey: key() } });
+    const res = await h.as(ada)(PLACE_ORDER, {
+      input: {
+        lines: [
+          { productId: plenty, quantity: 1 },
+          { productId: scarce, quantity: 5 },
+        ],
+        idempotencyKey: key(),
+      },
+    });
     expect(res.data.placeOrder).toEqual({ __typename: 'InsufficientStock', lines: [{ product: { id: scarce }, requested: 5, available: 2 }] });
     const orders = await h.as(ada)(`{ me { orders { edges { node { status rejection { lines { requested available } } } } } } }`);
     expect(orders.data.me.orders.edges).toEqual([{ node: { status: 'REJECTED', rejection: { lines: [{ requested: 5, available: 2 }] } } }]);

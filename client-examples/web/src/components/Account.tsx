@@ -28,7 +28,9 @@ export function Account() {
     return (
       <div className="account" data-testid="account">
         Signed in as <strong>{session.name}</strong>{' '}
-        <button className="link" onClick={() => void leave()} data-testid="sign-out">sign out</button>
+        <button className="link" onClick={() => void leave()} data-testid="sign-out">
+          sign out
+        </button>
       </div>
     );
   }
@@ -42,12 +44,18 @@ export function Account() {
     event.preventDefault();
     setProblem(null);
     if (mode === 'register') {
-      const result = await register({ variables: { input: { name, email, password } } }).catch((error: Error) => { setProblem(error.message); return null; });
+      const result = await register({ variables: { input: { name, email, password } } }).catch((error: Error) => {
+        setProblem(error.message);
+        return null;
+      });
       const registered = result?.data?.registerCustomer;
       if (registered) start(registered, registered.customer.id, registered.customer.name);
       return;
     }
-    const result = await signIn({ variables: { input: { email, password } } }).catch((error: Error) => { setProblem(error.message); return null; });
+    const result = await signIn({ variables: { input: { email, password } } }).catch((error: Error) => {
+      setProblem(error.message);
+      return null;
+    });
     const signedIn = result?.data?.signIn;
     if (signedIn && signedIn.role !== 'CUSTOMER') setProblem('This page is for customers');
     else if (signedIn) start(signedIn, signedIn.subject, email);
@@ -57,12 +65,35 @@ export function Account() {
     <form className="account" onSubmit={(event) => void submit(event)} data-testid="account-form" data-mode={mode}>
       {mode === 'register' && <input placeholder="Name" value={name} onChange={(e) => setName(e.target.value)} required data-testid="register-name" />}
       <input placeholder="Email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} required data-testid="account-email" />
-      <input placeholder="Password (10+ characters)" type="password" value={password} onChange={(e) => setPassword(e.target.value)} required minLength={mode === 'register' ? 10 : undefined} data-testid="account-password" />
-      <button type="submit" disabled={busy} data-testid={mode === 'register' ? 'register' : 'sign-in'}>{mode === 'register' ? 'Register' : 'Sign in'}</button>{' '}
-      <button type="button" className="link" onClick={() => { setMode(mode === 'register' ? 'signIn' : 'register'); setProblem(null); }} data-testid="switch-account-mode">
+      <input
+        placeholder="Password (10+ characters)"
+        type="password"
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        required
+        minLength={mode === 'register' ? 10 : undefined}
+        data-testid="account-password"
+      />
+      <button type="submit" disabled={busy} data-testid={mode === 'register' ? 'register' : 'sign-in'}>
+        {mode === 'register' ? 'Register' : 'Sign in'}
+      </button>{' '}
+      <button
+        type="button"
+        className="link"
+        onClick={() => {
+          setMode(mode === 'register' ? 'signIn' : 'register');
+          setProblem(null);
+        }}
+        data-testid="switch-account-mode"
+      >
         {mode === 'register' ? 'I have an account' : 'New here? Register'}
       </button>
-      {problem && <span className="error small" data-testid="account-problem"> {problem}</span>}
+      {problem && (
+        <span className="error small" data-testid="account-problem">
+          {' '}
+          {problem}
+        </span>
+      )}
     </form>
   );
 }

@@ -19,13 +19,17 @@ const CATCH_UP_PAUSES_MS = [0, 100, 200, 400, 800, 1600, 2000, 2000, 2000, 2000]
 type CartQuery = { me: { cart: CartData } | null };
 type StockEvent = { availabilityChanged: { product: { id: string }; available: number } };
 
-type CheckoutResult = { __typename: 'Order'; id: string; status: string } | { __typename: 'InsufficientStock'; lines: Shortage[] } | { __typename: 'RoundNotOpen'; message: string };
+type CheckoutResult =
+  { __typename: 'Order'; id: string; status: string } | { __typename: 'InsufficientStock'; lines: Shortage[] } | { __typename: 'RoundNotOpen'; message: string };
 
 /** The cart, checked against stock whenever stock of one of its products changes; checkout orders it. */
 export function Cart() {
   const { data, refetch, startPolling, stopPolling } = useQuery<CartQuery>(MY_CART);
   const cart = data?.me?.cart;
-  const key = (cart?.lines ?? []).map((l) => l.product.id).sort().join(',');
+  const key = (cart?.lines ?? [])
+    .map((l) => l.product.id)
+    .sort()
+    .join(',');
   const productIds = useMemo(() => (key ? key.split(',') : []), [key]);
   // Any change to the stock of a product in the cart may make a line unservable: read the cart again.
   const followStock = useCatchingUp(refetch);
@@ -46,7 +50,8 @@ export function Cart() {
       const result = (await placeOrder({ variables: { idempotencyKey: attemptKey.current } })).data?.placeOrder;
       attemptKey.current = null;
       if (result?.__typename === 'Order') setOutcome(`Order placed: ${result.status}`);
-      else if (result?.__typename === 'InsufficientStock') setOutcome(`Not enough stock: ${result.lines.map((l) => `${l.product.name} (${l.available} of ${l.requested})`).join(', ')}`);
+      else if (result?.__typename === 'InsufficientStock')
+        setOutcome(`Not enough stock: ${result.lines.map((l) => `${l.product.name} (${l.available} of ${l.requested})`).join(', ')}`);
       else if (result?.__typename === 'RoundNotOpen') setOutcome(result.message);
     } catch (error) {
       setOutcome(`Checkout failed, try again: ${(error as Error).message}`);
@@ -57,10 +62,14 @@ export function Cart() {
   return (
     <section className="cart" data-testid="cart">
       <h2>Cart</h2>
-      {cart.lines.length === 0 ? <p className="muted">Empty.</p> : (
+      {cart.lines.length === 0 ? (
+        <p className="muted">Empty.</p>
+      ) : (
         <table>
           <tbody>
-            {cart.lines.map((line) => <CartRow key={line.product.id} line={line} />)}
+            {cart.lines.map((line) => (
+              <CartRow key={line.product.id} line={line} />
+            ))}
           </tbody>
         </table>
       )}
@@ -68,7 +77,11 @@ export function Cart() {
       <button className="primary" onClick={() => void checkout()} disabled={loading || !cart.canCheckout} data-testid="checkout">
         {loading ? 'Ordering…' : 'Check out'}
       </button>
-      {outcome && <p className="outcome" data-testid="checkout-outcome">{outcome}</p>}
+      {outcome && (
+        <p className="outcome" data-testid="checkout-outcome">
+          {outcome}
+        </p>
+      )}
     </section>
   );
 }
@@ -82,20 +95,31 @@ export function Cart() {
 function useCatchingUp(refetch: () => Promise<{ data?: CartQuery }>): (event: StockEvent) => void {
   const announced = useRef(new Map<string, number>());
   const generation = useRef(0);
-  useEffect(() => () => { generation.current = -1; }, []); // unmounted: stop reading
-  return useCallback(({ availabilityChanged: { product, available } }: StockEvent) => {
-    announced.current.set(product.id, available);
-    const mine = ++generation.current;
-    const behind = (line: CartLine) => announced.current.has(line.product.id) && announced.current.get(line.product.id) !== line.available;
-    void (async () => {
-      for (const pause of CATCH_UP_PAUSES_MS) {
-        if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
-        if (generation.current !== mine) return;
-        const lines = await refetch().then((result) => result.data?.me?.cart.lines, () => undefined);
-        if (lines && !lines.some(behind)) return;
-      }
-    })();
-  }, [refetch]);
+  useEffect(
+    () => () => {
+      generation.current = -1;
+    },
+    [],
+  ); // unmounted: stop reading
+  return useCallback(
+    ({ availabilityChanged: { product, available } }: StockEvent) => {
+      announced.current.set(product.id, available);
+      const mine = ++generation.current;
+      const behind = (line: CartLine) => announced.current.has(line.product.id) && announced.current.get(line.product.id) !== line.available;
+      void (async () => {
+        for (const pause of CATCH_UP_PAUSES_MS) {
+          if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+          if (generation.current !== mine) return;
+          const lines = await refetch().then(
+            (result) => result.data?.me?.cart.lines,
+            () => undefined,
+          );
+          if (lines && !lines.some(behind)) return;
+        }
+      })();
+    },
+    [refetch],
+  );
 }
 
 function CartRow({ line }: { line: CartLine }) {
@@ -114,13 +138,19 @@ function CartRow({ line }: { line: CartLine }) {
         {failure && <div className="error small">{failure.message}</div>}
       </td>
       <td className="num">
-        <button className="small" onClick={() => changeQuantity(line.quantity - 1)} aria-label="one less">−</button>
+        <button className="small" onClick={() => changeQuantity(line.quantity - 1)} aria-label="one less">
+          −
+        </button>
         <span className="qty">{line.quantity}</span>
-        <button className="small" onClick={() => changeQuantity(line.quantity + 1)} aria-label="one more">+</button>
+        <button className="small" onClick={() => changeQuantity(line.quantity + 1)} aria-label="one more">
+          +
+        </button>
       </td>
       <td className="num">{line.unitPrice}</td>
       <td>
-        <button className="small link" onClick={() => void remove({ variables: { productId } }).catch(() => undefined)}>remove</button>
+        <button className="small link" onClick={() => void remove({ variables: { productId } }).catch(() => undefined)}>
+          remove
+        </button>
       </td>
     </tr>
   );

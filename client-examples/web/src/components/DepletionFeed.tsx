@@ -2,7 +2,11 @@ import { useState } from 'react';
 import { ON_STOCK_DEPLETED } from '../operations';
 import { useLiveSubscription } from '../live';
 
-interface Notice { product: { id: string; name: string; manufacturer: { name: string } }; roundNumber: number; at: string }
+interface Notice {
+  product: { id: string; name: string; manufacturer: { name: string } };
+  roundNumber: number;
+  at: string;
+}
 
 /** Products running out, as it happens (the latest first). */
 export function DepletionFeed() {

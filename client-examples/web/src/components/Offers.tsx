@@ -27,10 +27,18 @@ export function Offers({ category, signedIn }: { category: string; signedIn: boo
       </h2>
       <table data-testid="offers" data-mode={mode}>
         <thead>
-          <tr><th>Product</th><th>Manufacturer</th><th className="num">Price</th><th className="num">Available</th><th /></tr>
+          <tr>
+            <th>Product</th>
+            <th>Manufacturer</th>
+            <th className="num">Price</th>
+            <th className="num">Available</th>
+            <th />
+          </tr>
         </thead>
         <tbody>
-          {(data?.offers ?? []).map((o) => <OfferRow key={o.id} offer={o} signedIn={signedIn} />)}
+          {(data?.offers ?? []).map((o) => (
+            <OfferRow key={o.id} offer={o} signedIn={signedIn} />
+          ))}
         </tbody>
       </table>
     </div>
@@ -58,7 +66,9 @@ function OfferRow({ offer, signedIn }: { offer: Offer; signedIn: boolean }) {
         <span className={`stock ${offer.stock.status.toLowerCase()}`}>{offer.stock.available}</span>
       </td>
       <td>
-        <button onClick={() => void add()} disabled={!signedIn || loading || offer.stock.available === 0} data-testid={`add-${offer.id}`}>Add</button>
+        <button onClick={() => void add()} disabled={!signedIn || loading || offer.stock.available === 0} data-testid={`add-${offer.id}`}>
+          Add
+        </button>
         {message && <span className="warning"> {message}</span>}
       </td>
     </tr>

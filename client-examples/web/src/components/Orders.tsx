@@ -22,9 +22,13 @@ export function Orders() {
   return (
     <section className="orders">
       <h2>My orders</h2>
-      {orders.length === 0 ? <p className="muted">None yet.</p> : (
+      {orders.length === 0 ? (
+        <p className="muted">None yet.</p>
+      ) : (
         <ul>
-          {orders.map((o) => <OrderRow key={o.id} order={o} onMode={onMode} />)}
+          {orders.map((o) => (
+            <OrderRow key={o.id} order={o} onMode={onMode} />
+          ))}
         </ul>
       )}
     </section>

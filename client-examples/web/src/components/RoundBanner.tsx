@@ -10,11 +10,17 @@ export function RoundBanner() {
   const { data, refetch } = useQuery<{ currentRound: Round | null }>(CURRENT_ROUND, { pollInterval: pollWhen(mode, 3000) });
   const round = data?.currentRound;
   const now = useNow(1000);
-  if (!round) return <div className="round closed" data-testid="round">No round yet</div>;
+  if (!round)
+    return (
+      <div className="round closed" data-testid="round">
+        No round yet
+      </div>
+    );
   const left = Math.max(0, Math.round((Date.parse(round.endsAt) - now) / 1000));
   return (
     <div className={`round ${round.status.toLowerCase()}`} data-testid="round" data-status={round.status}>
-      Round {round.number}: {round.status === 'OPEN' ? `open${left < 24 * 3600 ? `, ${left} s left` : ''}` : round.status === 'CLOSED' ? 'closed, settling' : 'settled, waiting for the next'}
+      Round {round.number}:{' '}
+      {round.status === 'OPEN' ? `open${left < 24 * 3600 ? `, ${left} s left` : ''}` : round.status === 'CLOSED' ? 'closed, settling' : 'settled, waiting for the next'}
     </div>
   );
 }

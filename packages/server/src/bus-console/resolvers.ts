@@ -8,8 +8,15 @@ import { readFileSync } from 'node:fs';
 import { Role, requireRole } from '@distribution/auth';
 import { badUserInput, notFound } from '@distribution/errors';
 import {
-  consumerHealth, discardParkedEvent, listParkedEvents, recentRepairs, retryParkedEvent,
-  type BusRepair, type ConsumerHealth, type ParkedEvent, type ParkedEventKey,
+  consumerHealth,
+  discardParkedEvent,
+  listParkedEvents,
+  recentRepairs,
+  retryParkedEvent,
+  type BusRepair,
+  type ConsumerHealth,
+  type ParkedEvent,
+  type ParkedEventKey,
 } from '@distribution/events';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from '../cursor.js';
 import type { RequestContext } from '../subgraph-server.js';
@@ -92,7 +99,8 @@ export function busConsoleResolvers(service: string, runtime: ServiceRuntime) {
         let after: { position: number; consumer: string } | null = null;
         if (args.after != null) {
           const [position, consumer] = decodeCursor(args.after, 2);
-          if (!Number.isSafeInteger(position) || typeof consumer !== 'string') throw badUserInput('The cursor is not valid; use a cursor returned by this API', { argument: 'after' });
+          if (!Number.isSafeInteger(position) || typeof consumer !== 'string')
+            throw badUserInput('The cursor is not valid; use a cursor returned by this API', { argument: 'after' });
           after = { position: position as number, consumer };
         }
         return toConnection(await listParkedEvents(database, limit + 1, after), limit, (p) => encodeCursor([p.position, p.consumer]));

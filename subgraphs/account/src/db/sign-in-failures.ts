@@ -44,8 +44,5 @@ export async function clearFailures(sql: Sql, email: string): Promise<void> {
 
 /** Forgets failures older than a lock: housekeeping. */
 export async function forgetOldFailures(sql: Sql, lockoutSeconds: number): Promise<void> {
-  await sql.query(
-    `DELETE FROM sign_in_failure WHERE last_failure_at < now() - make_interval(secs => $1) AND (locked_until IS NULL OR locked_until < now())`,
-    [lockoutSeconds],
-  );
+  await sql.query(`DELETE FROM sign_in_failure WHERE last_failure_at < now() - make_interval(secs => $1) AND (locked_until IS NULL OR locked_until < now())`, [lockoutSeconds]);
 }

@@ -8,7 +8,11 @@ import { customerPage, type AccountRecord } from '../db/accounts.js';
 
 const MAX_SEARCH = 100;
 
-interface CustomersArgs { first?: number | null; after?: string | null; search?: string | null }
+interface CustomersArgs {
+  first?: number | null;
+  after?: string | null;
+  search?: string | null;
+}
 
 export const customerResolvers = {
   Query: {

@@ -9,8 +9,16 @@ import { issueSession, sessionFields } from '../sessions/issue.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-interface RegisterCustomerInput { name: string; email: string; password: string }
-interface CreateManufacturerLoginInput { manufacturerId: string; email: string; password: string }
+interface RegisterCustomerInput {
+  name: string;
+  email: string;
+  password: string;
+}
+interface CreateManufacturerLoginInput {
+  manufacturerId: string;
+  email: string;
+  password: string;
+}
 
 /** The email and password, checked (BAD_USER_INPUT naming the field otherwise). */
 function credentials(input: { email: string; password: string }): { email: string; password: string } {

@@ -28,7 +28,7 @@ export const refreshTokenHash = (token: string) => createHash('sha256').update(t
 
 /** Signs an access token and records a new refresh token, in `familyId` or in a new family (a sign-in). */
 export async function issueSession(sql: Sql, keys: KeyRing, lifetimes: SessionLifetimes, account: AccountRecord, familyId?: string): Promise<IssuedSession> {
-  const family = familyId ?? await startFamily(sql, account.id);
+  const family = familyId ?? (await startFamily(sql, account.id));
   const refreshToken = randomBytes(32).toString('base64url');
   const refreshExpiresAt = new Date(Date.now() + lifetimes.refreshTokenSeconds * 1000);
   await recordRefreshToken(sql, family, refreshTokenHash(refreshToken), refreshExpiresAt);

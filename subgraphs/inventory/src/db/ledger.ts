@@ -11,7 +11,13 @@ export function movementInserts(movements: Movement[]): StatementPart {
     build: (n) => ({
       cte: `INSERT INTO stock_movement (product_id, round_number, kind, quantity, order_id)
         SELECT * FROM unnest($${n}::uuid[], $${n + 1}::int[], $${n + 2}::text[], $${n + 3}::int[], $${n + 4}::uuid[])`,
-      params: [movements.map((m) => m.productId), movements.map((m) => m.roundNumber), movements.map((m) => m.kind), movements.map((m) => m.quantity), movements.map((m) => m.orderId)],
+      params: [
+        movements.map((m) => m.productId),
+        movements.map((m) => m.roundNumber),
+        movements.map((m) => m.kind),
+        movements.map((m) => m.quantity),
+        movements.map((m) => m.orderId),
+      ],
     }),
   };
 }

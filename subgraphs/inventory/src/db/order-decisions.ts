@@ -11,7 +11,7 @@ export interface OrderRecords {
 /** Everything inventory holds about these orders: ONE statement. */
 export async function orderRecords(sql: Sql, orderIds: string[]): Promise<OrderRecords> {
   if (orderIds.length === 0) return { reservations: [], rejections: [] };
-  const [row] = await sql.query<{ reservations: OrderRecords["reservations"]; rejections: OrderRecords["rejections"] }>(
+  const [row] = await sql.query<{ reservations: OrderRecords['reservations']; rejections: OrderRecords['rejections'] }>(
     `SELECT
        (SELECT coalesce(json_agg(json_build_object('orderId', order_id, 'productId', product_id, 'roundNumber', round_number,
           'quantity', quantity, 'unitPriceCents', unit_price_cents, 'status', status) ORDER BY order_id, product_id), '[]')
@@ -34,12 +34,13 @@ export function heldInRound(records: OrderRecords, roundNumber: number | null): 
 /** Keeps the batch's new rejections: part of the batch's one statement. */
 export function rejectionWrites(rejections: RecordedRejection[]): StatementPart {
   return {
-    build: (n) => (rejections.length === 0
-      ? { params: [] }
-      : {
-        cte: `INSERT INTO order_rejection (order_id, reason, lines)
+    build: (n) =>
+      rejections.length === 0
+        ? { params: [] }
+        : {
+            cte: `INSERT INTO order_rejection (order_id, reason, lines)
           SELECT * FROM unnest($${n}::uuid[], $${n + 1}::text[], $${n + 2}::jsonb[]) ON CONFLICT (order_id) DO NOTHING`,
-        params: [rejections.map((r) => r.orderId), rejections.map((r) => r.reason), rejections.map((r) => JSON.stringify(r.lines))],
-      }),
+            params: [rejections.map((r) => r.orderId), rejections.map((r) => r.reason), rejections.map((r) => JSON.stringify(r.lines))],
+          },
   };
 }

@@ -7,7 +7,12 @@ import type { StockColumns } from './records.js';
 import { toStockRow } from './stock.js';
 
 const toFacts = (p: ProductEntity): ProductFacts => ({
-  productId: p.id, manufacturerId: p.manufacturerId, category: p.category, unitPriceCents: p.unitPriceCents, supply: p.supply, discontinued: p.discontinued,
+  productId: p.id,
+  manufacturerId: p.manufacturerId,
+  category: p.category,
+  unitPriceCents: p.unitPriceCents,
+  supply: p.supply,
+  discontinued: p.discontinued,
 });
 
 /** Records the latest facts of many products: ONE set-based `INSERT ... SELECT unnest ... ON CONFLICT`. */
@@ -19,8 +24,12 @@ export async function saveProductFacts(sql: Sql, facts: ProductFacts[]): Promise
      ON CONFLICT (id) DO UPDATE SET manufacturer_id = EXCLUDED.manufacturer_id, category = EXCLUDED.category,
        unit_price_cents = EXCLUDED.unit_price_cents, supply = EXCLUDED.supply, discontinued = EXCLUDED.discontinued, updated_at = now()`,
     [
-      facts.map((f) => f.productId), facts.map((f) => f.manufacturerId), facts.map((f) => f.category),
-      facts.map((f) => f.unitPriceCents), facts.map((f) => f.supply), facts.map((f) => f.discontinued),
+      facts.map((f) => f.productId),
+      facts.map((f) => f.manufacturerId),
+      facts.map((f) => f.category),
+      facts.map((f) => f.unitPriceCents),
+      facts.map((f) => f.supply),
+      facts.map((f) => f.discontinued),
     ],
   );
 }

@@ -11,12 +11,17 @@ export type Round = Pick<DistributionRoundEntity, 'number' | 'status' | 'openedA
 export type RoundColumns = Columns<DistributionRoundEntity>;
 
 export const toRound = (r: Pick<RoundColumns, 'number' | 'status' | 'opened_at' | 'ends_at' | 'closed_at' | 'close_reason'>): Round => ({
-  number: r.number, status: r.status, openedAt: r.opened_at, endsAt: r.ends_at, closedAt: r.closed_at, closeReason: r.close_reason,
+  number: r.number,
+  status: r.status,
+  openedAt: r.opened_at,
+  endsAt: r.ends_at,
+  closedAt: r.closed_at,
+  closeReason: r.close_reason,
 });
 
 /** A stock row joined with its product, by column name: what every reader of stock selects. */
-export type StockColumns = Columns<StockItemEntity, 'productId' | 'onHand' | 'reserved' | 'lowStockThreshold' | 'roundNumber'>
-  & Columns<ProductEntity, 'manufacturerId' | 'category'>;
+export type StockColumns = Columns<StockItemEntity, 'productId' | 'onHand' | 'reserved' | 'lowStockThreshold' | 'roundNumber'> &
+  Columns<ProductEntity, 'manufacturerId' | 'category'>;
 
 /** A movement of the ledger, as the operator pages through them. */
 export type MovementEntry = Pick<StockMovementEntity, 'id' | 'productId' | 'roundNumber' | 'kind' | 'quantity' | 'orderId' | 'createdAt'>;

@@ -26,8 +26,12 @@ export function reservationWrites(writes: ReservationWrite[]): StatementPart {
         ON CONFLICT (order_id, product_id) DO UPDATE SET round_number = EXCLUDED.round_number, quantity = EXCLUDED.quantity,
           unit_price_cents = EXCLUDED.unit_price_cents, status = EXCLUDED.status, updated_at = now()`,
       params: [
-        writes.map((w) => w.orderId), writes.map((w) => w.productId), writes.map((w) => w.roundNumber),
-        writes.map((w) => w.quantity), writes.map((w) => w.unitPriceCents), writes.map((w) => w.status),
+        writes.map((w) => w.orderId),
+        writes.map((w) => w.productId),
+        writes.map((w) => w.roundNumber),
+        writes.map((w) => w.quantity),
+        writes.map((w) => w.unitPriceCents),
+        writes.map((w) => w.status),
       ],
     }),
   };

@@ -49,7 +49,8 @@ export async function lockOpenRound(sql: Sql, options: { pastItsEnd?: boolean; s
 
 /** Is an open round past its end? (Cheap, lock-free: the period watch asks this every tick.) */
 export async function roundPastItsEnd(sql: Sql): Promise<number | null> {
-  const row = await repositoryOf(sql, DistributionRoundEntity).createQueryBuilder('r')
+  const row = await repositoryOf(sql, DistributionRoundEntity)
+    .createQueryBuilder('r')
     .select('r.number', 'number')
     .where(`r.status = 'OPEN' AND r.endsAt <= now()`)
     .getRawOne<Pick<DistributionRoundEntity, 'number'>>();
@@ -59,10 +60,13 @@ export async function roundPastItsEnd(sql: Sql): Promise<number | null> {
 /** Records the close, the sales and who must settle; a round that sold nothing is settled at once. */
 export async function recordRoundClosed(sql: Sql, number: number, reason: RoundCloseReason, sales: RoundSale[], manufacturers: string[]): Promise<Round> {
   const settled = manufacturers.length === 0;
-  const { raw } = await repositoryOf(sql, DistributionRoundEntity).createQueryBuilder()
+  const { raw } = await repositoryOf(sql, DistributionRoundEntity)
+    .createQueryBuilder()
     .update()
     .set({
-      status: settled ? 'SETTLED' : 'CLOSED', closedAt: () => 'clock_timestamp()', closeReason: reason,
+      status: settled ? 'SETTLED' : 'CLOSED',
+      closedAt: () => 'clock_timestamp()',
+      closeReason: reason,
       settledAt: settled ? () => 'clock_timestamp()' : null,
     })
     .where(`number = :number AND status = 'OPEN'`, { number })
@@ -85,20 +89,21 @@ export async function recordRoundClosed(sql: Sql, number: number, reason: RoundC
 
 /** Marks one manufacturer settled for a round; false when it was not expected or already settled. */
 export async function markManufacturerSettled(sql: Sql, roundNumber: number, manufacturerId: string, settlementId: string): Promise<boolean> {
-  const { affected } = await repositoryOf(sql, RoundSettlementEntity).update(
-    { roundNumber, manufacturerId, settledAt: IsNull() },
-    { settlementId, settledAt: () => 'now()' },
-  );
+  const { affected } = await repositoryOf(sql, RoundSettlementEntity).update({ roundNumber, manufacturerId, settledAt: IsNull() }, { settlementId, settledAt: () => 'now()' });
   return affected === 1;
 }
 
 /** Settles a CLOSED round whose every manufacturer has settled; true when this call settled it. */
 export async function settleRoundIfComplete(sql: Sql, roundNumber: number): Promise<boolean> {
-  const { affected } = await repositoryOf(sql, DistributionRoundEntity).createQueryBuilder()
+  const { affected } = await repositoryOf(sql, DistributionRoundEntity)
+    .createQueryBuilder()
     .update()
     .set({ status: 'SETTLED', settledAt: () => 'now()' })
-    .where(`number = :roundNumber AND status = 'CLOSED'
-      AND NOT EXISTS (SELECT 1 FROM round_settlement WHERE round_number = :roundNumber AND settled_at IS NULL)`, { roundNumber })
+    .where(
+      `number = :roundNumber AND status = 'CLOSED'
+      AND NOT EXISTS (SELECT 1 FROM round_settlement WHERE round_number = :roundNumber AND settled_at IS NULL)`,
+      { roundNumber },
+    )
     .updateEntity(false)
     .execute();
   return affected === 1;

@@ -35,9 +35,7 @@ export async function lockStock(sql: Sql, productIds: string[], defaultThreshold
 
 /** Locks every stock row, in product-id order (opening a round sets them all). */
 export async function lockAllStock(sql: Sql, defaultThreshold: number): Promise<StockRow[]> {
-  const rows = await sql.query<StockColumns>(
-    `SELECT ${COLUMNS} FROM stock_item s JOIN product p ON p.id = s.product_id ORDER BY s.product_id FOR UPDATE OF s`,
-  );
+  const rows = await sql.query<StockColumns>(`SELECT ${COLUMNS} FROM stock_item s JOIN product p ON p.id = s.product_id ORDER BY s.product_id FOR UPDATE OF s`);
   return rows.map((r) => toStockRow(r, defaultThreshold));
 }
 
@@ -80,20 +78,16 @@ export async function upsertStock(sql: Sql, rows: StockRow[]): Promise<void> {
 
 /** Is every unit of the round promised? (A round with no stock rows at all is not "depleted".) */
 export async function roundIsDepleted(sql: Sql, roundNumber: number): Promise<boolean> {
-  const [row] = await sql.query<{ depleted: boolean | null }>(
-    `SELECT count(*) > 0 AND bool_and(on_hand = reserved) AS depleted FROM stock_item WHERE round_number = $1`,
-    [roundNumber],
-  );
+  const [row] = await sql.query<{ depleted: boolean | null }>(`SELECT count(*) > 0 AND bool_and(on_hand = reserved) AS depleted FROM stock_item WHERE round_number = $1`, [
+    roundNumber,
+  ]);
   return row?.depleted === true;
 }
 
 /** Stock of many products in ONE statement (the loader); products without a row are absent. */
 export async function stockOfProducts(sql: Sql, productIds: string[], defaultThreshold: number): Promise<StockRow[]> {
   if (productIds.length === 0) return [];
-  const rows = await sql.query<StockColumns>(
-    `SELECT ${COLUMNS} FROM stock_item s JOIN product p ON p.id = s.product_id WHERE s.product_id = ANY($1::uuid[])`,
-    [productIds],
-  );
+  const rows = await sql.query<StockColumns>(`SELECT ${COLUMNS} FROM stock_item s JOIN product p ON p.id = s.product_id WHERE s.product_id = ANY($1::uuid[])`, [productIds]);
   return rows.map((r) => toStockRow(r, defaultThreshold));
 }
 
@@ -101,8 +95,10 @@ export async function stockOfProducts(sql: Sql, productIds: string[], defaultThr
 export async function setThreshold(sql: Sql, productId: string, threshold: number, defaultThreshold: number): Promise<{ before: StockRow | null; after: StockRow }> {
   const [before] = await lockStock(sql, [productId], defaultThreshold);
   // EXCLUDED.updated_at is the insert's default, now().
-  await repositoryOf(sql, StockItemEntity).createQueryBuilder()
-    .insert().values({ productId, lowStockThreshold: threshold })
+  await repositoryOf(sql, StockItemEntity)
+    .createQueryBuilder()
+    .insert()
+    .values({ productId, lowStockThreshold: threshold })
     .orUpdate(['low_stock_threshold', 'updated_at'], ['product_id'])
     .updateEntity(false)
     .execute();

@@ -35,10 +35,18 @@ export interface Reservation {
 }
 
 export type RejectionReason = 'INSUFFICIENT_STOCK' | 'NO_OPEN_ROUND' | 'UNKNOWN_PRODUCT' | 'TIMED_OUT';
-export interface ShortLine { productId: string; requested: number; available: number }
+export interface ShortLine {
+  productId: string;
+  requested: number;
+  available: number;
+}
 
 /** A reserved line: what the order now holds of the product; for a change also `delta`, what this change added (> 0) or released (< 0). */
-export interface ReservedLine { productId: string; quantity: number; delta?: number }
+export interface ReservedLine {
+  productId: string;
+  quantity: number;
+  delta?: number;
+}
 
 export type Outcome =
   | { kind: 'RESERVED'; orderId: string; changeId: string | null; roundNumber: number; lines: ReservedLine[] }
@@ -106,10 +114,7 @@ export function applyRequests(state: ReservationState, requests: ReservationRequ
   const outcomes: Outcome[] = [];
   const movements: Movement[] = [];
 
-  const decisions = new OrderDecisions(
-    [...(state.pastReservations ?? []), ...state.reservations.map((r) => ({ ...r, status: 'RESERVED' as const }))],
-    state.rejections ?? [],
-  );
+  const decisions = new OrderDecisions([...(state.pastReservations ?? []), ...state.reservations.map((r) => ({ ...r, status: 'RESERVED' as const }))], state.rejections ?? []);
 
   const heldBy = (orderId: string) => [...held.values()].filter((r) => r.orderId === orderId);
   const move = (row: StockRow, kind: Movement['kind'], quantity: number, orderId: string) => {
@@ -152,17 +157,29 @@ export function applyRequests(state: ReservationState, requests: ReservationRequ
       }
       const lines = mergeLines(request.lines);
       if (round === null) {
-        rejectOrder(orderId, 'NO_OPEN_ROUND', lines.map((l) => ({ productId: l.productId, requested: l.quantity, available: 0 })));
+        rejectOrder(
+          orderId,
+          'NO_OPEN_ROUND',
+          lines.map((l) => ({ productId: l.productId, requested: l.quantity, available: 0 })),
+        );
         continue;
       }
       const unknown = lines.filter((l) => !stock.has(l.productId));
       if (unknown.length > 0) {
-        rejectOrder(orderId, 'UNKNOWN_PRODUCT', unknown.map((l) => ({ productId: l.productId, requested: l.quantity, available: 0 })));
+        rejectOrder(
+          orderId,
+          'UNKNOWN_PRODUCT',
+          unknown.map((l) => ({ productId: l.productId, requested: l.quantity, available: 0 })),
+        );
         continue;
       }
       const short = lines.filter((l) => l.quantity > availableOf(stock.get(l.productId)!));
       if (short.length > 0) {
-        rejectOrder(orderId, 'INSUFFICIENT_STOCK', short.map((l) => ({ productId: l.productId, requested: l.quantity, available: availableOf(stock.get(l.productId)!) })));
+        rejectOrder(
+          orderId,
+          'INSUFFICIENT_STOCK',
+          short.map((l) => ({ productId: l.productId, requested: l.quantity, available: availableOf(stock.get(l.productId)!) })),
+        );
         continue;
       }
       for (const line of lines) {

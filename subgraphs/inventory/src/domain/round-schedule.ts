@@ -14,10 +14,7 @@
 import { addDuration, InvalidDuration, isZeroDuration, parseDuration, type Duration } from './duration.js';
 import type { RoundStatus } from './rounds.js';
 
-export type RoundSchedule =
-  | { kind: 'MANUAL' }
-  | { kind: 'MONTHLY' }
-  | { kind: 'EVERY'; interval: Duration };
+export type RoundSchedule = { kind: 'MANUAL' } | { kind: 'MONTHLY' } | { kind: 'EVERY'; interval: Duration };
 
 /** ROUND_SCHEDULE is none of `manual`, `monthly` or an ISO-8601 duration longer than zero. */
 export class InvalidRoundSchedule extends Error {

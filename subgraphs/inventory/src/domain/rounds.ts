@@ -22,7 +22,10 @@ export function openingBlocker(latest: RoundState | null): string | null {
   if (!latest || latest.status === 'SETTLED') return null;
   if (latest.status === 'OPEN') return `Round ${latest.number} is still open; close it before opening the next one`;
   const waiting = latest.awaitingSettlementFrom ?? [];
-  return `Round ${latest.number} is closed but not settled yet` + (waiting.length ? `: waiting for the settlement of manufacturer${waiting.length > 1 ? 's' : ''} ${waiting.join(', ')}` : '');
+  return (
+    `Round ${latest.number} is closed but not settled yet` +
+    (waiting.length ? `: waiting for the settlement of manufacturer${waiting.length > 1 ? 's' : ''} ${waiting.join(', ')}` : '')
+  );
 }
 
 export const nextRoundNumber = (latest: RoundState | null) => (latest?.number ?? 0) + 1;
@@ -32,9 +35,10 @@ export const nextRoundNumber = (latest: RoundState | null) => (latest?.number ??
  * supply, nothing is promised; leftovers of the last round go back (they are part of the
  * supply again), and products no longer offered hold nothing.
  */
-export function openingStock(
-  input: { roundNumber: number; stock: StockRow[]; offered: ProductFacts[]; defaultThreshold: number },
-): { changes: StockChange[]; movements: Movement[] } {
+export function openingStock(input: { roundNumber: number; stock: StockRow[]; offered: ProductFacts[]; defaultThreshold: number }): {
+  changes: StockChange[];
+  movements: Movement[];
+} {
   const { roundNumber } = input;
   const existing = new Map(input.stock.map((row) => [row.productId, row]));
   const offered = new Map(input.offered.map((p) => [p.productId, p]));
@@ -100,9 +104,7 @@ export const manufacturersToSettle = (sales: RoundSale[]) => [...new Set(sales.m
  * Closing: every promised unit is sold (it leaves on hand and reserved), per reservation in the
  * ledger. What the reservations say must be exactly what the rows say, or nothing is written.
  */
-export function closingStock(
-  input: { roundNumber: number; reservedRows: StockRow[]; sold: SoldReservation[] },
-): { changes: StockChange[]; movements: Movement[] } {
+export function closingStock(input: { roundNumber: number; reservedRows: StockRow[]; sold: SoldReservation[] }): { changes: StockChange[]; movements: Movement[] } {
   const soldPerProduct = new Map<string, number>();
   for (const r of input.sold) soldPerProduct.set(r.productId, (soldPerProduct.get(r.productId) ?? 0) + r.quantity);
   const changes: StockChange[] = [];
@@ -113,8 +115,14 @@ export function closingStock(
     if (units > 0) changes.push({ before, after: { ...before, onHand: before.onHand - units, reserved: 0 } });
   }
   for (const [productId, units] of soldPerProduct) if (units > 0) throw new StockInvariantBroken(`reservations hold ${units} of ${productId} but its stock row reserves nothing`);
-  const movements: Movement[] = input.sold.filter((r) => r.quantity > 0).map((r) => ({
-    productId: r.productId, roundNumber: input.roundNumber, kind: 'SALE', quantity: r.quantity, orderId: r.orderId,
-  }));
+  const movements: Movement[] = input.sold
+    .filter((r) => r.quantity > 0)
+    .map((r) => ({
+      productId: r.productId,
+      roundNumber: input.roundNumber,
+      kind: 'SALE',
+      quantity: r.quantity,
+      orderId: r.orderId,
+    }));
   return { changes, movements };
 }

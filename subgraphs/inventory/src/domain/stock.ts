@@ -52,9 +52,8 @@ export function stockSignals({ before, after }: StockChange): StockSignals {
   const was = before ?? emptyStock(after.productId, after.lowStockThreshold);
   const availableBefore = availableOf(was);
   const availableAfter = availableOf(after);
-  const changed = before === null
-    || was.onHand !== after.onHand || was.reserved !== after.reserved
-    || was.lowStockThreshold !== after.lowStockThreshold || was.roundNumber !== after.roundNumber;
+  const changed =
+    before === null || was.onHand !== after.onHand || was.reserved !== after.reserved || was.lowStockThreshold !== after.lowStockThreshold || was.roundNumber !== after.roundNumber;
   return {
     changed,
     becameLow: availableBefore > was.lowStockThreshold && availableAfter <= after.lowStockThreshold,

@@ -35,13 +35,19 @@ export async function applyManufacturerBatch(sql: Sql, events: Array<DomainEvent
   const announcements: NewEvent[] = [];
 
   await holdStockWriterLock(sql);
-  await saveProductFacts(sql, latestFacts(supplyChanges).sort((a, b) => (a.productId < b.productId ? -1 : 1)));
+  await saveProductFacts(
+    sql,
+    latestFacts(supplyChanges).sort((a, b) => (a.productId < b.productId ? -1 : 1)),
+  );
   const round = await openRound(sql);
   if (round) {
     const touched = [...new Set(supplyChanges.filter(movesStock).map((c) => c.productId))].sort();
     const stock = await lockStock(sql, touched, deps.defaultThreshold);
     const { changes, movements } = applySupplyChanges({ roundNumber: round.number, stock, defaultThreshold: deps.defaultThreshold }, supplyChanges);
-    await upsertStock(sql, changes.map((c) => c.after));
+    await upsertStock(
+      sql,
+      changes.map((c) => c.after),
+    );
     await recordMovements(sql, movements);
     announcements.push(...stockChangeEvents(changes));
   }

@@ -4,9 +4,19 @@
  * arrive already read by the bus (a malformed one is parked there), so nothing here checks them.
  */
 import {
-  availabilityChanged as availabilityChangedEvent, lowStock as lowStockEvent, roundClosed as roundClosedEvent,
-  roundOpened as roundOpenedEvent, roundSettled as roundSettledEvent, stockDepleted as stockDepletedEvent,
-  stockRejected, stockRejectedV2, stockReleased, stockReserved, EventType, type AvailabilityChangedV1, type SupplyChangedV1,
+  availabilityChanged as availabilityChangedEvent,
+  lowStock as lowStockEvent,
+  roundClosed as roundClosedEvent,
+  roundOpened as roundOpenedEvent,
+  roundSettled as roundSettledEvent,
+  stockDepleted as stockDepletedEvent,
+  stockRejected,
+  stockRejectedV2,
+  stockReleased,
+  stockReserved,
+  EventType,
+  type AvailabilityChangedV1,
+  type SupplyChangedV1,
 } from '@distribution/contracts';
 import type { DomainEvent } from '@distribution/events';
 import type { Outcome, ReservationRequest } from '../domain/reservation.js';
@@ -16,7 +26,10 @@ import type { SupplyChange } from '../domain/supply.js';
 
 /** What the order consumer reads. */
 export const ORDER_REQUESTS = {
-  [EventType.OrderPlaced]: [1], [EventType.OrderCancelled]: [1], [EventType.OrderLineChangeRequested]: [1], [EventType.OrderOverdue]: [1],
+  [EventType.OrderPlaced]: [1],
+  [EventType.OrderCancelled]: [1],
+  [EventType.OrderLineChangeRequested]: [1],
+  [EventType.OrderOverdue]: [1],
 } as const;
 
 /** OrderPlaced, OrderCancelled, OrderLineChangeRequested, OrderOverdue → what to do with stock. */
@@ -38,8 +51,14 @@ export function readOrderRequest(event: DomainEvent<keyof typeof ORDER_REQUESTS>
 /** A SupplyChanged as the supply rules see it. */
 export function readSupplyChanged(p: SupplyChangedV1): SupplyChange {
   return {
-    productId: p.productId, manufacturerId: p.manufacturerId, category: p.category, unitPriceCents: p.unitPriceCents,
-    supply: p.supply, delta: p.delta, reason: p.reason, discontinued: p.discontinued,
+    productId: p.productId,
+    manufacturerId: p.manufacturerId,
+    category: p.category,
+    unitPriceCents: p.unitPriceCents,
+    supply: p.supply,
+    delta: p.delta,
+    reason: p.reason,
+    discontinued: p.discontinued,
   };
 }
 
@@ -65,8 +84,15 @@ export function outcomeEvent(outcome: Outcome) {
 export function availabilityPayload(row: StockRow): AvailabilityChangedV1 {
   const available = availableOf(row);
   return {
-    productId: row.productId, manufacturerId: row.manufacturerId, category: row.category, onHand: row.onHand, reserved: row.reserved,
-    available, lowStockThreshold: row.lowStockThreshold, status: stockStatus(available, row.lowStockThreshold), roundNumber: row.roundNumber,
+    productId: row.productId,
+    manufacturerId: row.manufacturerId,
+    category: row.category,
+    onHand: row.onHand,
+    reserved: row.reserved,
+    available,
+    lowStockThreshold: row.lowStockThreshold,
+    status: stockStatus(available, row.lowStockThreshold),
+    roundNumber: row.roundNumber,
   };
 }
 
@@ -75,8 +101,7 @@ export const lowStock = (row: StockRow) => lowStockEvent(availabilityPayload(row
 export const stockDepleted = (row: StockRow) =>
   stockDepletedEvent({ productId: row.productId, manufacturerId: row.manufacturerId, category: row.category, roundNumber: row.roundNumber });
 
-export const roundOpened = (roundNumber: number, openedAt: Date, endsAt: Date) =>
-  roundOpenedEvent({ roundNumber, openedAt: openedAt.toISOString(), endsAt: endsAt.toISOString() });
+export const roundOpened = (roundNumber: number, openedAt: Date, endsAt: Date) => roundOpenedEvent({ roundNumber, openedAt: openedAt.toISOString(), endsAt: endsAt.toISOString() });
 export const roundClosed = (roundNumber: number, closedAt: Date, reason: RoundCloseReason, sales: RoundSale[]) =>
   roundClosedEvent({ roundNumber, closedAt: closedAt.toISOString(), reason, sales });
 export const roundSettled = (roundNumber: number) => roundSettledEvent({ roundNumber });

@@ -11,9 +11,8 @@ export function liveAnnouncements(events: readonly NewEvent[]): StatementPart {
   const payloads = liveNotificationsOf(events, new Date());
   return {
     // One expression however many payloads; a function scan yields them (and so notifies) in array order.
-    build: (n) => (payloads.length === 0
-      ? { params: [] }
-      : { select: `(SELECT count(pg_notify('${LIVE_CHANNEL}', payload)) FROM unnest($${n}::text[]) AS payload)`, params: [payloads] }),
+    build: (n) =>
+      payloads.length === 0 ? { params: [] } : { select: `(SELECT count(pg_notify('${LIVE_CHANNEL}', payload)) FROM unnest($${n}::text[]) AS payload)`, params: [payloads] },
   };
 }
 

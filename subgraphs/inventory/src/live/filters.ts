@@ -35,6 +35,5 @@ export function availabilityFilter(args: { productIds?: readonly string[] | null
 }
 
 export function matchesFilter(filter: AvailabilityFilter, row: Pick<StockRow, 'productId' | 'category'>): boolean {
-  return (filter.productIds === null || filter.productIds.has(row.productId.toLowerCase()))
-    && (filter.category === null || filter.category === row.category);
+  return (filter.productIds === null || filter.productIds.has(row.productId.toLowerCase())) && (filter.category === null || filter.category === row.category);
 }

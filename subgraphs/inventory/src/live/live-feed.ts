@@ -58,8 +58,7 @@ export class InventoryLiveFeed {
   private readonly onPayload = (payload: string) => this.heard(payload);
   private readonly onResumed = () => this.enqueue({ kind: 'resumed' });
   // Shared by every subscription of the kind, so that sending them all their snapshot again reads it once.
-  private readonly lowStockSnapshot: Snapshot<StockRow> = async () =>
-    (await lowStockNow(this.database, this.defaultThreshold)).map((row) => [row, row.productId]);
+  private readonly lowStockSnapshot: Snapshot<StockRow> = async () => (await lowStockNow(this.database, this.defaultThreshold)).map((row) => [row, row.productId]);
   private readonly roundSnapshot: Snapshot<Round> = async () => {
     const round = await latestRound(this.database);
     return round ? [[round, String(round.number)]] : [];
@@ -74,8 +73,11 @@ export class InventoryLiveFeed {
 
   /** Stock of every product matching `filter` now (one event each), then after each committed change of one. */
   availability(filter: AvailabilityFilter): Promise<LiveStream<StockRow>> {
-    return this.open(this.availabilityWatchers, (row) => matchesFilter(filter, row), async () =>
-      (await availabilitySnapshot(this.database, filter, this.defaultThreshold)).map((row) => [row, row.productId]));
+    return this.open(
+      this.availabilityWatchers,
+      (row) => matchesFilter(filter, row),
+      async () => (await availabilitySnapshot(this.database, filter, this.defaultThreshold)).map((row) => [row, row.productId]),
+    );
   }
 
   /** Items low now, then each product as it falls to its threshold. */
@@ -101,18 +103,20 @@ export class InventoryLiveFeed {
   private async open<T>(watchers: Set<Watcher<T>>, wants: (value: T) => boolean, snapshot: Snapshot<T> | null): Promise<LiveStream<T>> {
     await this.ensureListening(); // before the snapshot: nothing committed in between is missed
     const watcher: Watcher<T> = { stream: new LiveStream<T>(() => watchers.delete(watcher)), wants, snapshot };
-    await new Promise<void>((resolve, reject) => this.enqueue({
-      kind: 'open',
-      run: async () => {
-        try {
-          for (const [value, key] of (await snapshot?.()) ?? []) watcher.stream.push(value, key);
-          watchers.add(watcher);
-          resolve();
-        } catch (error) {
-          reject(error);
-        }
-      },
-    }));
+    await new Promise<void>((resolve, reject) =>
+      this.enqueue({
+        kind: 'open',
+        run: async () => {
+          try {
+            for (const [value, key] of (await snapshot?.()) ?? []) watcher.stream.push(value, key);
+            watchers.add(watcher);
+            resolve();
+          } catch (error) {
+            reject(error);
+          }
+        },
+      }),
+    );
     return watcher.stream;
   }
 
@@ -174,13 +178,29 @@ export class InventoryLiveFeed {
       case 'resumed':
         return this.resumed();
       case 'stock':
-        return this.deliver(this.availabilityWatchers, () => this.stockOf(task.productIds), (row) => row.productId);
+        return this.deliver(
+          this.availabilityWatchers,
+          () => this.stockOf(task.productIds),
+          (row) => row.productId,
+        );
       case 'low':
-        return this.deliver(this.lowStockWatchers, () => this.stockOf(task.productIds), (row) => row.productId);
+        return this.deliver(
+          this.lowStockWatchers,
+          () => this.stockOf(task.productIds),
+          (row) => row.productId,
+        );
       case 'depleted':
-        return this.deliver(this.depletionWatchers, async () => task.facts, () => undefined);
+        return this.deliver(
+          this.depletionWatchers,
+          async () => task.facts,
+          () => undefined,
+        );
       case 'round':
-        return this.deliver(this.roundWatchers, () => roundsNumbered(this.database, [...task.roundNumbers]), (round) => String(round.number));
+        return this.deliver(
+          this.roundWatchers,
+          () => roundsNumbered(this.database, [...task.roundNumbers]),
+          (round) => String(round.number),
+        );
     }
   }
 

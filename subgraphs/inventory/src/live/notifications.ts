@@ -42,15 +42,23 @@ export function liveNotificationsOf(events: readonly NewEvent[], at: Date): stri
   const depleted: Array<[string, string, number]> = [];
   for (const event of events) {
     switch (event.type) {
-      case EventType.AvailabilityChanged: stock.add(event.payload.productId); break;
-      case EventType.LowStock: low.add(event.payload.productId); break;
+      case EventType.AvailabilityChanged:
+        stock.add(event.payload.productId);
+        break;
+      case EventType.LowStock:
+        low.add(event.payload.productId);
+        break;
       // A product runs out only with units of a round, so its round is known; a row without one has nothing to announce.
       case EventType.StockDepleted: {
         const { productId, manufacturerId, roundNumber } = event.payload;
         if (roundNumber !== null) depleted.push([productId, manufacturerId, roundNumber]);
         break;
       }
-      case EventType.RoundOpened: case EventType.RoundClosed: case EventType.RoundSettled: rounds.add(event.payload.roundNumber); break;
+      case EventType.RoundOpened:
+      case EventType.RoundClosed:
+      case EventType.RoundSettled:
+        rounds.add(event.payload.roundNumber);
+        break;
     }
   }
   const time = at.toISOString();

@@ -26,7 +26,10 @@ import type { InventoryDeps } from '../settings.js';
 export async function closeRoundNow(sql: Sql, round: Round, reason: RoundCloseReason, promisedRows: StockRow[], deps: InventoryDeps): Promise<Round> {
   const sold = await sellHeldReservations(sql, round.number);
   const { changes, movements } = closingStock({ roundNumber: round.number, reservedRows: promisedRows, sold });
-  await updateStock(sql, changes.map((c) => c.after));
+  await updateStock(
+    sql,
+    changes.map((c) => c.after),
+  );
   await recordMovements(sql, movements);
   const sales = salesOf(sold);
   const closed = await recordRoundClosed(sql, round.number, reason, sales, manufacturersToSettle(sales));

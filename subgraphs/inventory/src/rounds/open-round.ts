@@ -61,7 +61,10 @@ async function openRoundNow(sql: Sql, latest: RoundState | null, now: Date, deps
   const stock = await lockAllStock(sql, deps.defaultThreshold);
   const offered = await productsOnOffer(sql);
   const { changes, movements } = openingStock({ roundNumber: number, stock, offered, defaultThreshold: deps.defaultThreshold });
-  await upsertStock(sql, changes.map((c) => c.after));
+  await upsertStock(
+    sql,
+    changes.map((c) => c.after),
+  );
   await recordMovements(sql, movements);
   const events = [roundOpened(number, now, endsAt), ...stockChangeEvents(changes)];
   await recordEvents(sql, deps.schema, events);

@@ -21,7 +21,7 @@ export const ROUND_WATCH_CHANNEL = 'inventory_round_watch';
 
 /** Wakes the round watch when the caller's transaction commits. */
 export async function wakeRoundWatch(sql: Sql): Promise<void> {
-  await sql.query('SELECT pg_notify($1, \'\')', [ROUND_WATCH_CHANNEL]);
+  await sql.query("SELECT pg_notify($1, '')", [ROUND_WATCH_CHANNEL]);
 }
 
 /** Starts watching; returns the function that stops it (waiting for a close in progress). */

@@ -16,7 +16,8 @@ export async function setLowStockThreshold(database: ServiceDatabase, deps: Inve
     const sql = sqlOf(manager);
     const product = await productFacts(sql, productId);
     if (!product) throw notFound('Product', productId);
-    if (who.role === Role.Manufacturer && product.manufacturerId !== who.sub.toLowerCase()) throw forbidden('Only the manufacturer of this product (or the operator) may set its threshold');
+    if (who.role === Role.Manufacturer && product.manufacturerId !== who.sub.toLowerCase())
+      throw forbidden('Only the manufacturer of this product (or the operator) may set its threshold');
     const change = await setThreshold(sql, productId, threshold, deps.defaultThreshold);
     const events = stockChangeEvents([change]);
     await recordEvents(sql, deps.schema, events);

@@ -21,14 +21,20 @@ type Step =
 const step = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ kind: 'OPEN' as const }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'CLOSE' as const }) },
-  { weight: 3, arbitrary: fc.record({
-    kind: fc.constant('SUPPLY' as const),
-    changes: fc.array(fc.record({
-      productId: fc.constantFrom(...PRODUCTS),
-      units: fc.integer({ min: 1, max: 30 }),
-      discontinue: fc.oneof({ weight: 12, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
-    }), { minLength: 1, maxLength: 4 }),
-  }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('SUPPLY' as const),
+      changes: fc.array(
+        fc.record({
+          productId: fc.constantFrom(...PRODUCTS),
+          units: fc.integer({ min: 1, max: 30 }),
+          discontinue: fc.oneof({ weight: 12, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+        }),
+        { minLength: 1, maxLength: 4 },
+      ),
+    }),
+  },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('ORDERS' as const), requests }) },
 ) as fc.Arbitrary<Step>;
 
@@ -62,7 +68,12 @@ class Books {
       this.held = [];
       this.round = null;
     } else if (s.kind === 'SUPPLY') {
-      this.record(applySupplyChanges({ roundNumber: this.round, stock: [...this.rows.values()], defaultThreshold: 3 }, s.changes.flatMap((c) => this.announce(c))));
+      this.record(
+        applySupplyChanges(
+          { roundNumber: this.round, stock: [...this.rows.values()], defaultThreshold: 3 },
+          s.changes.flatMap((c) => this.announce(c)),
+        ),
+      );
     } else if (s.kind === 'ORDERS') {
       const state = { roundNumber: this.round, stock: [...this.rows.values()], reservations: this.held, pastReservations: [...this.decided.values()], rejections: this.rejections };
       const result = applyRequests(state, s.requests);
@@ -98,40 +109,49 @@ class Books {
 
 describe('the stock movement ledger, over any life of the network', () => {
   it('replays, from nothing, to exactly what every stock row says after every step', () => {
-    fc.assert(fc.property(fc.array(step, { maxLength: 24 }), (steps) => {
-      const books = new Books();
-      for (const s of steps) {
-        books.apply(s);
-        for (const row of books.rows.values()) {
-          expect(keepsInvariant(row)).toBe(true);
-          const replay = replayMovements(books.ledger.filter((m) => m.productId === row.productId));
-          expect(replay).toEqual({ onHand: row.onHand, reserved: row.reserved });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 24 }), (steps) => {
+        const books = new Books();
+        for (const s of steps) {
+          books.apply(s);
+          for (const row of books.rows.values()) {
+            expect(keepsInvariant(row)).toBe(true);
+            const replay = replayMovements(books.ledger.filter((m) => m.productId === row.productId));
+            expect(replay).toEqual({ onHand: row.onHand, reserved: row.reserved });
+          }
+          expect(books.ledger.every((m) => Number.isInteger(m.quantity) && m.quantity > 0 && MOVEMENT_KINDS.includes(m.kind))).toBe(true);
         }
-        expect(books.ledger.every((m) => Number.isInteger(m.quantity) && m.quantity > 0 && MOVEMENT_KINDS.includes(m.kind))).toBe(true);
-      }
-    }), RUNS);
+      }),
+      RUNS,
+    );
   });
 
   it('never sells a unit twice across rounds: sales never exceed what was produced', () => {
-    fc.assert(fc.property(fc.array(step, { maxLength: 24 }), (steps) => {
-      const books = new Books();
-      for (const s of steps) books.apply(s);
-      for (const productId of PRODUCTS) {
-        const sold = books.ledger.filter((m) => m.productId === productId && m.kind === 'SALE').reduce((sum, m) => sum + m.quantity, 0);
-        expect(sold).toBeLessThanOrEqual(books.produced.get(productId) ?? 0);
-        // What a manufacturer still offers is exactly what it made and did not sell.
-        if (books.facts.has(productId) && books.round === null) expect(books.facts.get(productId)!.supply).toBe((books.produced.get(productId) ?? 0) - sold);
-      }
-    }), RUNS);
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 24 }), (steps) => {
+        const books = new Books();
+        for (const s of steps) books.apply(s);
+        for (const productId of PRODUCTS) {
+          const sold = books.ledger.filter((m) => m.productId === productId && m.kind === 'SALE').reduce((sum, m) => sum + m.quantity, 0);
+          expect(sold).toBeLessThanOrEqual(books.produced.get(productId) ?? 0);
+          // What a manufacturer still offers is exactly what it made and did not sell.
+          if (books.facts.has(productId) && books.round === null) expect(books.facts.get(productId)!.supply).toBe((books.produced.get(productId) ?? 0) - sold);
+        }
+      }),
+      RUNS,
+    );
   });
 
   it('books every reservation of a closed round as a sale, and nothing stays promised', () => {
-    fc.assert(fc.property(fc.array(step, { maxLength: 24 }), (steps) => {
-      const books = new Books();
-      for (const s of [...steps, { kind: 'CLOSE' } as const]) books.apply(s);
-      for (const row of books.rows.values()) expect(row.reserved).toBe(0);
-      const byOrder = (kinds: string[]) => books.ledger.filter((m) => kinds.includes(m.kind)).reduce((sum, m) => sum + m.quantity, 0);
-      expect(byOrder(['RESERVE'])).toBe(byOrder(['RELEASE', 'SALE']));
-    }), RUNS);
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 24 }), (steps) => {
+        const books = new Books();
+        for (const s of [...steps, { kind: 'CLOSE' } as const]) books.apply(s);
+        for (const row of books.rows.values()) expect(row.reserved).toBe(0);
+        const byOrder = (kinds: string[]) => books.ledger.filter((m) => kinds.includes(m.kind)).reduce((sum, m) => sum + m.quantity, 0);
+        expect(byOrder(['RESERVE'])).toBe(byOrder(['RELEASE', 'SALE']));
+      }),
+      RUNS,
+    );
   });
 });

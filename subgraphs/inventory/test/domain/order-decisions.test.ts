@@ -6,13 +6,27 @@ import { outcomeEvent } from '../../src/events/payloads.js';
 
 const ROUND = 3;
 const row = (productId: string, onHand: number, reserved = 0): StockRow => ({
-  productId, manufacturerId: `m-${productId}`, category: 'tea', onHand, reserved, lowStockThreshold: 5, roundNumber: ROUND,
+  productId,
+  manufacturerId: `m-${productId}`,
+  category: 'tea',
+  onHand,
+  reserved,
+  lowStockThreshold: 5,
+  roundNumber: ROUND,
 });
 const place = (orderId: string, productId: string, quantity: number): ReservationRequest => ({
-  kind: 'PLACE', orderId, lines: [{ productId, quantity, unitPriceCents: 250 }],
+  kind: 'PLACE',
+  orderId,
+  lines: [{ productId, quantity, unitPriceCents: 250 }],
 });
 const overdue = (orderId: string, awaiting: 'RESERVATION' | 'RELEASE' = 'RESERVATION'): ReservationRequest => ({ kind: 'OVERDUE', orderId, awaiting });
-const past = (orderId: string, productId: string, quantity: number, status: PastReservation['status'], roundNumber = ROUND): PastReservation => ({ orderId, productId, roundNumber, quantity, status });
+const past = (orderId: string, productId: string, quantity: number, status: PastReservation['status'], roundNumber = ROUND): PastReservation => ({
+  orderId,
+  productId,
+  roundNumber,
+  quantity,
+  status,
+});
 const state = (stock: StockRow[], more: Partial<ReservationState> = {}): ReservationState => ({ roundNumber: ROUND, stock, reservations: [], ...more });
 
 describe('inventory decides each order once', () => {
@@ -32,7 +46,9 @@ describe('inventory decides each order once', () => {
   });
 
   it('answers an overdue order with the decision it made: the reservation again, or the rejection again', () => {
-    const reserved = applyRequests(state([row('tea', 10, 2)], { reservations: [{ orderId: 'o1', productId: 'tea', roundNumber: ROUND, quantity: 2, unitPriceCents: 250 }] }), [overdue('o1')]);
+    const reserved = applyRequests(state([row('tea', 10, 2)], { reservations: [{ orderId: 'o1', productId: 'tea', roundNumber: ROUND, quantity: 2, unitPriceCents: 250 }] }), [
+      overdue('o1'),
+    ]);
     expect(reserved.outcomes).toEqual([{ kind: 'RESERVED', orderId: 'o1', changeId: null, roundNumber: ROUND, lines: [{ productId: 'tea', quantity: 2 }] }]);
     expect(reserved.changes).toEqual([]);
 
@@ -63,11 +79,14 @@ describe('inventory decides each order once', () => {
   });
 
   it('releases what an overdue cancellation still holds, says again that a released one was released, and leaves a sold one alone', () => {
-    const holding = applyRequests(
-      state([row('tea', 10, 4)], { reservations: [{ orderId: 'o1', productId: 'tea', roundNumber: ROUND, quantity: 4, unitPriceCents: 250 }] }),
-      [overdue('o1', 'RELEASE'), overdue('o1', 'RELEASE')],
-    );
-    expect(holding.outcomes).toEqual([{ kind: 'RELEASED', orderId: 'o1', lines: [{ productId: 'tea', quantity: 4 }] }, { kind: 'RELEASED', orderId: 'o1', lines: [] }]);
+    const holding = applyRequests(state([row('tea', 10, 4)], { reservations: [{ orderId: 'o1', productId: 'tea', roundNumber: ROUND, quantity: 4, unitPriceCents: 250 }] }), [
+      overdue('o1', 'RELEASE'),
+      overdue('o1', 'RELEASE'),
+    ]);
+    expect(holding.outcomes).toEqual([
+      { kind: 'RELEASED', orderId: 'o1', lines: [{ productId: 'tea', quantity: 4 }] },
+      { kind: 'RELEASED', orderId: 'o1', lines: [] },
+    ]);
     expect(holding.changes.map((c) => c.after.reserved)).toEqual([0]);
 
     const released = applyRequests(state([row('tea', 10)], { pastReservations: [past('o2', 'tea', 0, 'RELEASED')] }), [overdue('o2', 'RELEASE')]);

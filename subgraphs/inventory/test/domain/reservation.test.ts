@@ -7,14 +7,27 @@ import { outcomeEvent } from '../../src/events/payloads.js';
 
 const ROUND = 3;
 const row = (productId: string, onHand: number, reserved = 0): StockRow => ({
-  productId, manufacturerId: `m-${productId}`, category: 'tea', onHand, reserved, lowStockThreshold: 5, roundNumber: ROUND,
+  productId,
+  manufacturerId: `m-${productId}`,
+  category: 'tea',
+  onHand,
+  reserved,
+  lowStockThreshold: 5,
+  roundNumber: ROUND,
 });
 const place = (orderId: string, ...lines: Array<[string, number]>): ReservationRequest => ({
-  kind: 'PLACE', orderId, lines: lines.map(([productId, quantity]) => ({ productId, quantity, unitPriceCents: 250 })),
+  kind: 'PLACE',
+  orderId,
+  lines: lines.map(([productId, quantity]) => ({ productId, quantity, unitPriceCents: 250 })),
 });
 const cancel = (orderId: string): ReservationRequest => ({ kind: 'CANCEL', orderId });
 const change = (orderId: string, productId: string, quantity: number, changeId = `c-${orderId}-${quantity}`): ReservationRequest => ({
-  kind: 'CHANGE', orderId, changeId, productId, quantity, unitPriceCents: 300,
+  kind: 'CHANGE',
+  orderId,
+  changeId,
+  productId,
+  quantity,
+  unitPriceCents: 300,
 });
 const held = (orderId: string, productId: string, quantity: number): Reservation => ({ orderId, productId, roundNumber: ROUND, quantity, unitPriceCents: 250 });
 const state = (stock: StockRow[], reservations: Reservation[] = [], roundNumber: number | null = ROUND): ReservationState => ({ roundNumber, stock, reservations });
@@ -35,7 +48,10 @@ describe('reserving stock for orders', () => {
   });
 
   it('changes a hot product once however many orders touched it, with one movement per order', () => {
-    const result = applyRequests(state([row('tea', 1000)]), Array.from({ length: 100 }, (_, i) => place(`o${i}`, ['tea', 2])));
+    const result = applyRequests(
+      state([row('tea', 1000)]),
+      Array.from({ length: 100 }, (_, i) => place(`o${i}`, ['tea', 2])),
+    );
     expect(result.changes).toHaveLength(1);
     expect(result.changes[0]).toMatchObject({ before: { reserved: 0 }, after: { reserved: 200 } });
     expect(result.movements).toHaveLength(100);
@@ -44,9 +60,15 @@ describe('reserving stock for orders', () => {
 
   it('reserves every line of an order or none of them', () => {
     const result = applyRequests(state([row('tea', 10), row('cup', 1)]), [place('o1', ['tea', 4], ['cup', 2])]);
-    expect(result.outcomes).toEqual([{
-      kind: 'REJECTED', orderId: 'o1', changeId: null, reason: 'INSUFFICIENT_STOCK', lines: [{ productId: 'cup', requested: 2, available: 1 }],
-    }]);
+    expect(result.outcomes).toEqual([
+      {
+        kind: 'REJECTED',
+        orderId: 'o1',
+        changeId: null,
+        reason: 'INSUFFICIENT_STOCK',
+        lines: [{ productId: 'cup', requested: 2, available: 1 }],
+      },
+    ]);
     expect(result.changes).toEqual([]);
     expect(result.movements).toEqual([]);
     expect(result.reservations).toEqual([]);
@@ -56,7 +78,10 @@ describe('reserving stock for orders', () => {
     const result = applyRequests(state([row('tea', 3), row('cup', 1), row('pot', 9)]), [place('o1', ['tea', 4], ['cup', 2], ['pot', 1])]);
     expect(result.outcomes[0]).toMatchObject({
       reason: 'INSUFFICIENT_STOCK',
-      lines: [{ productId: 'tea', requested: 4, available: 3 }, { productId: 'cup', requested: 2, available: 1 }],
+      lines: [
+        { productId: 'tea', requested: 4, available: 3 },
+        { productId: 'cup', requested: 2, available: 1 },
+      ],
     });
   });
 
@@ -90,8 +115,16 @@ describe('reserving stock for orders', () => {
   });
 
   it('sums the lines of an order that names a product twice', () => {
-    expect(mergeLines([{ productId: 'tea', quantity: 2, unitPriceCents: 1 }, { productId: 'cup', quantity: 1, unitPriceCents: 2 }, { productId: 'tea', quantity: 3, unitPriceCents: 9 }]))
-      .toEqual([{ productId: 'tea', quantity: 5, unitPriceCents: 1 }, { productId: 'cup', quantity: 1, unitPriceCents: 2 }]);
+    expect(
+      mergeLines([
+        { productId: 'tea', quantity: 2, unitPriceCents: 1 },
+        { productId: 'cup', quantity: 1, unitPriceCents: 2 },
+        { productId: 'tea', quantity: 3, unitPriceCents: 9 },
+      ]),
+    ).toEqual([
+      { productId: 'tea', quantity: 5, unitPriceCents: 1 },
+      { productId: 'cup', quantity: 1, unitPriceCents: 2 },
+    ]);
     const result = applyRequests(state([row('tea', 4)]), [place('o1', ['tea', 2], ['tea', 3])]);
     expect(result.outcomes[0]).toMatchObject({ reason: 'INSUFFICIENT_STOCK', lines: [{ productId: 'tea', requested: 5, available: 4 }] });
   });
@@ -111,11 +144,26 @@ describe('reserving stock for orders', () => {
 describe('cancelling orders', () => {
   it('releases exactly what the order held and nothing of other orders', () => {
     const result = applyRequests(state([row('tea', 10, 7), row('cup', 4, 4)], [held('o1', 'tea', 3), held('o1', 'cup', 1), held('o2', 'tea', 4)]), [cancel('o1')]);
-    expect(result.outcomes).toEqual([{ kind: 'RELEASED', orderId: 'o1', lines: [{ productId: 'tea', quantity: 3 }, { productId: 'cup', quantity: 1 }] }]);
+    expect(result.outcomes).toEqual([
+      {
+        kind: 'RELEASED',
+        orderId: 'o1',
+        lines: [
+          { productId: 'tea', quantity: 3 },
+          { productId: 'cup', quantity: 1 },
+        ],
+      },
+    ]);
     expect(after(result, 'tea')).toMatchObject({ onHand: 10, reserved: 4 });
     expect(after(result, 'cup')).toMatchObject({ onHand: 4, reserved: 3 });
-    expect(result.reservations.map((r) => [r.orderId, r.productId, r.quantity, r.status])).toEqual([['o1', 'tea', 0, 'RELEASED'], ['o1', 'cup', 0, 'RELEASED']]);
-    expect(result.movements.map((m) => [m.kind, m.productId, m.quantity, m.orderId])).toEqual([['RELEASE', 'tea', 3, 'o1'], ['RELEASE', 'cup', 1, 'o1']]);
+    expect(result.reservations.map((r) => [r.orderId, r.productId, r.quantity, r.status])).toEqual([
+      ['o1', 'tea', 0, 'RELEASED'],
+      ['o1', 'cup', 0, 'RELEASED'],
+    ]);
+    expect(result.movements.map((m) => [m.kind, m.productId, m.quantity, m.orderId])).toEqual([
+      ['RELEASE', 'tea', 3, 'o1'],
+      ['RELEASE', 'cup', 1, 'o1'],
+    ]);
   });
 
   it('ignores a cancellation of an order that holds nothing (e.g. already sold when its round closed)', () => {
@@ -141,7 +189,9 @@ describe('changing an order line', () => {
 
   it('rejects growth beyond what is left and leaves the old quantity held', () => {
     const result = applyRequests(state([row('tea', 10, 9)], [held('o1', 'tea', 3)]), [change('o1', 'tea', 6, 'ch1')]);
-    expect(result.outcomes).toEqual([{ kind: 'REJECTED', orderId: 'o1', changeId: 'ch1', reason: 'INSUFFICIENT_STOCK', lines: [{ productId: 'tea', requested: 6, available: 4 }] }]);
+    expect(result.outcomes).toEqual([
+      { kind: 'REJECTED', orderId: 'o1', changeId: 'ch1', reason: 'INSUFFICIENT_STOCK', lines: [{ productId: 'tea', requested: 6, available: 4 }] },
+    ]);
     expect(result.changes).toEqual([]);
     expect(result.reservations).toEqual([]);
   });
@@ -149,8 +199,14 @@ describe('changing an order line', () => {
   it('releases the difference when a line shrinks, and the whole line at 0', () => {
     const result = applyRequests(state([row('tea', 10, 6)], [held('o1', 'tea', 6)]), [change('o1', 'tea', 2), change('o1', 'tea', 0)]);
     expect(kinds(result.outcomes)).toEqual(['o1:RESERVED', 'o1:RESERVED']);
-    expect(result.outcomes.flatMap((o) => (o.kind === 'RESERVED' ? o.lines : []))).toEqual([{ productId: 'tea', quantity: 2, delta: -4 }, { productId: 'tea', quantity: 0, delta: -2 }]);
-    expect(result.movements.map((m) => [m.kind, m.quantity])).toEqual([['RELEASE', 4], ['RELEASE', 2]]);
+    expect(result.outcomes.flatMap((o) => (o.kind === 'RESERVED' ? o.lines : []))).toEqual([
+      { productId: 'tea', quantity: 2, delta: -4 },
+      { productId: 'tea', quantity: 0, delta: -2 },
+    ]);
+    expect(result.movements.map((m) => [m.kind, m.quantity])).toEqual([
+      ['RELEASE', 4],
+      ['RELEASE', 2],
+    ]);
     expect(after(result, 'tea')).toMatchObject({ reserved: 0 });
     expect(result.reservations).toEqual([{ orderId: 'o1', productId: 'tea', roundNumber: ROUND, quantity: 0, unitPriceCents: 300, status: 'RELEASED' }]);
   });
@@ -175,7 +231,10 @@ describe('changing an order line', () => {
 describe('the invariant under any sequence of requests', () => {
   it('keeps 0 <= reserved <= onHand, reserved = what orders hold, and the ledger replays to the rows', () => {
     let seed = 7;
-    const random = (n: number) => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n; };
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
     const products = ['a', 'b', 'c', 'd'];
     for (let trial = 0; trial < 200; trial++) {
       const stock = products.map((p) => row(p, random(8)));
@@ -226,7 +285,15 @@ describe('the StockReserved payload', () => {
     const [order, tea, changeId] = [randomUUID(), randomUUID(), randomUUID()];
     const placed = applyRequests(state([row(tea, 10)]), [place(order, [tea, 3])]).outcomes[0]!;
     const changed = applyRequests(state([row(tea, 10, 3)], [held(order, tea, 3)]), [change(order, tea, 1, changeId)]).outcomes[0]!;
-    expect(outcomeEvent(placed)).toEqual({ type: 'StockReserved', version: 1, payload: { orderId: order, changeId: null, roundNumber: ROUND, lines: [{ productId: tea, quantity: 3 }] } });
-    expect(outcomeEvent(changed)).toEqual({ type: 'StockReserved', version: 1, payload: { orderId: order, changeId, roundNumber: ROUND, lines: [{ productId: tea, quantity: 1, delta: -2 }] } });
+    expect(outcomeEvent(placed)).toEqual({
+      type: 'StockReserved',
+      version: 1,
+      payload: { orderId: order, changeId: null, roundNumber: ROUND, lines: [{ productId: tea, quantity: 3 }] },
+    });
+    expect(outcomeEvent(changed)).toEqual({
+      type: 'StockReserved',
+      version: 1,
+      payload: { orderId: order, changeId, roundNumber: ROUND, lines: [{ productId: tea, quantity: 1, delta: -2 }] },
+    });
   });
 });

@@ -53,7 +53,7 @@ describe('the next opening', () => {
 });
 
 describe('the end of a round', () => {
-  it('comes after its period, or at the schedule\'s next opening when that is sooner', () => {
+  it("comes after its period, or at the schedule's next opening when that is sooner", () => {
     const month = parseDuration('P1M');
     // Opened on time: the period and the schedule agree.
     expect(roundEnd(at('2025-03-01T00:00:00Z'), month, MONTHLY)).toEqual(at('2025-04-01T00:00:00Z'));

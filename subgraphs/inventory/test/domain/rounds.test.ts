@@ -5,28 +5,48 @@ import type { StockRow } from '../../src/domain/stock.js';
 import type { ProductFacts } from '../../src/domain/supply.js';
 
 const row = (productId: string, onHand: number, reserved = 0, roundNumber: number | null = 1): StockRow => ({
-  productId, manufacturerId: 'm1', category: 'tea', onHand, reserved, lowStockThreshold: 5, roundNumber,
+  productId,
+  manufacturerId: 'm1',
+  category: 'tea',
+  onHand,
+  reserved,
+  lowStockThreshold: 5,
+  roundNumber,
 });
-const product = (productId: string, supply: number, manufacturerId = 'm1'): ProductFacts => ({ productId, manufacturerId, category: 'tea', unitPriceCents: 100, supply, discontinued: false });
+const product = (productId: string, supply: number, manufacturerId = 'm1'): ProductFacts => ({
+  productId,
+  manufacturerId,
+  category: 'tea',
+  unitPriceCents: 100,
+  supply,
+  discontinued: false,
+});
 
 describe('opening a round', () => {
   it('may open the first round, and the next one only after the last is settled', () => {
     expect(openingBlocker(null)).toBeNull();
     expect(openingBlocker({ number: 4, status: 'SETTLED' })).toBeNull();
     expect(openingBlocker({ number: 4, status: 'OPEN' })).toMatch(/Round 4 is still open/);
-    expect(openingBlocker({ number: 4, status: 'CLOSED', awaitingSettlementFrom: ['m1', 'm2'] })).toBe('Round 4 is closed but not settled yet: waiting for the settlement of manufacturers m1, m2');
+    expect(openingBlocker({ number: 4, status: 'CLOSED', awaitingSettlementFrom: ['m1', 'm2'] })).toBe(
+      'Round 4 is closed but not settled yet: waiting for the settlement of manufacturers m1, m2',
+    );
     expect(nextRoundNumber(null)).toBe(1);
     expect(nextRoundNumber({ number: 4, status: 'SETTLED' })).toBe(5);
   });
 
-  it('pulls every offered product\'s supply into stock and gives last round\'s leftovers back', () => {
+  it("pulls every offered product's supply into stock and gives last round's leftovers back", () => {
     const result = openingStock({ roundNumber: 2, stock: [row('a', 3), row('gone', 2)], offered: [product('a', 10), product('b', 4, 'm2')], defaultThreshold: 5 });
     expect(result.changes.map((c) => [c.after.productId, c.before?.onHand ?? null, c.after.onHand, c.after.roundNumber])).toEqual([
-      ['a', 3, 10, 2], ['b', null, 4, 2], ['gone', 2, 0, 1],
+      ['a', 3, 10, 2],
+      ['b', null, 4, 2],
+      ['gone', 2, 0, 1],
     ]);
     expect(result.changes[1]!.after.manufacturerId).toBe('m2');
     expect(result.movements.map((m) => [m.productId, m.kind, m.quantity])).toEqual([
-      ['a', 'WITHDRAWN', 3], ['a', 'ROUND_OPENED_SUPPLY', 10], ['b', 'ROUND_OPENED_SUPPLY', 4], ['gone', 'WITHDRAWN', 2],
+      ['a', 'WITHDRAWN', 3],
+      ['a', 'ROUND_OPENED_SUPPLY', 10],
+      ['b', 'ROUND_OPENED_SUPPLY', 4],
+      ['gone', 'WITHDRAWN', 2],
     ]);
   });
 
@@ -44,7 +64,10 @@ describe('closing a round', () => {
 
   it('sells every promised unit, per order in the ledger', () => {
     const result = closingStock({ roundNumber: 1, reservedRows: [row('a', 9, 4), row('b', 2, 2)], sold });
-    expect(result.changes.map((c) => [c.after.productId, c.after.onHand, c.after.reserved])).toEqual([['a', 5, 0], ['b', 0, 0]]);
+    expect(result.changes.map((c) => [c.after.productId, c.after.onHand, c.after.reserved])).toEqual([
+      ['a', 5, 0],
+      ['b', 0, 0],
+    ]);
     expect(result.movements).toEqual([
       { productId: 'b', roundNumber: 1, kind: 'SALE', quantity: 2, orderId: 'o1' },
       { productId: 'a', roundNumber: 1, kind: 'SALE', quantity: 1, orderId: 'o1' },

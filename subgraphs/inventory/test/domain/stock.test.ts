@@ -3,7 +3,13 @@ import { emptyStock, keepsInvariant, stockSignals, stockStatus, type StockRow } 
 import { replayMovements } from '../../src/domain/ledger.js';
 
 const row = (onHand: number, reserved: number, lowStockThreshold = 5): StockRow => ({
-  productId: 'p', manufacturerId: 'm', category: 'tea', onHand, reserved, lowStockThreshold, roundNumber: 1,
+  productId: 'p',
+  manufacturerId: 'm',
+  category: 'tea',
+  onHand,
+  reserved,
+  lowStockThreshold,
+  roundNumber: 1,
 });
 
 describe('stock status', () => {
@@ -48,9 +54,15 @@ describe('what a change of stock announces', () => {
   });
 
   it('replays the ledger: supply in, reserve, release, sale, withdrawal', () => {
-    expect(replayMovements([
-      { kind: 'ROUND_OPENED_SUPPLY', quantity: 10 }, { kind: 'SUPPLY_IN', quantity: 2 }, { kind: 'RESERVE', quantity: 5 },
-      { kind: 'RELEASE', quantity: 1 }, { kind: 'SALE', quantity: 4 }, { kind: 'WITHDRAWN', quantity: 3 },
-    ])).toEqual({ onHand: 5, reserved: 0 });
+    expect(
+      replayMovements([
+        { kind: 'ROUND_OPENED_SUPPLY', quantity: 10 },
+        { kind: 'SUPPLY_IN', quantity: 2 },
+        { kind: 'RESERVE', quantity: 5 },
+        { kind: 'RELEASE', quantity: 1 },
+        { kind: 'SALE', quantity: 4 },
+        { kind: 'WITHDRAWN', quantity: 3 },
+      ]),
+    ).toEqual({ onHand: 5, reserved: 0 });
   });
 });

@@ -3,10 +3,24 @@ import { applySupplyChanges, latestFacts, movesStock, type SupplyChange } from '
 import type { StockRow } from '../../src/domain/stock.js';
 
 const row = (productId: string, onHand: number, reserved = 0, roundNumber: number | null = 2): StockRow => ({
-  productId, manufacturerId: 'm1', category: 'tea', onHand, reserved, lowStockThreshold: 5, roundNumber,
+  productId,
+  manufacturerId: 'm1',
+  category: 'tea',
+  onHand,
+  reserved,
+  lowStockThreshold: 5,
+  roundNumber,
 });
 const supply = (productId: string, reason: SupplyChange['reason'], delta: number, supplyAfter: number, extra: Partial<SupplyChange> = {}): SupplyChange => ({
-  productId, manufacturerId: 'm1', category: 'tea', unitPriceCents: 100, supply: supplyAfter, delta, reason, discontinued: reason === 'DISCONTINUED', ...extra,
+  productId,
+  manufacturerId: 'm1',
+  category: 'tea',
+  unitPriceCents: 100,
+  supply: supplyAfter,
+  delta,
+  reason,
+  discontinued: reason === 'DISCONTINUED',
+  ...extra,
 });
 
 describe('supply reaching stock', () => {
@@ -26,12 +40,17 @@ describe('supply reaching stock', () => {
   it('adds production during an open round as SUPPLY_IN, in order', () => {
     const result = applySupplyChanges({ roundNumber: 2, stock: [row('a', 4, 1)], defaultThreshold: 5 }, [supply('a', 'PRODUCED', 3, 7), supply('a', 'PRODUCED', 2, 9)]);
     expect(result.changes).toEqual([{ before: row('a', 4, 1), after: row('a', 9, 1) }]);
-    expect(result.movements.map((m) => [m.kind, m.quantity, m.roundNumber])).toEqual([['SUPPLY_IN', 3, 2], ['SUPPLY_IN', 2, 2]]);
+    expect(result.movements.map((m) => [m.kind, m.quantity, m.roundNumber])).toEqual([
+      ['SUPPLY_IN', 3, 2],
+      ['SUPPLY_IN', 2, 2],
+    ]);
   });
 
   it('gives a product created during the round a stock row of its own', () => {
     const result = applySupplyChanges({ roundNumber: 2, stock: [], defaultThreshold: 7 }, [supply('new', 'CREATED', 6, 6, { manufacturerId: 'm9', category: 'cups' })]);
-    expect(result.changes).toEqual([{ before: null, after: { productId: 'new', manufacturerId: 'm9', category: 'cups', onHand: 6, reserved: 0, lowStockThreshold: 7, roundNumber: 2 } }]);
+    expect(result.changes).toEqual([
+      { before: null, after: { productId: 'new', manufacturerId: 'm9', category: 'cups', onHand: 6, reserved: 0, lowStockThreshold: 7, roundNumber: 2 } },
+    ]);
   });
 
   it('keeps only what is promised of a discontinued product', () => {

@@ -25,7 +25,12 @@ export const quietLogger = () => createLogger('test', process.env.TEST_LOG_LEVEL
 /** A logger that keeps every line at warn or above, to prove nothing went wrong quietly. */
 export function capturingLogger(): { logger: Logger; problems: () => Array<{ level: number; msg: string; err?: unknown }> } {
   const lines: string[] = [];
-  const stream = new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done(); } });
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
   return { logger: pino({ level: 'warn' }, stream), problems: () => lines.map((line) => JSON.parse(line)) };
 }
 
@@ -44,8 +49,13 @@ export async function startFakeProducer(url: string, schema: 'order_fake' | 'man
   await bus.start();
   return {
     database,
-    publish: async (...events) => { await database.transaction((m) => recordEvents(m, schema, events)); },
-    stop: async () => { await bus.stop(); await database.close(); },
+    publish: async (...events) => {
+      await database.transaction((m) => recordEvents(m, schema, events));
+    },
+    stop: async () => {
+      await bus.stop();
+      await database.close();
+    },
   };
 }
 
@@ -55,11 +65,29 @@ export interface InventoryUnderTest {
   as(identity: Identity | null): ReturnType<typeof graphqlClient>;
 }
 
-export async function startInventory(url: string, options: { roundPeriod?: string; roundSchedule?: string; lowStockThreshold?: number; logger?: Logger; eventPollIntervalMs?: number; eventBatchSize?: number; periodCheckIntervalMs?: number } = {}): Promise<InventoryUnderTest> {
+export async function startInventory(
+  url: string,
+  options: {
+    roundPeriod?: string;
+    roundSchedule?: string;
+    lowStockThreshold?: number;
+    logger?: Logger;
+    eventPollIntervalMs?: number;
+    eventBatchSize?: number;
+    periodCheckIntervalMs?: number;
+  } = {},
+): Promise<InventoryUnderTest> {
   const service = await startInventoryService({
-    databaseUrl: url, port: 0, internalCredential: CREDENTIAL, logger: options.logger ?? quietLogger(),
-    eventPollIntervalMs: options.eventPollIntervalMs ?? 20, eventBatchSize: options.eventBatchSize,
-    roundPeriod: options.roundPeriod ?? 'PT1H', roundSchedule: options.roundSchedule, lowStockThreshold: options.lowStockThreshold, periodCheckIntervalMs: options.periodCheckIntervalMs,
+    databaseUrl: url,
+    port: 0,
+    internalCredential: CREDENTIAL,
+    logger: options.logger ?? quietLogger(),
+    eventPollIntervalMs: options.eventPollIntervalMs ?? 20,
+    eventBatchSize: options.eventBatchSize,
+    roundPeriod: options.roundPeriod ?? 'PT1H',
+    roundSchedule: options.roundSchedule,
+    lowStockThreshold: options.lowStockThreshold,
+    periodCheckIntervalMs: options.periodCheckIntervalMs,
   });
   return { service, as: (identity) => graphqlClient({ url: service.url, headers: identityToHeaders(identity, CREDENTIAL) }) };
 }
@@ -69,15 +97,32 @@ export const openInspector = (url: string) => openServiceDatabase({ url, schema:
 
 // ---- events the fakes publish, made by the contract's builders ----
 
-export interface ProductSpec { productId: string; manufacturerId: string; category?: string; unitPriceCents?: number }
+export interface ProductSpec {
+  productId: string;
+  manufacturerId: string;
+  category?: string;
+  unitPriceCents?: number;
+}
 
-export const supplyChanged = (p: ProductSpec, supply: number, delta: number, reason: SupplyChangeReason, discontinued = false) => contract.supplyChanged({
-  productId: p.productId, manufacturerId: p.manufacturerId, sku: `SKU-${p.productId.slice(0, 8)}`, name: `Product ${p.productId.slice(0, 8)}`,
-  category: p.category ?? 'tea', unitPriceCents: p.unitPriceCents ?? 250, supply, delta, reason, discontinued,
-});
-export const orderPlaced = (orderId: string, lines: Array<[string, number, number?]>, customerId = randomUUID()) => contract.orderPlaced({
-  orderId, customerId, lines: lines.map(([productId, quantity, unitPriceCents]) => ({ productId, quantity, unitPriceCents: unitPriceCents ?? 250 })),
-});
+export const supplyChanged = (p: ProductSpec, supply: number, delta: number, reason: SupplyChangeReason, discontinued = false) =>
+  contract.supplyChanged({
+    productId: p.productId,
+    manufacturerId: p.manufacturerId,
+    sku: `SKU-${p.productId.slice(0, 8)}`,
+    name: `Product ${p.productId.slice(0, 8)}`,
+    category: p.category ?? 'tea',
+    unitPriceCents: p.unitPriceCents ?? 250,
+    supply,
+    delta,
+    reason,
+    discontinued,
+  });
+export const orderPlaced = (orderId: string, lines: Array<[string, number, number?]>, customerId = randomUUID()) =>
+  contract.orderPlaced({
+    orderId,
+    customerId,
+    lines: lines.map(([productId, quantity, unitPriceCents]) => ({ productId, quantity, unitPriceCents: unitPriceCents ?? 250 })),
+  });
 export const orderCancelled = (orderId: string, customerId = randomUUID()) => contract.orderCancelled({ orderId, customerId });
 export const lineChange = (orderId: string, productId: string, quantity: number, changeId = randomUUID()) =>
   contract.orderLineChangeRequested({ orderId, changeId, productId, quantity, unitPriceCents: 250 });
@@ -88,13 +133,15 @@ export const product = (manufacturerId: string = randomUUID(), extra: Partial<Pr
 
 // ---- looking at what inventory did ----
 
-export interface PublishedEvent { type: string; payload: any; position: number }
+export interface PublishedEvent {
+  type: string;
+  payload: any;
+  position: number;
+}
 
 /** What inventory published on the bus, in bus order. */
 export async function published(inspector: ServiceDatabase, types: string[]): Promise<PublishedEvent[]> {
-  const rows = await inspector.query(
-    `SELECT type, payload, position FROM bus.events WHERE source = 'inventory' AND type = ANY($1) ORDER BY position`, [types],
-  );
+  const rows = await inspector.query(`SELECT type, payload, position FROM bus.events WHERE source = 'inventory' AND type = ANY($1) ORDER BY position`, [types]);
   return rows.map((r: any) => ({ type: r.type, payload: r.payload, position: Number(r.position) }));
 }
 
@@ -128,10 +175,13 @@ export async function untilKnown(inspector: ServiceDatabase, productIds: string[
 
 /** Waits until every order has exactly one outcome on the bus (or `count` outcomes in all). */
 export async function untilOutcomes(inspector: ServiceDatabase, count: number, timeoutMs = 15_000): Promise<PublishedEvent[]> {
-  return eventually(async () => {
-    const outcomes = await published(inspector, ['StockReserved', 'StockRejected']);
-    return outcomes.length >= count ? outcomes : null;
-  }, { timeoutMs });
+  return eventually(
+    async () => {
+      const outcomes = await published(inspector, ['StockReserved', 'StockRejected']);
+      return outcomes.length >= count ? outcomes : null;
+    },
+    { timeoutMs },
+  );
 }
 
 export const OPEN_ROUND = 'mutation { openRound { number status openedAt endsAt } }';

@@ -6,8 +6,10 @@ import { MANUFACTURER_SELECT, toManufacturer, type Manufacturer } from './record
 
 /** Registers a manufacturer; null when the name (in any case) is taken. */
 export async function insertManufacturer(sql: Sql, name: string): Promise<Manufacturer | null> {
-  const { raw } = await repositoryOf(sql, ManufacturerEntity).createQueryBuilder()
-    .insert().values({ name })
+  const { raw } = await repositoryOf(sql, ManufacturerEntity)
+    .createQueryBuilder()
+    .insert()
+    .values({ name })
     .orIgnore() // the only unique constraint a new row can meet: its name, in any case
     .returning(Object.keys(MANUFACTURER_SELECT))
     .updateEntity(false)
@@ -23,9 +25,11 @@ export async function manufacturersByIds(sql: Sql, ids: readonly string[]): Prom
 
 /** Up to `count` manufacturers by name, id, after the (name, id) position when given. */
 export async function manufacturersPage(sql: Sql, count: number, after: [string, string] | null): Promise<Manufacturer[]> {
-  const page = repositoryOf(sql, ManufacturerEntity).createQueryBuilder('m')
+  const page = repositoryOf(sql, ManufacturerEntity)
+    .createQueryBuilder('m')
     .select(Object.keys(MANUFACTURER_SELECT).map((property) => `m.${property}`))
-    .orderBy('m.name').addOrderBy('m.id')
+    .orderBy('m.name')
+    .addOrderBy('m.id')
     .limit(count);
   if (after) page.where('(m.name, m.id) > (CAST(:name AS text), CAST(:id AS uuid))', { name: after[0], id: after[1] });
   return page.getMany();

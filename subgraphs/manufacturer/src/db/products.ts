@@ -12,8 +12,10 @@ const RETURNED = Object.keys(PRODUCT_SELECT);
 
 /** Adds a product; null when the manufacturer already has this SKU (in any case). */
 export async function insertProduct(sql: Sql, p: NewProduct): Promise<Product | null> {
-  const { raw } = await repositoryOf(sql, ProductEntity).createQueryBuilder()
-    .insert().values(p)
+  const { raw } = await repositoryOf(sql, ProductEntity)
+    .createQueryBuilder()
+    .insert()
+    .values(p)
     .orIgnore() // the only unique constraint a new row can meet: (manufacturer, SKU in any case)
     .returning(RETURNED)
     .updateEntity(false)
@@ -29,9 +31,11 @@ export async function productsByIds(sql: Sql, ids: readonly string[]): Promise<P
 
 /** Up to `count` catalog entries matching `filter`, by name, id, after the (name, id) position. */
 export async function productsPage(sql: Sql, filter: CatalogFilter, count: number, after: [string, string] | null): Promise<Product[]> {
-  const page = repositoryOf(sql, ProductEntity).createQueryBuilder('p')
+  const page = repositoryOf(sql, ProductEntity)
+    .createQueryBuilder('p')
     .select(Object.keys(PRODUCT_SELECT).map((property) => `p.${property}`))
-    .orderBy('p.name').addOrderBy('p.id')
+    .orderBy('p.name')
+    .addOrderBy('p.id')
     .limit(count);
   if (!filter.includeDiscontinued) page.andWhere('NOT p.discontinued');
   if (filter.category !== null) page.andWhere('p.category = :category', { category: filter.category });
@@ -71,10 +75,9 @@ export async function productsOfManufacturers(
  * costs about twice the CPU of the same statement.
  */
 export async function makersOf(sql: Sql, productIds: readonly string[]): Promise<Map<string, string>> {
-  const rows = await sql.query<Pick<ProductEntity, 'id' | 'manufacturerId'>>(
-    'SELECT id, manufacturer_id AS "manufacturerId" FROM product WHERE id = ANY($1::uuid[])',
-    [productIds],
-  );
+  const rows = await sql.query<Pick<ProductEntity, 'id' | 'manufacturerId'>>('SELECT id, manufacturer_id AS "manufacturerId" FROM product WHERE id = ANY($1::uuid[])', [
+    productIds,
+  ]);
   return new Map(rows.map((r) => [r.id, r.manufacturerId]));
 }
 
@@ -94,7 +97,8 @@ export async function markDiscontinued(sql: Sql, id: string): Promise<Product> {
 
 /** Sets `fields` (and updated_at) on one product and gives it back as it now is. */
 async function updatedProduct(sql: Sql, id: string, fields: Partial<Pick<ProductEntity, 'name' | 'category' | 'unitPriceCents' | 'discontinued'>>): Promise<Product> {
-  const { raw } = await repositoryOf(sql, ProductEntity).createQueryBuilder()
+  const { raw } = await repositoryOf(sql, ProductEntity)
+    .createQueryBuilder()
     .update()
     .set({ ...fields, updatedAt: () => 'now()' })
     .where('id = :id', { id })
@@ -127,16 +131,21 @@ export async function recordSupplyMovements(sql: Sql, movements: SupplyMovement[
     `INSERT INTO supply_movement (product_id, delta, supply_after, reason, round_number)
      SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[], $4::text[], $5::int[])`,
     [
-      movements.map((m) => m.productId), movements.map((m) => m.delta), movements.map((m) => m.supplyAfter),
-      movements.map((m) => m.reason), movements.map((m) => m.roundNumber ?? null),
+      movements.map((m) => m.productId),
+      movements.map((m) => m.delta),
+      movements.map((m) => m.supplyAfter),
+      movements.map((m) => m.reason),
+      movements.map((m) => m.roundNumber ?? null),
     ],
   );
 }
 
 /** Distinct categories of the products still on offer, alphabetically. */
 export async function activeCategories(sql: Sql): Promise<string[]> {
-  const rows = await repositoryOf(sql, ProductEntity).createQueryBuilder('p')
-    .select('p.category', 'category').distinct(true)
+  const rows = await repositoryOf(sql, ProductEntity)
+    .createQueryBuilder('p')
+    .select('p.category', 'category')
+    .distinct(true)
     .where('NOT p.discontinued')
     .orderBy('category')
     .getRawMany<Pick<ProductEntity, 'category'>>();

@@ -22,7 +22,15 @@ export type Settlement = Pick<SettlementEntity, 'id' | 'roundNumber' | 'manufact
 /** What a repository read of a manufacturer or a product selects: the record's properties. */
 export const MANUFACTURER_SELECT = { id: true, name: true, createdAt: true } satisfies Record<keyof Manufacturer, true> & FindOptionsSelect<ManufacturerEntity>;
 export const PRODUCT_SELECT = {
-  id: true, manufacturerId: true, sku: true, name: true, category: true, unitPriceCents: true, supply: true, discontinued: true, createdAt: true,
+  id: true,
+  manufacturerId: true,
+  sku: true,
+  name: true,
+  category: true,
+  unitPriceCents: true,
+  supply: true,
+  discontinued: true,
+  createdAt: true,
 } satisfies Record<keyof Product, true> & FindOptionsSelect<ProductEntity>;
 
 /** The columns every raw product statement selects, in the shape `toProduct` reads. */

@@ -8,7 +8,10 @@ import { PRODUCT_COLUMNS, PRODUCT_SELECT, toProduct, toSettlement, type Product,
 /** Locks the products in id order (the order every multi-row locker uses: no deadlocks). */
 export async function lockProducts(sql: Sql, ids: readonly string[]): Promise<Product[]> {
   return repositoryOf(sql, ProductEntity).find({
-    select: PRODUCT_SELECT, where: { id: Any([...ids]) }, order: { id: 'ASC' }, lock: { mode: 'pessimistic_write' },
+    select: PRODUCT_SELECT,
+    where: { id: Any([...ids]) },
+    order: { id: 'ASC' },
+    lock: { mode: 'pessimistic_write' },
   });
 }
 
@@ -19,7 +22,9 @@ export async function setSupplies(sql: Sql, supplies: Array<{ productId: string;
     `UPDATE product SET supply = s.supply, updated_at = now()
      FROM unnest($1::uuid[], $2::int[]) AS s(id, supply)
      WHERE product.id = s.id
-     RETURNING ${PRODUCT_COLUMNS.split(', ').map((c) => `product.${c}`).join(', ')}`,
+     RETURNING ${PRODUCT_COLUMNS.split(', ')
+       .map((c) => `product.${c}`)
+       .join(', ')}`,
     [supplies.map((s) => s.productId), supplies.map((s) => s.supply)],
   );
   return rows.map(toProduct);
@@ -30,7 +35,8 @@ export async function setSupplies(sql: Sql, supplies: Array<{ productId: string;
  * booked already (the unique constraint is what makes a repeated RoundClosed harmless).
  */
 export async function insertSettlement(sql: Sql, roundNumber: number, plan: SettlementPlan): Promise<string | null> {
-  const { raw } = await repositoryOf(sql, SettlementEntity).createQueryBuilder()
+  const { raw } = await repositoryOf(sql, SettlementEntity)
+    .createQueryBuilder()
     .insert()
     .values({ roundNumber, manufacturerId: plan.manufacturerId, unitsSold: String(plan.unitsSold), revenueCents: String(plan.revenueCents) })
     .orIgnore() // settlement_once_per_round: the only unique constraint a new row can meet
@@ -53,11 +59,7 @@ export async function insertSettlement(sql: Sql, roundNumber: number, plan: Sett
  * their lines, in ONE statement (a LATERAL join aggregating lines as JSON: raw, typed); `beforeRound`
  * continues a page.
  */
-export async function settlementsOfManufacturers(
-  sql: Sql,
-  manufacturerIds: readonly string[],
-  page: { count: number; beforeRound: number | null },
-): Promise<Settlement[]> {
+export async function settlementsOfManufacturers(sql: Sql, manufacturerIds: readonly string[], page: { count: number; beforeRound: number | null }): Promise<Settlement[]> {
   const rows = await sql.query<SettlementColumns>(
     `SELECT s.*, coalesce((
          SELECT json_agg(json_build_object('productId', l.product_id, 'unitsSold', l.units_sold, 'revenueCents', l.revenue_cents) ORDER BY l.product_id)

@@ -55,7 +55,14 @@ async function settleRound(sql: Sql, round: RoundClosedV1, { schema, logger }: S
       if (after.shortfall > 0) {
         // Inventory sold more than this manufacturer ever offered: a bug elsewhere, never hidden.
         logger.warn(
-          { roundNumber: round.roundNumber, manufacturerId: plan.manufacturerId, productId: product.id, supplyBefore: product.supply, unitsSold: line.unitsSold, shortfall: after.shortfall },
+          {
+            roundNumber: round.roundNumber,
+            manufacturerId: plan.manufacturerId,
+            productId: product.id,
+            supplyBefore: product.supply,
+            unitsSold: line.unitsSold,
+            shortfall: after.shortfall,
+          },
           'settlement sold more units than the supply; supply clamped to 0',
         );
       }
@@ -65,8 +72,13 @@ async function settleRound(sql: Sql, round: RoundClosedV1, { schema, logger }: S
     }
     events.push(settlementApplied(round.roundNumber, settlementId, plan));
     notices.push({
-      kind: 'SETTLED', manufacturerId: plan.manufacturerId, productId: null, quantity: plan.unitsSold,
-      roundNumber: round.roundNumber, settlementId, at: new Date().toISOString(),
+      kind: 'SETTLED',
+      manufacturerId: plan.manufacturerId,
+      productId: null,
+      quantity: plan.unitsSold,
+      roundNumber: round.roundNumber,
+      settlementId,
+      at: new Date().toISOString(),
     });
     logger.info({ roundNumber: round.roundNumber, manufacturerId: plan.manufacturerId, settlementId, unitsSold: plan.unitsSold }, 'settlement applied');
   }

@@ -24,7 +24,10 @@ export class NoticeFeed {
   private readonly onPayload = (payload: string) => this.heard(payload);
   private readonly onResumed = () => this.interrupted();
 
-  constructor(private readonly listener: PostgresListener, private readonly logger: Logger) {}
+  constructor(
+    private readonly listener: PostgresListener,
+    private readonly logger: Logger,
+  ) {}
 
   /** Notices of one manufacturer (or of all, with null) from now on; resolves once listening. */
   async watch(manufacturerId: string | null): Promise<LiveStream<Notice>> {

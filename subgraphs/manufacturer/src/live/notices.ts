@@ -64,6 +64,5 @@ export function readNotices(text: string): Notice[] {
     return [];
   }
   if (!Array.isArray(items)) return [];
-  return items.filter((n): n is Notice => typeof n === 'object' && n !== null
-    && NOTICE_KINDS.includes(n.kind) && typeof n.manufacturerId === 'string' && typeof n.at === 'string');
+  return items.filter((n): n is Notice => typeof n === 'object' && n !== null && NOTICE_KINDS.includes(n.kind) && typeof n.manufacturerId === 'string' && typeof n.at === 'string');
 }

@@ -14,8 +14,16 @@ export const NOTICE_MAX_AGE_MS = 10 * 60_000;
 export const STOCK_FACTS = { [EventType.StockReserved]: [1], [EventType.StockDepleted]: [1] } as const;
 export type StockEvent = DomainEvent<keyof typeof STOCK_FACTS>;
 
-interface ReadLine { productId: string; quantity: number }
-export interface StockFact { event: StockEvent; roundNumber: number; lines: ReadLine[]; kind: 'SOLD' | 'DEPLETED' }
+interface ReadLine {
+  productId: string;
+  quantity: number;
+}
+export interface StockFact {
+  event: StockEvent;
+  roundNumber: number;
+  lines: ReadLine[];
+  kind: 'SOLD' | 'DEPLETED';
+}
 
 /**
  * Reads StockReserved or StockDepleted; null when there is nothing to announce. A new order's
@@ -44,8 +52,13 @@ export function noticesOf(facts: readonly StockFact[], makerOf: ReadonlyMap<stri
       const manufacturerId = makerOf.get(line.productId);
       if (!manufacturerId || (fact.kind === 'SOLD' && line.quantity === 0)) continue;
       notices.push({
-        kind: fact.kind, manufacturerId, productId: line.productId, quantity: fact.kind === 'SOLD' ? line.quantity : null,
-        roundNumber: fact.roundNumber, settlementId: null, at: fact.event.occurredAt,
+        kind: fact.kind,
+        manufacturerId,
+        productId: line.productId,
+        quantity: fact.kind === 'SOLD' ? line.quantity : null,
+        roundNumber: fact.roundNumber,
+        settlementId: null,
+        at: fact.event.occurredAt,
       });
     }
   }

@@ -6,7 +6,13 @@ import { Query } from './queries.js';
 import { liveResolvers } from '../live/resolvers.js';
 
 export const resolvers = {
-  Money: MoneyScalar, Query, Mutation, Manufacturer, Product, Settlement, SettlementLine,
+  Money: MoneyScalar,
+  Query,
+  Mutation,
+  Manufacturer,
+  Product,
+  Settlement,
+  SettlementLine,
   Subscription: liveResolvers.Subscription,
   ManufacturerNotice: liveResolvers.ManufacturerNotice,
 };

@@ -10,13 +10,18 @@ import type { GraphQLError } from 'graphql';
 import type { ManufacturerContext } from '../context.js';
 import { mayChangeProductsOf, ownerOfNewProduct, ownerRestriction, requireCatalogEditor, requireProductOwner } from '../domain/access.js';
 import {
-  MAX_SUPPLY, supplyAfterProductionFits, validCategory, validInitialSupply, validName, validProductChanges,
-  validProductionQuantity, validSku, validUnitPrice,
+  MAX_SUPPLY,
+  supplyAfterProductionFits,
+  validCategory,
+  validInitialSupply,
+  validName,
+  validProductChanges,
+  validProductionQuantity,
+  validSku,
+  validUnitPrice,
 } from '../domain/catalog.js';
 import { insertManufacturer, manufacturerExists } from '../db/manufacturers.js';
-import {
-  addProducedUnits, changeProduct, insertProduct, lockProduct, markDiscontinued, productsByIds, recordSupplyMovements,
-} from '../db/products.js';
+import { addProducedUnits, changeProduct, insertProduct, lockProduct, markDiscontinued, productsByIds, recordSupplyMovements } from '../db/products.js';
 import type { Product } from '../db/records.js';
 import { supplyChanged } from '../events/payloads.js';
 

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphQLError } from 'graphql';
 import { Role, type Identity } from '@distribution/auth';
-import {
-  mayChangeProductsOf, ownerOfNewProduct, ownerRestriction, requireCatalogEditor, requireSettlementReader,
-} from '../../src/domain/access.js';
+import { mayChangeProductsOf, ownerOfNewProduct, ownerRestriction, requireCatalogEditor, requireSettlementReader } from '../../src/domain/access.js';
 
 const acme = '11111111-1111-4111-8111-111111111111';
 const globex = '22222222-2222-4222-8222-222222222222';

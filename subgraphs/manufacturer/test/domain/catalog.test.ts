@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphQLError } from 'graphql';
 import {
-  MAX_PRODUCTION_QUANTITY, MAX_SUPPLY, containsPattern, supplyAfterProductionFits, validCatalogFilter, validCategory,
-  validInitialSupply, validName, validProductChanges, validProductionQuantity, validSku, validUnitPrice,
+  MAX_PRODUCTION_QUANTITY,
+  MAX_SUPPLY,
+  containsPattern,
+  supplyAfterProductionFits,
+  validCatalogFilter,
+  validCategory,
+  validInitialSupply,
+  validName,
+  validProductChanges,
+  validProductionQuantity,
+  validSku,
+  validUnitPrice,
 } from '../../src/domain/catalog.js';
 import { isUuid } from '@distribution/db';
 
@@ -29,7 +39,10 @@ describe('catalog input rules', () => {
     expect(validSku(' AB-12_c.3 ')).toBe('AB-12_c.3');
     expect(validSku('a'.repeat(64))).toHaveLength(64);
     for (const bad of ['', 'a'.repeat(65), 'has space', 'ünï', 'a/b', 'semi;colon', '%']) {
-      expect(codeOf(() => validSku(bad)), bad).toBe('BAD_USER_INPUT');
+      expect(
+        codeOf(() => validSku(bad)),
+        bad,
+      ).toBe('BAD_USER_INPUT');
     }
   });
 
@@ -50,7 +63,10 @@ describe('catalog input rules', () => {
     expect(validProductionQuantity(1)).toBe(1);
     expect(validProductionQuantity(MAX_PRODUCTION_QUANTITY)).toBe(MAX_PRODUCTION_QUANTITY);
     for (const bad of [0, -1, 1.5, MAX_PRODUCTION_QUANTITY + 1, Number.NaN]) {
-      expect(codeOf(() => validProductionQuantity(bad)), String(bad)).toBe('BAD_USER_INPUT');
+      expect(
+        codeOf(() => validProductionQuantity(bad)),
+        String(bad),
+      ).toBe('BAD_USER_INPUT');
     }
   });
 

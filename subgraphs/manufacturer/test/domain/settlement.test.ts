@@ -29,7 +29,10 @@ describe('settlement arithmetic', () => {
     const expected = [
       {
         manufacturerId: acme,
-        lines: [{ productId: drill, unitsSold: 3, revenueCents: 4500 }, { productId: saw, unitsSold: 1, revenueCents: 2000 }],
+        lines: [
+          { productId: drill, unitsSold: 3, revenueCents: 4500 },
+          { productId: saw, unitsSold: 1, revenueCents: 2000 },
+        ],
         unitsSold: 4,
         revenueCents: 6500,
       },
@@ -46,8 +49,23 @@ describe('settlement arithmetic', () => {
       { productId: widget, manufacturerId: acme, unitsSold: 1, revenueCents: 1 },
       { productId: saw, manufacturerId: acme, unitsSold: 1, revenueCents: 1 },
     ]);
-    const problems = misattributedSales(plans, new Map([[drill, acme], [widget, globex]]));
+    const problems = misattributedSales(
+      plans,
+      new Map([
+        [drill, acme],
+        [widget, globex],
+      ]),
+    );
     expect(problems).toEqual([`product ${saw} is unknown`, `product ${widget} belongs to ${globex}, not ${acme}`]);
-    expect(misattributedSales(plans, new Map([[drill, acme], [widget, acme], [saw, acme]]))).toEqual([]);
+    expect(
+      misattributedSales(
+        plans,
+        new Map([
+          [drill, acme],
+          [widget, acme],
+          [saw, acme],
+        ]),
+      ),
+    ).toEqual([]);
   });
 });

@@ -26,8 +26,10 @@ export async function cartLineState(sql: Sql, customerId: string, productId: str
 }
 
 export async function setCartLine(sql: Sql, customerId: string, productId: string, quantity: number): Promise<void> {
-  await repositoryOf(sql, CartLineEntity).createQueryBuilder()
-    .insert().values({ customerId, productId, quantity })
+  await repositoryOf(sql, CartLineEntity)
+    .createQueryBuilder()
+    .insert()
+    .values({ customerId, productId, quantity })
     .orUpdate(['quantity'], ['customer_id', 'product_id'])
     .updateEntity(false)
     .execute();

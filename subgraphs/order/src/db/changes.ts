@@ -6,7 +6,13 @@ import type { OrderChangeRecord, ShortageRecord } from './records.js';
 
 /** The columns a change record reads. */
 const RECORD = {
-  id: true, orderId: true, productId: true, quantity: true, status: true, rejectionReason: true, rejectionLines: true,
+  id: true,
+  orderId: true,
+  productId: true,
+  quantity: true,
+  status: true,
+  rejectionReason: true,
+  rejectionLines: true,
 } satisfies Record<keyof OrderChangeRecord, true> & FindOptionsSelect<OrderChangeEntity>;
 
 export async function insertChange(sql: Sql, change: { id: string; orderId: string; productId: string; quantity: number }): Promise<void> {
@@ -23,7 +29,11 @@ export async function changeById(sql: Sql, id: string): Promise<OrderChangeRecor
 
 /** Reads a change and locks it (and its order, which the answer may update) until the transaction ends. */
 export async function lockChange(sql: Sql, id: string): Promise<(OrderChangeRecord & { orderStatus: CustomerOrderEntity['status'] }) | null> {
-  const { entities: [change], raw: [row] } = await repositoryOf(sql, OrderChangeEntity).createQueryBuilder('c')
+  const {
+    entities: [change],
+    raw: [row],
+  } = await repositoryOf(sql, OrderChangeEntity)
+    .createQueryBuilder('c')
     .select(Object.keys(RECORD).map((property) => `c.${property}`))
     .innerJoin(CustomerOrderEntity, 'o', 'o.id = c.orderId')
     .addSelect('o.status', 'orderStatus')
@@ -35,6 +45,9 @@ export async function lockChange(sql: Sql, id: string): Promise<(OrderChangeReco
 
 export async function decideChange(sql: Sql, id: string, status: Exclude<OrderChangeStatus, 'PENDING'>, rejection?: { reason: string; lines: ShortageRecord[] }): Promise<void> {
   await repositoryOf(sql, OrderChangeEntity).update(id, {
-    status, decidedAt: () => 'now()', rejectionReason: rejection?.reason ?? null, rejectionLines: rejection?.lines ?? null,
+    status,
+    decidedAt: () => 'now()',
+    rejectionReason: rejection?.reason ?? null,
+    rejectionLines: rejection?.lines ?? null,
   });
 }

@@ -26,8 +26,5 @@ export async function lockCustomer(sql: Sql, id: string, subject: string): Promi
 
 /** How many orders each customer has placed (any status), in one statement. */
 export async function orderCounts(sql: Sql, customerIds: readonly string[]): Promise<Array<{ customerId: CustomerOrderEntity['customerId']; count: number }>> {
-  return sql.query(
-    'SELECT customer_id AS "customerId", count(*)::int AS count FROM customer_order WHERE customer_id = ANY($1::uuid[]) GROUP BY customer_id',
-    [customerIds],
-  );
+  return sql.query('SELECT customer_id AS "customerId", count(*)::int AS count FROM customer_order WHERE customer_id = ANY($1::uuid[]) GROUP BY customer_id', [customerIds]);
 }

@@ -2,7 +2,6 @@
 import { returnedRows } from '@distribution/db';
 import type { Sql } from '@distribution/db';
 
-
 export type Awaiting = 'RESERVATION' | 'RELEASE';
 
 export interface OverdueOrder {
@@ -63,10 +62,7 @@ export async function anyOverdue(sql: Sql, rules: OverdueRules): Promise<boolean
 export async function takeOverdue(sql: Sql, rules: OverdueRules): Promise<OverdueOrder[]> {
   const params = [rules.timeoutMs, rules.maxAsks, rules.limit];
   const locked = ' FOR UPDATE OF o SKIP LOCKED';
-  const due: OverdueOrder[] = [
-    ...(await sql.query<OverdueOrder>(OVERDUE_PLACEMENTS + locked, params)),
-    ...(await sql.query<OverdueOrder>(OVERDUE_CANCELLATIONS + locked, params)),
-  ];
+  const due: OverdueOrder[] = [...(await sql.query<OverdueOrder>(OVERDUE_PLACEMENTS + locked, params)), ...(await sql.query<OverdueOrder>(OVERDUE_CANCELLATIONS + locked, params))];
   if (due.length === 0) return [];
   await sql.query(
     `INSERT INTO order_wait (order_id, awaiting, since, asks, asked_at)
@@ -79,12 +75,14 @@ export async function takeOverdue(sql: Sql, rules: OverdueRules): Promise<Overdu
 
 /** Orders asked `maxAsks` times that still wait a timeout after the last ask: marked reported, and returned (once each). */
 export async function takeUnanswered(sql: Sql, rules: OverdueRules): Promise<OverdueOrder[]> {
-  return returnedRows<OverdueOrder>(await sql.query(
-    `UPDATE order_wait w SET reported_at = now()
+  return returnedRows<OverdueOrder>(
+    await sql.query(
+      `UPDATE order_wait w SET reported_at = now()
      FROM customer_order o
      WHERE o.id = w.order_id AND w.reported_at IS NULL AND w.asks >= $2 AND w.asked_at <= now() - $1::float8 * interval '1 millisecond'
        AND ((w.awaiting = 'RESERVATION' AND o.status = 'PENDING') OR (w.awaiting = 'RELEASE' AND o.status = 'CONFIRMED' AND o.cancellation_requested))
      RETURNING w.order_id AS "orderId", o.customer_id AS "customerId", w.awaiting, w.since, w.asks`,
-    [rules.timeoutMs, rules.maxAsks],
-  ));
+      [rules.timeoutMs, rules.maxAsks],
+    ),
+  );
 }

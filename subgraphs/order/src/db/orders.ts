@@ -54,8 +54,15 @@ export async function insertPendingOrder(
      ), announced AS (${outbox.cte})
      SELECT id, ${outbox.notify} FROM placed`,
     [
-      order.id, order.customerId, order.idempotencyKey, order.fromCart, JSON.stringify(order.requestedLines),
-      lines.map((l) => l.productId), lines.map((l) => l.quantity), lines.map((l) => l.unitPriceCents), lines.map((_, i) => i),
+      order.id,
+      order.customerId,
+      order.idempotencyKey,
+      order.fromCart,
+      JSON.stringify(order.requestedLines),
+      lines.map((l) => l.productId),
+      lines.map((l) => l.quantity),
+      lines.map((l) => l.unitPriceCents),
+      lines.map((_, i) => i),
       ...outbox.params,
     ],
   );
@@ -82,13 +89,19 @@ export async function orderPage(sql: Sql, filter: { customerId?: string; status?
 
 /** What many customers own: the lines of their FULFILLED orders, oldest first, in ONE statement (the loader). */
 export async function purchasesOf(sql: Sql, customerIds: readonly string[]): Promise<PurchaseRecord[]> {
-  return repositoryOf(sql, CustomerOrderEntity).createQueryBuilder('o')
+  return repositoryOf(sql, CustomerOrderEntity)
+    .createQueryBuilder('o')
     .innerJoin(OrderLineEntity, 'l', 'l.orderId = o.id')
-    .select('o.customerId', 'customerId').addSelect('o.id', 'orderId').addSelect('o.roundNumber', 'roundNumber')
-    .addSelect('l.productId', 'productId').addSelect('l.quantity', 'quantity').addSelect('l.unitPriceCents', 'unitPriceCents')
+    .select('o.customerId', 'customerId')
+    .addSelect('o.id', 'orderId')
+    .addSelect('o.roundNumber', 'roundNumber')
+    .addSelect('l.productId', 'productId')
+    .addSelect('l.quantity', 'quantity')
+    .addSelect('l.unitPriceCents', 'unitPriceCents')
     .where('o.customerId = ANY(:customerIds)', { customerIds })
     .andWhere('o.status = :status', { status: OrderStatus.Fulfilled })
-    .orderBy('o.seq').addOrderBy('l.position')
+    .orderBy('o.seq')
+    .addOrderBy('l.position')
     .getRawMany<PurchaseRecord>();
 }
 
@@ -123,8 +136,11 @@ export async function moveOrders(sql: Sql, moves: readonly OrderMove[]): Promise
      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::jsonb[]) AS m(id, to_status, allowed_from, round_number, reason, lines)
      WHERE o.id = m.id AND o.status = ANY(string_to_array(m.allowed_from, ',')) RETURNING o.id`,
     [
-      moves.map((m) => m.orderId), moves.map((m) => m.to), moves.map((m) => statusesThatMayBecome(m.to).join(',')),
-      moves.map((m) => m.change?.roundNumber ?? null), moves.map((m) => m.change?.rejection?.reason ?? null),
+      moves.map((m) => m.orderId),
+      moves.map((m) => m.to),
+      moves.map((m) => statusesThatMayBecome(m.to).join(',')),
+      moves.map((m) => m.change?.roundNumber ?? null),
+      moves.map((m) => m.change?.rejection?.reason ?? null),
       moves.map((m) => (m.change?.rejection ? JSON.stringify(m.change.rejection.lines) : null)),
     ],
   );
@@ -133,7 +149,8 @@ export async function moveOrders(sql: Sql, moves: readonly OrderMove[]): Promise
 
 /** Every CONFIRMED order of the round becomes FULFILLED; returns their ids. */
 export async function fulfilRound(sql: Sql, roundNumber: number): Promise<string[]> {
-  const { raw } = await repositoryOf(sql, CustomerOrderEntity).createQueryBuilder()
+  const { raw } = await repositoryOf(sql, CustomerOrderEntity)
+    .createQueryBuilder()
     .update()
     .set({ status: OrderStatus.Fulfilled, cancellationRequested: false, updatedAt: () => 'now()' })
     .where('round_number = :roundNumber AND status = ANY(:from)', { roundNumber, from: statusesThatMayBecome(OrderStatus.Fulfilled) })

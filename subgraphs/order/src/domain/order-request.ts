@@ -13,14 +13,11 @@ export interface RequestedLine {
   quantity: number;
 }
 
-
 /** Why `quantity` is not acceptable, or null. With `zeroRemoves`, 0 is accepted (it means remove). */
 export function checkQuantity(quantity: number, options: { zeroRemoves?: boolean } = {}): string | null {
   const min = options.zeroRemoves ? 0 : 1;
   if (!Number.isInteger(quantity) || quantity < min || quantity > LIMITS.maxQuantity) {
-    return options.zeroRemoves
-      ? `quantity must be between 0 (remove) and ${LIMITS.maxQuantity}`
-      : `quantity must be at least 1 and at most ${LIMITS.maxQuantity}`;
+    return options.zeroRemoves ? `quantity must be between 0 (remove) and ${LIMITS.maxQuantity}` : `quantity must be at least 1 and at most ${LIMITS.maxQuantity}`;
   }
   return null;
 }
@@ -62,10 +59,7 @@ export function sameLines(a: RequestedLine[], b: RequestedLine[]): boolean {
   return b.every((l) => wanted.get(l.productId.toLowerCase()) === l.quantity);
 }
 
-export type LineChangeDecision =
-  | { kind: 'change'; currentQuantity: number }
-  | { kind: 'unchanged' }
-  | { kind: 'refused'; problem: string };
+export type LineChangeDecision = { kind: 'change'; currentQuantity: number } | { kind: 'unchanged' } | { kind: 'refused'; problem: string };
 
 /** Decides what changing one line of an order to `quantity` means (0 removes the line). */
 export function checkLineChange(lines: RequestedLine[], productId: string, quantity: number): LineChangeDecision {

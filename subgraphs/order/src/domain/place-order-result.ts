@@ -16,10 +16,13 @@ export type PlaceOrderResultKind = 'Order' | 'InsufficientStock' | 'RoundNotOpen
 export function resultKindOf(order: { status: OrderStatus; rejectionReason: string | null }): PlaceOrderResultKind {
   if (order.status !== 'REJECTED') return 'Order';
   switch (order.rejectionReason) {
-    case RejectionReason.NoOpenRound: return 'RoundNotOpen';
+    case RejectionReason.NoOpenRound:
+      return 'RoundNotOpen';
     // Nothing was short: the order itself says what happened (REJECTED, TIMED_OUT).
-    case RejectionReason.TimedOut: return 'Order';
-    default: return 'InsufficientStock';
+    case RejectionReason.TimedOut:
+      return 'Order';
+    default:
+      return 'InsufficientStock';
   }
 }
 

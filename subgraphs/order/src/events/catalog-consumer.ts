@@ -19,14 +19,22 @@ export function registerCatalogConsumer(bus: EventBus): void {
     for (const event of events) {
       const p = event.payload;
       if (event.type === EventType.SupplyChanged) {
-        supply.set(p.productId, { productId: p.productId, manufacturerId: p.manufacturerId, unitPriceCents: event.payload.unitPriceCents, discontinued: event.payload.discontinued });
+        supply.set(p.productId, {
+          productId: p.productId,
+          manufacturerId: p.manufacturerId,
+          unitPriceCents: event.payload.unitPriceCents,
+          discontinued: event.payload.discontinued,
+        });
       } else {
         availability.set(p.productId, { productId: p.productId, manufacturerId: p.manufacturerId, available: event.payload.available });
       }
     }
     const sql = sqlOf(manager);
     await recordSupplyFacts(sql, [...supply.values()]);
-    await removeDiscontinuedFromCarts(sql, [...supply.values()].filter((f) => f.discontinued).map((f) => f.productId));
+    await removeDiscontinuedFromCarts(
+      sql,
+      [...supply.values()].filter((f) => f.discontinued).map((f) => f.productId),
+    );
     await recordAvailability(sql, [...availability.values()]);
   });
 }

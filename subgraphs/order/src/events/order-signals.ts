@@ -26,7 +26,10 @@ export class OrderSignals {
   private readonly onPayload = (orderId: string) => this.wake(orderId);
   private readonly onResumed = () => this.wakeAll();
 
-  constructor(private readonly listener: PostgresListener, private readonly logger: Logger) {}
+  constructor(
+    private readonly listener: PostgresListener,
+    private readonly logger: Logger,
+  ) {}
 
   /** Calls `onChange` after every committed change of the order; resolves (with the stop function) once listening. */
   async watch(orderId: string, onChange: () => void): Promise<() => void> {
@@ -123,8 +126,18 @@ export class OrderWatch {
       if (left <= 0) return null;
       if (!this.heard) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(() => { this.wakeUp = null; resolve(); }, Math.min(left, RECHECK_MS));
-          this.wakeUp = () => { clearTimeout(timer); this.wakeUp = null; resolve(); };
+          const timer = setTimeout(
+            () => {
+              this.wakeUp = null;
+              resolve();
+            },
+            Math.min(left, RECHECK_MS),
+          );
+          this.wakeUp = () => {
+            clearTimeout(timer);
+            this.wakeUp = null;
+            resolve();
+          };
         });
       }
       checkNow = true;
@@ -150,11 +163,18 @@ class OrderChangeStream<T> implements AsyncIterableIterator<T> {
   private stop: (() => void) | null = null;
   private readonly started: Promise<void>;
 
-  constructor(signals: OrderSignals, orderId: string, private readonly load: () => Promise<T>, private readonly rules: ChangeRules<T>) {
-    this.started = signals.watch(orderId, () => this.signal()).then((stop) => {
-      if (this.finished) stop();
-      else this.stop = stop;
-    });
+  constructor(
+    signals: OrderSignals,
+    orderId: string,
+    private readonly load: () => Promise<T>,
+    private readonly rules: ChangeRules<T>,
+  ) {
+    this.started = signals
+      .watch(orderId, () => this.signal())
+      .then((stop) => {
+        if (this.finished) stop();
+        else this.stop = stop;
+      });
   }
 
   private signal() {
@@ -168,7 +188,10 @@ class OrderChangeStream<T> implements AsyncIterableIterator<T> {
     await this.started;
     for (;;) {
       if (this.ending) return this.return();
-      while (!this.pending && !this.finished) await new Promise<void>((resolve) => { this.waiting = resolve; });
+      while (!this.pending && !this.finished)
+        await new Promise<void>((resolve) => {
+          this.waiting = resolve;
+        });
       if (this.finished) return { value: undefined, done: true };
       this.pending = false;
       const value = await this.load();

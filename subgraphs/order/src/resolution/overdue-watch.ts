@@ -33,16 +33,29 @@ export async function askAboutOverdueOrders(database: ServiceDatabase, rules: Ov
     asked = await database.transaction(async (manager) => {
       const m = sqlOf(manager);
       const due = await takeOverdue(m, rules);
-      await recordEvents(m, database.schema, due.map((d) => orderOverdue({
-        orderId: d.orderId, customerId: d.customerId, awaiting: d.awaiting, waitingSince: new Date(d.since).toISOString(), ask: d.asks + 1,
-      })));
+      await recordEvents(
+        m,
+        database.schema,
+        due.map((d) =>
+          orderOverdue({
+            orderId: d.orderId,
+            customerId: d.customerId,
+            awaiting: d.awaiting,
+            waitingSince: new Date(d.since).toISOString(),
+            ask: d.asks + 1,
+          }),
+        ),
+      );
       return due;
     });
     if (asked.length) logger.warn({ orders: asked.length, orderIds: asked.slice(0, 10).map((d) => d.orderId) }, 'orders overdue: asking inventory for its decision');
   }
   const unanswered = await takeUnanswered(database, rules);
   for (const d of unanswered) {
-    logger.error({ orderId: d.orderId, awaiting: d.awaiting, since: d.since, asks: d.asks }, 'order still unanswered after every ask: inventory is not answering (see the bus console)');
+    logger.error(
+      { orderId: d.orderId, awaiting: d.awaiting, since: d.since, asks: d.asks },
+      'order still unanswered after every ask: inventory is not answering (see the bus console)',
+    );
   }
   return asked.length;
 }
@@ -56,7 +69,9 @@ export function startOverdueWatch(database: ServiceDatabase, timeoutMs: number, 
   const look = () => {
     running = askAboutOverdueOrders(database, rules, logger)
       .catch((error) => logger.error({ err: error }, 'looking for overdue orders failed; will look again'))
-      .finally(() => { if (!stopped) timer = setTimeout(look, lookIntervalMs(timeoutMs)); });
+      .finally(() => {
+        if (!stopped) timer = setTimeout(look, lookIntervalMs(timeoutMs));
+      });
   };
   timer = setTimeout(look, lookIntervalMs(timeoutMs));
   return async () => {

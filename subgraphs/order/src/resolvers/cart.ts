@@ -12,7 +12,9 @@ import type { CartLineRecord } from '../db/records.js';
 import { insufficientStock, type InsufficientStockResult } from './results.js';
 import { product } from './orders.js';
 
-interface CartRef { customerId: string }
+interface CartRef {
+  customerId: string;
+}
 const cartOf = (customerId: string) => ({ __typename: 'Cart' as const, customerId });
 
 function productIdArgument(productId: string): string {
@@ -54,8 +56,7 @@ export const cartResolvers = {
       const productId = productIdArgument(args.productId);
       const problem = checkQuantity(args.quantity);
       if (problem) throw badUserInput(problem, { field: 'quantity' });
-      return changeCart(ctx, async (m, customerId) =>
-        (await setLine(m, customerId, productId, (current) => current + args.quantity)) ?? cartOf(customerId));
+      return changeCart(ctx, async (m, customerId) => (await setLine(m, customerId, productId, (current) => current + args.quantity)) ?? cartOf(customerId));
     },
     setCartLineQuantity: async (_: unknown, args: { productId: string; quantity: number }, ctx: OrderContext) => {
       requireCustomerRole(ctx.identity);

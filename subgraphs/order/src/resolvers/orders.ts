@@ -21,7 +21,11 @@ export async function visibleOrder(ctx: OrderContext, id: string): Promise<Order
   return order;
 }
 
-export interface OrdersArgs { first?: number | null; after?: string | null; status?: OrderStatus | null }
+export interface OrdersArgs {
+  first?: number | null;
+  after?: string | null;
+  status?: OrderStatus | null;
+}
 
 /** A page of orders, newest first; `customerId` limits it to one customer's orders. */
 export async function orderConnection(ctx: OrderContext, args: OrdersArgs, customerId?: string) {
@@ -56,8 +60,7 @@ export const orderResolvers = {
     },
     customer: (order: OrderRecord) => ({ id: order.customerId }),
     lines: (order: OrderRecord, _: unknown, ctx: OrderContext) => ctx.loaders.orderLines.load(order.id),
-    total: async (order: OrderRecord, _: unknown, ctx: OrderContext) =>
-      (await ctx.loaders.orderLines.load(order.id)).reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0),
+    total: async (order: OrderRecord, _: unknown, ctx: OrderContext) => (await ctx.loaders.orderLines.load(order.id)).reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0),
     placedAt: (order: OrderRecord) => new Date(order.placedAt).toISOString(),
     updatedAt: (order: OrderRecord) => new Date(order.updatedAt).toISOString(),
     rejection: (order: OrderRecord) => (hasShortage(order) ? { lines: order.rejectionLines ?? [] } : null),

@@ -42,7 +42,10 @@ function sameRequestOrConflict(existing: OrderRecord, request: Request): string 
 
 /** The lines at today's catalog prices, or the error that refuses them (unknown or discontinued product). */
 async function priceLines(m: Sql, lines: RequestedLine[]): Promise<Array<RequestedLine & { unitPriceCents: number }> | Error> {
-  const catalog = await catalogEntries(m, lines.map((l) => l.productId));
+  const catalog = await catalogEntries(
+    m,
+    lines.map((l) => l.productId),
+  );
   const priced: Array<RequestedLine & { unitPriceCents: number }> = [];
   for (const line of lines) {
     const entry = catalog.get(line.productId);
@@ -65,9 +68,7 @@ async function writeOrder(m: Sql, schema: string, customer: { id: string; subjec
   // explicit lines need no read of the customer: the order's foreign key tells a new one.
   if (request.fromCart) await lockCustomer(m, customerId, customer.subject);
 
-  const lines = request.fromCart
-    ? (await cartLinesOf(m, [customerId])).map((l) => ({ productId: l.productId, quantity: l.quantity }))
-    : request.lines;
+  const lines = request.fromCart ? (await cartLinesOf(m, [customerId])).map((l) => ({ productId: l.productId, quantity: l.quantity })) : request.lines;
   if (lines.length === 0) {
     // An empty cart may still be a retry of a checkout that emptied it.
     const existing = await orderByKey(m, customerId, request.idempotencyKey);
@@ -126,9 +127,10 @@ export const placeOrderResolvers = {
           const order = await currentOrder(ctx, orderId);
           return order.status === OrderStatus.Pending ? null : order;
         };
-        const decided = orderId === newId
-          ? await watch.until(ctx.settings.placeOrderWaitMs, decidedOrder, { checkFirst: false })
-          : await ctx.signals.waitFor(orderId, ctx.settings.placeOrderWaitMs, decidedOrder);
+        const decided =
+          orderId === newId
+            ? await watch.until(ctx.settings.placeOrderWaitMs, decidedOrder, { checkFirst: false })
+            : await ctx.signals.waitFor(orderId, ctx.settings.placeOrderWaitMs, decidedOrder);
         return placeOrderResultOf(decided ?? (await currentOrder(ctx, orderId)));
       } finally {
         watch.stop();

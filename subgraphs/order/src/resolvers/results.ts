@@ -2,8 +2,14 @@
 import { ROUND_NOT_OPEN_MESSAGE, resultKindOf } from '../domain/place-order-result.js';
 import type { OrderChangeRecord, OrderRecord, ShortageRecord } from '../db/records.js';
 
-export interface InsufficientStockResult { __typename: 'InsufficientStock'; lines: ShortageRecord[] }
-export interface RoundNotOpenResult { __typename: 'RoundNotOpen'; message: string }
+export interface InsufficientStockResult {
+  __typename: 'InsufficientStock';
+  lines: ShortageRecord[];
+}
+export interface RoundNotOpenResult {
+  __typename: 'RoundNotOpen';
+  message: string;
+}
 export type OrderResult = OrderRecord & { __typename: 'Order' };
 export type PlaceOrderResult = OrderResult | InsufficientStockResult | RoundNotOpenResult;
 
@@ -14,18 +20,19 @@ export const asOrder = (order: OrderRecord): OrderResult => ({ ...order, __typen
 /** What placeOrder answers for an order as it stands (also on a retry with the same key). */
 export function placeOrderResultOf(order: OrderRecord): PlaceOrderResult {
   switch (resultKindOf(order)) {
-    case 'RoundNotOpen': return roundNotOpen();
-    case 'InsufficientStock': return insufficientStock(order.rejectionLines ?? []);
-    default: return asOrder(order);
+    case 'RoundNotOpen':
+      return roundNotOpen();
+    case 'InsufficientStock':
+      return insufficientStock(order.rejectionLines ?? []);
+    default:
+      return asOrder(order);
   }
 }
 
 /** What changeOrderLine answers: the order, unless inventory refused the change. */
 export function changeResultOf(change: OrderChangeRecord, order: OrderRecord): PlaceOrderResult {
   if (change.status !== 'REJECTED') return asOrder(order);
-  return resultKindOf({ status: 'REJECTED', rejectionReason: change.rejectionReason }) === 'RoundNotOpen'
-    ? roundNotOpen()
-    : insufficientStock(change.rejectionLines ?? []);
+  return resultKindOf({ status: 'REJECTED', rejectionReason: change.rejectionReason }) === 'RoundNotOpen' ? roundNotOpen() : insufficientStock(change.rejectionLines ?? []);
 }
 
 /** Resolves union members from the `__typename` each result carries. */

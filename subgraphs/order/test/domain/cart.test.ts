@@ -28,12 +28,14 @@ describe('cart lines', () => {
   });
 
   it('prunes what the distributor can no longer serve: discontinued and sold-out lines go, a line asking too much is lowered to what is available', () => {
-    expect(pruneCart([
-      { productId: 'fine', quantity: 3, available: 3, discontinued: false },
-      { productId: 'short', quantity: 5, available: 2, discontinued: false },
-      { productId: 'gone', quantity: 1, available: 0, discontinued: false },
-      { productId: 'old', quantity: 2, available: 9, discontinued: true },
-    ])).toEqual([
+    expect(
+      pruneCart([
+        { productId: 'fine', quantity: 3, available: 3, discontinued: false },
+        { productId: 'short', quantity: 5, available: 2, discontinued: false },
+        { productId: 'gone', quantity: 1, available: 0, discontinued: false },
+        { productId: 'old', quantity: 2, available: 9, discontinued: true },
+      ]),
+    ).toEqual([
       { productId: 'short', quantity: 3, kept: 2, reason: CartLineProblem.InsufficientStock },
       { productId: 'gone', quantity: 1, kept: 0, reason: CartLineProblem.OutOfStock },
       { productId: 'old', quantity: 2, kept: 0, reason: CartLineProblem.Discontinued },

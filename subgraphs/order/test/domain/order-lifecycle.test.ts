@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  OrderStatus, canMove, cancellationRefusal, changeRefusal, isFinal, statusesThatMayBecome,
-} from '../../src/domain/order-lifecycle.js';
+import { OrderStatus, canMove, cancellationRefusal, changeRefusal, isFinal, statusesThatMayBecome } from '../../src/domain/order-lifecycle.js';
 
 const ALL = Object.values(OrderStatus);
 

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  LIMITS, checkIdempotencyKey, checkPlaceOrderRequest, checkLineChange, checkOrderLines, checkQuantity, sameLines,
-} from '../../src/domain/order-request.js';
+import { LIMITS, checkIdempotencyKey, checkPlaceOrderRequest, checkLineChange, checkOrderLines, checkQuantity, sameLines } from '../../src/domain/order-request.js';
 
 const P1 = '00000000-0000-4000-8000-000000000001';
 const P2 = '00000000-0000-4000-8000-000000000002';
@@ -29,13 +27,22 @@ describe('order requests', () => {
   });
 
   it('rejects the same product twice instead of guessing whether to add or replace', () => {
-    expect(checkOrderLines([{ productId: P1, quantity: 1 }, { productId: P1.toUpperCase(), quantity: 2 }]))
-      .toMatchObject({ ok: false, problem: expect.stringMatching(/more than once/) });
+    expect(
+      checkOrderLines([
+        { productId: P1, quantity: 1 },
+        { productId: P1.toUpperCase(), quantity: 2 },
+      ]),
+    ).toMatchObject({ ok: false, problem: expect.stringMatching(/more than once/) });
   });
 
   it('rejects malformed product ids and bad quantities, naming the line', () => {
     expect(checkOrderLines([{ productId: 'nope', quantity: 1 }])).toMatchObject({ ok: false, field: 'lines[0].productId' });
-    expect(checkOrderLines([{ productId: P1, quantity: 1 }, { productId: P2, quantity: 0 }])).toMatchObject({ ok: false, field: 'lines[1].quantity' });
+    expect(
+      checkOrderLines([
+        { productId: P1, quantity: 1 },
+        { productId: P2, quantity: 0 },
+      ]),
+    ).toMatchObject({ ok: false, field: 'lines[1].quantity' });
   });
 
   it('normalises product ids to lower case', () => {
@@ -50,9 +57,28 @@ describe('order requests', () => {
   });
 
   it('compares requested lines regardless of their order', () => {
-    expect(sameLines([{ productId: P1, quantity: 1 }, { productId: P2, quantity: 2 }], [{ productId: P2, quantity: 2 }, { productId: P1, quantity: 1 }])).toBe(true);
+    expect(
+      sameLines(
+        [
+          { productId: P1, quantity: 1 },
+          { productId: P2, quantity: 2 },
+        ],
+        [
+          { productId: P2, quantity: 2 },
+          { productId: P1, quantity: 1 },
+        ],
+      ),
+    ).toBe(true);
     expect(sameLines([{ productId: P1, quantity: 1 }], [{ productId: P1, quantity: 2 }])).toBe(false);
-    expect(sameLines([{ productId: P1, quantity: 1 }], [{ productId: P1, quantity: 1 }, { productId: P2, quantity: 1 }])).toBe(false);
+    expect(
+      sameLines(
+        [{ productId: P1, quantity: 1 }],
+        [
+          { productId: P1, quantity: 1 },
+          { productId: P2, quantity: 1 },
+        ],
+      ),
+    ).toBe(false);
   });
 
   it('refuses to remove the last line of an order (cancel it instead)', () => {

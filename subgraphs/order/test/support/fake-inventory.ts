@@ -24,7 +24,10 @@ export class FakeInventory {
   roundNumber: number | null = 1;
   holding = false;
 
-  private constructor(readonly database: ServiceDatabase, private readonly bus: EventBus) {}
+  private constructor(
+    readonly database: ServiceDatabase,
+    private readonly bus: EventBus,
+  ) {}
 
   static async start(url: string, logger: Logger): Promise<FakeInventory> {
     const database = await openServiceDatabase({ url, schema: SCHEMA, migrations: [EventTables1700000000000], poolSize: 5 });
@@ -90,7 +93,9 @@ export class FakeInventory {
     if (short.length) {
       const held = (productId: string) => this.reserved.get(orderId)?.get(productId) ?? 0;
       return stockRejected({
-        orderId, changeId, reason: 'INSUFFICIENT_STOCK',
+        orderId,
+        changeId,
+        reason: 'INSUFFICIENT_STOCK',
         lines: short.map((l) => ({ productId: l.productId, requested: newTotal ?? l.quantity, available: this.stock.get(l.productId)! + (changeId ? held(l.productId) : 0) })),
       });
     }

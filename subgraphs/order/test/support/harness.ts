@@ -47,8 +47,12 @@ export async function startHarness(label: string, options: { placeOrderWaitMs?: 
   const url = await createTestDatabase(label);
   const logger = createLogger('order-test', process.env.TEST_LOG_LEVEL ?? 'silent');
   const service = await startOrderService({
-    databaseUrl: url, port: 0, internalCredential: INTERNAL_CREDENTIAL, logger,
-    placeOrderWaitMs: options.placeOrderWaitMs ?? 1500, eventPollIntervalMs: options.eventPollIntervalMs ?? 100,
+    databaseUrl: url,
+    port: 0,
+    internalCredential: INTERNAL_CREDENTIAL,
+    logger,
+    placeOrderWaitMs: options.placeOrderWaitMs ?? 1500,
+    eventPollIntervalMs: options.eventPollIntervalMs ?? 100,
     resolutionTimeoutMs: options.resolutionTimeoutMs,
   });
   const inventory = await FakeInventory.start(url, logger);
@@ -58,30 +62,58 @@ export async function startHarness(label: string, options: { placeOrderWaitMs?: 
   await manufacturerRelay.start();
 
   const client = graphqlClient({ url: service.url });
-  const as: Harness['as'] = (identity) => (query, variables = {}) => client(query, variables, identityToHeaders(identity, INTERNAL_CREDENTIAL));
+  const as: Harness['as'] =
+    (identity) =>
+    (query, variables = {}) =>
+      client(query, variables, identityToHeaders(identity, INTERNAL_CREDENTIAL));
 
   const readModel = async (productId: string) =>
     (await service.database.query('SELECT unit_price_cents, discontinued, available FROM catalog_product WHERE product_id = $1', [productId]))[0];
 
   const harness: Harness = {
-    service, inventory, manufacturerDb, as,
+    service,
+    inventory,
+    manufacturerDb,
+    as,
     async registerCustomer() {
       return { sub: randomUUID(), role: Role.Customer };
     },
     async supplyChanged(productId, spec) {
-      await manufacturerDb.transaction((m) => recordEvents(m, 'manufacturer_fake', [supplyChanged({
-        productId, manufacturerId: MANUFACTURER_ID, sku: `SKU-${productId.slice(0, 8)}`, name: 'Test good', category: 'test',
-        unitPriceCents: spec.priceCents, supply: 1000, delta: 0, reason: spec.discontinued ? 'DISCONTINUED' : 'UPDATED', discontinued: spec.discontinued ?? false,
-      })]));
+      await manufacturerDb.transaction((m) =>
+        recordEvents(m, 'manufacturer_fake', [
+          supplyChanged({
+            productId,
+            manufacturerId: MANUFACTURER_ID,
+            sku: `SKU-${productId.slice(0, 8)}`,
+            name: 'Test good',
+            category: 'test',
+            unitPriceCents: spec.priceCents,
+            supply: 1000,
+            delta: 0,
+            reason: spec.discontinued ? 'DISCONTINUED' : 'UPDATED',
+            discontinued: spec.discontinued ?? false,
+          }),
+        ]),
+      );
       await eventually(async () => {
         const row = await readModel(productId);
         return row && row.unit_price_cents === spec.priceCents && row.discontinued === (spec.discontinued ?? false);
       });
     },
     async availabilityChanged(productId, available) {
-      await inventory.publish(availabilityChanged({
-        productId, manufacturerId: MANUFACTURER_ID, category: 'test', onHand: available, reserved: 0, available, lowStockThreshold: 5, status: available > 0 ? 'IN_STOCK' : 'DEPLETED', roundNumber: 1,
-      }));
+      await inventory.publish(
+        availabilityChanged({
+          productId,
+          manufacturerId: MANUFACTURER_ID,
+          category: 'test',
+          onHand: available,
+          reserved: 0,
+          available,
+          lowStockThreshold: 5,
+          status: available > 0 ? 'IN_STOCK' : 'DEPLETED',
+          roundNumber: 1,
+        }),
+      );
       await eventually(async () => (await readModel(productId))?.available === available);
     },
     async product(spec = {}) {

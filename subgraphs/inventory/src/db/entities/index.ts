@@ -13,5 +13,13 @@ export { OrderRejectionEntity, DistributionRoundEntity, ProductEntity, Reservati
 export type { ReservationStatus } from './reservation.js';
 
 export const entities = [
-  ...eventEntities, ProductEntity, StockItemEntity, DistributionRoundEntity, ReservationEntity, StockMovementEntity, RoundSaleEntity, RoundSettlementEntity, OrderRejectionEntity,
+  ...eventEntities,
+  ProductEntity,
+  StockItemEntity,
+  DistributionRoundEntity,
+  ReservationEntity,
+  StockMovementEntity,
+  RoundSaleEntity,
+  RoundSettlementEntity,
+  OrderRejectionEntity,
 ];

@@ -15,5 +15,14 @@ export type { Shortage } from './customer-order.js';
 export type { OrderChangeStatus } from './order-change.js';
 
 export const entities = [
-  ...eventEntities, CustomerEntity, CatalogProductEntity, CartLineEntity, CustomerOrderEntity, OrderLineEntity, OrderChangeEntity, OrderWaitEntity, ClosedRoundEntity, CartRemovalEntity,
+  ...eventEntities,
+  CustomerEntity,
+  CatalogProductEntity,
+  CartLineEntity,
+  CustomerOrderEntity,
+  OrderLineEntity,
+  OrderChangeEntity,
+  OrderWaitEntity,
+  ClosedRoundEntity,
+  CartRemovalEntity,
 ];

@@ -6,4 +6,11 @@ import { CartRemovals1767000000003 } from './1767000000003-cart-removals.js';
 
 import { CustomerSubject1732000000100 } from './1732000000100-customer-subject.js';
 
-export const migrations = [EventTables1700000000000, OrderTables1700000300000, CustomerSubject1732000000100, BusRepairLog1767000000000, OrderResolution1767000000002, CartRemovals1767000000003];
+export const migrations = [
+  EventTables1700000000000,
+  OrderTables1700000300000,
+  CustomerSubject1732000000100,
+  BusRepairLog1767000000000,
+  OrderResolution1767000000002,
+  CartRemovals1767000000003,
+];
