@@ -6,7 +6,7 @@
  * test-artifacts/web-console/, and with UPDATE_README_IMAGES=1 also to client-examples/README-images/
  * (the ones client-examples/README.md shows).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -30,6 +30,7 @@ describe.skipIf(skipBrowserTests)(browserSuiteName("the operator's ops, the manu
   let pageUrl: string;
   let removeBuild = () => {};
   const contexts: BrowserContext[] = [];
+  const pages = new Map<string, Page>();
   const pageErrors: string[] = [];
   /** Product ids of the sample data by SKU, and their stock when the test began. */
   const products = new Map<string, { id: string; available: number }>();
@@ -48,6 +49,7 @@ describe.skipIf(skipBrowserTests)(browserSuiteName("the operator's ops, the manu
     contexts.push(context);
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(`${label}: ${error.message}`));
+    pages.set(label, page);
     await page.goto(`${pageUrl}${where}`);
     return page;
   }
@@ -59,8 +61,13 @@ describe.skipIf(skipBrowserTests)(browserSuiteName("the operator's ops, the manu
   }
 
   /** The units a bar of the stock chart shows: `series` available or reserved. */
-  const bar = (chart: Locator, productId: string, series: 'available' | 'reserved') => chart.locator(`[data-product="${productId}"][data-series="${series}"]`);
-  const units = async (chart: Locator, productId: string, series: 'available' | 'reserved') => Number(await bar(chart, productId, series).getAttribute('data-units', { timeout: 1000 }).catch(() => NaN));
+  const bar = (chart: Locator, productId: string, series: 'available' | 'reserved') => chart.locator(`path[data-product="${productId}"][data-series="${series}"]`);
+  const units = async (chart: Locator, productId: string, series: 'available' | 'reserved') =>
+    Number(
+      await bar(chart, productId, series)
+        .getAttribute('data-units', { timeout: 1000 })
+        .catch(() => NaN),
+    );
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -80,6 +87,12 @@ describe.skipIf(skipBrowserTests)(browserSuiteName("the operator's ops, the manu
     for (const { node } of catalog.data.products.edges) products.set(node.sku, { id: node.id, available: node.stock.available });
   });
 
+  // A failed step leaves a picture of every page as it was, to see why.
+  afterEach(async ({ task }) => {
+    if (task.result?.state !== 'fail') return;
+    for (const [label, page] of pages) await page.screenshot({ path: path.join(ARTIFACTS, `failed-${label}.png`), fullPage: true }).catch(() => {});
+  });
+
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => {});
     await browser?.close();
@@ -88,98 +101,109 @@ describe.skipIf(skipBrowserTests)(browserSuiteName("the operator's ops, the manu
     removeBuild();
   });
 
-  it('shows stock live as customers order, runs a round by hand, charts its sales, repairs a parked event, and a manufacturer sees its sales and settlement', { timeout: 150_000 }, async () => {
-    const darkRoast = product('NW-COFFEE-250');
-    const flour = product('NW-FLOUR-1KG');
-    const oats = product('AD-OATS-500');
-    const eggs = product('SF-EGGS-10');
+  it(
+    'shows stock live as customers order, runs a round by hand, charts its sales, repairs a parked event, and a manufacturer sees its sales and settlement',
+    { timeout: 150_000 },
+    async () => {
+      const darkRoast = product('NW-COFFEE-250');
+      const flour = product('NW-FLOUR-1KG');
+      const oats = product('AD-OATS-500');
+      const eggs = product('SF-EGGS-10');
 
-    // The manufacturer signs in on its own view: its products, supply and the distributor's stock.
-    const maker = await openPage('northwind', '/manufacturer');
-    await maker.getByTestId('sign-in-needed').waitFor();
-    await signIn(maker, northwind.email, DEMO_PASSWORD);
-    await maker.getByTestId('manufacturer-view').waitFor();
-    const makerRow = (id: string) => maker.getByTestId(`my-product-${id}`);
-    expect(await makerRow(darkRoast.id).getAttribute('data-available')).toBe(String(darkRoast.available));
-    expect(await maker.getByTestId(`my-product-${oats.id}`).count()).toBe(0); // another manufacturer's
+      // The manufacturer signs in on its own view: its products, supply and the distributor's stock.
+      const maker = await openPage('northwind', '/manufacturer');
+      await maker.getByTestId('sign-in-needed').waitFor();
+      await signIn(maker, northwind.email, DEMO_PASSWORD);
+      await maker.getByTestId('manufacturer-view').waitFor();
+      const makerRow = (id: string) => maker.getByTestId(`my-product-${id}`);
+      expect(await makerRow(darkRoast.id).getAttribute('data-available')).toBe(String(darkRoast.available));
+      expect(await maker.getByTestId(`my-product-${oats.id}`).count()).toBe(0); // another manufacturer's
 
-    // The operator signs in on the console: every product's stock is on the chart.
-    const ops = await openPage('operator', '/operator');
-    await signIn(ops, DEMO_OPERATOR.email, DEMO_OPERATOR.password);
-    const chart = ops.getByTestId('stock-chart');
-    await expect.poll(() => units(chart, darkRoast.id, 'available'), { timeout: 15_000 }).toBe(darkRoast.available);
-    expect(await chart.getAttribute('data-products')).toBe(String(products.size));
-    expect(await ops.getByTestId('stock-panel').getAttribute('data-mode')).toBe('live');
-    expect(await ops.getByTestId('rounds-panel').getAttribute('data-status')).toBe('OPEN');
-    const widthBefore = (await bar(chart, darkRoast.id, 'available').boundingBox())!.width;
+      // The operator signs in on the console: every product's stock is on the chart.
+      const ops = await openPage('operator', '/operator');
+      await signIn(ops, DEMO_OPERATOR.email, DEMO_OPERATOR.password);
+      const chart = ops.getByTestId('stock-chart');
+      await bar(chart, darkRoast.id, 'available').waitFor({ timeout: 30_000 });
+      await expect.poll(() => units(chart, darkRoast.id, 'available'), { timeout: 15_000 }).toBe(darkRoast.available);
+      expect(await chart.getAttribute('data-products')).toBe(String(products.size));
+      expect(await ops.getByTestId('stock-panel').getAttribute('data-mode')).toBe('live');
+      expect(await ops.getByTestId('rounds-panel').getAttribute('data-status')).toBe('OPEN');
+      const widthBefore = (await bar(chart, darkRoast.id, 'available').boundingBox())!.width;
 
-    // A customer orders three bags of dark roast: the chart moves three units from available to reserved.
-    const ann = await registerCustomer(net, 'ann');
-    expect((await placeOrder(net, ann, [{ productId: darkRoast.id, quantity: 3 }])).data.placeOrder.status).toBe('CONFIRMED');
-    await expect.poll(() => units(chart, darkRoast.id, 'available'), { timeout: 10_000 }).toBe(darkRoast.available - 3);
-    await expect.poll(() => units(chart, darkRoast.id, 'reserved'), { timeout: 10_000 }).toBe(3);
-    expect((await bar(chart, darkRoast.id, 'available').boundingBox())!.width).toBeLessThan(widthBefore);
-    await expect.poll(() => makerRow(darkRoast.id).getAttribute('data-available'), { timeout: 10_000 }).toBe(String(darkRoast.available - 3));
+      // A customer orders three bags of dark roast: the chart moves three units from available to reserved.
+      const ann = await registerCustomer(net, 'ann');
+      expect((await placeOrder(net, ann, [{ productId: darkRoast.id, quantity: 3 }])).data.placeOrder.status).toBe('CONFIRMED');
+      await expect.poll(() => units(chart, darkRoast.id, 'available'), { timeout: 10_000 }).toBe(darkRoast.available - 3);
+      await expect.poll(() => units(chart, darkRoast.id, 'reserved'), { timeout: 10_000 }).toBe(3);
+      expect((await bar(chart, darkRoast.id, 'available').boundingBox())!.width).toBeLessThan(widthBefore);
+      await expect.poll(() => makerRow(darkRoast.id).getAttribute('data-available'), { timeout: 10_000 }).toBe(String(darkRoast.available - 3));
 
-    // Oats run low and the eggs sell out: both lists say so.
-    await placeOrder(net, ann, [{ productId: oats.id, quantity: oats.available - 3 }]);
-    await placeOrder(net, ann, [{ productId: eggs.id, quantity: eggs.available }]);
-    await ops.getByTestId(`low-stock-${oats.id}`).waitFor({ timeout: 10_000 });
-    await ops.getByTestId(`sold-out-${eggs.id}`).waitFor({ timeout: 10_000 });
-    expect(await ops.getByTestId(`sold-out-${oats.id}`).count()).toBe(0);
+      // Oats run low and the eggs sell out: both lists say so.
+      await placeOrder(net, ann, [{ productId: oats.id, quantity: oats.available - 3 }]);
+      await placeOrder(net, ann, [{ productId: eggs.id, quantity: eggs.available }]);
+      await ops.getByTestId(`low-stock-${oats.id}`).waitFor({ timeout: 10_000 });
+      await ops.getByTestId(`sold-out-${eggs.id}`).waitFor({ timeout: 10_000 });
+      expect(await ops.getByTestId(`sold-out-${oats.id}`).count()).toBe(0);
 
-    // Northwind records a production run of flour: its supply grows, and the open round pulls it into stock.
-    const flourSupply = Number(await makerRow(flour.id).getAttribute('data-supply'));
-    await maker.getByTestId('produce-product').selectOption(flour.id);
-    await maker.getByTestId('produce-quantity').fill('25');
-    await maker.getByTestId('produce-submit').click();
-    await expect.poll(() => maker.getByTestId('produce-outcome').textContent()).toContain(`supply now ${flourSupply + 25}`);
-    await expect.poll(() => makerRow(flour.id).getAttribute('data-supply')).toBe(String(flourSupply + 25));
-    await expect.poll(() => units(chart, flour.id, 'available'), { timeout: 10_000 }).toBe(flour.available + 25);
-    // Its sale appears among its notices as it happens.
-    await placeOrder(net, ann, [{ productId: flour.id, quantity: 2 }]);
-    await maker.locator(`[data-testid="notice-sold"][data-product="${flour.id}"]`).waitFor({ timeout: 10_000 });
-    await shot(ops, 'operator-stock-live');
+      // Northwind records a production run of flour: its supply grows, and the open round pulls it into stock.
+      const flourSupply = Number(await makerRow(flour.id).getAttribute('data-supply'));
+      await maker.getByTestId('produce-product').selectOption(flour.id);
+      await maker.getByTestId('produce-quantity').fill('25');
+      await maker.getByTestId('produce-submit').click();
+      await expect.poll(() => maker.getByTestId('produce-outcome').textContent()).toContain(`supply now ${flourSupply + 25}`);
+      await expect.poll(() => makerRow(flour.id).getAttribute('data-supply')).toBe(String(flourSupply + 25));
+      await expect.poll(() => units(chart, flour.id, 'available'), { timeout: 10_000 }).toBe(flour.available + 25);
+      // Its sale appears among its notices as it happens.
+      await placeOrder(net, ann, [{ productId: flour.id, quantity: 2 }]);
+      await maker.locator(`[data-testid="notice-sold"][data-product="${flour.id}"]`).waitFor({ timeout: 10_000 });
+      await shot(ops, 'operator-stock-live');
 
-    // A consumer of the order service parks an event: the console lists it with its error.
-    const parkedId = await parkOnPurpose(net, 'order');
-    const parkedRow = ops.getByTestId(`parked-event-${parkedId}`);
-    await parkedRow.waitFor({ timeout: 10_000 });
-    expect(await ops.getByTestId('consumer-order.outcomes').getAttribute('data-parked')).toBe('1');
+      // A consumer of the order service parks an event: the console lists it with its error.
+      const parkedId = await parkOnPurpose(net, 'order');
+      const parkedRow = ops.getByTestId(`parked-event-${parkedId}`);
+      await parkedRow.waitFor({ timeout: 10_000 });
+      expect(await ops.getByTestId('consumer-order.outcomes').getAttribute('data-parked')).toBe('1');
 
-    // The operator closes the round: it settles live, and the sales chart shows what each manufacturer sold.
-    await ops.getByTestId('close-round').click();
-    await expect.poll(() => ops.getByTestId('rounds-panel').getAttribute('data-status'), { timeout: 20_000 }).toBe('SETTLED');
-    const sold = async (name: string) => Number(await ops.locator(`[data-testid="sales-chart"] [data-round="1"][data-manufacturer="${name}"]`).getAttribute('data-units', { timeout: 1000 }).catch(() => NaN));
-    await expect.poll(() => sold('Northwind Mills'), { timeout: 10_000 }).toBe(3 + 2);
-    expect(await sold('Alpine Dairy')).toBe(oats.available - 3);
-    expect(await sold('Sunrise Farms')).toBe(eggs.available);
-    await shot(ops, 'operator-console', true);
+      // The operator closes the round: it settles live, and the sales chart shows what each manufacturer sold.
+      await ops.getByTestId('close-round').click();
+      await expect.poll(() => ops.getByTestId('rounds-panel').getAttribute('data-status'), { timeout: 20_000 }).toBe('SETTLED');
+      const sold = async (name: string) =>
+        Number(
+          await ops
+            .locator(`[data-testid="sales-chart"] [data-round="1"][data-manufacturer="${name}"]`)
+            .getAttribute('data-units', { timeout: 1000 })
+            .catch(() => NaN),
+        );
+      await expect.poll(() => sold('Northwind Mills'), { timeout: 10_000 }).toBe(3 + 2);
+      expect(await sold('Alpine Dairy')).toBe(oats.available - 3);
+      expect(await sold('Sunrise Farms')).toBe(eggs.available);
+      await shot(ops, 'operator-console', true);
 
-    // The manufacturer hears of its settlement, and its settlements list has the round.
-    await maker.locator('[data-testid="notice-settled"]').waitFor({ timeout: 15_000 });
-    await expect.poll(() => maker.getByTestId('settlement-1').getAttribute('data-units'), { timeout: 10_000 }).toBe('5');
-    await shot(maker, 'manufacturer-view', true);
+      // The manufacturer hears of its settlement, and its settlements list has the round.
+      await maker.locator('[data-testid="notice-settled"]').waitFor({ timeout: 15_000 });
+      await expect.poll(() => maker.getByTestId('settlement-1').getAttribute('data-units'), { timeout: 10_000 }).toBe('5');
+      await shot(maker, 'manufacturer-view', true);
 
-    // The parked event is retried (refused again: its version is unknown), then discarded with a reason.
-    await parkedRow.getByTestId('retry').click();
-    await expect.poll(() => parkedRow.getByTestId('repair-outcome').textContent()).toContain('refused again, still parked');
-    await parkedRow.getByTestId('discard-reason').fill('made by a test on purpose');
-    await parkedRow.getByTestId('discard').click();
-    await parkedRow.waitFor({ state: 'detached', timeout: 10_000 });
-    const repairs = (await net.as(operator)('{ orderBus { repairs(first: 2) { parkedEventId action by reason } } }')).data.orderBus.repairs;
-    expect(repairs.map((r: any) => [r.parkedEventId, r.action, r.reason])).toEqual([
-      [parkedId, 'DISCARDED', 'made by a test on purpose'],
-      [parkedId, 'RETRY_FAILED', null],
-    ]);
-    expect(new Set(repairs.map((r: any) => r.by)).size).toBe(1);
+      // The parked event is retried (refused again: its version is unknown), then discarded with a reason.
+      await parkedRow.getByTestId('retry').click();
+      await expect.poll(() => parkedRow.getByTestId('repair-outcome').textContent()).toContain('refused again, still parked');
+      await parkedRow.getByTestId('discard-reason').fill('made by a test on purpose');
+      await parkedRow.getByTestId('discard').click();
+      await parkedRow.waitFor({ state: 'detached', timeout: 10_000 });
+      const repairs = (await net.as(operator)('{ orderBus { repairs(first: 2) { parkedEventId action by reason } } }')).data.orderBus.repairs;
+      expect(repairs.map((r: any) => [r.parkedEventId, r.action, r.reason])).toEqual([
+        [parkedId, 'DISCARDED', 'made by a test on purpose'],
+        [parkedId, 'RETRY_FAILED', null],
+      ]);
+      expect(new Set(repairs.map((r: any) => r.by)).size).toBe(1);
 
-    // And opens the next round.
-    await ops.getByTestId('open-round').click();
-    await expect.poll(() => ops.getByTestId('rounds-panel').getAttribute('data-round'), { timeout: 10_000 }).toBe('2');
-    expect(await ops.getByTestId('rounds-panel').getAttribute('data-status')).toBe('OPEN');
-    expect(pageErrors).toEqual([]);
-  });
+      // And opens the next round.
+      await ops.getByTestId('open-round').click();
+      await expect.poll(() => ops.getByTestId('rounds-panel').getAttribute('data-round'), { timeout: 10_000 }).toBe('2');
+      expect(await ops.getByTestId('rounds-panel').getAttribute('data-status')).toBe('OPEN');
+      expect(pageErrors).toEqual([]);
+    },
+  );
 
   it('tells a customer in a dialog what left the cart: a product its manufacturer discontinued, and one sold out, pruned', { timeout: 90_000 }, async () => {
     const oats = product('NW-OATS-500');

@@ -82,17 +82,17 @@ export function Account({ canRegister = true }: { canRegister?: boolean }) {
         {mode === 'register' ? 'Register' : 'Sign in'}
       </button>{' '}
       {(canRegister || mode === 'register') && (
-      <button
-        type="button"
-        className="link"
-        onClick={() => {
-          setMode(mode === 'register' ? 'signIn' : 'register');
-          setProblem(null);
-        }}
-        data-testid="switch-account-mode"
-      >
-        {mode === 'register' ? 'I have an account' : 'New here? Register'}
-      </button>
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            setMode(mode === 'register' ? 'signIn' : 'register');
+            setProblem(null);
+          }}
+          data-testid="switch-account-mode"
+        >
+          {mode === 'register' ? 'I have an account' : 'New here? Register'}
+        </button>
       )}
       {problem && (
         <span className="error small" data-testid="account-problem">

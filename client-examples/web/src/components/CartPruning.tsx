@@ -9,9 +9,7 @@ import { gql } from '@apollo/client';
 import type { CartLine } from '../types';
 
 // The shared operation file (client-examples/operations/PruneCart.graphql), loaded as ../operations.ts loads the others.
-const PRUNE_CART = gql(
-  Object.values(import.meta.glob('../../../operations/PruneCart.graphql', { query: '?raw', import: 'default', eager: true }) as Record<string, string>)[0]!,
-);
+const PRUNE_CART = gql(Object.values(import.meta.glob('../../../operations/PruneCart.graphql', { query: '?raw', import: 'default', eager: true }) as Record<string, string>)[0]!);
 
 export interface RemovedLine {
   product: { id: string; name: string };

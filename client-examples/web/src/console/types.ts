@@ -8,7 +8,6 @@ export interface StockFigure extends Stock {
 
 export interface RoundSales {
   number: number;
-  status: 'OPEN' | 'CLOSED' | 'SETTLED';
   sales: Array<{ manufacturer: { id: string; name: string }; unitsSold: number; revenue: string }>;
 }
 

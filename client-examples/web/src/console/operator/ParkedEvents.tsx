@@ -74,11 +74,11 @@ function ParkedRow({ service, event, onRepaired }: { service: BusService; event:
         <button
           type="button"
           disabled={busy}
-          onClick={() =>
+          onClick={() => {
             retryEvent({ variables: { id: event.id } })
               .then((r) => repaired(r.data?.[`retryParked${capital(service)}Event`]))
-              .catch(failed)
-          }
+              .catch(failed);
+          }}
           data-testid="retry"
         >
           Retry

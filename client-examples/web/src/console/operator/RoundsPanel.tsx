@@ -3,11 +3,10 @@
  * next one, and the operator's buttons to close it or open the next.
  */
 import { useState } from 'react';
-import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
-import { CURRENT_ROUND, ON_ROUND_CHANGED } from '../../operations';
+import { useApolloClient, useMutation } from '@apollo/client/react';
 import { LiveBadge } from '../../components/LiveBadge';
-import { pollWhen, useLiveSubscription } from '../../live';
 import { useNow } from '../../now';
+import { useCurrentRound } from '../../round';
 import { CLOSE_ROUND, OPEN_ROUND } from '../operations';
 
 interface CurrentRound {
@@ -24,14 +23,15 @@ const STATUS_TEXT: Record<CurrentRound['status'], string> = { OPEN: 'open', CLOS
 
 export function RoundsPanel() {
   const client = useApolloClient();
-  // A change of round changes what the round shows and what the sales chart shows.
-  const mode = useLiveSubscription(ON_ROUND_CHANGED, { onData: () => void client.refetchQueries({ include: ['CurrentRound', 'RoundSales'] }) });
-  const { data } = useQuery<{ currentRound: CurrentRound | null }>(CURRENT_ROUND, { pollInterval: pollWhen(mode, 3000) });
-  const [openRound, opening] = useMutation(OPEN_ROUND, { refetchQueries: ['CurrentRound', 'RoundSales'] });
-  const [closeRound, closing] = useMutation(CLOSE_ROUND, { refetchQueries: ['CurrentRound', 'RoundSales'] });
+  // A round that closes has its sales: the chart reads them again.
+  const { round, mode } = useCurrentRound<CurrentRound>(() => void client.refetchQueries({ include: ['RoundSales'] }));
+  // Their answers stay out of the cache: one that arrives after a later roundChanged event (a round
+  // settles within a second of closing) would put the older status back. The events tell the status;
+  // a round opened is a new current round, read again.
+  const [openRound, opening] = useMutation(OPEN_ROUND, { fetchPolicy: 'no-cache', refetchQueries: ['CurrentRound'] });
+  const [closeRound, closing] = useMutation(CLOSE_ROUND, { fetchPolicy: 'no-cache', refetchQueries: ['RoundSales'] });
   const [problem, setProblem] = useState<string | null>(null);
   const now = useNow(1000);
-  const round = data?.currentRound ?? null;
   const act = (mutation: () => Promise<unknown>) => {
     setProblem(null);
     mutation().catch((error: Error) => setProblem(error.message));
