@@ -156,13 +156,15 @@ describe.skipIf(skipBrowserTests)(browserSuiteName("the operator's ops, the manu
       // Its sale appears among its notices as it happens.
       await placeOrder(net, ann, [{ productId: flour.id, quantity: 2 }]);
       await maker.locator(`[data-testid="notice-sold"][data-product="${flour.id}"]`).waitFor({ timeout: 10_000 });
-      await shot(ops, 'operator-stock-live');
+      await shot(ops, 'operator-stock-live', true);
 
       // A consumer of the order service parks an event: the console lists it with its error.
       const parkedId = await parkOnPurpose(net, 'order');
       const parkedRow = ops.getByTestId(`parked-event-${parkedId}`);
       await parkedRow.waitFor({ timeout: 10_000 });
       expect(await ops.getByTestId('consumer-order.outcomes').getAttribute('data-parked')).toBe('1');
+      // and says so at once: orderBusNotices brought the consumer's notice.
+      await expect.poll(() => ops.getByTestId('bus-notice').textContent(), { timeout: 10_000 }).toContain('order.outcomes parked an event (StockReleased)');
 
       // The operator closes the round: it settles live, and the sales chart shows what each manufacturer sold.
       await ops.getByTestId('close-round').click();
