@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { requestIdFrom, REQUEST_ID_HEADER } from '@distribution/logging';
+import { traceHttpRequest } from '@distribution/tracing';
 import type { GatewayContext } from './context.js';
 import { BadHttpRequest, isJson, readRequestBody, toHTTPGraphQLRequest, writeError, writeErrors, writeHTTPGraphQLResponse } from './http-adapter.js';
 import { fastPathRefusal } from './rate-limits/index.js';
@@ -29,6 +30,19 @@ export function routeRequests(parts: GatewayParts, apollo: ApolloServer<GatewayC
     const url = new URL(req.url ?? '/', 'http://localhost');
     const context: GatewayContext = { requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]), identity: null, clientAddress: rateLimits.addressOf(req), requestLog: {} };
     res.setHeader(REQUEST_ID_HEADER, context.requestId);
+    // A GraphQL request is a server span in the caller's trace (its traceparent header), named by its operation.
+    if (url.pathname === GRAPHQL_PATH)
+      return traceHttpRequest(
+        'gateway',
+        req,
+        res,
+        () => serve(req, res, url, context, started),
+        () => context.requestLog.operationName ?? undefined,
+      );
+    return serve(req, res, url, context, started);
+  };
+
+  async function serve(req: IncomingMessage, res: ServerResponse, url: URL, context: GatewayContext, started: number): Promise<void> {
     const isGraphQL = url.pathname === GRAPHQL_PATH;
     res.once('close', () => {
       // Probes are frequent and boring: only GraphQL traffic is logged at info.
@@ -105,7 +119,7 @@ export function routeRequests(parts: GatewayParts, apollo: ApolloServer<GatewayC
       if (!res.headersSent) writeError(res, 500, 'Something went wrong on our side; it has been logged', 'INTERNAL_SERVER_ERROR');
       else res.destroy();
     }
-  };
+  }
 }
 
 function writeStatus(res: ServerResponse, status: number, text: string): void {

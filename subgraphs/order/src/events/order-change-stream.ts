@@ -2,6 +2,7 @@
  * What an order subscription iterates: the order's state, read again after each change that
  * order-signals.ts hears, with repeats left out, ending after a state that is last.
  */
+import { withSpan } from '@distribution/tracing';
 import type { OrderSignals } from './order-signals.js';
 
 export interface ChangeRules<T> {
@@ -18,6 +19,8 @@ export class OrderChangeStream<T> implements AsyncIterableIterator<T> {
   /** A last value was sent: the next read ends the stream. */
   private ending = false;
   private sent: string | null = null;
+  /** The traceparent of the change that woke it, when traced: the read and delivery it causes join that trace. */
+  private cause: string | undefined;
   private waiting: (() => void) | null = null;
   private stop: (() => void) | null = null;
   private readonly started: Promise<void>;
@@ -29,15 +32,16 @@ export class OrderChangeStream<T> implements AsyncIterableIterator<T> {
     private readonly rules: ChangeRules<T>,
   ) {
     this.started = signals
-      .watch(orderId, () => this.signal())
+      .watch(orderId, (traceparent) => this.signal(traceparent))
       .then((stop) => {
         if (this.finished) stop();
         else this.stop = stop;
       });
   }
 
-  private signal() {
+  private signal(traceparent?: string) {
     this.pending = true;
+    this.cause = traceparent ?? this.cause;
     const waiting = this.waiting;
     this.waiting = null;
     waiting?.();
@@ -53,7 +57,9 @@ export class OrderChangeStream<T> implements AsyncIterableIterator<T> {
         });
       if (this.finished) return { value: undefined, done: true };
       this.pending = false;
-      const value = await this.load();
+      const cause = this.cause;
+      this.cause = undefined;
+      const value = cause ? await withSpan('order', 'deliver orderStatusChanged', this.load, { traceparent: cause }) : await this.load();
       if (this.finished) return { value: undefined, done: true };
       const fingerprint = this.rules.fingerprint(value);
       if (fingerprint === this.sent) continue; // woken, but nothing a subscriber sees changed

@@ -11,23 +11,34 @@
 import type { PostgresListener } from '@distribution/events';
 import type { Logger } from '@distribution/logging';
 import type { Sql } from '@distribution/db';
+import { currentTraceparent } from '@distribution/tracing';
 import { OrderWatch } from './order-watch.js';
 import { OrderChangeStream, type ChangeRules } from './order-change-stream.js';
 
 export const ORDER_CHANGED_CHANNEL = 'order_outcome';
 
-/** Announces, at commit of `sql`'s transaction, that the orders changed. */
+/**
+ * Announces, at commit, that these orders changed. The payload is the order id, followed by a space
+ * and the W3C traceparent of the change when it was traced: the subscription delivery that it
+ * causes continues that trace.
+ */
 export async function announceOrderChanges(sql: Sql, orderIds: Iterable<string>): Promise<void> {
   const ids = [...new Set(orderIds)];
   if (ids.length === 0) return;
-  await sql.query(`SELECT pg_notify('${ORDER_CHANGED_CHANNEL}', id) FROM unnest($1::text[]) AS id`, [ids]);
+  await sql.query(`SELECT pg_notify('${ORDER_CHANGED_CHANNEL}', id || coalesce(' ' || $2::text, '')) FROM unnest($1::text[]) AS id`, [ids, currentTraceparent() ?? null]);
 }
 
+/** Called after a committed change of an order, with the traceparent of the change when it was traced. */
+export type OnChange = (traceparent?: string) => void;
+
 export class OrderSignals {
-  private readonly watchers = new Map<string, Set<() => void>>();
+  private readonly watchers = new Map<string, Set<OnChange>>();
   private listening: Promise<void> | null = null;
   // One function for every attempt: the listener keeps callbacks by identity, so a retried LISTEN adds none twice.
-  private readonly onPayload = (orderId: string) => this.wake(orderId);
+  private readonly onPayload = (payload: string) => {
+    const [orderId, traceparent] = payload.split(' ', 2);
+    this.wake(orderId!, traceparent);
+  };
   private readonly onResumed = () => this.wakeAll();
 
   constructor(
@@ -36,7 +47,7 @@ export class OrderSignals {
   ) {}
 
   /** Calls `onChange` after every committed change of the order; resolves (with the stop function) once listening. */
-  async watch(orderId: string, onChange: () => void): Promise<() => void> {
+  async watch(orderId: string, onChange: OnChange): Promise<() => void> {
     let set = this.watchers.get(orderId);
     if (!set) this.watchers.set(orderId, (set = new Set()));
     set.add(onChange);
@@ -80,8 +91,8 @@ export class OrderSignals {
     return new OrderChangeStream(this, orderId, load, rules);
   }
 
-  private wake(orderId: string) {
-    for (const callback of [...(this.watchers.get(orderId) ?? [])]) callback();
+  private wake(orderId: string, traceparent?: string) {
+    for (const callback of [...(this.watchers.get(orderId) ?? [])]) callback(traceparent);
   }
 
   private wakeAll() {
