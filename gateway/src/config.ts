@@ -83,5 +83,3 @@ export function loadServiceConfig(environment: NodeJS.ProcessEnv = process.env) 
     },
   };
 }
-
-export type GatewayConfig = ReturnType<typeof loadServiceConfig>;

@@ -6,7 +6,8 @@
  *
  * What Apollo Server would have done for such a request is done here the same way: error
  * formatting (formatErrorForClient), the request log's operation name and error codes,
- * `cache-control` (no-store unless every subgraph allowed caching), the response content type
+ * `cache-control: no-store` (what Apollo Server answers too: our subgraphs send no cache hints, their
+ * servers run without Apollo's cache control, so no answer is ever cacheable), the response content type
  * negotiated from Accept, field order and the trailing newline of the body. Everything else is not
  * prepared (`prepare` answers undefined) and goes through Apollo Server as before: GET, other
  * content types (CSRF prevention), persisted queries, batches, parse and validation errors, unknown
@@ -116,26 +117,6 @@ export interface FastPathOptions {
   cacheSize?: number;
   /** The operation limits; checked once per query text, and the cost once per value of the variables it depends on. */
   guard?: OperationGuard;
-}
-
-/** The cache policy Apollo Server keeps per request; data sources restrict it with subgraph Cache-Control. */
-function newCachePolicy() {
-  return {
-    maxAge: undefined as number | undefined,
-    scope: undefined as 'PUBLIC' | 'PRIVATE' | undefined,
-    restrict(hint: { maxAge?: number; scope?: 'PUBLIC' | 'PRIVATE' }) {
-      if (hint.maxAge !== undefined && (this.maxAge === undefined || hint.maxAge < this.maxAge)) this.maxAge = hint.maxAge;
-      if (hint.scope !== undefined && this.scope !== 'PRIVATE') this.scope = hint.scope;
-    },
-    replace(hint: { maxAge?: number; scope?: 'PUBLIC' | 'PRIVATE' }) {
-      if (hint.maxAge !== undefined) this.maxAge = hint.maxAge;
-      if (hint.scope !== undefined) this.scope = hint.scope;
-    },
-    policyIfCacheable() {
-      if (this.maxAge === undefined || this.maxAge === 0) return null;
-      return { maxAge: this.maxAge, scope: this.scope ?? 'PUBLIC' };
-    },
-  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -320,7 +301,6 @@ export class FastPath {
   async execute({ prepared, graph, query, variables, contentType }: PreparedRequest, context: GatewayContext): Promise<FastResponse> {
     const { logger } = this.options;
     context.requestLog.operationName = prepared.operationName;
-    const overallCachePolicy = newCachePolicy();
     // The fields of Apollo's request context that executeQueryPlan and the data sources read.
     const requestContext = {
       request: { query, operationName: prepared.operationName ?? undefined, variables },
@@ -332,7 +312,6 @@ export class FastPath {
       operationName: prepared.operationName,
       operation: prepared.operation,
       metrics: {},
-      overallCachePolicy,
     } as unknown as RequestContext;
 
     const head: { status?: number; headers: Record<string, string> } = { headers: {} };
@@ -358,11 +337,9 @@ export class FastPath {
       // Apollo Server 5: errors and no data at all (the request never ran) answer 400.
       if (result.errors.length > 0 && result.data === undefined && !head.status) head.status = 400;
     }
-    const cacheable = overallCachePolicy.policyIfCacheable();
-    const cacheControl = cacheable && !formatted ? `max-age=${cacheable.maxAge}, ${cacheable.scope.toLowerCase()}` : 'no-store';
     return this.respond(
       head.status ?? 200,
-      { ...head.headers, 'cache-control': cacheControl, 'content-type': contentType },
+      { ...head.headers, 'cache-control': 'no-store', 'content-type': contentType },
       { errors: formatted, data: result.data, extensions: result.extensions },
     );
   }

@@ -127,9 +127,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       throw error;
     }
 
-    // A subgraph's cache-control restricts the whole response's, as RemoteGraphQLDataSource does.
-    const policy = incoming?.overallCachePolicy;
-    if (policy && 'restrict' in policy) policy.restrict(cacheHint(response.headers.get('cache-control')));
+    // No cache hint is read from the answer (RemoteGraphQLDataSource would): our subgraphs send none.
     const answer = { ...parsed, http: response as never };
     return deduped ? spreadEntities(answer, deduped) : answer;
   }
@@ -194,17 +192,4 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       extensions: { code: ErrorCode.SubgraphUnavailable, serviceName: this.serviceName },
     });
   }
-}
-
-/** `max-age` and `public`/`private` of a Cache-Control header, read as RemoteGraphQLDataSource reads them. */
-function cacheHint(header: string | null): { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } {
-  const hint: { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } = { maxAge: 0 };
-  if (!header) return hint;
-  for (const part of header.trim().split(/\s*,\s*/)) {
-    const [name, value] = part.split(/\s*=\s*/, 2) as [string, string | undefined];
-    if (name === 'max-age' && value !== undefined && /^[0-9]+$/.test(value.replace(/^"|"$/g, ''))) hint.maxAge = Number(value.replace(/^"|"$/g, ''));
-    else if (name === 'private' && value === undefined) hint.scope = 'PRIVATE';
-    else if (name === 'public' && value === undefined) hint.scope = 'PUBLIC';
-  }
-  return hint;
 }

@@ -66,5 +66,3 @@ export function requireRole(identity: Identity | null, ...roles: Role[]): Identi
   if (!roles.includes(who.role)) throw forbidden(`This needs the role ${roles.join(' or ')}`);
   return who;
 }
-
-export const isOperator = (identity: Identity | null) => identity?.role === Role.Operator;

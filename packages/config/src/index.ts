@@ -41,13 +41,6 @@ export function loadConfig<S extends z.ZodRawShape>(shape: S, env: NodeJS.Proces
   return result.data;
 }
 
-/** Names of the variables a shape requires (no default, not optional): used by the compose check. */
-export function requiredVariables(shape: z.ZodRawShape): string[] {
-  return Object.entries(shape)
-    .filter(([, schema]) => !(schema as z.ZodType).safeParse(undefined).success)
-    .map(([name]) => name);
-}
-
 /** The schemas `env.secret` made: loadConfig holds them to the production rules for secrets. */
 const secretSchemas = new WeakSet<z.ZodType>();
 

@@ -31,5 +31,3 @@ export function loadServiceConfig(environment: NodeJS.ProcessEnv = process.env) 
     firstOperator: v.OPERATOR_EMAIL && v.OPERATOR_PASSWORD ? { email: v.OPERATOR_EMAIL, password: v.OPERATOR_PASSWORD } : undefined,
   };
 }
-
-export type AccountConfig = ReturnType<typeof loadServiceConfig>;

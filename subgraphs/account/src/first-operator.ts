@@ -1,7 +1,7 @@
 /** The first operator account: from OPERATOR_EMAIL / OPERATOR_PASSWORD on start, or `npm run account -- create-operator`. */
 import { Role } from '@distribution/auth';
-import type { ServiceDatabase } from '@distribution/db';
-import { createAccount, hasOperator, type Sql } from './db/accounts.js';
+import type { ServiceDatabase, Sql } from '@distribution/db';
+import { createAccount, hasOperator } from './db/accounts.js';
 import { checkedEmail, checkedName, passwordProblem } from './domain/credentials.js';
 import { hashPassword } from './passwords.js';
 import type { FirstOperator } from './settings.js';

@@ -28,5 +28,3 @@ export function loadServiceConfig(environment: NodeJS.ProcessEnv = process.env) 
   const { settings, variables } = loadSubgraphConfig(configShape, productionVariables, environment);
   return { ...settings, roundPeriod: variables.ROUND_PERIOD, roundSchedule: variables.ROUND_SCHEDULE, lowStockThreshold: variables.LOW_STOCK_THRESHOLD };
 }
-
-export type InventoryConfig = ReturnType<typeof loadServiceConfig>;

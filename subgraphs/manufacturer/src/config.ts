@@ -10,5 +10,3 @@ export const productionVariables: string[] = [...SUBGRAPH_PRODUCTION_VARIABLES];
 export function loadServiceConfig(environment: NodeJS.ProcessEnv = process.env) {
   return loadSubgraphConfig(configShape, productionVariables, environment).settings;
 }
-
-export type ManufacturerConfig = ReturnType<typeof loadServiceConfig>;

@@ -17,5 +17,3 @@ export function loadServiceConfig(environment: NodeJS.ProcessEnv = process.env) 
   const { settings, variables } = loadSubgraphConfig(configShape, productionVariables, environment);
   return { ...settings, placeOrderWaitMs: variables.PLACE_ORDER_WAIT_MS, resolutionTimeoutMs: variables.ORDER_RESOLUTION_TIMEOUT_MS };
 }
-
-export type OrderConfig = ReturnType<typeof loadServiceConfig>;

@@ -7,9 +7,6 @@ export type { OrderContext, OrderSettings } from './context.js';
 
 export const DEFAULT_PLACE_ORDER_WAIT_MS = 5000;
 
-/** The definition with default settings, for composition and tooling. */
-export const orderService = createOrderService({ placeOrderWaitMs: DEFAULT_PLACE_ORDER_WAIT_MS });
-
 export function startOrderService(settings: ServiceSettings & { placeOrderWaitMs?: number; resolutionTimeoutMs?: number }): Promise<RunningService> {
   const { placeOrderWaitMs = DEFAULT_PLACE_ORDER_WAIT_MS, resolutionTimeoutMs, ...service } = settings;
   return startService(createOrderService({ placeOrderWaitMs, resolutionTimeoutMs }), service);

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Role, requireRole } from '@distribution/auth';
+import { isUuid } from '@distribution/db';
 import { badUserInput, notFound } from '@distribution/errors';
 import {
   consumerHealth,
@@ -24,7 +25,6 @@ import type { ServiceRuntime } from '../service.js';
 import { ParkingNoticeFeed, type BusNotice } from './parking-notices.js';
 
 const TEMPLATE = readFileSync(new URL('./bus-console.graphql', import.meta.url), 'utf8');
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const MAX_DISCARD_REASON = 500;
 
 /** The console's SDL for the service named `service`: what its schema.graphql must contain. */
@@ -44,7 +44,7 @@ const iso = (date: Date | null) => (date ? new Date(date).toISOString() : null);
 function parkedKey(service: string, id: string): ParkedEventKey {
   const parts = typeof id === 'string' && id.length <= 300 ? id.split('/') : [];
   const [owner, consumer, eventId] = parts;
-  if (parts.length !== 3 || owner !== service || !consumer || !UUID.test(eventId!)) throw notFound('ParkedEvent', String(id).slice(0, 300));
+  if (parts.length !== 3 || owner !== service || !consumer || !isUuid(eventId)) throw notFound('ParkedEvent', String(id).slice(0, 300));
   return { consumer, eventId: eventId!.toLowerCase() };
 }
 

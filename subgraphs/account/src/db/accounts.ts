@@ -1,10 +1,6 @@
 /** Accounts: creation, lookups by email, subject and id, the password, and the customer list. */
 import type { Role } from '@distribution/auth';
-
-/** Anything that runs SQL: the database (autocommit) or a transaction's manager. */
-export interface Sql {
-  query(sql: string, params?: unknown[]): Promise<any>;
-}
+import type { Sql } from '@distribution/db';
 
 export interface AccountRecord {
   id: string;
@@ -30,7 +26,7 @@ export interface NewAccount {
 
 /** Creates an account; null when its email (in any case) or its subject already has one. */
 export async function createAccount(sql: Sql, account: NewAccount): Promise<AccountRecord | null> {
-  const rows: AccountRecord[] = await sql.query(
+  const rows = await sql.query<AccountRecord>(
     `WITH id AS (SELECT gen_random_uuid() AS id)
      INSERT INTO account (id, email, password_hash, role, subject, name)
      SELECT id.id, $1, $2, $3, coalesce($4, id.id::text), $5 FROM id
@@ -41,23 +37,23 @@ export async function createAccount(sql: Sql, account: NewAccount): Promise<Acco
 }
 
 export async function accountByEmail(sql: Sql, email: string): Promise<AccountRecord | null> {
-  const rows: AccountRecord[] = await sql.query(`SELECT ${COLUMNS} FROM account WHERE lower(email) = lower($1)`, [email]);
+  const rows = await sql.query<AccountRecord>(`SELECT ${COLUMNS} FROM account WHERE lower(email) = lower($1)`, [email]);
   return rows[0] ?? null;
 }
 
 export async function accountBySubject(sql: Sql, role: Role, subject: string): Promise<AccountRecord | null> {
-  const rows: AccountRecord[] = await sql.query(`SELECT ${COLUMNS} FROM account WHERE role = $1 AND subject = $2`, [role, subject]);
+  const rows = await sql.query<AccountRecord>(`SELECT ${COLUMNS} FROM account WHERE role = $1 AND subject = $2`, [role, subject]);
   return rows[0] ?? null;
 }
 
 export async function accountById(sql: Sql, id: string): Promise<AccountRecord | null> {
-  const rows: AccountRecord[] = await sql.query(`SELECT ${COLUMNS} FROM account WHERE id = $1`, [id]);
+  const rows = await sql.query<AccountRecord>(`SELECT ${COLUMNS} FROM account WHERE id = $1`, [id]);
   return rows[0] ?? null;
 }
 
 /** Customers by id (their subject), for the Customer entity. */
 export async function customersByIds(sql: Sql, ids: readonly string[]): Promise<AccountRecord[]> {
-  return sql.query(`SELECT ${COLUMNS} FROM account WHERE role = 'CUSTOMER' AND subject = ANY($1::text[])`, [ids]);
+  return sql.query<AccountRecord>(`SELECT ${COLUMNS} FROM account WHERE role = 'CUSTOMER' AND subject = ANY($1::text[])`, [ids]);
 }
 
 export async function setPasswordHash(sql: Sql, accountId: string, passwordHash: string): Promise<void> {
@@ -84,5 +80,5 @@ export async function customerPage(sql: Sql, { limit, beforeSeq, search }: { lim
     const n = params.push(containing(search));
     where.push(`(lower(name) LIKE $${n} OR lower(email) LIKE $${n})`);
   }
-  return sql.query(`SELECT ${COLUMNS} FROM account WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT $1`, params);
+  return sql.query<AccountRecord>(`SELECT ${COLUMNS} FROM account WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT $1`, params);
 }

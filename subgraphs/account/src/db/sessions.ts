@@ -1,5 +1,5 @@
 /** Sessions: families of single-use refresh tokens, stored by their SHA-256 only. */
-import type { Sql } from './accounts.js';
+import type { Sql } from '@distribution/db';
 
 export interface RefreshTokenUse {
   familyId: string;
@@ -11,7 +11,7 @@ export interface RefreshTokenUse {
 }
 
 export async function startFamily(sql: Sql, accountId: string): Promise<string> {
-  const rows: Array<{ id: string }> = await sql.query('INSERT INTO session_family (account_id) VALUES ($1) RETURNING id', [accountId]);
+  const rows = await sql.query<{ id: string }>('INSERT INTO session_family (account_id) VALUES ($1) RETURNING id', [accountId]);
   return rows[0]!.id;
 }
 
@@ -24,7 +24,7 @@ export async function recordRefreshToken(sql: Sql, familyId: string, tokenHash: 
  * row lock makes the second wait, then see used_at). Null when no such token was ever issued.
  */
 export async function useRefreshToken(sql: Sql, tokenHash: Buffer): Promise<RefreshTokenUse | null> {
-  const rows: Array<{ familyId: string; accountId: string; reused: boolean; expired: boolean }> = await sql.query(
+  const rows = await sql.query<{ familyId: string; accountId: string; reused: boolean; expired: boolean }>(
     `WITH token AS (SELECT token_hash, family_id, expires_at, used_at FROM refresh_token WHERE token_hash = $1 FOR UPDATE),
      used AS (UPDATE refresh_token r SET used_at = now() FROM token WHERE r.token_hash = token.token_hash AND token.used_at IS NULL RETURNING r.token_hash)
      SELECT token.family_id AS "familyId", f.account_id AS "accountId",
@@ -49,7 +49,7 @@ export async function revokeFamilyOfToken(sql: Sql, tokenHash: Buffer, reason: R
      WHERE id = (SELECT family_id FROM refresh_token WHERE token_hash = $1) RETURNING id`,
     [tokenHash, reason],
   );
-  return (Array.isArray(rows[0]) ? rows[0] : rows).length > 0;
+  return rows.length > 0;
 }
 
 /** Ends every session of the account (a new password signs everyone out). */

@@ -3,7 +3,7 @@
  * email locks exactly like a known one, so a lockout tells nothing about who is registered.
  */
 import { createHash } from 'node:crypto';
-import type { Sql } from './accounts.js';
+import type { Sql } from '@distribution/db';
 
 export interface LockoutRules {
   /** Failures in a row that lock the email. */
@@ -16,7 +16,7 @@ export const emailKey = (email: string) => createHash('sha256').update(email.tri
 
 /** Seconds until the email may try again, or 0 when it is not locked. */
 export async function lockedFor(sql: Sql, email: string): Promise<number> {
-  const rows: Array<{ seconds: number }> = await sql.query(
+  const rows = await sql.query<{ seconds: number }>(
     `SELECT ceil(extract(epoch FROM locked_until - now()))::int AS seconds FROM sign_in_failure WHERE email_hash = $1 AND locked_until > now()`,
     [emailKey(email)],
   );

@@ -1,13 +1,12 @@
 /** Customers register themselves; the operator gives each manufacturer its login. */
 import { Role, requireRole } from '@distribution/auth';
+import { isUuid, sqlOf } from '@distribution/db';
 import { badUserInput, conflict } from '@distribution/errors';
 import type { AccountContext } from '../context.js';
 import { createAccount } from '../db/accounts.js';
 import { checkedEmail, checkedName, passwordProblem } from '../domain/credentials.js';
 import { hashPassword } from '../passwords.js';
 import { issueSession, sessionFields } from '../sessions/issue.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface RegisterCustomerInput {
   name: string;
@@ -38,10 +37,11 @@ export const registrationResolvers = {
       // Hashed before the transaction: it takes tens of milliseconds that no lock should wait for.
       const passwordHash = await hashPassword(password);
       const { settings } = ctx;
-      return ctx.database.transaction(async (m) => {
-        const account = await createAccount(m, { email, passwordHash, role: Role.Customer, name });
+      return ctx.database.transaction(async (manager) => {
+        const sql = sqlOf(manager);
+        const account = await createAccount(sql, { email, passwordHash, role: Role.Customer, name });
         if (!account) throw conflict('A customer with this email is already registered', { field: 'email' });
-        const session = await issueSession(m, settings.keys, settings, account);
+        const session = await issueSession(sql, settings.keys, settings, account);
         ctx.customers.prime(account.subject, account);
         return { customer: account, token: session.accessToken, ...sessionFields(session) };
       });
@@ -49,7 +49,7 @@ export const registrationResolvers = {
 
     createManufacturerLogin: async (_: unknown, { input }: { input: CreateManufacturerLoginInput }, ctx: AccountContext) => {
       requireRole(ctx.identity, Role.Operator);
-      if (!UUID.test(input.manufacturerId)) throw badUserInput('manufacturerId is not a valid id', { field: 'manufacturerId' });
+      if (!isUuid(input.manufacturerId)) throw badUserInput('manufacturerId is not a valid id', { field: 'manufacturerId' });
       const { email, password } = credentials(input);
       const passwordHash = await hashPassword(password);
       const manufacturerId = input.manufacturerId.toLowerCase();

@@ -1,5 +1,6 @@
 /** Signing in and out, refreshing a session, changing a password. */
 import { requireIdentity } from '@distribution/auth';
+import { sqlOf } from '@distribution/db';
 import { badUserInput, forbidden, invalidCredentials, rateLimited, unauthenticated } from '@distribution/errors';
 import type { AccountContext } from '../context.js';
 import { accountByEmail, accountById, accountBySubject, setPasswordHash, type AccountRecord } from '../db/accounts.js';
@@ -44,17 +45,18 @@ export const sessionResolvers = {
       if (!REFRESH_TOKEN_FORMAT.test(input.refreshToken)) throw staleRefreshToken();
       const { settings } = ctx;
       // The outcome leaves the transaction as a value: a replay's revocation must commit, not roll back with an error.
-      const outcome = await ctx.database.transaction(async (m): Promise<IssuedSession | 'refused'> => {
-        const use = await useRefreshToken(m, refreshTokenHash(input.refreshToken));
+      const outcome = await ctx.database.transaction(async (manager): Promise<IssuedSession | 'refused'> => {
+        const sql = sqlOf(manager);
+        const use = await useRefreshToken(sql, refreshTokenHash(input.refreshToken));
         if (!use || use.expired) return 'refused';
         if (use.reused) {
           // Two holders of one token: one of them stole it. Neither may go on.
-          await revokeFamily(m, use.familyId, 'REUSED');
+          await revokeFamily(sql, use.familyId, 'REUSED');
           ctx.logger.warn({ familyId: use.familyId, accountId: use.accountId }, 'a refresh token was used twice; its session is revoked');
           return 'refused';
         }
-        const account = await accountById(m, use.accountId);
-        return account ? issueSession(m, settings.keys, settings, account, use.familyId) : 'refused';
+        const account = await accountById(sql, use.accountId);
+        return account ? issueSession(sql, settings.keys, settings, account, use.familyId) : 'refused';
       });
       if (outcome === 'refused') throw staleRefreshToken();
       return sessionFields(outcome);
@@ -79,11 +81,12 @@ export const sessionResolvers = {
       if (input.newPassword === input.currentPassword) throw badUserInput('The new password must differ from the current one', { field: 'newPassword' });
       const passwordHash = await hashPassword(input.newPassword);
       const { settings } = ctx;
-      const session = await ctx.database.transaction(async (m) => {
-        await setPasswordHash(m, account.id, passwordHash);
+      const session = await ctx.database.transaction(async (manager) => {
+        const sql = sqlOf(manager);
+        await setPasswordHash(sql, account.id, passwordHash);
         // Whoever knew the old password is signed out everywhere; the caller gets a new session.
-        await revokeAccountFamilies(m, account.id, 'PASSWORD_CHANGED');
-        return issueSession(m, settings.keys, settings, account);
+        await revokeAccountFamilies(sql, account.id, 'PASSWORD_CHANGED');
+        return issueSession(sql, settings.keys, settings, account);
       });
       return sessionFields(session);
     },

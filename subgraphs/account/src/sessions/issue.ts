@@ -1,7 +1,8 @@
 /** A session: a short access token (JWT) and a single-use refresh token in a family that can be revoked. */
 import { createHash, randomBytes } from 'node:crypto';
 import type { KeyRing } from '@distribution/auth';
-import type { AccountRecord, Sql } from '../db/accounts.js';
+import type { Sql } from '@distribution/db';
+import type { AccountRecord } from '../db/accounts.js';
 import { recordRefreshToken, startFamily } from '../db/sessions.js';
 
 export interface SessionLifetimes {

@@ -4,15 +4,18 @@
  * replica); waiting mutations and subscriptions hear it through the process's shared LISTEN. When
  * that connection was lost, what was announced meanwhile reached no one: once LISTEN is back,
  * every watched order is woken, so each waiter and subscription reads its order afresh.
+ *
+ * This file is the process's LISTEN hub; what a mutation waits with is in order-watch.ts, what a
+ * subscription iterates in order-change-stream.ts.
  */
 import type { PostgresListener } from '@distribution/events';
 import type { Logger } from '@distribution/logging';
 import type { Sql } from '@distribution/db';
-import { currentTraceparent, withSpan } from '@distribution/tracing';
+import { currentTraceparent } from '@distribution/tracing';
+import { OrderWatch } from './order-watch.js';
+import { OrderChangeStream, type ChangeRules } from './order-change-stream.js';
 
 export const ORDER_CHANGED_CHANNEL = 'order_outcome';
-/** Waiters re-check at least this often, so a lost connection or NOTIFY costs latency, not an answer. */
-const RECHECK_MS = 500;
 
 /**
  * Announces, at commit, that these orders changed. The payload is the order id, followed by a space
@@ -26,7 +29,7 @@ export async function announceOrderChanges(sql: Sql, orderIds: Iterable<string>)
 }
 
 /** Called after a committed change of an order, with the traceparent of the change when it was traced. */
-type OnChange = (traceparent?: string) => void;
+export type OnChange = (traceparent?: string) => void;
 
 export class OrderSignals {
   private readonly watchers = new Map<string, Set<OnChange>>();
@@ -57,8 +60,8 @@ export class OrderSignals {
 
   /**
    * Runs `check` until it gives a value, again after each change of the order and at least every
-   * RECHECK_MS; null when `timeoutMs` passes first. The watch starts before the first check, so a
-   * change committed just before it (or while it runs) is never missed.
+   * RECHECK_MS (order-watch.ts); null when `timeoutMs` passes first. The watch starts before the
+   * first check, so a change committed just before it (or while it runs) is never missed.
    */
   async waitFor<T>(orderId: string, timeoutMs: number, check: () => Promise<T | null>): Promise<T | null> {
     const watch = await this.watchOrder(orderId);
@@ -107,135 +110,5 @@ export class OrderSignals {
       },
     );
     return this.listening;
-  }
-}
-
-/** The changes of one order heard since the watch began; `stop` ends it. */
-export class OrderWatch {
-  private heard = false;
-  private wakeUp: (() => void) | null = null;
-  stop: () => void = () => {};
-
-  changed(): void {
-    this.heard = true;
-    this.wakeUp?.();
-  }
-
-  /**
-   * Runs `check` (at once when `checkFirst`, else after the first change or RECHECK_MS) until it
-   * gives a value, again after each change and at least every RECHECK_MS; null past `timeoutMs`.
-   */
-  async until<T>(timeoutMs: number, check: () => Promise<T | null>, options: { checkFirst: boolean }): Promise<T | null> {
-    const deadline = Date.now() + timeoutMs;
-    let checkNow = options.checkFirst || this.heard;
-    for (;;) {
-      if (checkNow) {
-        this.heard = false;
-        const value = await check();
-        if (value !== null) return value;
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) return null;
-      if (!this.heard) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(
-            () => {
-              this.wakeUp = null;
-              resolve();
-            },
-            Math.min(left, RECHECK_MS),
-          );
-          this.wakeUp = () => {
-            clearTimeout(timer);
-            this.wakeUp = null;
-            resolve();
-          };
-        });
-      }
-      checkNow = true;
-    }
-  }
-}
-
-export interface ChangeRules<T> {
-  /** Values with the same fingerprint are the same state: one is not sent again right after the other. */
-  fingerprint(value: T): string;
-  /** After a last value the stream ends (nothing can change any more). */
-  isLast(value: T): boolean;
-}
-
-/** A hand-written iterator rather than an async generator: `return()` must end it even while it waits. */
-class OrderChangeStream<T> implements AsyncIterableIterator<T> {
-  private pending = true;
-  private finished = false;
-  /** A last value was sent: the next read ends the stream. */
-  private ending = false;
-  private sent: string | null = null;
-  /** The traceparent of the change that woke it, when traced: the read and delivery it causes join that trace. */
-  private cause: string | undefined;
-  private waiting: (() => void) | null = null;
-  private stop: (() => void) | null = null;
-  private readonly started: Promise<void>;
-
-  constructor(
-    signals: OrderSignals,
-    orderId: string,
-    private readonly load: () => Promise<T>,
-    private readonly rules: ChangeRules<T>,
-  ) {
-    this.started = signals
-      .watch(orderId, (traceparent) => this.signal(traceparent))
-      .then((stop) => {
-        if (this.finished) stop();
-        else this.stop = stop;
-      });
-  }
-
-  private signal(traceparent?: string) {
-    this.pending = true;
-    this.cause = traceparent ?? this.cause;
-    const waiting = this.waiting;
-    this.waiting = null;
-    waiting?.();
-  }
-
-  async next(): Promise<IteratorResult<T>> {
-    await this.started;
-    for (;;) {
-      if (this.ending) return this.return();
-      while (!this.pending && !this.finished)
-        await new Promise<void>((resolve) => {
-          this.waiting = resolve;
-        });
-      if (this.finished) return { value: undefined, done: true };
-      this.pending = false;
-      const cause = this.cause;
-      this.cause = undefined;
-      const value = cause ? await withSpan('order', 'deliver orderStatusChanged', this.load, { traceparent: cause }) : await this.load();
-      if (this.finished) return { value: undefined, done: true };
-      const fingerprint = this.rules.fingerprint(value);
-      if (fingerprint === this.sent) continue; // woken, but nothing a subscriber sees changed
-      this.sent = fingerprint;
-      if (this.rules.isLast(value)) {
-        this.ending = true;
-        this.stop?.(); // nothing more to hear
-        this.stop = null;
-      }
-      return { value, done: false };
-    }
-  }
-
-  async return(): Promise<IteratorResult<T>> {
-    this.finished = true;
-    this.stop?.();
-    this.stop = null;
-    const waiting = this.waiting;
-    this.waiting = null;
-    waiting?.();
-    return { value: undefined, done: true };
-  }
-
-  [Symbol.asyncIterator]() {
-    return this;
   }
 }
