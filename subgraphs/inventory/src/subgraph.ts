@@ -28,7 +28,7 @@ export function createInventoryService(options: InventoryOptions = {}): ServiceD
     entities,
     registerConsumers: (bus, runtime) => {
       registerManufacturerConsumer(bus, depsOf(runtime.logger));
-      registerOrderConsumer(bus, depsOf(runtime.logger));
+      registerOrderConsumer(bus, { ...depsOf(runtime.logger), metrics: runtime.metrics });
     },
     createContext: (base, runtime) => createContext(base, runtime, depsOf(runtime.logger)),
     startBackgroundWork: (runtime) => startRoundWatch(runtime.database, runtime.listener, depsOf(runtime.logger)),
