@@ -23,11 +23,13 @@ import { requestLogPlugin } from './request-log-plugin.js';
 import { BadHttpRequest, isJson, readRequestBody, toHTTPGraphQLRequest, writeError, writeErrors, writeHTTPGraphQLResponse } from './http-adapter.js';
 import { FastPath } from './fast-path.js';
 import { RateLimits, addressKey, fastPathRefusal, rateLimitPlugin, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, type RateLimitSettings } from './rate-limits/index.js';
-import { attachSubscriptions, metricsRegistry, type SubscriptionEndpoint, type SubscriptionTuning } from './subscriptions/index.js';
+import { attachSubscriptions, type SubscriptionEndpoint, type SubscriptionTuning } from './subscriptions/index.js';
 import { CorsPolicy } from './cors.js';
 import { DEVELOPMENT_ORIGINS } from './config.js';
 import { OperationGuard, formatLimitError, gatewayErrorFormatter, operationLimitsPlugin, type OperationLimits } from './limits/index.js';
 import { JWKS_PATH, PublishedKeys, jwksUrlOf } from './published-keys.js';
+import { createGatewayMetrics, NO_GATEWAY_METRICS } from './gateway-metrics.js';
+import { requestOutcome } from '@distribution/server/metrics';
 
 /** The part of the service config (see config.ts) the server needs; the full config satisfies it. */
 export interface GatewaySettings {
@@ -127,6 +129,8 @@ export async function startGateway(
   const supergraphSdl = readSupergraph(config.supergraphPath);
   const rateLimits = new RateLimits(config.rateLimits, logger);
   await rateLimits.ready();
+  // Off: nothing is recorded (every hook is a no-op), so the cost of metrics can be measured.
+  const metrics = config.metricsPort === null ? NO_GATEWAY_METRICS : createGatewayMetrics();
   // Identical reads that arrive together go to the subgraph once (see InflightReads).
   const inflight = new InflightReads();
   // One data source per subgraph, shared by ApolloGateway and the fast path.
@@ -135,7 +139,10 @@ export async function startGateway(
     const target = routingUrls[name] ?? url!;
     let dataSource = dataSources.get(`${name} ${target}`);
     if (!dataSource)
-      dataSources.set(`${name} ${target}`, (dataSource = new SubgraphDataSource(name, target, config.internalCredential, { inflight, timeoutMs: config.subgraphTimeoutMs })));
+      dataSources.set(
+        `${name} ${target}`,
+        (dataSource = new SubgraphDataSource(name, target, config.internalCredential, { inflight, timeoutMs: config.subgraphTimeoutMs, observeFetch: metrics.subgraphFetch })),
+      );
     return dataSource;
   };
   const gateway = new ApolloGateway({
@@ -222,6 +229,8 @@ export async function startGateway(
     res.setHeader(REQUEST_ID_HEADER, context.requestId);
     const isGraphQL = url.pathname === GRAPHQL_PATH;
     res.once('close', () => {
+      const seconds = (performance.now() - started) / 1000;
+      if (isGraphQL && req.method !== 'OPTIONS') metrics.request(context.requestLog.operationName, requestOutcome(context.requestLog.errorCodes, res.statusCode), seconds);
       // Probes are frequent and boring: only GraphQL traffic is logged at info.
       logger[isGraphQL ? 'info' : 'debug'](
         {
@@ -231,7 +240,7 @@ export async function startGateway(
           status: res.statusCode,
           operationName: context.requestLog.operationName ?? undefined,
           errors: context.requestLog.errorCodes,
-          durationMs: Math.round((performance.now() - started) * 10) / 10,
+          durationMs: Math.round(seconds * 10_000) / 10,
         },
         'request',
       );
@@ -299,7 +308,7 @@ export async function startGateway(
   }
 
   await apollo.start();
-  let metrics: RunningMetricsServer | undefined;
+  let metricsServer: RunningMetricsServer | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
@@ -309,7 +318,7 @@ export async function startGateway(
       });
     });
     // Metrics on a port of their own, which a deployment does not publish: the public port has no /metrics.
-    if (config.metricsPort !== null) metrics = await startMetricsServer({ port: config.metricsPort ?? 0, registry: metricsRegistry });
+    if (metrics.registry) metricsServer = await startMetricsServer({ port: config.metricsPort ?? 0, registry: metrics.registry });
   } catch (error) {
     await apollo.stop();
     throw error;
@@ -323,7 +332,7 @@ export async function startGateway(
     port,
     server: httpServer,
     subscriptions,
-    metricsUrl: metrics?.url,
+    metricsUrl: metricsServer?.url,
     stop: () =>
       (stopping ??= (async () => {
         ready = false;
@@ -331,7 +340,7 @@ export async function startGateway(
         stopped = true;
         if (fastPath) fastPath.enabled = false;
         await apollo.stop();
-        await metrics?.stop();
+        await metricsServer?.stop();
       })()),
   };
 }

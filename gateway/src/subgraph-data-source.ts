@@ -7,6 +7,7 @@ import { REQUEST_ID_HEADER } from '@distribution/logging';
 import type { GatewayContext } from './context.js';
 import { DEFAULT_SUBGRAPH_TIMEOUT_MS, SubgraphTimeoutError, postToSubgraph, type SubgraphHttpResponse } from './subgraph-http.js';
 import { dedupeRepresentations, spreadEntities } from './representations.js';
+import type { SubgraphFetchOutcome } from '@distribution/server/metrics';
 
 type FetcherResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
 type GatewayResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
@@ -53,6 +54,8 @@ export interface SubgraphDataSourceOptions {
   inflight?: InflightReads;
   /** How long a call may take, answer included (SUBGRAPH_TIMEOUT_MS); past it the fields it was for are null with SUBGRAPH_TIMEOUT. */
   timeoutMs?: number;
+  /** Told how each call ended and how long it took (metrics). */
+  observeFetch?: (subgraph: string, outcome: SubgraphFetchOutcome, seconds: number) => void;
 }
 
 /**
@@ -107,6 +110,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const send = () => postToSubgraph(this.endpoint, headers, body, this.timeoutMs);
     let parsed: GatewayResponse;
     let response: SubgraphHttpResponse;
+    const started = performance.now();
     try {
       if (operationType === 'query' && !asked && this.options.inflight) {
         // Who is asking is part of the answer; the request id is not. (A call with headers of its
@@ -118,9 +122,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       }
       parsed = this.parse(response);
     } catch (error) {
+      this.options.observeFetch?.(this.serviceName, fetchFailure(error), (performance.now() - started) / 1000);
       this.didEncounterError(error as Error);
       throw error;
     }
+    this.options.observeFetch?.(this.serviceName, parsed.errors?.length ? 'error' : 'ok', (performance.now() - started) / 1000);
 
     // A subgraph's cache-control restricts the whole response's, as RemoteGraphQLDataSource does.
     const policy = incoming?.overallCachePolicy;
@@ -189,6 +195,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       extensions: { code: ErrorCode.SubgraphUnavailable, serviceName: this.serviceName },
     });
   }
+}
+
+/** How a call that threw ended: no answer in time, no answer at all, or an answer that was an error (non-2xx, not JSON). */
+function fetchFailure(error: unknown): SubgraphFetchOutcome {
+  if (error instanceof SubgraphTimeoutError) return 'timeout';
+  if (error instanceof GraphQLError || error instanceof SyntaxError) return 'error';
+  return 'unavailable';
 }
 
 /** `max-age` and `public`/`private` of a Cache-Control header, read as RemoteGraphQLDataSource reads them. */

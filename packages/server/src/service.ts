@@ -42,6 +42,8 @@ export interface ServiceDefinition<C extends RequestContext> {
   busConsole?: string;
   /** GET paths served to anyone, beside /graphql (which only the gateway may call). */
   publicRoutes?: SubgraphOptions<C>['publicRoutes'];
+  /** Metric families of its own, beyond every subgraph's (catalog.ts `exportedBy`). */
+  ownMetrics?: ReadonlyArray<'inventory' | 'order'>;
   /** Background work started after the server is up (timers); returns its stop function. */
   startBackgroundWork?: (runtime: ServiceRuntime) => Promise<() => Promise<void>> | (() => Promise<void>);
 }
@@ -82,7 +84,7 @@ export async function startService<C extends RequestContext>(definition: Service
   const applied = await migrate(database);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   const listener = new PostgresListener(settings.databaseUrl, (e) => logger.warn({ err: e }, 'LISTEN connection lost; reconnecting'), settings.databaseTimeouts);
-  const metrics = settings.metricsPort == null ? NO_METRICS : createServiceMetrics(definition.name);
+  const metrics = settings.metricsPort == null ? NO_METRICS : createServiceMetrics(definition.ownMetrics);
   const bus = new EventBus({ database, logger, listener, batchSize: settings.eventBatchSize, pollIntervalMs: settings.eventPollIntervalMs, observer: metrics.bus });
   const runtime: ServiceRuntime = { database, bus, listener, logger, metrics };
   definition.registerConsumers?.(bus, runtime);

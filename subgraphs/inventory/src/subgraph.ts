@@ -21,6 +21,7 @@ export function createInventoryService(options: InventoryOptions = {}): ServiceD
   const depsOf = (logger: Logger) => (deps ??= { ...checked, logger });
   return {
     name: SERVICE_NAME,
+    ownMetrics: ['inventory'],
     busConsole: 'inventory',
     typeDefs,
     resolvers,

@@ -49,8 +49,8 @@ export const NO_METRICS: ServiceMetrics = {
   watch: nothing,
 };
 
-/** The metrics of the subgraph `service` (its own families only: reservations for inventory, placeOrder waits for order). */
-export function createServiceMetrics(service: string): ServiceMetrics {
+/** A subgraph's metrics: every subgraph's families, plus those of `own` (reservations for inventory, placeOrder waits for order). */
+export function createServiceMetrics(own: ReadonlyArray<'inventory' | 'order'> = []): ServiceMetrics {
   const registry = createMetricsRegistry();
   const batchSizes = consumerBatchSizes(registry);
   const parked = parkedEventCounts(registry);
@@ -59,8 +59,8 @@ export function createServiceMetrics(service: string): ServiceMetrics {
     registry,
     graphqlRequest: graphqlRequestDurations(registry),
     bus: { batchApplied: batchSizes, parked, relayed: relayLags },
-    reservationBatch: service === 'inventory' ? reservationBatches(registry) : nothing,
-    placeOrderWait: service === 'order' ? placeOrderWaits(registry) : nothing,
+    reservationBatch: own.includes('inventory') ? reservationBatches(registry) : nothing,
+    placeOrderWait: own.includes('order') ? placeOrderWaits(registry) : nothing,
     watch({ database, bus, webSockets }) {
       consumerStates(registry, () => consumerHealth(database, bus.registeredConsumers()));
       outboxAge(registry, async () => {
