@@ -222,7 +222,8 @@ describe('the outbox event bus', () => {
       expect(await consumer.query('SELECT attempts, error FROM parked_event WHERE consumer = $1', ['reader'])).toEqual([
         { attempts: 1, error: expect.stringContaining('not one this handler can book') },
       ]);
-      await eventually(() => told.applied === 2);
+      // At least 8000 and 8002 (the bus may hold earlier tests' events of these types for a new consumer too).
+      await eventually(() => told.applied >= 2);
       expect(told.parked).toEqual([['reader', 1]]);
       expect(told.relayed).toBeGreaterThanOrEqual(1);
     } finally {
