@@ -46,7 +46,7 @@ export interface LocalNetworkOptions {
   rateLimits?: Partial<RateLimitSettings>;
   /** Open WebSocket connections per client address at the gateway (MAX_CONNECTIONS_PER_ADDRESS). */
   maxConnectionsPerAddress?: number;
-  /** The gateway's metrics server: 0 or unset picks a free port, null turns it off. */
+  /** The gateway's metrics server: 0 or unset picks a free port, null turns metrics off everywhere (each subgraph's are on a free port otherwise). */
   metricsPort?: number | null;
   /** Web origins the gateway lets call from a browser; unset: the live page's development origins. */
   corsOrigins?: readonly string[];
@@ -74,6 +74,8 @@ export interface LocalNetwork {
   gatewayUrl: string;
   /** The gateway's Prometheus endpoint, on a port of its own; undefined when metrics are off. */
   metricsUrl?: string;
+  /** Every service's Prometheus endpoint (each on a port of its own); undefined ones when metrics are off. */
+  metricsUrls: Record<'gateway' | 'manufacturer' | 'inventory' | 'order' | 'account', string | undefined>;
   services: { manufacturer: RunningService; inventory: RunningService; order: RunningService; account: RunningAccountService };
   /** The account service's key ring: rotate with `keys.replace([...])`. */
   keys: KeyRing;
@@ -95,6 +97,8 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     eventBatchSize: options.eventBatchSize,
     eventPollIntervalMs: options.eventPollIntervalMs,
     databaseTimeouts: options.databaseTimeouts,
+    // Each subgraph on a free metrics port of its own, unless metrics are off.
+    metricsPort: options.metricsPort === null ? null : 0,
   });
   const fromEnvironment = rateLimitSettingsFromEnvironment(process.env);
   // Subgraphs first (in parallel: they own separate schemas), then the gateway in front of them.
@@ -140,6 +144,13 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
   return {
     gatewayUrl: gateway.url,
     metricsUrl: gateway.metricsUrl,
+    metricsUrls: {
+      gateway: gateway.metricsUrl,
+      manufacturer: manufacturer.metricsUrl,
+      inventory: inventory.metricsUrl,
+      order: order.metricsUrl,
+      account: account.metricsUrl,
+    },
     services: { manufacturer, inventory, order, account },
     keys,
     signToken: (identity: Identity, expiresIn?: number | string) => keys.sign(identity, expiresIn),

@@ -102,6 +102,7 @@ try {
   say(`Gateway (GraphQL, Apollo Sandbox):  ${network.gatewayUrl}`);
   say(`Subscriptions (graphql-ws):         ${network.gatewayUrl.replace('http', 'ws')}`);
   if (network.metricsUrl) say(`Metrics (Prometheus, not public):   ${network.metricsUrl}`);
+  for (const [name, url] of Object.entries(network.metricsUrls)) if (url && name !== 'gateway') say(`  ${name.padEnd(13)} metrics:        ${url}`);
   for (const [name, service] of Object.entries(network.services)) say(`  ${name.padEnd(13)} subgraph:       ${service.url}`);
   say(rounds.description);
   say(`First query answered ${readyMs} ms after launch. Ctrl-C stops everything.`);

@@ -9,6 +9,7 @@ import type { ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { requestIdFrom, REQUEST_ID_HEADER } from '@distribution/logging';
 import { traceHttpRequest } from '@distribution/tracing';
+import { requestOutcome } from '@distribution/server/metrics';
 import type { GatewayContext } from './context.js';
 import { BadHttpRequest, isJson, readRequestBody, toHTTPGraphQLRequest, writeError, writeErrors, writeHTTPGraphQLResponse } from './http-adapter.js';
 import { fastPathRefusal } from './rate-limits/index.js';
@@ -45,6 +46,8 @@ export function routeRequests(parts: GatewayParts, apollo: ApolloServer<GatewayC
   async function serve(req: IncomingMessage, res: ServerResponse, url: URL, context: GatewayContext, started: number): Promise<void> {
     const isGraphQL = url.pathname === GRAPHQL_PATH;
     res.once('close', () => {
+      const seconds = (performance.now() - started) / 1000;
+      if (isGraphQL && req.method !== 'OPTIONS') parts.metrics.request(context.requestLog.operationName, requestOutcome(context.requestLog.errorCodes, res.statusCode), seconds);
       // Probes are frequent and boring: only GraphQL traffic is logged at info.
       logger[isGraphQL ? 'info' : 'debug'](
         {
@@ -54,7 +57,7 @@ export function routeRequests(parts: GatewayParts, apollo: ApolloServer<GatewayC
           status: res.statusCode,
           operationName: context.requestLog.operationName ?? undefined,
           errors: context.requestLog.errorCodes,
-          durationMs: Math.round((performance.now() - started) * 10) / 10,
+          durationMs: Math.round(seconds * 10_000) / 10,
         },
         'request',
       );

@@ -93,7 +93,7 @@ export async function startGateway(
   httpServer.on('request', (req, res) => void handle(req, res));
 
   await apollo.start();
-  const metrics = await listen(httpServer, config.port, config.metricsPort, apollo);
+  const metrics = await listen(httpServer, config.port, config.metricsPort, parts.metrics.registry, apollo);
   readiness.ready = true;
 
   const { port } = httpServer.address() as AddressInfo;

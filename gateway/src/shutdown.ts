@@ -8,7 +8,8 @@ import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { startMetricsServer, type RunningMetricsServer } from '@distribution/server';
 import type { GatewayContext } from './context.js';
 import type { RateLimits } from './rate-limits/index.js';
-import { metricsRegistry, type SubscriptionEndpoint } from './subscriptions/index.js';
+import type { SubscriptionEndpoint } from './subscriptions/index.js';
+import type { Registry } from 'prom-client';
 import type { GatewayParts } from './wiring.js';
 import type { Readiness } from './routes.js';
 
@@ -34,6 +35,7 @@ export async function listen(
   httpServer: HttpServer,
   port: number,
   metricsPort: number | null | undefined,
+  registry: Registry | null,
   apollo: ApolloServer<GatewayContext>,
 ): Promise<RunningMetricsServer | undefined> {
   try {
@@ -44,7 +46,7 @@ export async function listen(
         resolve();
       });
     });
-    return metricsPort !== null ? await startMetricsServer({ port: metricsPort ?? 0, registry: metricsRegistry }) : undefined;
+    return metricsPort !== null && registry ? await startMetricsServer({ port: metricsPort ?? 0, registry }) : undefined;
   } catch (error) {
     await apollo.stop();
     throw error;

@@ -8,6 +8,7 @@ import { traceOutgoingCall } from '@distribution/tracing';
 import type { GatewayContext } from './context.js';
 import { DEFAULT_SUBGRAPH_TIMEOUT_MS, SubgraphTimeoutError, postToSubgraph, type SubgraphHttpResponse } from './subgraph-http.js';
 import { dedupeRepresentations, spreadEntities } from './representations.js';
+import type { SubgraphFetchOutcome } from '@distribution/server/metrics';
 
 type FetcherResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
 type GatewayResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
@@ -54,6 +55,8 @@ export interface SubgraphDataSourceOptions {
   inflight?: InflightReads;
   /** How long a call may take, answer included (SUBGRAPH_TIMEOUT_MS); past it the fields it was for are null with SUBGRAPH_TIMEOUT. */
   timeoutMs?: number;
+  /** Told how each call ended and how long it took (metrics). */
+  observeFetch?: (subgraph: string, outcome: SubgraphFetchOutcome, seconds: number) => void;
 }
 
 /**
@@ -112,6 +115,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       });
     let parsed: GatewayResponse;
     let response: SubgraphHttpResponse;
+    const started = performance.now();
     try {
       if (operationType === 'query' && !asked && this.options.inflight) {
         // Who is asking is part of the answer; the request id is not. (A call with headers of its
@@ -123,9 +127,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       }
       parsed = this.parse(response);
     } catch (error) {
+      this.options.observeFetch?.(this.serviceName, fetchFailure(error), (performance.now() - started) / 1000);
       this.didEncounterError(error as Error);
       throw error;
     }
+    this.options.observeFetch?.(this.serviceName, parsed.errors?.length ? 'error' : 'ok', (performance.now() - started) / 1000);
 
     // No cache hint is read from the answer (RemoteGraphQLDataSource would): our subgraphs send none.
     const answer = { ...parsed, http: response as never };
@@ -192,4 +198,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       extensions: { code: ErrorCode.SubgraphUnavailable, serviceName: this.serviceName },
     });
   }
+}
+
+/** How a call that threw ended: no answer in time, no answer at all, or an answer that was an error (non-2xx, not JSON). */
+function fetchFailure(error: unknown): SubgraphFetchOutcome {
+  if (error instanceof SubgraphTimeoutError) return 'timeout';
+  if (error instanceof GraphQLError || error instanceof SyntaxError) return 'error';
+  return 'unavailable';
 }

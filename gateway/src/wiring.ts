@@ -26,6 +26,7 @@ import { DEVELOPMENT_ORIGINS } from './config.js';
 import { OperationGuard, gatewayErrorFormatter, operationLimitsPlugin } from './limits/index.js';
 import { PublishedKeys, jwksUrlOf } from './published-keys.js';
 import { drainOnStop } from './shutdown.js';
+import { createGatewayMetrics, NO_GATEWAY_METRICS, type GatewayMetrics } from './gateway-metrics.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -45,6 +46,8 @@ export interface GatewayParts {
   gateway: ApolloGateway;
   /** Undefined when the fast path is off. */
   fastPath: FastPath | undefined;
+  /** Requests and subgraph calls; no-ops when metrics are off. */
+  metrics: GatewayMetrics;
   /** True once the gateway stops: the fast path no longer follows supergraph updates. */
   stopped: boolean;
 }
@@ -84,6 +87,8 @@ export async function wireGateway(
   const rateLimits = new RateLimits(config.rateLimits, logger);
   await rateLimits.ready();
   // Identical reads that arrive together go to the subgraph once (see InflightReads).
+  // Off: nothing is recorded (every hook is a no-op), so the cost of metrics can be measured.
+  const metrics = config.metricsPort === null ? NO_GATEWAY_METRICS : createGatewayMetrics();
   const inflight = new InflightReads();
   // One data source per subgraph, shared by ApolloGateway and the fast path.
   const dataSources = new Map<string, SubgraphDataSource>();
@@ -91,7 +96,10 @@ export async function wireGateway(
     const target = routingUrls[name] ?? url!;
     let dataSource = dataSources.get(`${name} ${target}`);
     if (!dataSource)
-      dataSources.set(`${name} ${target}`, (dataSource = new SubgraphDataSource(name, target, config.internalCredential, { inflight, timeoutMs: config.subgraphTimeoutMs })));
+      dataSources.set(
+        `${name} ${target}`,
+        (dataSource = new SubgraphDataSource(name, target, config.internalCredential, { inflight, timeoutMs: config.subgraphTimeoutMs, observeFetch: metrics.subgraphFetch })),
+      );
     return dataSource;
   };
   const gateway = new ApolloGateway({
@@ -101,7 +109,7 @@ export async function wireGateway(
   });
   const fastPath = fastPathEnabled ? new FastPath({ logger, production, guard, dataSource: dataSourceFor }) : undefined;
   const cors = new CorsPolicy(config.corsOrigins ?? (production ? [] : DEVELOPMENT_ORIGINS));
-  return { logger, production, guard, verifyToken, publishedKeys, rateLimits, cors, routingUrls, supergraphSdl, gateway, fastPath, stopped: false };
+  return { logger, production, guard, verifyToken, publishedKeys, rateLimits, cors, routingUrls, supergraphSdl, gateway, fastPath, metrics, stopped: false };
 }
 
 /** Serves graphql-ws on the HTTP server; subscriptions and the fast path follow the supergraph the HTTP path serves. */

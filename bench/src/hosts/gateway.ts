@@ -76,6 +76,8 @@ async function startOurs() {
       supergraphPath: settings.supergraphPath,
       maxConnections: 10_000,
       maxSubscriptionsPerConnection: 50,
+      // BENCH_METRICS=off records no metrics at all (every hook a no-op): the cost of metrics is the difference.
+      metricsPort: process.env.BENCH_METRICS === 'off' ? null : 0,
       // Every bench client comes from this machine's one address: per-address limits would be the bottleneck measured.
       maxConnectionsPerAddress: 100_000,
       rateLimits: {

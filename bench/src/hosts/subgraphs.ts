@@ -38,6 +38,8 @@ await serveChild<SubgraphHostInfo>(async () => {
     internalCredential: DEVELOPMENT_DEFAULTS.internalCredential,
     logger: createLogger(name, settings.logLevel),
     eventPollIntervalMs: settings.eventPollIntervalMs,
+    // As the gateway's (hosts/gateway.ts): BENCH_METRICS=off turns every service's metrics off.
+    metricsPort: process.env.BENCH_METRICS === 'off' ? null : 0,
   });
   const [manufacturer, inventory, order, account] = await Promise.all([
     startManufacturerService(common('manufacturer')),

@@ -9,6 +9,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { TokenVerifier, VerifiedIdentity } from '@distribution/auth';
 import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from '@distribution/logging';
 import { ClientQueue } from './client-queue.js';
+import { countDelivered, countSlowClientClose } from './metrics.js';
 import { CloseReason, SubscriptionCloseCode, subscriberAlreadyExists } from './close-codes.js';
 import type { Subscriber } from './event-fanout.js';
 import { internalError, tooManySubscriptions } from './subscription-errors.js';
@@ -59,6 +60,7 @@ export class ClientConnection {
     const { limits } = deps;
     this.queue = new ClientQueue(ws, { maxQueued: limits.maxQueuedMessages, highWaterMarkBytes: limits.sendHighWaterMarkBytes }, () => {
       this.logger.warn({ subscriptions: this.held.size, coalesced: this.queue.coalesced }, 'closing a client too slow for its events');
+      countSlowClientClose();
       this.close(SubscriptionCloseCode.TooSlow, CloseReason.TooSlow);
     });
     this.initTimer = setTimeout(() => {
@@ -178,7 +180,9 @@ export class ClientConnection {
     const { coalesce } = prepared.plan;
     const subscriber: Subscriber = {
       next: (message, key) => {
-        if (current()) this.queue.push(message.for(idJson), id, coalesce ? key : undefined);
+        if (!current()) return;
+        this.queue.push(message.for(idJson), id, coalesce ? key : undefined);
+        countDelivered();
       },
       error: (errors) => end(stringifyMessage({ id, type: MessageType.Error, payload: errors })),
       complete: () => end(stringifyMessage({ id, type: MessageType.Complete })),

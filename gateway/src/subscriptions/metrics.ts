@@ -52,6 +52,27 @@ const eventsTotal = new Counter({
   registers: [metricsRegistry],
 });
 
+const deliveredTotal = new Counter({
+  name: 'gateway_subscription_events_delivered_total',
+  help: 'Subscription events sent (or queued) to clients, one per client subscription that receives it',
+  registers: [metricsRegistry],
+});
+const slowClientClosesTotal = new Counter({
+  name: 'gateway_subscription_slow_client_closes_total',
+  help: 'Client connections closed because they read slower than their events arrived (close code 4490)',
+  registers: [metricsRegistry],
+});
+
+/** Counts one event handed to one client subscription. */
+export function countDelivered(): void {
+  deliveredTotal.inc();
+}
+
+/** Counts one client closed for being too slow. */
+export function countSlowClientClose(): void {
+  slowClientClosesTotal.inc();
+}
+
 /** Counts one event from a subgraph. */
 export function countEvent(subgraph: string): void {
   events += 1;

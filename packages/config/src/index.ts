@@ -128,9 +128,11 @@ export const isProduction = (e: NodeJS.ProcessEnv = process.env) => e.NODE_ENV =
 /** Log levels pino knows, as every service accepts them in LOG_LEVEL. */
 export const logLevel = () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
-/** The variables every subgraph reads, whatever else it needs. */
-export const subgraphVariables = (port: number) => ({
+/** The variables every subgraph reads, whatever else it needs; `metricsPort` is METRICS_PORT's default. */
+export const subgraphVariables = (port: number, metricsPort: number | 'off' = 'off') => ({
   PORT: env.port(port),
+  // Prometheus scrapes here, never on the public port; `off` serves no metrics and records none.
+  METRICS_PORT: env.portOrOff(metricsPort),
   // Unset means an embedded Postgres (development only).
   DATABASE_URL: env.optionalUrl(),
   INTERNAL_CREDENTIAL: env.secret(DEVELOPMENT_DEFAULTS.internalCredential),
@@ -165,6 +167,7 @@ export function loadSubgraphConfig<S extends ReturnType<typeof subgraphVariables
     variables: c,
     settings: {
       port: common.PORT,
+      metricsPort: common.METRICS_PORT,
       databaseUrl: common.DATABASE_URL,
       internalCredential: common.INTERNAL_CREDENTIAL,
       logLevel: common.LOG_LEVEL,

@@ -8,6 +8,7 @@ describe('a subgraph configuration', () => {
     const { settings, variables } = loadSubgraphConfig(shape, SUBGRAPH_PRODUCTION_VARIABLES, {});
     expect(settings).toEqual({
       port: 4100,
+      metricsPort: null,
       databaseUrl: undefined,
       internalCredential: DEVELOPMENT_DEFAULTS.internalCredential,
       logLevel: 'info',
@@ -16,6 +17,14 @@ describe('a subgraph configuration', () => {
       databaseTimeouts: { statementMs: 15_000, idleInTransactionMs: 30_000, connectMs: 10_000 },
     });
     expect(variables.EXTRA).toBe(7);
+  });
+
+  it('serves metrics on METRICS_PORT, on a default port a subgraph gives, or not at all', () => {
+    expect(loadSubgraphConfig(shape, [], { METRICS_PORT: '9999' }).settings.metricsPort).toBe(9999);
+    expect(loadSubgraphConfig(shape, [], { METRICS_PORT: '0' }).settings.metricsPort).toBe(0);
+    expect(loadSubgraphConfig({ ...subgraphVariables(4100, 9465) }, [], {}).settings.metricsPort).toBe(9465);
+    expect(loadSubgraphConfig({ ...subgraphVariables(4100, 9465) }, [], { METRICS_PORT: 'off' }).settings.metricsPort).toBeNull();
+    expect(() => loadSubgraphConfig(shape, [], { METRICS_PORT: 'sometimes' })).toThrow(/METRICS_PORT: must be a port \(0-65535\) or off/);
   });
 
   it('names every variable production must set, before anything else', () => {

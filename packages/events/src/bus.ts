@@ -11,6 +11,7 @@ import { BUS_APPEND_LOCK, busChannel, ensureBusSchema } from './bus-schema.js';
 import { PostgresListener } from './listener.js';
 import { announceParking } from './parking-notice.js';
 import type { InboxEntity, OutboxEntity } from './entities.js';
+import type { BusObserver } from './bus-observer.js';
 import { traceEventBatch, traceRelayed } from '@distribution/tracing';
 
 /** A row of bus.events: an outbox row as the relay appended it, with its bus position and source (bigint position: a string). */
@@ -30,6 +31,8 @@ export interface EventBusOptions {
    */
   maxAttempts?: number;
   listener?: PostgresListener;
+  /** Told what was applied, parked and relayed (metrics). */
+  observer?: BusObserver;
 }
 
 /** A consumer as registered: what the bus console reads and re-delivers to. */
@@ -183,13 +186,13 @@ export class EventBus {
       if (!waiting) return false;
     }
     const started = Date.now();
-    return this.db.transaction(async (m) => {
+    const relayed = await this.db.transaction(async (m) => {
       // Positions become visible in commit order: appends of every service take turns, and
       // replicas of one service too, which keeps the service's own order.
       await m.query('SELECT pg_advisory_xact_lock($1)', [BUS_APPEND_LOCK]);
       // Move and announce in one statement: rows leave the outbox in id order, get bus positions
       // in that order, and each event type's channel is notified once (delivered at commit).
-      const moved = returnedRows<Pick<OutboxEntity, 'type'> & { events: number; traces: string[] }>(
+      const moved = returnedRows<Pick<OutboxEntity, 'type'> & { events: number; traces: string[]; waited: number }>(
         await m.query(
           `WITH moved AS (
            DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT $1)
@@ -197,18 +200,20 @@ export class EventBus {
          ), appended AS (
            INSERT INTO bus.events (event_id, type, version, source, payload, occurred_at, traceparent)
            SELECT event_id, type, version, $2, payload, occurred_at, traceparent FROM moved ORDER BY id
-           RETURNING type, traceparent
+           RETURNING type, traceparent, occurred_at
          )
-         SELECT type, count(*)::int AS events, array_remove(array_agg(DISTINCT traceparent), NULL) AS traces, pg_notify($3 || type, '')
+         SELECT type, count(*)::int AS events, array_remove(array_agg(DISTINCT traceparent), NULL) AS traces,
+           extract(epoch FROM clock_timestamp() - min(occurred_at))::float8 AS waited, pg_notify($3 || type, '')
          FROM appended GROUP BY type`,
           [this.batchSize, this.db.schema, busChannel('')],
         ),
       );
       // A publish span in the trace of every event that carries one (none when tracing is off).
       traceRelayed(this.db.schema, started, moved);
-      const total = moved.reduce((sum, row) => sum + row.events, 0);
-      return total === this.batchSize;
+      return { total: moved.reduce((sum, row) => sum + row.events, 0), waited: Math.max(0, ...moved.map((row) => row.waited)) };
     });
+    if (relayed.total > 0) this.options.observer?.relayed(relayed.waited);
+    return relayed.total === this.batchSize;
   }
 
   /** Applies one batch for one consumer. Returns true when there may be more. */
@@ -223,9 +228,9 @@ export class EventBus {
       );
       if (!waiting) return false;
     }
-    const attempt: { first: BusEvent | null } = { first: null };
+    const attempt: { first: BusEvent | null; applied: number; parked: number } = { first: null, applied: 0, parked: 0 };
     try {
-      return await this.db.transaction(async (m) => {
+      const more = await this.db.transaction(async (m) => {
         // The cursor row lock makes replicas of one consumer take turns, keeping bus order.
         const rows: BusEventColumns[] = await m.query(
           `WITH cursor AS (SELECT position FROM event_cursor WHERE consumer = $1 FOR UPDATE)
@@ -262,12 +267,20 @@ export class EventBus {
         // The batch continues the trace of each event it applies; each event the handler gets names its consumer span (traceEventBatch).
         if (events.length) await traceEventBatch(this.db.schema, consumer.name, received, (continuing) => consumer.handler(continuing(events as BusEvent[]), m));
         consumer.singleStep = false;
+        Object.assign(attempt, { applied: events.length, parked: unreadable.length });
         return rows.length === limit;
       });
+      this.tellCommitted(consumer.name, attempt);
+      return more;
     } catch (error) {
       await this.recordFailure(consumer, attempt.first, error);
       return true;
     }
+  }
+
+  private tellCommitted(consumer: string, { applied, parked }: { applied: number; parked: number }) {
+    if (applied > 0) this.options.observer?.batchApplied(consumer, applied);
+    if (parked > 0) this.options.observer?.parked(consumer, parked);
   }
 
   /** Parks, in the batch's transaction (their inbox entries are already written), the events the contract cannot read. */
@@ -325,6 +338,7 @@ export class EventBus {
       await announceParking(m, this.db.schema, [{ consumer: consumer.name, eventId: event.id, type: event.type, error: String((error as Error)?.message ?? error) }]);
     });
     consumer.failures.delete(event.id);
+    this.options.observer?.parked(consumer.name, 1);
     log.error({ consumer: consumer.name, eventId: event.id, type: event.type, attempts }, 'event parked after failing');
   }
 }

@@ -3,6 +3,7 @@ export { recordEvents, recordEvent, outboxChannel, outboxStatementParts, outboxP
 export { EventTables1700000000000 } from './migration.js';
 export { EventBus } from './bus.js';
 export type { EventHandler, EventBusOptions } from './bus.js';
+export type { BusObserver } from './bus-observer.js';
 export { PostgresListener } from './listener.js';
 export type { ListenOptions } from './listener.js';
 export { ensureBusSchema, busChannel } from './bus-schema.js';

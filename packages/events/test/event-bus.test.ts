@@ -200,8 +200,15 @@ describe('the outbox event bus', () => {
   });
 
   it('parks on its first failure alone an event whose handler finds it unreadable (EventParseError), without retries', async () => {
-    const relay = new EventBus({ database: producer, logger, pollIntervalMs: 20 });
-    const bus = new EventBus({ database: consumer, logger, pollIntervalMs: 20, maxAttempts: 5 }).consume('reader', COUNTED, async (events, m) => {
+    // What the metrics hear: applied events and parked ones, per consumer, once each committed.
+    const told = { applied: 0, parked: [] as Array<[string, number]>, relayed: 0 };
+    const observer = {
+      batchApplied: (_: string, n: number) => void (told.applied += n),
+      parked: (c: string, n: number) => void told.parked.push([c, n]),
+      relayed: () => void (told.relayed += 1),
+    };
+    const relay = new EventBus({ database: producer, logger, pollIntervalMs: 20, observer });
+    const bus = new EventBus({ database: consumer, logger, pollIntervalMs: 20, maxAttempts: 5, observer }).consume('reader', COUNTED, async (events, m) => {
       for (const e of events) {
         if (e.payload.roundNumber === 8_001) throw new EventParseError(e.type, e.version, e.id, ['roundNumber: not one this handler can book']);
         await m.query('INSERT INTO applied VALUES ($1, $2)', [e.id, e.payload.roundNumber]);
@@ -215,6 +222,10 @@ describe('the outbox event bus', () => {
       expect(await consumer.query('SELECT attempts, error FROM parked_event WHERE consumer = $1', ['reader'])).toEqual([
         { attempts: 1, error: expect.stringContaining('not one this handler can book') },
       ]);
+      // At least 8000 and 8002 (the bus may hold earlier tests' events of these types for a new consumer too).
+      await eventually(() => told.applied >= 2);
+      expect(told.parked).toEqual([['reader', 1]]);
+      expect(told.relayed).toBeGreaterThanOrEqual(1);
     } finally {
       await bus.stop();
       await relay.stop();

@@ -37,7 +37,7 @@ export interface ServiceProcessOptions<C extends { logLevel: string; databaseUrl
   name: string;
   loadConfig: (env: NodeJS.ProcessEnv) => C;
   /** Starts the service; `databaseUrl` is DATABASE_URL or the embedded server's. */
-  start: (config: C, runtime: { databaseUrl: string; logger: Logger }) => Promise<{ url: string; stop(): Promise<void> }>;
+  start: (config: C, runtime: { databaseUrl: string; logger: Logger }) => Promise<{ url: string; metricsUrl?: string; stop(): Promise<void> }>;
   /** False for the gateway, which has no database. */
   usesDatabase?: boolean;
 }
@@ -67,7 +67,7 @@ export async function runServiceProcess<C extends { logLevel: string; databaseUr
       if (database.embedded) logger.warn('DATABASE_URL is not set: using the embedded development Postgres');
     }
     const service = await options.start(config, { databaseUrl: database?.url ?? '', logger });
-    logger.info({ url: service.url }, `${options.name} ready at ${service.url}`);
+    logger.info({ url: service.url, metricsUrl: service.metricsUrl }, `${options.name} ready at ${service.url}`);
     stopOnSignals(
       async () => {
         await service.stop();

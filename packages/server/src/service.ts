@@ -10,6 +10,8 @@ import { EventBus, PostgresListener } from '@distribution/events';
 import type { Logger } from '@distribution/logging';
 import { startSubgraph, type RequestContext, type SubgraphOptions } from './subgraph-server.js';
 import { busConsoleResolvers, withBusConsole } from './bus-console/resolvers.js';
+import { createServiceMetrics, NO_METRICS, type ServiceMetrics } from './metrics/service-metrics.js';
+import { startMetricsServer, type RunningMetricsServer } from './metrics-server.js';
 
 /** What a service's own code gets to work with. */
 export interface ServiceRuntime {
@@ -18,6 +20,8 @@ export interface ServiceRuntime {
   /** Shared LISTEN connection (NOTIFY wake-ups, live updates). */
   listener: PostgresListener;
   logger: Logger;
+  /** This service's metrics (no-ops when they are off). */
+  metrics: ServiceMetrics;
 }
 
 export interface ServiceDefinition<C extends RequestContext> {
@@ -38,6 +42,8 @@ export interface ServiceDefinition<C extends RequestContext> {
   busConsole?: string;
   /** GET paths served to anyone, beside /graphql (which only the gateway may call). */
   publicRoutes?: SubgraphOptions<C>['publicRoutes'];
+  /** Metric families of its own, beyond every subgraph's (catalog.ts `exportedBy`). */
+  ownMetrics?: ReadonlyArray<'inventory' | 'order'>;
   /** Background work started after the server is up (timers); returns its stop function. */
   startBackgroundWork?: (runtime: ServiceRuntime) => Promise<() => Promise<void>> | (() => Promise<void>);
 }
@@ -53,12 +59,16 @@ export interface ServiceSettings {
   databaseTimeouts?: Partial<DatabaseTimeouts>;
   /** Deepest operation accepted (see depth-limit.ts). */
   maxDepth?: number;
+  /** Port of this service's metrics server (0: a free one); null or unset: no metrics at all. */
+  metricsPort?: number | null;
 }
 
 export interface RunningService extends ServiceRuntime {
   url: string;
   port: number;
   schema: GraphQLSchema;
+  /** Where Prometheus scrapes this service; undefined when metrics are off. */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -74,8 +84,9 @@ export async function startService<C extends RequestContext>(definition: Service
   const applied = await migrate(database);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   const listener = new PostgresListener(settings.databaseUrl, (e) => logger.warn({ err: e }, 'LISTEN connection lost; reconnecting'), settings.databaseTimeouts);
-  const bus = new EventBus({ database, logger, listener, batchSize: settings.eventBatchSize, pollIntervalMs: settings.eventPollIntervalMs });
-  const runtime: ServiceRuntime = { database, bus, listener, logger };
+  const metrics = settings.metricsPort == null ? NO_METRICS : createServiceMetrics(definition.ownMetrics);
+  const bus = new EventBus({ database, logger, listener, batchSize: settings.eventBatchSize, pollIntervalMs: settings.eventPollIntervalMs, observer: metrics.bus });
+  const runtime: ServiceRuntime = { database, bus, listener, logger, metrics };
   definition.registerConsumers?.(bus, runtime);
   await bus.start();
 
@@ -91,6 +102,7 @@ export async function startService<C extends RequestContext>(definition: Service
     maxDepth: settings.maxDepth,
     createContext: (base) => definition.createContext(base, runtime),
     publicRoutes: definition.publicRoutes,
+    observeRequest: metrics.registry ? metrics.graphqlRequest : undefined,
     isReady: async () => {
       if (!accepting) return false;
       await database.query('SELECT 1');
@@ -98,6 +110,11 @@ export async function startService<C extends RequestContext>(definition: Service
     },
   });
   const stopBackground = (await definition.startBackgroundWork?.(runtime)) ?? (async () => {});
+  let metricsServer: RunningMetricsServer | undefined;
+  if (metrics.registry) {
+    metrics.watch({ database, bus, webSockets: server.webSockets });
+    metricsServer = await startMetricsServer({ port: settings.metricsPort ?? 0, registry: metrics.registry });
+  }
 
   let stopping: Promise<void> | null = null;
   return {
@@ -105,9 +122,11 @@ export async function startService<C extends RequestContext>(definition: Service
     url: server.url,
     port: server.port,
     schema,
+    metricsUrl: metricsServer?.url,
     stop: () =>
       (stopping ??= (async () => {
         accepting = false;
+        await metricsServer?.stop();
         await stopBackground();
         await server.stop();
         await bus.stop();

@@ -17,6 +17,7 @@ import { serveGraphQL } from './http-graphql.js';
 import { inputHygienePlugin } from './input-hygiene.js';
 import { serveGraphQLOverWebSocket } from './ws-graphql.js';
 import { DEFAULT_SUBGRAPH_MAX_DEPTH, depthLimitRule } from './depth-limit.js';
+import { requestMetricsPlugin, type RequestObserver } from './metrics/request-plugin.js';
 
 /** What every resolver can rely on, whatever the service adds. */
 export interface RequestContext {
@@ -40,12 +41,16 @@ export interface SubgraphOptions<C extends RequestContext> {
   maxDepth?: number;
   /** GET paths anyone may read without the internal credential (the account service's JWKS). */
   publicRoutes?: Record<string, (req: http.IncomingMessage, res: http.ServerResponse) => void>;
+  /** Told of every GraphQL request over HTTP (metrics). */
+  observeRequest?: RequestObserver;
 }
 
 export interface RunningSubgraph {
   url: string;
   port: number;
   httpServer: http.Server;
+  /** The graphql-ws server on the same port (its clients are the gateways' connections). */
+  webSockets: WebSocketServer;
   stop(): Promise<void>;
 }
 
@@ -95,6 +100,7 @@ export async function startSubgraph<C extends RequestContext>(options: SubgraphO
       ApolloServerPluginLandingPageDisabled(),
       // Texts with control characters or past their length never reach a resolver (input-hygiene.ts).
       inputHygienePlugin(),
+      ...(options.observeRequest ? [requestMetricsPlugin<C & BaseContext>(options.observeRequest)] : []),
       {
         async serverWillStart() {
           return {
@@ -157,6 +163,7 @@ export async function startSubgraph<C extends RequestContext>(options: SubgraphO
     url,
     port,
     httpServer,
+    webSockets: wsServer,
     stop: () =>
       (stopping ??= (async () => {
         await apollo.stop();

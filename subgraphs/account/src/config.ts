@@ -3,7 +3,7 @@ import { SUBGRAPH_PRODUCTION_VARIABLES, env, loadSubgraphConfig, subgraphVariabl
 import { DEFAULT_LIFETIMES, DEFAULT_LOCKOUT } from './settings.js';
 
 export const configShape = {
-  ...subgraphVariables(4004),
+  ...subgraphVariables(4004, 9468),
   // A JWK Set of private Ed25519 keys: the first signs, all are published. Unset (development only):
   // the key file .data/signing-keys.json, made on first start.
   ACCOUNT_SIGNING_KEYS: env.secret().optional(),

@@ -11,6 +11,7 @@ await runServiceProcess({
     startAccountService({
       databaseUrl,
       port: config.port,
+      metricsPort: config.metricsPort,
       internalCredential: config.internalCredential,
       logger,
       eventBatchSize: config.eventBatchSize,

@@ -12,7 +12,7 @@ const isRoundSchedule = (text: string) => {
 };
 
 export const configShape = {
-  ...subgraphVariables(4002),
+  ...subgraphVariables(4002, 9466),
   // How long a distribution round lasts before it closes by itself (a demo uses seconds, e.g. PT30S).
   ROUND_PERIOD: env.duration('P1M'),
   // When the next round opens by itself once the last is settled: monthly, an ISO-8601 interval (PT30S) or manual.

@@ -1,5 +1,6 @@
 /** What inventory's rules need from its configuration, checked once at start. */
 import type { Logger } from '@distribution/logging';
+import type { ServiceMetrics } from '@distribution/server/metrics';
 import { isZeroDuration, parseDuration, type Duration } from './domain/duration.js';
 import { parseRoundSchedule, type RoundSchedule } from './domain/round-schedule.js';
 
@@ -24,6 +25,8 @@ export interface InventoryDeps {
   roundSchedule: RoundSchedule;
   defaultThreshold: number;
   periodCheckIntervalMs: number;
+  /** Where reservation batches are counted (the service's metrics); absent in tests that apply batches directly. */
+  metrics?: Pick<ServiceMetrics, 'reservationBatch'>;
 }
 
 // Manual unless told: a service started by a test or a tool opens nothing by itself (the process's

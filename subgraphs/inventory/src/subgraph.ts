@@ -21,6 +21,7 @@ export function createInventoryService(options: InventoryOptions = {}): ServiceD
   const depsOf = (logger: Logger) => (deps ??= { ...checked, logger });
   return {
     name: SERVICE_NAME,
+    ownMetrics: ['inventory'],
     busConsole: 'inventory',
     typeDefs,
     resolvers,
@@ -28,7 +29,7 @@ export function createInventoryService(options: InventoryOptions = {}): ServiceD
     entities,
     registerConsumers: (bus, runtime) => {
       registerManufacturerConsumer(bus, depsOf(runtime.logger));
-      registerOrderConsumer(bus, depsOf(runtime.logger));
+      registerOrderConsumer(bus, { ...depsOf(runtime.logger), metrics: runtime.metrics });
     },
     createContext: (base, runtime) => createContext(base, runtime, depsOf(runtime.logger)),
     startBackgroundWork: (runtime) => startRoundWatch(runtime.database, runtime.listener, depsOf(runtime.logger)),

@@ -1,7 +1,7 @@
 /** Settings of the manufacturer subgraph, read from the environment. */
 import { SUBGRAPH_PRODUCTION_VARIABLES, loadSubgraphConfig, subgraphVariables } from '@distribution/config';
 
-export const configShape = subgraphVariables(4001);
+export const configShape = subgraphVariables(4001, 9465);
 
 /** What a container deployment must set: in production no embedded database and no development secret. */
 export const productionVariables: string[] = [...SUBGRAPH_PRODUCTION_VARIABLES];

@@ -2,7 +2,7 @@
 import { SUBGRAPH_PRODUCTION_VARIABLES, env, loadSubgraphConfig, subgraphVariables } from '@distribution/config';
 
 export const configShape = {
-  ...subgraphVariables(4003),
+  ...subgraphVariables(4003, 9467),
   // How long placeOrder waits for inventory's answer before it returns the order as PENDING.
   PLACE_ORDER_WAIT_MS: env.int(5000),
   // An order still PENDING (or a cancellation still waiting) this long is asked about: inventory answers with its decision.

@@ -1,6 +1,7 @@
 /** What the order service's resolvers work with, per request. */
 import type { ServiceDatabase } from '@distribution/db';
 import type { RequestContext, ServiceRuntime } from '@distribution/server';
+import type { ServiceMetrics } from '@distribution/server/metrics';
 import { createLoaders, type OrderLoaders } from './loaders.js';
 import { OrderSignals } from './events/order-signals.js';
 
@@ -16,6 +17,8 @@ export interface OrderContext extends RequestContext {
   loaders: OrderLoaders;
   signals: OrderSignals;
   settings: OrderSettings;
+  /** Where placeOrder's waits are timed (no-ops when metrics are off). */
+  metrics: Pick<ServiceMetrics, 'placeOrderWait'>;
   /** Fresh loaders (a subscription's context outlives one event; cached rows would go stale). */
   refreshLoaders(): void;
 }
@@ -36,6 +39,7 @@ export function createOrderContext(base: RequestContext, runtime: ServiceRuntime
     loaders: createLoaders(runtime.database),
     signals: signalsOf(runtime),
     settings,
+    metrics: runtime.metrics,
     refreshLoaders: () => {
       context.loaders = createLoaders(runtime.database);
     },

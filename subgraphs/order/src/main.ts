@@ -10,6 +10,7 @@ await runServiceProcess({
     startOrderService({
       databaseUrl,
       port: config.port,
+      metricsPort: config.metricsPort,
       internalCredential: config.internalCredential,
       logger,
       eventBatchSize: config.eventBatchSize,

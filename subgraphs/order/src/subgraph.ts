@@ -24,6 +24,7 @@ export const ORDER_SCHEMA = 'orders';
 export function createOrderService(settings: OrderSettings): ServiceDefinition<OrderContext> {
   return {
     name: ORDER_SCHEMA,
+    ownMetrics: ['order'],
     busConsole: 'order',
     typeDefs,
     resolvers,

@@ -61,6 +61,7 @@ export async function applyReservationBatch(
     liveAnnouncements(events),
   ]);
   deps.logger.debug({ requests: requests.length, outcomes: result.outcomes.length, roundNumber }, 'reservation batch applied');
+  deps.metrics?.reservationBatch(requests.length, result.outcomes);
 
   // A product that ran out may have been the round's last: the round watch looks once this commits.
   if (round && result.changes.some((c) => c.after.onHand === c.after.reserved)) await wakeRoundWatch(sql);

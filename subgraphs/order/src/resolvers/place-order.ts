@@ -127,10 +127,12 @@ export const placeOrderResolvers = {
           const order = await currentOrder(ctx, orderId);
           return order.status === OrderStatus.Pending ? null : order;
         };
+        const waitStarted = performance.now();
         const decided =
           orderId === newId
             ? await watch.until(ctx.settings.placeOrderWaitMs, decidedOrder, { checkFirst: false })
             : await ctx.signals.waitFor(orderId, ctx.settings.placeOrderWaitMs, decidedOrder);
+        ctx.metrics.placeOrderWait((performance.now() - waitStarted) / 1000, decided !== null);
         return placeOrderResultOf(decided ?? (await currentOrder(ctx, orderId)));
       } finally {
         watch.stop();
