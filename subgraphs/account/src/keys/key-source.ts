@@ -4,13 +4,23 @@
  * `.data/` made on first use (mode 0600), which `npm run token` signs with too, so the gateway
  * accepts development tokens through the same JWKS as real ones.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatSigningKeys, generateSigningKey, parseSigningKeys, type SigningKey } from '@distribution/auth';
 
+/**
+ * The repository: the nearest folder above this module with package-lock.json. Searched, not a fixed
+ * number of `../`, because the module runs from src/keys/ under tsx and from the dist/ bundle when built.
+ */
+function repositoryRoot(): string {
+  let folder = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(folder, 'package-lock.json')) && dirname(folder) !== folder) folder = dirname(folder);
+  return folder;
+}
+
 /** `<repository>/.data/signing-keys.json`, whatever the working directory. */
-export const DEVELOPMENT_KEY_FILE = fileURLToPath(new URL('../../../../.data/signing-keys.json', import.meta.url));
+export const DEVELOPMENT_KEY_FILE = join(repositoryRoot(), '.data', 'signing-keys.json');
 
 /** The keys of ACCOUNT_SIGNING_KEYS when given, else those of the development key file (made when missing). */
 export async function loadSigningKeys({ keysJson, keyFile = DEVELOPMENT_KEY_FILE }: { keysJson?: string; keyFile?: string }): Promise<SigningKey[]> {
