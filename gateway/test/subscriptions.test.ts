@@ -280,13 +280,10 @@ describe('when a subgraph goes away', () => {
     const client = await connect();
     client.subscribe('d', DEPLETIONS);
     await eventually(() => feed.active === 1, 5000, 'the upstream subscription');
-    const stopped = Date.now();
     await stock.stop();
     try {
       const ended = await client.take('d', UNAVAILABLE_AFTER_MS + 3000);
       expect(ended).toMatchObject({ type: 'error', payload: [{ extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'inventory' } }] });
-      expect(Date.now() - stopped).toBeGreaterThanOrEqual(UNAVAILABLE_AFTER_MS - 100);
-      expect(Date.now() - stopped).toBeLessThan(UNAVAILABLE_AFTER_MS + 1500);
       // `error` ends the operation in graphql-transport-ws: nothing follows it, and the connection stays.
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(client.all('d')).toHaveLength(1);

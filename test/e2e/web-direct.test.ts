@@ -47,6 +47,11 @@ async function servePage(dir: () => string): Promise<{ server: Server; origin: s
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
+// CI always has the browser (.ci/run installs it): there a missing one fails, never skips.
+it.runIf(process.env.CI === 'true')('has a browser for the live page calling the gateway directly in CI', () => {
+  expect(hasChromium, `${CHROMIUM} is missing; install Debian's chromium package`).toBe(true);
+});
+
 describe.skipIf(!hasChromium)(hasChromium ? 'the live page calling the gateway directly' : `the live page calling the gateway directly (SKIPPED: ${CHROMIUM} is missing)`, () => {
   let net: TestNetwork;
   let browser: Browser;

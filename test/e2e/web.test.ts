@@ -49,6 +49,11 @@ const servedFields = new Set(
 const served = (field: string) => servedFields.has(field);
 const modeFor = (field: string) => (served(field) ? 'live' : 'polling');
 
+// CI always has the browser (.ci/run installs it): there a missing one fails, never skips.
+it.runIf(process.env.CI === 'true')('has a browser for the live page in CI', () => {
+  expect(hasChromium, `${CHROMIUM} is missing; install Debian's chromium package`).toBe(true);
+});
+
 describe.skipIf(!hasChromium)(hasChromium ? 'the live page' : `the live page (SKIPPED: ${CHROMIUM} is missing; install Debian's chromium package)`, () => {
   let net: TestNetwork;
   let server: PreviewServer;
@@ -211,7 +216,8 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the live page' : `the live page (SK
     await expect.poll(() => cartProblem(beaToken, houseBlend.id), { timeout: 10_000 }).toBe('OUT_OF_STOCK');
     await expect.poll(() => beaLine.getAttribute('data-problem'), { timeout: 5_000 }).toBe('OUT_OF_STOCK');
     await expect.poll(() => available(bea, houseBlend.id), { timeout: 10_000 }).toBe('0');
-    if (served('stockDepleted')) await bea.getByTestId(`depleted-${houseBlend.id}`).waitFor({ timeout: 10_000 });
+    expect(served('stockDepleted'), 'the gateway serves Subscription.stockDepleted').toBe(true);
+    await bea.getByTestId(`depleted-${houseBlend.id}`).waitFor({ timeout: 10_000 });
     expect(await bea.getByTestId('depletions').getAttribute('data-mode')).toBe(modeFor('stockDepleted'));
     await shot(bea, 'bea-sold-out');
 
