@@ -18,83 +18,93 @@ const positive = (label: string, value: unknown) => {
   expect(Number.isFinite(value as number) && (value as number) > 0, `${label} = ${value} is positive`).toBe(true);
 };
 
+/**
+ * How long the quick bench may take: generous, because it shares the machine with the rest of the
+ * suite; BENCH_QUICK_TIMEOUT_MS raises it on a slower or busier machine (it is never skipped).
+ */
+const DEADLINE_MS = Number(process.env.BENCH_QUICK_TIMEOUT_MS ?? 400_000);
+
 describe('bench --quick', () => {
-  it('runs every part and records positive figures', async () => {
-    const env = { ...process.env };
-    // The bench owns its Postgres and its processes' settings, whatever this test run uses.
-    for (const name of ['NODE_ENV', 'VITEST', 'VITEST_POOL_ID', 'VITEST_WORKER_ID', 'DATABASE_URL', 'TEST_DATABASE_URL']) delete env[name];
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/src/run.ts', '--quick'], {
-      cwd: root,
-      env,
-      timeout: 170_000,
-      maxBuffer: 16 * 2 ** 20,
-    }).catch((error: { stdout?: string; stderr?: string; message: string }) => {
-      throw new Error(`bench --quick failed: ${error.message}\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
-    });
-    const file = /result: (\S+\.json)/.exec(stdout)?.[1];
-    expect(file, stdout).toBeTruthy();
-    expect(file).toContain(path.join('bench', 'results', 'quick'));
-    const result = JSON.parse(readFileSync(path.resolve(root, file!), 'utf8')) as BenchResult;
+  it(
+    'runs every part and records positive figures',
+    async () => {
+      const env = { ...process.env };
+      // The bench owns its Postgres and its processes' settings, whatever this test run uses.
+      for (const name of ['NODE_ENV', 'VITEST', 'VITEST_POOL_ID', 'VITEST_WORKER_ID', 'DATABASE_URL', 'TEST_DATABASE_URL']) delete env[name];
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/src/run.ts', '--quick'], {
+        cwd: root,
+        env,
+        timeout: DEADLINE_MS,
+        maxBuffer: 16 * 2 ** 20,
+      }).catch((error: { stdout?: string; stderr?: string; message: string }) => {
+        throw new Error(`bench --quick failed: ${error.message}\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
+      });
+      const file = /result: (\S+\.json)/.exec(stdout)?.[1];
+      expect(file, stdout).toBeTruthy();
+      expect(file).toContain(path.join('bench', 'results', 'quick'));
+      const result = JSON.parse(readFileSync(path.resolve(root, file!), 'utf8')) as BenchResult;
 
-    expect(result.kind).toBe('distribution-network-bench');
-    expect(result.mode).toBe('quick');
-    positive('machine.cores', result.machine.cores);
-    positive('machine.memoryGiB', result.machine.memoryGiB);
-    expect(result.machine.node).toMatch(/^v\d+/);
-    expect(result.machine.postgres).toMatch(/PostgreSQL \d+/);
-    expect(result.commands.length).toBeGreaterThan(0);
-    for (const [name, part] of Object.entries(result.parts)) expect(part?.ok, `${name}: ${part && !part.ok ? part.error : ''}`).toBe(true);
+      expect(result.kind).toBe('distribution-network-bench');
+      expect(result.mode).toBe('quick');
+      positive('machine.cores', result.machine.cores);
+      positive('machine.memoryGiB', result.machine.memoryGiB);
+      expect(result.machine.node).toMatch(/^v\d+/);
+      expect(result.machine.postgres).toMatch(/PostgreSQL \d+/);
+      expect(result.commands.length).toBeGreaterThan(0);
+      for (const [name, part] of Object.entries(result.parts)) expect(part?.ok, `${name}: ${part && !part.ok ? part.error : ''}`).toBe(true);
 
-    const g = result.parts.gateway!.ok ? result.parts.gateway!.result : null;
-    for (const [label, q] of [
-      ['deep', g!.deep],
-      ['one-subgraph', g!.flat],
-    ] as const) {
-      expect(Object.keys(q.targets)).toEqual(expect.arrayContaining(['ours', 'hive-router']));
-      for (const [name, t] of Object.entries(q.targets)) {
-        for (const figure of ['rps', 'p50', 'p99'] as const) positive(`${label} ${name} ${figure}`, t[figure].median);
+      const g = result.parts.gateway!.ok ? result.parts.gateway!.result : null;
+      for (const [label, q] of [
+        ['deep', g!.deep],
+        ['one-subgraph', g!.flat],
+      ] as const) {
+        expect(Object.keys(q.targets)).toEqual(expect.arrayContaining(['ours', 'hive-router']));
+        for (const [name, t] of Object.entries(q.targets)) {
+          for (const figure of ['rps', 'p50', 'p99'] as const) positive(`${label} ${name} ${figure}`, t[figure].median);
+        }
+        for (const [name, v] of Object.entries(q.ratios)) positive(`${label} ratio ${name}`, v);
       }
-      for (const [name, v] of Object.entries(q.ratios)) positive(`${label} ratio ${name}`, v);
-    }
-    expect(g!.flat.targets.direct).toBeDefined();
+      expect(g!.flat.targets.direct).toBeDefined();
 
-    const r = result.parts.reservations!.ok ? result.parts.reservations!.result : null;
-    expect(r!.runs.length).toBeGreaterThan(0);
-    for (const run of r!.runs) {
-      const label = `${run.system} ${run.shape} c${run.concurrency}`;
-      positive(`${label} orders/s`, run.ordersPerSecond);
-      positive(`${label} reservation rows`, run.reservationRows);
-      positive(`${label} reserved units`, run.reservedUnits);
-      expect(run.oversell.ok, `${label} oversell check`).toBe(true);
-    }
-    for (const [key, f] of Object.entries(r!.figures)) positive(`reservations ratio ${key}`, f.ratio);
-
-    const live = result.parts.live!.ok ? result.parts.live!.result : null;
-    if (live!.available) {
-      for (const run of live!.runs) {
-        positive(`live ${run.subscribers} p50`, run.latencyMs.p50);
-        positive(`live ${run.subscribers} p99`, run.latencyMs.p99);
-        positive(`live ${run.subscribers} deliveries`, run.deliveriesReceived);
-        positive(`live ${run.subscribers} heap per subscriber`, run.memory.heapBytesPerSubscriber);
+      const r = result.parts.reservations!.ok ? result.parts.reservations!.result : null;
+      expect(r!.runs.length).toBeGreaterThan(0);
+      for (const run of r!.runs) {
+        const label = `${run.system} ${run.shape} c${run.concurrency}`;
+        positive(`${label} orders/s`, run.ordersPerSecond);
+        positive(`${label} reservation rows`, run.reservationRows);
+        positive(`${label} reserved units`, run.reservedUnits);
+        expect(run.oversell.ok, `${label} oversell check`).toBe(true);
       }
-    } else {
-      expect(live!.reason).toMatch(/not available/);
-    }
+      for (const [key, f] of Object.entries(r!.figures)) positive(`reservations ratio ${key}`, f.ratio);
 
-    const n = result.parts.nPlusOne!.ok ? result.parts.nPlusOne!.result : null;
-    for (const [name, q] of Object.entries(n!.queries)) {
-      for (const [size, s] of Object.entries(q.bySize)) {
-        positive(`${name} page ${size} items`, s.items);
-        for (const v of s.statements) positive(`${name} page ${size} statements`, v);
+      const live = result.parts.live!.ok ? result.parts.live!.result : null;
+      // The gateway serves availabilityChanged: a live part that found it missing is a failure, not a skip.
+      expect(live!.available, live!.available ? '' : live!.reason).toBe(true);
+      if (live!.available) {
+        for (const run of live!.runs) {
+          positive(`live ${run.subscribers} p50`, run.latencyMs.p50);
+          positive(`live ${run.subscribers} p99`, run.latencyMs.p99);
+          positive(`live ${run.subscribers} deliveries`, run.deliveriesReceived);
+          positive(`live ${run.subscribers} heap per subscriber`, run.memory.heapBytesPerSubscriber);
+        }
       }
-    }
 
-    const st = result.parts.startup!.ok ? result.parts.startup!.result : null;
-    expect(st!.runs.length).toBeGreaterThan(0);
-    for (const run of st!.runs) {
-      positive(`start-up ${run.label} first answer`, run.firstAnswerMs);
-      positive(`start-up ${run.label} stop`, run.stopMs);
-    }
-    expect(result.targets.length).toBeGreaterThan(0);
-  }, 180_000);
+      const n = result.parts.nPlusOne!.ok ? result.parts.nPlusOne!.result : null;
+      for (const [name, q] of Object.entries(n!.queries)) {
+        for (const [size, s] of Object.entries(q.bySize)) {
+          positive(`${name} page ${size} items`, s.items);
+          for (const v of s.statements) positive(`${name} page ${size} statements`, v);
+        }
+      }
+
+      const st = result.parts.startup!.ok ? result.parts.startup!.result : null;
+      expect(st!.runs.length).toBeGreaterThan(0);
+      for (const run of st!.runs) {
+        positive(`start-up ${run.label} first answer`, run.firstAnswerMs);
+        positive(`start-up ${run.label} stop`, run.stopMs);
+      }
+      expect(result.targets.length).toBeGreaterThan(0);
+    },
+    DEADLINE_MS + 10_000,
+  );
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { Role } from '@distribution/auth';
-import { startTestIssuer, type TestIssuer } from '@distribution/testkit';
+import { eventually, startTestIssuer, type TestIssuer } from '@distribution/testkit';
 import { composeSupergraph } from '../src/supergraph.js';
 import { startGateway, type GatewaySettings, type RunningGateway } from '../src/server.js';
 import { INVENTORY_SDL, MANUFACTURER_SDL, startEchoSubgraphs, writeSubgraphTree } from './fixtures/echo-subgraphs.js';
@@ -93,7 +93,8 @@ describe('the gateway', () => {
 
   it('logs one line per request with its request id, operation name, status and duration', async () => {
     await post({ query: 'query Catalog { product(id: "p2") { name } }' }, { 'x-request-id': 'req-log-1' });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The line is written when the response has gone out: wait for it, bounded.
+    await eventually(() => logLines.some((line) => line.requestId === 'req-log-1'));
     const lines = logLines.filter((line) => line.requestId === 'req-log-1');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ msg: 'request', method: 'POST', path: '/graphql', status: 200, operationName: 'Catalog' });

@@ -26,16 +26,26 @@ describe('cachingTokenVerifier', () => {
 
   it('verifies again once the token has expired, and then refuses it', async () => {
     let now = Date.now();
-    const { calls, verify } = counting(verifier());
+    const real = verifier();
+    // The real verifier reads the wall clock; this one also refuses once the test's clock passes
+    // the token's expiry, so that the cache is asked about an expired token without waiting.
+    const { calls, verify } = counting(async (header) => {
+      const identity = await real(header);
+      if (identity?.expiresAt !== undefined && now >= identity.expiresAt) throw Object.assign(new Error('expired'), { extensions: { code: 'UNAUTHENTICATED' } });
+      return identity;
+    });
     const cached = cachingTokenVerifier(verify, { now: () => now });
     const header = `Bearer ${await signToken({ role: Role.Customer, sub: 'c' }, key, '2s')}`;
-    await cached(header);
+    expect(await cached(header)).toMatchObject({ sub: 'c', role: Role.Customer });
     now += 1000;
-    await cached(header);
+    expect(await cached(header)).toMatchObject({ sub: 'c', role: Role.Customer });
     expect(calls).toHaveBeenCalledTimes(1);
     now += 1500;
-    await cached(header).catch(() => undefined);
+    await expect(cached(header)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
     expect(calls).toHaveBeenCalledTimes(2);
+    // The refusal is not remembered as an identity either: asked again, it is verified and refused again.
+    await expect(cached(header)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    expect(calls).toHaveBeenCalledTimes(3);
   });
 
   it('re-verifies after maxAgeMs even when the token lives longer', async () => {

@@ -12,6 +12,7 @@ import type { RunningService } from '@distribution/server';
 import { startGateway, type RunningGateway } from '../../gateway/src/index.js';
 import type { SubscriptionTuning } from '../../gateway/src/subscriptions/index.js';
 import { SUPERGRAPH_PATH } from '../../scripts/local-network.js';
+import { liveSubscriptionsOf } from '../../subgraphs/inventory/src/live/live-feed.js';
 import { startTestNetwork, eventually, manufacturerIdentity, operator, type TestNetwork } from './network.js';
 import { createProduct, openRound, placeOrder, registerCustomer, registerManufacturer, type Customer } from './scenario.js';
 import { gatewayLiveClient, type LiveClient } from './live-client.js';
@@ -101,7 +102,8 @@ describe('live updates across inventory replicas and outages', () => {
     // Once before, so that the one in the gap is quick (the gateway has planned it): the listeners reconnect within a moment.
     await setThreshold(11);
     expect(await stock.next('availabilityChanged')).toMatchObject({ lowStockThreshold: 11 });
-    await depletions.quietFor(100); // subscribed upstream by now (a notice subscription sends nothing first)
+    // A notice subscription sends nothing first: wait until inventory has registered both.
+    await eventually(() => liveSubscriptionsOf(net.services.inventory) >= 2);
     await duringListenOutage(net.databaseUrl, () => setThreshold(12));
     expect(await stock.next('availabilityChanged')).toMatchObject({ available: 100, lowStockThreshold: 12, product: { id: tea } });
     expect(await depletions.refusal()).toEqual(['LIVE_UPDATES_INTERRUPTED']);
@@ -139,18 +141,22 @@ describe('live updates across inventory replicas and outages', () => {
   it('inventory restarted on its port during a subscription: the stream recovers, starting with a fresh snapshot', async () => {
     const patient = await startOtherGateway(net.services.inventory.url, { upstreamUnavailableAfterMs: 20_000, upstreamRetryDelayMs: { min: 50, max: 200 } });
     const watch = watchThrough(patient.url);
-    expect(await watch.next('availabilityChanged')).toMatchObject({ available: 95 });
+    // What is available now, read from the database rather than carried over from the tests before.
+    const availableNow = async (): Promise<number> =>
+      (await net.sql('SELECT on_hand - reserved AS available FROM inventory.stock_item WHERE product_id = $1', [tea]))[0]?.available;
+    const before = await availableNow();
+    expect(await watch.next('availabilityChanged')).toMatchObject({ available: before });
 
     const port = net.services.inventory.port;
     await net.services.inventory.stop();
     // While it is down, the manufacturer produces more and the replica takes it into stock: the stopped process never hears of it.
     await net.as(manufacturerIdentity(maker))('mutation($id: ID!) { produce(productId: $id, quantity: 7) { supply } }', { id: tea });
-    await eventually(async () => (await net.sql('SELECT on_hand - reserved AS available FROM inventory.stock_item WHERE product_id = $1', [tea]))[0]?.available === 102);
+    await eventually(async () => (await availableNow()) === before + 7);
     await watch.quietFor(300);
     await startInventory(port);
 
     // Nothing changes after the restart: what arrives is the restarted subgraph's snapshot, with what was missed.
-    expect(await watch.next('availabilityChanged', 15_000)).toMatchObject({ available: 102, product: { id: tea } });
+    expect(await watch.next('availabilityChanged', 15_000)).toMatchObject({ available: before + 7, product: { id: tea } });
     await replica.stop(); // from here on, the restarted primary is the only inventory
   });
 
@@ -159,9 +165,8 @@ describe('live updates across inventory replicas and outages', () => {
     const impatient = await startOtherGateway(inventory.url, { upstreamUnavailableAfterMs: 1500, upstreamRetryDelayMs: { min: 50, max: 200 } });
     const watch = watchThrough(impatient.url);
     expect(await watch.next('availabilityChanged')).toMatchObject({ product: { id: tea } });
-    const stoppedAt = Date.now();
     await inventory.stop();
+    // Told within a bounded wait (the gateway gives up after 1.5 s without it), not left hanging.
     expect(await watch.refusal(10_000)).toEqual(['SUBGRAPH_UNAVAILABLE']);
-    expect(Date.now() - stoppedAt).toBeLessThan(8000);
   });
 });

@@ -4,6 +4,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { subscriptionStats } from '../../gateway/src/subscriptions/index.js';
+import { liveSubscriptionsOf } from '../../subgraphs/inventory/src/live/live-feed.js';
+import { noticeSubscriptionsOf } from '../../subgraphs/manufacturer/src/live/notice-feed.js';
 import { startTestNetwork, customerIdentity, manufacturerIdentity, operator, eventually, type TestNetwork } from './network.js';
 import { createProduct, openRound, placeOrder, registerCustomer, registerManufacturer, type Customer } from './scenario.js';
 import { gatewayLiveClient, type LiveClient } from './live-client.js';
@@ -31,6 +33,7 @@ describe('live updates through the gateway', () => {
     await Promise.all(clients.splice(0).map((client) => client.close()));
     // Every test starts with nothing held upstream.
     await eventually(() => subscriptionStats().upstreamSubscriptions === 0);
+    await eventually(() => liveSubscriptionsOf(net.services.inventory) + noticeSubscriptionsOf(net.services.manufacturer) === 0);
   });
   afterAll(async () => net?.close());
 
@@ -39,10 +42,10 @@ describe('live updates through the gateway', () => {
     clients.push(client);
     return client;
   };
-  /** Notice fields send no snapshot: wait until the gateway holds the upstream subscription, and give the subgraph a moment to register it. */
+  /** Notice fields send no snapshot: wait until the gateway holds the upstream subscriptions and the subgraphs have registered them. */
   async function upstreamOpen(count: number) {
     await eventually(() => subscriptionStats().upstreamSubscriptions >= count);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await eventually(() => liveSubscriptionsOf(net.services.inventory) + noticeSubscriptionsOf(net.services.manufacturer) >= count);
   }
 
   it('a placed order makes availabilityChanged arrive, with fields of inventory and manufacturer in one event', async () => {

@@ -70,15 +70,26 @@ describe('placing orders through the gateway', () => {
     const results = await inFlight(30, tasks);
     expect(results.filter((r) => r.errors)).toEqual([]);
     const confirmed = results.filter((r) => r.data.placeOrder.__typename === 'Order');
+    const rejected = results.filter((r) => r.data.placeOrder.__typename !== 'Order');
+    expect(rejected.map((r) => r.data.placeOrder.__typename)).toEqual(rejected.map(() => 'InsufficientStock'));
     const units = (pid: string) =>
       confirmed
         .flatMap((r) => r.data.placeOrder.lines)
         .filter((l: any) => l.product.id === pid)
         .reduce((n: number, l: any) => n + l.quantity, 0);
     // Every confirmed order kept both of its lines.
-    for (const r of confirmed) expect(r.data.placeOrder.lines).toHaveLength(2);
+    for (const r of confirmed) expect(r.data.placeOrder).toMatchObject({ status: 'CONFIRMED', lines: [expect.anything(), expect.anything()] });
+    // 60 orders of 3 units each ask for 180 units of the 60 there are: some are sold, never more than there are.
+    expect(confirmed.length).toBeGreaterThan(0);
     expect(units(a)).toBeLessThanOrEqual(30);
     expect(units(b)).toBeLessThanOrEqual(30);
+    // Nothing is refused that could be served: stock only went down during the race, so what is
+    // left at the end serves neither shape of order that was turned away (an order is rejected only
+    // when a line does not fit, and then it still does not fit now).
+    const left = { [a]: 30 - units(a), [b]: 30 - units(b) };
+    // Each shape was asked for 30 times and at most 20 orders fit, so both shapes were turned away.
+    expect(left[a]! >= 2 && left[b]! >= 1).toBe(false);
+    expect(left[a]! >= 1 && left[b]! >= 2).toBe(false);
     const stock = await net.as()('query($a: ID!, $b: ID!) { a: product(id: $a) { stock { reserved } } b: product(id: $b) { stock { reserved } } }', { a, b });
     expect(stock.data.a.stock.reserved).toBe(units(a));
     expect(stock.data.b.stock.reserved).toBe(units(b));

@@ -16,8 +16,9 @@ describe('the traffic simulator', () => {
     expect(report.stats.rounds.closed).toBeGreaterThanOrEqual(1);
     // Units were sold in a closed round or are reserved in the open one (which, depends on timing).
     expect(report.readback.rounds.reduce((n, r) => n + r.unitsSold, 0) + report.readback.reservedNow, report.text).toBeGreaterThan(0);
-    // Not part of the contract checked here, but worth seeing when a request failed outright.
-    if (report.stats.errors.size > 0) console.warn('requests that failed during the simulation:', [...report.stats.errors]);
+    // A request that failed outright is a failure in CI; on a developer's busy machine it is shown.
+    if (process.env.CI === 'true') expect([...report.stats.errors], 'requests that failed during the simulation').toEqual([]);
+    else if (report.stats.errors.size > 0) console.warn('requests that failed during the simulation:', [...report.stats.errors]);
     expect(report.readback.checks.map((c) => [c.name, c.ok ? 'ok' : c.detail])).toEqual(report.readback.checks.map((c) => [c.name, 'ok']));
     expect(report.ok, report.text).toBe(true);
     expect(said.join('\n')).toContain('Every check passed.');

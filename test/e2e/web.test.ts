@@ -199,7 +199,8 @@ describe.skipIf(skipBrowserTests)(browserSuiteName('the live page'), () => {
     await expect.poll(() => cartProblem(beaToken, houseBlend.id), { timeout: 10_000 }).toBe('OUT_OF_STOCK');
     await expect.poll(() => beaLine.getAttribute('data-problem'), { timeout: 5_000 }).toBe('OUT_OF_STOCK');
     await expect.poll(() => available(bea, houseBlend.id), { timeout: 10_000 }).toBe('0');
-    if (served('stockDepleted')) await bea.getByTestId(`depleted-${houseBlend.id}`).waitFor({ timeout: 10_000 });
+    expect(served('stockDepleted'), 'the gateway serves Subscription.stockDepleted').toBe(true);
+    await bea.getByTestId(`depleted-${houseBlend.id}`).waitFor({ timeout: 10_000 });
     expect(await bea.getByTestId('depletions').getAttribute('data-mode')).toBe(modeFor('stockDepleted'));
     await shot(bea, 'bea-sold-out');
 

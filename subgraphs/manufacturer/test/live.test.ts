@@ -6,9 +6,10 @@ import { EventBus, EventTables1700000000000, OutboxTraceparent1768000000000, rec
 import { identityToHeaders, type Identity } from '@distribution/auth';
 import { createLogger } from '@distribution/logging';
 import type { RunningService } from '@distribution/server';
-import { duringListenOutage, liveClient, type LiveClient } from '@distribution/testkit';
+import { duringListenOutage, eventually, liveClient, type LiveClient } from '@distribution/testkit';
 import { startManufacturerService } from '../src/index.js';
 import { announceStockNotices } from '../src/live/notice-consumer.js';
+import { noticeSubscriptionsOf } from '../src/live/notice-feed.js';
 import { ANONYMOUS, CREDENTIAL, CUSTOMER, OPERATOR, UNKNOWN_ID, manufacturerUser, startHarness, type Harness } from './support.js';
 
 const NOTICES = `subscription($m: ID) { manufacturerNotices(manufacturerId: $m) {
@@ -76,6 +77,8 @@ describe('manufacturer notices over graphql-ws', () => {
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((client) => client.close()));
+    // Each test starts with no subscription left over (closing one is asynchronous).
+    await eventually(() => noticeSubscriptionsOf(h.service) + noticeSubscriptionsOf(replica) === 0);
   });
   afterAll(async () => {
     await inventory?.stop();
@@ -87,8 +90,8 @@ describe('manufacturer notices over graphql-ws', () => {
     clients.push(client);
     return client.watch(NOTICES, manufacturerId ? { m: manufacturerId } : {});
   };
-  /** Notices have no snapshot to tell when a subscription is open: give the subscribe a moment. */
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
+  /** Notices have no snapshot to tell when a subscription is open: wait until the services have registered every one opened. */
+  const settle = (count = clients.length) => eventually(() => noticeSubscriptionsOf(h.service) + noticeSubscriptionsOf(replica) >= count);
 
   it('tells each manufacturer of its own sales (one per line) and depletions only, in commit order', async () => {
     const forAcme = watch(manufacturerUser(acme));
@@ -205,7 +208,7 @@ describe('manufacturer notices over graphql-ws', () => {
     expect(await forAcme.refusal()).toEqual(['LIVE_UPDATES_INTERRUPTED']);
     expect(await onReplica.refusal()).toEqual(['LIVE_UPDATES_INTERRUPTED']);
     const again = watch(manufacturerUser(acme));
-    await settle();
+    await settle(1); // the two ended above are no longer registered
     await inventory.publish(reserved(1, [[drill, 1]]));
     expect(await again.next('manufacturerNotices')).toMatchObject({ kind: 'SOLD', quantity: 1 });
   });

@@ -76,9 +76,7 @@ describe('orderStatusChanged', () => {
     await duringListenOutage(h.service.database.url, async () => {
       // The mutation commits cancellationRequested at once (then waits for inventory's answer, held here).
       cancelling = h.as(ada)(CANCEL_ORDER, { id: order.id });
-      for (let requested = false; !requested;) {
-        requested = (await h.service.database.query('SELECT cancellation_requested FROM customer_order WHERE id = $1', [order.id]))[0].cancellation_requested;
-      }
+      await eventually(async () => (await h.service.database.query('SELECT cancellation_requested FROM customer_order WHERE id = $1', [order.id]))[0].cancellation_requested);
     });
     expect(await forAda.next('orderStatusChanged')).toMatchObject({ status: 'CONFIRMED', cancellationRequested: true });
     // Live again over the new connection, up to the end.

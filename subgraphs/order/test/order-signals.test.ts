@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PostgresListener } from '@distribution/events';
 import { createLogger } from '@distribution/logging';
 import { ORDER_CHANGED_CHANNEL, OrderSignals } from '../src/events/order-signals.js';
@@ -29,49 +29,89 @@ const ALWAYS = { fingerprint: () => String(Math.random()), isLast: () => false }
 
 const logger = createLogger('test', 'silent');
 
+/** Lets every pending callback and promise run, on the real event loop (only timers and the clock are faked). */
+const settle = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+/** Tracks a promise: whether it settled and with what, without awaiting it. */
+function track<T>(promise: Promise<T>) {
+  const state: { done: boolean; value?: T } = { done: false };
+  void promise.then((value) => Object.assign(state, { done: true, value }));
+  return state;
+}
+
 describe('waiting for an order to change', () => {
+  // The clock and timers stand still unless a test moves them: a waiter that missed a
+  // notification would sit on its recheck timer and never settle, whatever the machine's speed.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('never misses a change committed while it was checking: it checks again at once', async () => {
     const { listener, notify } = fakeListener();
     const signals = new OrderSignals(listener, logger);
     let status = 'PENDING';
     let checks = 0;
-    const started = Date.now();
-    const result = await signals.waitFor('o-1', 5_000, async () => {
-      checks += 1;
-      if (checks === 1) {
-        // The outcome commits between reading PENDING and starting to wait.
-        const seen = status;
-        status = 'CONFIRMED';
-        notify('o-1');
-        return seen === 'PENDING' ? null : seen;
-      }
-      return status === 'PENDING' ? null : status;
-    });
-    expect(result).toBe('CONFIRMED');
-    expect(Date.now() - started).toBeLessThan(100);
+    const result = track(
+      signals.waitFor('o-1', 5_000, async () => {
+        checks += 1;
+        if (checks === 1) {
+          // The outcome commits between reading PENDING and starting to wait.
+          const seen = status;
+          status = 'CONFIRMED';
+          notify('o-1');
+          return seen === 'PENDING' ? null : seen;
+        }
+        return status === 'PENDING' ? null : status;
+      }),
+    );
+    await settle();
+    // No time passed and no timer fired: the second check came from the notification.
+    expect(result).toEqual({ done: true, value: 'CONFIRMED' });
+    expect(checks).toBe(2);
   });
 
   it('wakes on the order’s own notification, not on another order’s', async () => {
     const { listener, notify } = fakeListener();
     const signals = new OrderSignals(listener, logger);
     let status: string | null = null;
-    const waiting = signals.waitFor('o-1', 5_000, async () => status);
-    await new Promise((r) => setTimeout(r, 20));
+    let checks = 0;
+    const waiting = track(
+      signals.waitFor('o-1', 5_000, async () => {
+        checks += 1;
+        return status;
+      }),
+    );
+    await settle();
+    expect(checks).toBe(1);
     status = 'CONFIRMED';
-    const started = Date.now();
+    notify('o-2');
+    await settle();
+    expect({ checks, waiting }).toEqual({ checks: 1, waiting: { done: false } });
     notify('o-1');
-    expect(await waiting).toBe('CONFIRMED');
-    expect(Date.now() - started).toBeLessThan(100);
+    await settle();
+    expect({ checks, waiting }).toEqual({ checks: 2, waiting: { done: true, value: 'CONFIRMED' } });
   });
 
-  it('gives up with null when the bound passes', async () => {
+  it('gives up with null when the bound passes, not before', async () => {
     const { listener } = fakeListener();
     const signals = new OrderSignals(listener, logger);
-    const started = Date.now();
-    expect(await signals.waitFor('o-1', 150, async () => null)).toBeNull();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    const waiting = track(signals.waitFor('o-1', 150, async () => null));
+    await settle();
+    await vi.advanceTimersByTimeAsync(149);
+    await settle();
+    expect(waiting).toEqual({ done: false });
+    await vi.advanceTimersByTimeAsync(1);
+    await settle();
+    expect(waiting).toEqual({ done: true, value: null });
   });
+});
 
+describe('streaming an order', () => {
   it('streams the order now and after each change, and a return() ends a stream that is waiting', async () => {
     const { listener, notify } = fakeListener();
     const signals = new OrderSignals(listener, logger);
@@ -95,8 +135,10 @@ describe('waiting for an order to change', () => {
     const stream = signals.changesOf('o-1', async () => state, { fingerprint: (s) => JSON.stringify(s), isLast: (s) => s.status === 'CANCELLED' });
     expect(await stream.next()).toEqual({ value: state, done: false });
     const next = stream.next();
+    const sent = track(next);
     notify('o-1'); // woken, but nothing changed: not sent
-    await new Promise((r) => setTimeout(r, 20));
+    await settle();
+    expect(sent).toEqual({ done: false });
     state = { status: 'CONFIRMED', cancellationRequested: true };
     notify('o-1');
     expect(await next).toEqual({ value: { status: 'CONFIRMED', cancellationRequested: true }, done: false });

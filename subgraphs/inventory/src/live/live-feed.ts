@@ -264,11 +264,20 @@ export class InventoryLiveFeed {
   }
 }
 
-// One feed per running service (keyed by its runtime, so two services in one process stay apart).
-const feeds = new WeakMap<ServiceRuntime, InventoryLiveFeed>();
+// One feed per running service (keyed by its database, which the running service shares with its
+// runtime, so two services in one process stay apart and tests can find the feed of a service).
+const feeds = new WeakMap<ServiceDatabase, InventoryLiveFeed>();
 
 export function liveFeedOf(runtime: ServiceRuntime, defaultThreshold: number): InventoryLiveFeed {
-  let feed = feeds.get(runtime);
-  if (!feed) feeds.set(runtime, (feed = new InventoryLiveFeed(runtime.database, runtime.listener, defaultThreshold, runtime.logger)));
+  let feed = feeds.get(runtime.database);
+  if (!feed) feeds.set(runtime.database, (feed = new InventoryLiveFeed(runtime.database, runtime.listener, defaultThreshold, runtime.logger)));
   return feed;
+}
+
+/**
+ * A test hook: how many live subscriptions the running service has registered (each after its
+ * snapshot), so that a test waits for "subscribed" instead of sleeping.
+ */
+export function liveSubscriptionsOf(service: { database: ServiceDatabase }): number {
+  return feeds.get(service.database)?.size ?? 0;
 }

@@ -70,11 +70,17 @@ export class NoticeFeed {
   }
 }
 
-// One feed per running service (keyed by its runtime, so two services in one process stay apart).
-const feeds = new WeakMap<ServiceRuntime, NoticeFeed>();
+// One feed per running service (keyed by its database, which the running service shares with its
+// runtime, so two services in one process stay apart and tests can find the feed of a service).
+const feeds = new WeakMap<ServiceRuntime['database'], NoticeFeed>();
 
 export function noticeFeedOf(runtime: ServiceRuntime): NoticeFeed {
-  let feed = feeds.get(runtime);
-  if (!feed) feeds.set(runtime, (feed = new NoticeFeed(runtime.listener, runtime.logger)));
+  let feed = feeds.get(runtime.database);
+  if (!feed) feeds.set(runtime.database, (feed = new NoticeFeed(runtime.listener, runtime.logger)));
   return feed;
+}
+
+/** A test hook: how many notice subscriptions the running service has registered, so that a test waits for "subscribed" instead of sleeping. */
+export function noticeSubscriptionsOf(service: Pick<ServiceRuntime, 'database'>): number {
+  return feeds.get(service.database)?.size ?? 0;
 }
