@@ -11,6 +11,7 @@ import { BUS_APPEND_LOCK, busChannel, ensureBusSchema } from './bus-schema.js';
 import { PostgresListener } from './listener.js';
 import { announceParking } from './parking-notice.js';
 import type { InboxEntity, OutboxEntity } from './entities.js';
+import type { EventTransport } from './transport.js';
 
 /** A row of bus.events: an outbox row as the relay appended it, with its bus position and source (bigint position: a string). */
 type BusEventColumns = Columns<OutboxEntity, 'eventId' | 'type' | 'version' | 'payload' | 'occurredAt'> & { position: string; source: string };
@@ -50,7 +51,7 @@ interface Consumer extends RegisteredConsumer {
  * while running. `work` is told whether something is likely waiting (a wake-up, or a full batch
  * before), so that only the polls spend a read on looking first.
  */
-class WakeableLoop {
+export class WakeableLoop {
   private running = false;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
@@ -106,7 +107,8 @@ class WakeableLoop {
   }
 }
 
-export class EventBus {
+export class EventBus implements EventTransport {
+  readonly transport = 'postgres' as const;
   private readonly consumers: Consumer[] = [];
   private readonly loops: WakeableLoop[] = [];
   private readonly listener: PostgresListener;
@@ -323,7 +325,7 @@ export class EventBus {
 }
 
 /** Splits delivered events into those `accepts` reads (parsed and typed) and those it cannot read. */
-function readThroughContract(received: BusEvent[], accepts: Accepts) {
+export function readThroughContract(received: BusEvent[], accepts: Accepts) {
   const events: unknown[] = [];
   const unreadable: Array<{ event: BusEvent; error: EventParseError }> = [];
   for (const event of received) {
