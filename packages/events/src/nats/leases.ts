@@ -32,16 +32,22 @@ export class PartitionLeases {
     );
   }
 
-  /** Says this replica is alive; returns how many partitions of each consumer it should hold. */
-  async heartbeat(): Promise<number> {
-    const [{ live }] = await this.database.query<{ live: number }>(
+  /**
+   * Says this replica is alive and runs `consumers`; returns, per consumer, how many of its
+   * partitions this replica should hold: ceil(P / live replicas running that consumer).
+   */
+  async heartbeat(consumers: string[]): Promise<Map<string, number>> {
+    const rows = await this.database.query<{ consumer: string; live: number }>(
       `WITH beat AS (
-         INSERT INTO nats_replica (replica, seen_at) VALUES ($1, now()) ON CONFLICT (replica) DO UPDATE SET seen_at = now()
+         INSERT INTO nats_replica (consumer, replica, seen_at) SELECT unnest($1::text[]), $2, now()
+         ON CONFLICT (consumer, replica) DO UPDATE SET seen_at = now()
        )
-       SELECT count(*)::int + 1 AS live FROM nats_replica WHERE replica <> $1 AND seen_at > now() - make_interval(secs => $2 / 1000.0)`,
-      [this.replica, this.leaseMs],
+       SELECT c AS consumer, (SELECT count(*)::int + 1 FROM nats_replica r WHERE r.consumer = c AND r.replica <> $2
+                              AND r.seen_at > now() - make_interval(secs => $3 / 1000.0)) AS live
+       FROM unnest($1::text[]) AS c`,
+      [consumers, this.replica, this.leaseMs],
     );
-    return Math.ceil(this.partitions / live);
+    return new Map(rows.map((r) => [r.consumer, Math.ceil(this.partitions / r.live)]));
   }
 
   /** Extends this replica's leases of `consumer`; returns the partitions it still holds (with their epochs). */

@@ -217,8 +217,9 @@ export class NatsEventBus implements EventTransport {
   /** Holds this replica's fair share of every consumer's partitions: renews, gives back extras, claims free ones. */
   private async rebalance(): Promise<void> {
     if (this.stopped) return;
-    const share = await this.leases.heartbeat();
+    const shares = await this.leases.heartbeat(this.consumers.map((c) => c.name));
     for (const consumer of this.consumers) {
+      const share = shares.get(consumer.name) ?? this.partitions;
       const held = new Map((await this.leases.renew(consumer.name)).map((c) => [c.partition, c]));
       // A worker whose lease is gone stops (its batches would be refused anyway).
       for (const [partition, worker] of consumer.workers) {

@@ -1,7 +1,7 @@
 /**
  * Internal: the tables the JetStream transport keeps in the service's own schema, beside its outbox
  * and inbox: which replica holds which partition of each consumer (a lease with an epoch that fences
- * off a former holder) and how far that partition is applied, and which replicas are alive.
+ * off a former holder) and how far that partition is applied, and which replicas of each consumer are alive.
  * Created on first start (IF NOT EXISTS): a service on the Postgres bus never has them.
  */
 import type { ServiceDatabase } from '@distribution/db';
@@ -24,8 +24,10 @@ export async function ensureNatsTables(database: ServiceDatabase): Promise<void>
         PRIMARY KEY (consumer, partition)
       );
       CREATE TABLE IF NOT EXISTS nats_replica (
-        replica text PRIMARY KEY,
-        seen_at timestamptz NOT NULL
+        consumer text NOT NULL,
+        replica text NOT NULL,
+        seen_at timestamptz NOT NULL,
+        PRIMARY KEY (consumer, replica)
       );`);
   });
 }
