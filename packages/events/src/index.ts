@@ -17,6 +17,6 @@ export type { ParkingNotice } from './parking-notice.js';
 export { eventEntities, OutboxEntity, EventCursorEntity, InboxEntity, ParkedEventEntity, BusRepairEntity } from './entities.js';
 export { EVENT_TRANSPORTS } from './transport.js';
 export type { EventTransport, TransportName } from './transport.js';
-export { NatsEventBus } from './nats/nats-bus.js';
+export { NatsEventBus, deleteStream } from './nats/nats-bus.js';
 export type { NatsEventBusOptions } from './nats/nats-bus.js';
 export { orderingKey, partitionOf } from './nats/ordering.js';

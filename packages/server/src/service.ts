@@ -6,7 +6,8 @@ import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { openServiceDatabase, migrate, type DatabaseTimeouts, type ServiceDatabase, type MigrationInterface } from '@distribution/db';
-import { EventBus, PostgresListener } from '@distribution/events';
+import { EventBus, NatsEventBus, PostgresListener, type EventTransport } from '@distribution/events';
+import type { EventTransportSettings } from '@distribution/config';
 import type { Logger } from '@distribution/logging';
 import { startSubgraph, type RequestContext, type SubgraphOptions } from './subgraph-server.js';
 import { busConsoleResolvers, withBusConsole } from './bus-console/resolvers.js';
@@ -14,7 +15,7 @@ import { busConsoleResolvers, withBusConsole } from './bus-console/resolvers.js'
 /** What a service's own code gets to work with. */
 export interface ServiceRuntime {
   database: ServiceDatabase;
-  bus: EventBus;
+  bus: EventTransport;
   /** Shared LISTEN connection (NOTIFY wake-ups, live updates). */
   listener: PostgresListener;
   logger: Logger;
@@ -29,7 +30,7 @@ export interface ServiceDefinition<C extends RequestContext> {
   /** Its tables as TypeORM entities (the event tables' included), registered on its DataSource. */
   entities?: Array<new () => object>;
   /** Registers this service's event consumers on the bus. */
-  registerConsumers?: (bus: EventBus, runtime: ServiceRuntime) => void;
+  registerConsumers?: (bus: EventTransport, runtime: ServiceRuntime) => void;
   createContext: (base: RequestContext, runtime: ServiceRuntime) => C;
   /**
    * The word naming this service's bus console fields (`inventory`: inventoryBus,
@@ -49,6 +50,8 @@ export interface ServiceSettings {
   logger: Logger;
   eventBatchSize?: number;
   eventPollIntervalMs?: number;
+  /** Which transport carries events (EVENT_TRANSPORT); the Postgres bus when unset. */
+  eventTransport?: EventTransportSettings;
   /** Statement, idle-in-transaction and connection bounds (DEFAULT_DATABASE_TIMEOUTS for what is not given). */
   databaseTimeouts?: Partial<DatabaseTimeouts>;
   /** Deepest operation accepted (see depth-limit.ts). */
@@ -74,7 +77,7 @@ export async function startService<C extends RequestContext>(definition: Service
   const applied = await migrate(database);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   const listener = new PostgresListener(settings.databaseUrl, (e) => logger.warn({ err: e }, 'LISTEN connection lost; reconnecting'), settings.databaseTimeouts);
-  const bus = new EventBus({ database, logger, listener, batchSize: settings.eventBatchSize, pollIntervalMs: settings.eventPollIntervalMs });
+  const bus = openEventBus(database, listener, settings);
   const runtime: ServiceRuntime = { database, bus, listener, logger };
   definition.registerConsumers?.(bus, runtime);
   await bus.start();
@@ -116,4 +119,12 @@ export async function startService<C extends RequestContext>(definition: Service
         logger.info(`${definition.name} stopped`);
       })()),
   };
+}
+
+/** The bus of the transport the settings name: the Postgres bus unless EVENT_TRANSPORT=nats. */
+function openEventBus(database: ServiceDatabase, listener: PostgresListener, settings: ServiceSettings): EventTransport {
+  const common = { database, logger: settings.logger, listener, batchSize: settings.eventBatchSize, pollIntervalMs: settings.eventPollIntervalMs };
+  const transport = settings.eventTransport ?? { name: 'postgres' };
+  if (transport.name === 'postgres') return new EventBus(common);
+  return new NatsEventBus({ ...common, natsUrl: transport.natsUrl, partitions: transport.partitions, stream: transport.stream, subjectRoot: transport.subjectRoot });
 }

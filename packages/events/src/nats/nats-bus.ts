@@ -246,3 +246,13 @@ export class NatsEventBus implements EventTransport {
     consumer.workers.set(claim.partition, worker);
   }
 }
+
+/** Deletes a stream and everything in it (tests' own streams; an operator's clean-up). False when there was none. */
+export async function deleteStream(natsUrl: string, stream: string): Promise<boolean> {
+  const nc = await connect({ servers: natsUrl.split(',').map((s) => s.trim()) });
+  try {
+    return await (await nc.jetstreamManager()).streams.delete(stream).catch(() => false);
+  } finally {
+    await nc.close();
+  }
+}
