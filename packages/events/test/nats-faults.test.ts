@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { connect } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openServiceDatabase, migrate, type ServiceDatabase } from '@distribution/db';
-import { createTestDatabase, eventually, startNatsServer, type TestNatsServer } from '@distribution/testkit';
+import { createTestDatabase, eventually, natsServerInstalled, startNatsServer, type TestNatsServer } from '@distribution/testkit';
 import { availabilityChanged, EventType, roundSettled, type NewEvent } from '@distribution/contracts';
 import { EventTables1700000000000, recordEvents, type DomainEvent, type NatsEventBus } from '@distribution/events';
 import { TestStream } from './support/transports.js';
@@ -23,7 +23,8 @@ class AppliedLog1700000000001 {
   async down() {}
 }
 
-describe('the JetStream bus under faults', () => {
+// These tests restart the broker, so they need `nats-server` itself (Debian package nats-server).
+describe.skipIf(!natsServerInstalled())('the JetStream bus under faults', () => {
   let url: string;
   let producer: ServiceDatabase;
   let consumer: ServiceDatabase;

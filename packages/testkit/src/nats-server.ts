@@ -3,7 +3,7 @@
  * test can stop and restart it (the store survives a restart, as a broker's disk does). Tests that
  * need no restart may use the shared server on 4222 instead (`sharedNatsUrl`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -38,6 +38,9 @@ async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs 
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** Whether `nats-server` is installed (Debian: `apt-get install nats-server`); a machine without it skips the JetStream tests. */
+export const natsServerInstalled = (): boolean => spawnSync('nats-server', ['--version'], { stdio: 'ignore' }).status === 0;
 
 /** Starts `nats-server -js` on a free port with a temporary store. */
 export async function startNatsServer(): Promise<TestNatsServer> {

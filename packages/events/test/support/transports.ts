@@ -7,10 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { connect } from 'nats';
 import type { ServiceDatabase } from '@distribution/db';
 import { createLogger } from '@distribution/logging';
-import { sharedNatsUrl, startNatsServer, type TestNatsServer } from '@distribution/testkit';
+import { natsServerInstalled, sharedNatsUrl, startNatsServer, type TestNatsServer } from '@distribution/testkit';
 import { EventBus, NatsEventBus, type EventTransport, type TransportName } from '@distribution/events';
 
-export const TRANSPORTS: TransportName[] = ['postgres', 'nats'];
+/** JetStream needs a server: the shared one on 4222, or `nats-server` to start one (a fresh machine may have neither). */
+export const TRANSPORTS: TransportName[] = (await sharedNatsUrl()) || natsServerInstalled() ? ['postgres', 'nats'] : ['postgres'];
 export const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
 
 export interface BusSettings {
