@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openServiceDatabase, migrate, type ServiceDatabase } from '@distribution/db';
 import { createTestDatabase, eventually, natsServerInstalled, startNatsServer, type TestNatsServer } from '@distribution/testkit';
 import { availabilityChanged, EventType, roundSettled, type NewEvent } from '@distribution/contracts';
-import { EventTables1700000000000, recordEvents, type DomainEvent, type NatsEventBus } from '@distribution/events';
+import { EventTables1700000000000, OutboxTraceparent1768000000000, recordEvents, type DomainEvent, type NatsEventBus } from '@distribution/events';
 import { TestStream } from './support/transports.js';
 
 class AppliedLog1700000000001 {
@@ -34,8 +34,8 @@ describe.skipIf(!natsServerInstalled())('the JetStream bus under faults', () => 
 
   beforeAll(async () => {
     url = await createTestDatabase('nats_faults');
-    producer = await openServiceDatabase({ url, schema: 'producer', migrations: [EventTables1700000000000] });
-    consumer = await openServiceDatabase({ url, schema: 'consumer', migrations: [EventTables1700000000000, AppliedLog1700000000001] });
+    producer = await openServiceDatabase({ url, schema: 'producer', migrations: [EventTables1700000000000, OutboxTraceparent1768000000000] });
+    consumer = await openServiceDatabase({ url, schema: 'consumer', migrations: [EventTables1700000000000, OutboxTraceparent1768000000000, AppliedLog1700000000001] });
     await migrate(producer);
     await migrate(consumer);
     server = await startNatsServer();

@@ -198,14 +198,22 @@ export class NatsEventBus implements EventTransport {
       // One relay per service at a time keeps the outbox's order on the stream.
       const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock($1, hashtext(current_schema())) AS locked', [NATS_RELAY_LOCK]);
       if (!locked) return false;
-      const rows: Array<{ id: string; event_id: string; type: string; version: number; payload: unknown; occurred_at: Date }> = await m.query(
-        'SELECT id, event_id, type, version, payload, occurred_at FROM outbox ORDER BY id LIMIT $1',
+      const rows: Array<{ id: string; event_id: string; type: string; version: number; payload: unknown; occurred_at: Date; traceparent: string | null }> = await m.query(
+        'SELECT id, event_id, type, version, payload, occurred_at, traceparent FROM outbox ORDER BY id LIMIT $1',
         [batchSize],
       );
       const encoder = new TextEncoder();
       // One at a time: a publish that fails leaves every later event unpublished, so order holds on retry.
       for (const row of rows) {
-        const envelope = { id: row.event_id, type: row.type, version: row.version, source: db.schema, payload: row.payload, occurredAt: new Date(row.occurred_at).toISOString() };
+        const envelope = {
+          id: row.event_id,
+          type: row.type,
+          version: row.version,
+          source: db.schema,
+          payload: row.payload,
+          occurredAt: new Date(row.occurred_at).toISOString(),
+          traceparent: row.traceparent,
+        };
         const subject = subjectOf(subjectRoot, row.type, partitionOf(orderingKey(row.type, row.payload), this.partitions));
         await js.publish(subject, encoder.encode(JSON.stringify(envelope)), { msgID: row.event_id, timeout: this.options.publishTimeoutMs ?? 5_000 });
       }

@@ -12,6 +12,7 @@ import { EventParseError } from '@distribution/contracts';
 import { readThroughContract, type RegisteredConsumer } from '../bus.js';
 import type { BusEvent } from '../event.js';
 import { announceParking } from '../parking-notice.js';
+import { traceEventBatch } from '@distribution/tracing';
 import type { Claim } from './leases.js';
 import { durableName, partitionFilter } from './ordering.js';
 
@@ -43,7 +44,16 @@ const nextMacrotask = () => new Promise<typeof NOTHING_YET>((r) => setImmediate(
 function eventOf(message: JsMsg): BusEvent {
   try {
     const e = JSON.parse(new TextDecoder().decode(message.data));
-    return { id: e.id, type: e.type, version: e.version, source: e.source, payload: e.payload, occurredAt: e.occurredAt, position: message.seq };
+    return {
+      id: e.id,
+      type: e.type,
+      version: e.version,
+      source: e.source,
+      payload: e.payload,
+      occurredAt: e.occurredAt,
+      position: message.seq,
+      traceparent: e.traceparent ?? null,
+    };
   } catch {
     const id = message.headers?.get('Nats-Msg-Id') ?? '00000000-0000-0000-0000-000000000000';
     return { id, type: message.subject.split('.')[1] ?? '', version: 0, source: '', payload: null, occurredAt: new Date().toISOString(), position: message.seq };
@@ -209,7 +219,8 @@ export class PartitionWorker {
       attempt.first = received[0] ?? null;
       const { events, unreadable } = readThroughContract(received, this.consumer.accepts);
       for (const { event, error } of unreadable) await this.recordParked(m, event, error.message, 1);
-      if (events.length) await this.consumer.handler(events, m);
+      // The batch continues the trace of each event it applies (as on the Postgres bus).
+      if (events.length) await traceEventBatch(this.ctx.database.schema, name, received, (continuing) => this.consumer.handler(continuing(events as BusEvent[]), m));
       await m.query('UPDATE nats_partition SET position = greatest(position, $3) WHERE consumer = $1 AND partition = $2', [
         name,
         this.claim.partition,

@@ -7,10 +7,10 @@
 import { openServiceDatabase } from '@distribution/db';
 import { createLogger } from '@distribution/logging';
 import { EventType } from '@distribution/contracts';
-import { EventTables1700000000000, NatsEventBus } from '@distribution/events';
+import { EventTables1700000000000, OutboxTraceparent1768000000000, NatsEventBus } from '@distribution/events';
 
 const [url, natsUrl, stream, subjectRoot] = process.argv.slice(2) as [string, string, string, string];
-const database = await openServiceDatabase({ url, schema: 'consumer', migrations: [EventTables1700000000000] });
+const database = await openServiceDatabase({ url, schema: 'consumer', migrations: [EventTables1700000000000, OutboxTraceparent1768000000000] });
 const bus = new NatsEventBus({ database, logger: createLogger('replica', 'silent'), natsUrl, stream, subjectRoot, leaseMs: 1_500, batchSize: 5 }).consume(
   'killable',
   { [EventType.RoundSettled]: [1] },
