@@ -14,20 +14,8 @@ import { seedSampleData } from '../../scripts/seed.js';
 import { operation } from '../../client-examples/operations/index.js';
 import { startTestNetwork, type TestNetwork } from './network.js';
 import { placeOrder, registerCustomer } from './scenario.js';
+import { CHROMIUM, CHROMIUM_ARGS, WEB_ROOT, browserSuiteName, skipBrowserTests } from './browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const WEB_ROOT = path.resolve('client-examples/web');
-const hasChromium = existsSync(CHROMIUM);
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
 
 /** Serves the built page from `dir` (whatever is there when asked) on a free port; resolves with its origin. */
@@ -47,7 +35,7 @@ async function servePage(dir: () => string): Promise<{ server: Server; origin: s
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-describe.skipIf(!hasChromium)(hasChromium ? 'the live page calling the gateway directly' : `the live page calling the gateway directly (SKIPPED: ${CHROMIUM} is missing)`, () => {
+describe.skipIf(skipBrowserTests)(browserSuiteName('the live page calling the gateway directly'), () => {
   let net: TestNetwork;
   let browser: Browser;
   let outDir = '';

@@ -9,7 +9,7 @@
  * supergraph has the field (see `served`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildSchema } from 'graphql';
@@ -22,21 +22,9 @@ import { seedSampleData } from '../../scripts/seed.js';
 import { operation } from '../../client-examples/operations/index.js';
 import { customerIdentity, startTestNetwork, type TestNetwork } from './network.js';
 import { placeOrder, registerCustomer } from './scenario.js';
+import { CHROMIUM, CHROMIUM_ARGS, WEB_ROOT, browserSuiteName, skipBrowserTests } from './browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const WEB_ROOT = path.resolve('client-examples/web');
 const ARTIFACTS = path.resolve('test-artifacts/web');
-const hasChromium = existsSync(CHROMIUM);
 
 /** Subscription fields the gateway under test serves: the page is live for these, polls for the rest. */
 const servedFields = new Set(
@@ -49,7 +37,7 @@ const servedFields = new Set(
 const served = (field: string) => servedFields.has(field);
 const modeFor = (field: string) => (served(field) ? 'live' : 'polling');
 
-describe.skipIf(!hasChromium)(hasChromium ? 'the live page' : `the live page (SKIPPED: ${CHROMIUM} is missing; install Debian's chromium package)`, () => {
+describe.skipIf(skipBrowserTests)(browserSuiteName('the live page'), () => {
   let net: TestNetwork;
   let server: PreviewServer;
   let browser: Browser;

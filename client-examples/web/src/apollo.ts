@@ -52,16 +52,16 @@ export function createApolloClient(): ApolloClient {
       },
     }),
   });
-  let customerId = getSession()?.customerId;
+  let accountId = getSession()?.accountId;
   onSessionChange(() => {
-    // A refreshed token is the same customer: nothing to redo. A new identity (sign-in, sign-out):
+    // A refreshed token is the same account: nothing to redo. A new identity (sign-in, sign-out):
     // reconnect the socket with the new token and forget what the last one could see.
-    if (getSession()?.customerId === customerId) return;
-    customerId = getSession()?.customerId;
+    if (getSession()?.accountId === accountId) return;
+    accountId = getSession()?.accountId;
     ws.terminate();
-    // Signed in: read everything again as the new customer; signed out: just forget. Queries of
+    // Signed in: read everything again as the new account; signed out: just forget. Queries of
     // components that unmount meanwhile are aborted, which is no failure.
-    (customerId ? client.resetStore() : client.clearStore()).catch(() => undefined);
+    (accountId ? client.resetStore() : client.clearStore()).catch(() => undefined);
   });
   return client;
 }

@@ -1,5 +1,5 @@
 /**
- * The signed-in customer's session, kept in localStorage so a reload keeps it; components follow it
+ * The signed-in account's session (a customer, a manufacturer or the operator), kept in localStorage so a reload keeps it; components follow it
  * with useSession. Access tokens are short: `freshAccessToken` trades the refresh token for a new
  * session shortly before the access token runs out (once, however many requests ask at the same
  * time), and a refresh the server refuses (signed out elsewhere, password changed) signs the page out.
@@ -14,9 +14,13 @@ export interface Session {
   /** Epoch ms when this access token was received: with expiresAt, its lifetime. */
   obtainedAt: number;
   refreshToken: string;
-  customerId: string;
+  role: Role;
+  /** Who signed in: the customer's or the manufacturer's id, or the operator's account id (the token's subject). */
+  accountId: string;
   name: string;
 }
+
+export type Role = 'CUSTOMER' | 'MANUFACTURER' | 'OPERATOR';
 
 const KEY = 'distribution.session';
 /** Refresh this long before the access token runs out (a third of its lifetime when that is shorter), so no request carries one about to expire. */
@@ -30,7 +34,8 @@ let refreshing: Promise<Session | null> | null = null;
 function read(): Session | null {
   try {
     const stored = JSON.parse(localStorage.getItem(KEY) ?? 'null') as Session | null;
-    return stored?.refreshToken ? stored : null;
+    // A session stored before roles were kept is signed in again rather than guessed at.
+    return stored?.refreshToken && stored.role && stored.accountId ? stored : null;
   } catch {
     return null;
   }

@@ -1,14 +1,18 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation } from '@apollo/client/react';
 import { REGISTER_CUSTOMER, SIGN_IN, SIGN_OUT } from '../operations';
-import { setSession, useSession, type Session } from '../session';
+import { goTo, VIEW_OF_ROLE } from '../route';
+import { setSession, useSession, type Role, type Session } from '../session';
 
 type Tokens = { accessToken: string; expiresAt: string; refreshToken: string };
 type Registered = { registerCustomer: Tokens & { customer: { id: string; name: string } } };
-type SignedIn = { signIn: Tokens & { role: string; subject: string } };
+type SignedIn = { signIn: Tokens & { role: Role; subject: string } };
 
-/** Sign in or register as a customer (the session is kept in localStorage), or sign out. */
-export function Account() {
+/**
+ * Sign in (any role: the page then shows that role's view) or register as a customer (the session is
+ * kept in localStorage), or sign out. `canRegister`: offer registration (the customer's view only).
+ */
+export function Account({ canRegister = true }: { canRegister?: boolean }) {
   const session = useSession();
   const [mode, setMode] = useState<'signIn' | 'register'>('signIn');
   const [register, registering] = useMutation<Registered>(REGISTER_CUSTOMER);
@@ -35,10 +39,11 @@ export function Account() {
     );
   }
 
-  const start = (tokens: Tokens, customerId: string, who: string) => {
-    const next: Session = { accessToken: tokens.accessToken, expiresAt: tokens.expiresAt, obtainedAt: Date.now(), refreshToken: tokens.refreshToken, customerId, name: who };
+  const start = (tokens: Tokens, role: Role, accountId: string, who: string) => {
+    const next: Session = { accessToken: tokens.accessToken, expiresAt: tokens.expiresAt, obtainedAt: Date.now(), refreshToken: tokens.refreshToken, role, accountId, name: who };
     setPassword('');
     setSession(next);
+    goTo(VIEW_OF_ROLE[role] ?? 'customer');
   };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -49,7 +54,7 @@ export function Account() {
         return null;
       });
       const registered = result?.data?.registerCustomer;
-      if (registered) start(registered, registered.customer.id, registered.customer.name);
+      if (registered) start(registered, 'CUSTOMER', registered.customer.id, registered.customer.name);
       return;
     }
     const result = await signIn({ variables: { input: { email, password } } }).catch((error: Error) => {
@@ -57,8 +62,7 @@ export function Account() {
       return null;
     });
     const signedIn = result?.data?.signIn;
-    if (signedIn && signedIn.role !== 'CUSTOMER') setProblem('This page is for customers');
-    else if (signedIn) start(signedIn, signedIn.subject, email);
+    if (signedIn) start(signedIn, signedIn.role, signedIn.subject, email);
   };
   const busy = registering.loading || signingIn.loading;
   return (
@@ -77,17 +81,19 @@ export function Account() {
       <button type="submit" disabled={busy} data-testid={mode === 'register' ? 'register' : 'sign-in'}>
         {mode === 'register' ? 'Register' : 'Sign in'}
       </button>{' '}
-      <button
-        type="button"
-        className="link"
-        onClick={() => {
-          setMode(mode === 'register' ? 'signIn' : 'register');
-          setProblem(null);
-        }}
-        data-testid="switch-account-mode"
-      >
-        {mode === 'register' ? 'I have an account' : 'New here? Register'}
-      </button>
+      {(canRegister || mode === 'register') && (
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            setMode(mode === 'register' ? 'signIn' : 'register');
+            setProblem(null);
+          }}
+          data-testid="switch-account-mode"
+        >
+          {mode === 'register' ? 'I have an account' : 'New here? Register'}
+        </button>
+      )}
       {problem && (
         <span className="error small" data-testid="account-problem">
           {' '}

@@ -3,6 +3,7 @@ import { useMutation, useQuery } from '@apollo/client/react';
 import { MY_CART, ON_AVAILABILITY_CHANGED, PLACE_ORDER_FROM_CART, REMOVE_FROM_CART, SET_CART_LINE_QUANTITY } from '../operations';
 import { useLiveSubscription } from '../live';
 import type { Cart as CartData, CartLine, Shortage } from '../types';
+import { PrunedDialog, useCartPruning, type RemovedLine } from './CartPruning';
 
 const PROBLEMS: Record<NonNullable<CartLine['problem']>, (line: CartLine) => string> = {
   INSUFFICIENT_STOCK: (l) => `only ${l.available} available`,
@@ -16,7 +17,7 @@ const PROBLEMS: Record<NonNullable<CartLine['problem']>, (line: CartLine) => str
  */
 const CATCH_UP_PAUSES_MS = [0, 100, 200, 400, 800, 1600, 2000, 2000, 2000, 2000];
 
-type CartQuery = { me: { cart: CartData } | null };
+type CartQuery = { me: { cart: CartData & { removedLines?: RemovedLine[] } } | null };
 type StockEvent = { availabilityChanged: { product: { id: string }; available: number } };
 
 type CheckoutResult =
@@ -41,6 +42,7 @@ export function Cart() {
 
   const [placeOrder, { loading }] = useMutation<{ placeOrder: CheckoutResult }>(PLACE_ORDER_FROM_CART, { refetchQueries: ['MyCart', 'MyOrders'] });
   const [outcome, setOutcome] = useState<string | null>(null);
+  const pruning = useCartPruning(cart?.removedLines);
   // One key per checkout attempt: a retry after a lost answer returns the same order, never a second one.
   const attemptKey = useRef<string | null>(null);
   const checkout = async () => {
@@ -74,6 +76,15 @@ export function Cart() {
         </table>
       )}
       <p className="total">Total {cart.total}</p>
+      {cart.lines.some((line) => line.problem) && (
+        <p className="prune">
+          <button onClick={() => void pruning.prune()} disabled={pruning.pruning} data-testid="prune-cart">
+            Remove what can&apos;t be served
+          </button>
+        </p>
+      )}
+      {pruning.problem && <p className="error small">{pruning.problem}</p>}
+      {pruning.removed && <PrunedDialog removed={pruning.removed} onClose={pruning.dismiss} />}
       <button className="primary" onClick={() => void checkout()} disabled={loading || !cart.canCheckout} data-testid="checkout">
         {loading ? 'Ordering…' : 'Check out'}
       </button>

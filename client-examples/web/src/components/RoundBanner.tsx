@@ -1,14 +1,10 @@
-import { useEffect, useState } from 'react';
-import { useQuery } from '@apollo/client/react';
-import { CURRENT_ROUND, ON_ROUND_CHANGED } from '../operations';
-import { pollWhen, useLiveSubscription } from '../live';
+import { useNow } from '../now';
+import { useCurrentRound } from '../round';
 import type { Round } from '../types';
 
 /** The current round in one line; it follows roundChanged (or asks every few seconds). */
 export function RoundBanner() {
-  const mode = useLiveSubscription(ON_ROUND_CHANGED, { onData: () => void refetch() });
-  const { data, refetch } = useQuery<{ currentRound: Round | null }>(CURRENT_ROUND, { pollInterval: pollWhen(mode, 3000) });
-  const round = data?.currentRound;
+  const { round } = useCurrentRound<Round>();
   const now = useNow(1000);
   if (!round)
     return (
@@ -23,13 +19,4 @@ export function RoundBanner() {
       {round.status === 'OPEN' ? `open${left < 24 * 3600 ? `, ${left} s left` : ''}` : round.status === 'CLOSED' ? 'closed, settling' : 'settled, waiting for the next'}
     </div>
   );
-}
-
-function useNow(intervalMs: number): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now;
 }
