@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, type Logger } from '@distribution/logging';
-import { DEVELOPMENT_DEFAULTS } from '@distribution/config';
+import { DEVELOPMENT_DEFAULTS, type EventTransportSettings } from '@distribution/config';
 import { KeyRing, generateSigningKey, type Identity, type SigningKey, type TokenSigner } from '@distribution/auth';
 import { startAccountService, type FirstOperator, type RunningAccountService } from '@distribution/account';
 import { startManufacturerService } from '@distribution/manufacturer';
@@ -41,6 +41,8 @@ export interface LocalNetworkOptions {
   orderResolutionTimeoutMs?: number;
   eventPollIntervalMs?: number;
   eventBatchSize?: number;
+  /** Which transport carries events between the services; the Postgres bus when unset. */
+  eventTransport?: EventTransportSettings;
   logLevel?: string;
   /** The gateway's rate limits; unset ones come from the environment (ACCOUNT_LIMIT_PER_ADDRESS, …) or their defaults. */
   rateLimits?: Partial<RateLimitSettings>;
@@ -96,6 +98,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     logger: logger(name),
     eventBatchSize: options.eventBatchSize,
     eventPollIntervalMs: options.eventPollIntervalMs,
+    eventTransport: options.eventTransport,
     databaseTimeouts: options.databaseTimeouts,
     // Each subgraph on a free metrics port of its own, unless metrics are off.
     metricsPort: options.metricsPort === null ? null : 0,

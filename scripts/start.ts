@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { locateDatabase, EMBEDDED_DATA_DIR, type DatabaseLocation } from '@distribution/db';
 import { createLogger } from '@distribution/logging';
-import { DEVELOPMENT_DEFAULTS, env as kinds, loadConfig } from '@distribution/config';
+import { DEVELOPMENT_DEFAULTS, env as kinds, eventTransportOf, eventTransportVariables, loadConfig } from '@distribution/config';
 import { stopOnSignals } from '@distribution/server';
 import { startTracing } from '@distribution/tracing';
 import { loadSigningKeys } from '@distribution/account';
@@ -57,10 +57,14 @@ try {
   );
   // A free metrics port unless told: a laptop may already run something on 9464.
   const settings = loadConfig({ METRICS_PORT: kinds.portOrOff(0), CORS_ORIGINS: kinds.origins() }, env);
+  // EVENT_TRANSPORT=nats NATS_URL=...: the services' events go through JetStream (README).
+  const eventTransport = eventTransportOf(loadConfig(eventTransportVariables(), env));
+  if (eventTransport.name === 'nats') say(`Events: NATS JetStream at ${eventTransport.natsUrl}`);
   // The operator of OPERATOR_EMAIL / OPERATOR_PASSWORD, or the demo operator, on the first start only.
   const firstOperator = env.OPERATOR_EMAIL && env.OPERATOR_PASSWORD ? { email: env.OPERATOR_EMAIL, password: env.OPERATOR_PASSWORD } : DEMO_OPERATOR;
   network = await startLocalNetwork({
     databaseUrl: database.url,
+    eventTransport,
     ports: {
       gateway: port('GATEWAY_PORT', 4000),
       manufacturer: port('MANUFACTURER_PORT', 4001),

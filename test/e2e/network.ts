@@ -1,6 +1,9 @@
 /** End-to-end harness: the whole network on a fresh database, and clients that talk to the gateway. */
 import { Role, type Identity } from '@distribution/auth';
-import { createTestDatabase, graphqlClient, eventually } from '@distribution/testkit';
+import { randomBytes } from 'node:crypto';
+import { deleteStream } from '@distribution/events';
+import type { EventTransportSettings } from '@distribution/config';
+import { createTestDatabase, graphqlClient, eventually, sharedNatsUrl, startNatsServer } from '@distribution/testkit';
 import { LOAD_TEST_LIMITS, startLocalNetwork, type LocalNetwork, type LocalNetworkOptions } from '../../scripts/local-network.js';
 import pg from 'pg';
 
@@ -18,8 +21,10 @@ export interface TestNetwork extends LocalNetwork {
 /** Rate limits are out of the way unless a test sets its own (`rateLimits`, `maxConnectionsPerAddress`). */
 export async function startTestNetwork(options: Partial<LocalNetworkOptions> = {}): Promise<TestNetwork> {
   const databaseUrl = await createTestDatabase('e2e');
+  const events = await testEventTransport();
   const network = await startLocalNetwork({
     databaseUrl,
+    eventTransport: events.settings,
     eventPollIntervalMs: 200,
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...LOAD_TEST_LIMITS,
@@ -45,6 +50,7 @@ export async function startTestNetwork(options: Partial<LocalNetworkOptions> = {
     close: async () => {
       await network.stop();
       await pool.end();
+      await events.close();
     },
   };
 }
@@ -53,3 +59,24 @@ export const operator: Identity = { sub: 'operator-1', role: Role.Operator };
 export const manufacturerIdentity = (id: string): Identity => ({ sub: id, role: Role.Manufacturer });
 export const customerIdentity = (id: string): Identity => ({ sub: id, role: Role.Customer });
 export { eventually };
+
+/**
+ * EVENT_TRANSPORT=nats (`npm run test:nats`): the network's events go through JetStream, on a stream
+ * and subjects of its own (networks of other test files run beside it on the same server), on
+ * NATS_URL, else the shared server on 4222, else a nats-server of its own.
+ */
+async function testEventTransport(): Promise<{ settings: EventTransportSettings; close(): Promise<void> }> {
+  if (process.env.EVENT_TRANSPORT !== 'nats') return { settings: { name: 'postgres' }, close: async () => {} };
+  const tag = randomBytes(4).toString('hex');
+  const given = process.env.NATS_URL ?? (await sharedNatsUrl());
+  const own = given ? null : await startNatsServer();
+  const natsUrl = given ?? own!.url;
+  const stream = `E2E_${tag.toUpperCase()}`;
+  return {
+    settings: { name: 'nats', natsUrl, stream, subjectRoot: `e2e${tag}` },
+    close: async () => {
+      await deleteStream(natsUrl, stream).catch(() => false);
+      await own?.dispose();
+    },
+  };
+}

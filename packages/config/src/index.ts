@@ -128,6 +128,19 @@ export const isProduction = (e: NodeJS.ProcessEnv = process.env) => e.NODE_ENV =
 /** Log levels pino knows, as every service accepts them in LOG_LEVEL. */
 export const logLevel = () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
+/** The variables that choose the event transport (every subgraph reads them, and `npm start`). */
+export const eventTransportVariables = () => ({
+  // Which transport carries events between services (README, "Choosing the event transport").
+  EVENT_TRANSPORT: z.enum(['postgres', 'nats']).default('postgres'),
+  // JetStream servers, comma-separated; read only with EVENT_TRANSPORT=nats.
+  NATS_URL: z
+    .string()
+    .regex(/^nats:\/\/[^\s,]+(,nats:\/\/[^\s,]+)*$/, 'must be nats://host:port, or several separated by commas')
+    .default('nats://127.0.0.1:4222'),
+  // Partitions of ordering keys on JetStream: every service of a deployment must use the same number.
+  NATS_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(8),
+});
+
 /** The variables every subgraph reads, whatever else it needs; `metricsPort` is METRICS_PORT's default. */
 export const subgraphVariables = (port: number, metricsPort: number | 'off' = 'off') => ({
   PORT: env.port(port),
@@ -139,6 +152,7 @@ export const subgraphVariables = (port: number, metricsPort: number | 'off' = 'o
   LOG_LEVEL: logLevel(),
   EVENT_BATCH_SIZE: env.int(100, 1),
   EVENT_POLL_INTERVAL_MS: env.int(500, 1),
+  ...eventTransportVariables(),
   // Every wait on Postgres is bounded: a statement (lock waits included), a transaction left idle, getting a connection.
   DATABASE_STATEMENT_TIMEOUT_MS: env.int(15_000, 1),
   DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: env.int(30_000, 1),
@@ -146,6 +160,14 @@ export const subgraphVariables = (port: number, metricsPort: number | 'off' = 'o
   // Deepest operation a subgraph accepts; unset keeps DEFAULT_SUBGRAPH_MAX_DEPTH (@distribution/server).
   SUBGRAPH_MAX_DEPTH: z.coerce.number().int().min(1).optional(),
 });
+
+/** The transport settings a service starts its event bus with. */
+export type EventTransportSettings = { name: 'postgres' } | { name: 'nats'; natsUrl: string; partitions?: number; stream?: string; subjectRoot?: string };
+
+/** The transport settings those variables name. */
+export function eventTransportOf(c: { EVENT_TRANSPORT: 'postgres' | 'nats'; NATS_URL: string; NATS_PARTITIONS: number }): EventTransportSettings {
+  return c.EVENT_TRANSPORT === 'nats' ? { name: 'nats', natsUrl: c.NATS_URL, partitions: c.NATS_PARTITIONS } : { name: 'postgres' };
+}
 
 /** What every subgraph's container deployment must set: no embedded database and no development secret. */
 export const SUBGRAPH_PRODUCTION_VARIABLES: readonly string[] = ['DATABASE_URL', 'INTERNAL_CREDENTIAL'];
@@ -173,6 +195,7 @@ export function loadSubgraphConfig<S extends ReturnType<typeof subgraphVariables
       logLevel: common.LOG_LEVEL,
       eventBatchSize: common.EVENT_BATCH_SIZE,
       eventPollIntervalMs: common.EVENT_POLL_INTERVAL_MS,
+      eventTransport: eventTransportOf(common),
       databaseTimeouts: {
         statementMs: common.DATABASE_STATEMENT_TIMEOUT_MS,
         idleInTransactionMs: common.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,

@@ -14,6 +14,7 @@ describe('a subgraph configuration', () => {
       logLevel: 'info',
       eventBatchSize: 100,
       eventPollIntervalMs: 500,
+      eventTransport: { name: 'postgres' },
       databaseTimeouts: { statementMs: 15_000, idleInTransactionMs: 30_000, connectMs: 10_000 },
     });
     expect(variables.EXTRA).toBe(7);
@@ -43,6 +44,17 @@ describe('a subgraph configuration', () => {
       expect.unreachable();
     } catch (error) {
       expect((error as ConfigError).problems.map((p) => p.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'EVENT_BATCH_SIZE', 'LOG_LEVEL', 'PORT']);
+    }
+  });
+
+  it('reads the JetStream transport, and refuses a transport or server it does not know', () => {
+    const { settings } = loadSubgraphConfig(shape, SUBGRAPH_PRODUCTION_VARIABLES, { EVENT_TRANSPORT: 'nats', NATS_URL: 'nats://a:4222,nats://b:4222', NATS_PARTITIONS: '16' });
+    expect(settings.eventTransport).toEqual({ name: 'nats', natsUrl: 'nats://a:4222,nats://b:4222', partitions: 16 });
+    try {
+      loadSubgraphConfig(shape, SUBGRAPH_PRODUCTION_VARIABLES, { EVENT_TRANSPORT: 'kafka', NATS_URL: 'http://a', NATS_PARTITIONS: '0' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).problems.map((p) => p.split(':')[0]).sort()).toEqual(['EVENT_TRANSPORT', 'NATS_PARTITIONS', 'NATS_URL']);
     }
   });
 });

@@ -12,6 +12,7 @@ import { PostgresListener } from './listener.js';
 import { announceParking } from './parking-notice.js';
 import type { InboxEntity, OutboxEntity } from './entities.js';
 import type { BusObserver } from './bus-observer.js';
+import type { EventTransport } from './transport.js';
 import { traceEventBatch, traceRelayed } from '@distribution/tracing';
 
 /** A row of bus.events: an outbox row as the relay appended it, with its bus position and source (bigint position: a string). */
@@ -54,7 +55,7 @@ interface Consumer extends RegisteredConsumer {
  * while running. `work` is told whether something is likely waiting (a wake-up, or a full batch
  * before), so that only the polls spend a read on looking first.
  */
-class WakeableLoop {
+export class WakeableLoop {
   private running = false;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
@@ -110,7 +111,8 @@ class WakeableLoop {
   }
 }
 
-export class EventBus {
+export class EventBus implements EventTransport {
+  readonly transport = 'postgres' as const;
   private readonly consumers: Consumer[] = [];
   private readonly loops: WakeableLoop[] = [];
   private readonly listener: PostgresListener;
@@ -344,7 +346,7 @@ export class EventBus {
 }
 
 /** Splits delivered events into those `accepts` reads (parsed and typed) and those it cannot read. */
-function readThroughContract(received: BusEvent[], accepts: Accepts) {
+export function readThroughContract(received: BusEvent[], accepts: Accepts) {
   const events: unknown[] = [];
   const unreadable: Array<{ event: BusEvent; error: EventParseError }> = [];
   for (const event of received) {

@@ -17,3 +17,8 @@ export type { ParkedEvent, ParkedEventKey, BusRepair, RetryResult } from './park
 export { parkingChannel, readParkingNotice } from './parking-notice.js';
 export type { ParkingNotice } from './parking-notice.js';
 export { eventEntities, OutboxEntity, EventCursorEntity, InboxEntity, ParkedEventEntity, BusRepairEntity } from './entities.js';
+export { EVENT_TRANSPORTS } from './transport.js';
+export type { EventTransport, TransportName } from './transport.js';
+export { NatsEventBus, deleteStream } from './nats/nats-bus.js';
+export type { NatsEventBusOptions } from './nats/nats-bus.js';
+export { orderingKey, partitionOf } from './nats/ordering.js';

@@ -9,7 +9,7 @@
  */
 import { returnedRows, type ServiceDatabase } from '@distribution/db';
 import { parseEvent } from '@distribution/contracts';
-import type { EventBus } from './bus.js';
+import type { EventTransport } from './transport.js';
 import type { BusEvent } from './event.js';
 
 /** Which parked event: its consumer and the event's id. */
@@ -90,7 +90,12 @@ export async function findParkedEvent(database: ServiceDatabase, key: ParkedEven
  * from the parked events; if the handler (or the contract) refuses it again, it stays parked with
  * the new error. Null when there is no such parked event (or this service has no such consumer).
  */
-export async function retryParkedEvent(database: ServiceDatabase, bus: EventBus, key: ParkedEventKey, actor: string): Promise<RetryResult | null> {
+export async function retryParkedEvent(
+  database: ServiceDatabase,
+  bus: Pick<EventTransport, 'registeredConsumers'>,
+  key: ParkedEventKey,
+  actor: string,
+): Promise<RetryResult | null> {
   const consumer = bus.registeredConsumers().find((c) => c.name === key.consumer);
   if (!consumer) return null;
   try {

@@ -6,7 +6,8 @@ import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { openServiceDatabase, migrate, type DatabaseTimeouts, type ServiceDatabase, type MigrationInterface } from '@distribution/db';
-import { EventBus, PostgresListener } from '@distribution/events';
+import { EventBus, NatsEventBus, PostgresListener, type BusObserver, type EventTransport } from '@distribution/events';
+import type { EventTransportSettings } from '@distribution/config';
 import type { Logger } from '@distribution/logging';
 import { startSubgraph, type RequestContext, type SubgraphOptions } from './subgraph-server.js';
 import { busConsoleResolvers, withBusConsole } from './bus-console/resolvers.js';
@@ -16,7 +17,7 @@ import { startMetricsServer, type RunningMetricsServer } from './metrics-server.
 /** What a service's own code gets to work with. */
 export interface ServiceRuntime {
   database: ServiceDatabase;
-  bus: EventBus;
+  bus: EventTransport;
   /** Shared LISTEN connection (NOTIFY wake-ups, live updates). */
   listener: PostgresListener;
   logger: Logger;
@@ -33,7 +34,7 @@ export interface ServiceDefinition<C extends RequestContext> {
   /** Its tables as TypeORM entities (the event tables' included), registered on its DataSource. */
   entities?: Array<new () => object>;
   /** Registers this service's event consumers on the bus. */
-  registerConsumers?: (bus: EventBus, runtime: ServiceRuntime) => void;
+  registerConsumers?: (bus: EventTransport, runtime: ServiceRuntime) => void;
   createContext: (base: RequestContext, runtime: ServiceRuntime) => C;
   /**
    * The word naming this service's bus console fields (`inventory`: inventoryBus,
@@ -55,6 +56,8 @@ export interface ServiceSettings {
   logger: Logger;
   eventBatchSize?: number;
   eventPollIntervalMs?: number;
+  /** Which transport carries events (EVENT_TRANSPORT); the Postgres bus when unset. */
+  eventTransport?: EventTransportSettings;
   /** Statement, idle-in-transaction and connection bounds (DEFAULT_DATABASE_TIMEOUTS for what is not given). */
   databaseTimeouts?: Partial<DatabaseTimeouts>;
   /** Deepest operation accepted (see depth-limit.ts). */
@@ -85,7 +88,7 @@ export async function startService<C extends RequestContext>(definition: Service
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   const listener = new PostgresListener(settings.databaseUrl, (e) => logger.warn({ err: e }, 'LISTEN connection lost; reconnecting'), settings.databaseTimeouts);
   const metrics = settings.metricsPort == null ? NO_METRICS : createServiceMetrics(definition.ownMetrics);
-  const bus = new EventBus({ database, logger, listener, batchSize: settings.eventBatchSize, pollIntervalMs: settings.eventPollIntervalMs, observer: metrics.bus });
+  const bus = openEventBus(database, listener, settings, metrics.bus);
   const runtime: ServiceRuntime = { database, bus, listener, logger, metrics };
   definition.registerConsumers?.(bus, runtime);
   await bus.start();
@@ -135,4 +138,13 @@ export async function startService<C extends RequestContext>(definition: Service
         logger.info(`${definition.name} stopped`);
       })()),
   };
+}
+
+/** The bus of the transport the settings name: the Postgres bus unless EVENT_TRANSPORT=nats. */
+function openEventBus(database: ServiceDatabase, listener: PostgresListener, settings: ServiceSettings, observer: BusObserver | undefined): EventTransport {
+  const common = { database, logger: settings.logger, listener, batchSize: settings.eventBatchSize, pollIntervalMs: settings.eventPollIntervalMs };
+  const transport = settings.eventTransport ?? { name: 'postgres' };
+  // The bus metrics observe the Postgres bus; the JetStream transport reports none yet.
+  if (transport.name === 'postgres') return new EventBus({ ...common, observer });
+  return new NatsEventBus({ ...common, natsUrl: transport.natsUrl, partitions: transport.partitions, stream: transport.stream, subjectRoot: transport.subjectRoot });
 }

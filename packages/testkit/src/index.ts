@@ -7,3 +7,5 @@ export { duringListenOutage } from './listen-outage.js';
 export { schemaDrift } from './schema-drift.js';
 export { startTestIssuer } from './test-issuer.js';
 export type { TestIssuer } from './test-issuer.js';
+export { startNatsServer, sharedNatsUrl, natsServerInstalled } from './nats-server.js';
+export type { TestNatsServer } from './nats-server.js';

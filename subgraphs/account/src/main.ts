@@ -16,6 +16,7 @@ await runServiceProcess({
       logger,
       eventBatchSize: config.eventBatchSize,
       eventPollIntervalMs: config.eventPollIntervalMs,
+      eventTransport: config.eventTransport,
       keys: new KeyRing(await loadSigningKeys({ keysJson: config.signingKeys })),
       accessTokenSeconds: config.accessTokenSeconds,
       refreshTokenSeconds: config.refreshTokenSeconds,

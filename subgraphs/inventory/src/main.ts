@@ -15,6 +15,7 @@ await runServiceProcess({
       logger,
       eventBatchSize: config.eventBatchSize,
       eventPollIntervalMs: config.eventPollIntervalMs,
+      eventTransport: config.eventTransport,
       databaseTimeouts: config.databaseTimeouts,
       roundPeriod: config.roundPeriod,
       roundSchedule: config.roundSchedule,

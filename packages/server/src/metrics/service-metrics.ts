@@ -4,7 +4,7 @@
  * and each metrics port must show its own service only. With metrics off every call does nothing.
  */
 import type { Registry } from 'prom-client';
-import type { BusObserver, EventBus } from '@distribution/events';
+import type { BusObserver, EventTransport } from '@distribution/events';
 import { consumerHealth } from '@distribution/events';
 import type { ServiceDatabase } from '@distribution/db';
 import type { WebSocketServer } from 'ws';
@@ -34,7 +34,7 @@ export interface ServiceMetrics {
   /** Order: how long placeOrder waited for inventory, and whether the answer came in time. */
   placeOrderWait(seconds: number, decided: boolean): void;
   /** Reads the bus, pool and socket gauges from these when scraped. */
-  watch(sources: { database: ServiceDatabase; bus: EventBus; webSockets?: WebSocketServer }): void;
+  watch(sources: { database: ServiceDatabase; bus: Pick<EventTransport, 'registeredConsumers'>; webSockets?: WebSocketServer }): void;
 }
 
 const nothing = () => {};

@@ -5,7 +5,7 @@
  * at once. SettlementApplied marks a manufacturer settled; the last one settles the round.
  */
 import { EventType } from '@distribution/contracts';
-import { recordEvents, type DomainEvent, type EventBus, type NewEvent } from '@distribution/events';
+import { recordEvents, type DomainEvent, type EventTransport, type NewEvent } from '@distribution/events';
 import { sqlOf, type Sql } from '@distribution/db';
 import { applySupplyChanges, latestFacts, movesStock } from '../domain/supply.js';
 import { holdStockWriterLock } from '../db/locks.js';
@@ -22,7 +22,7 @@ import { announceLive } from '../live/announce.js';
 export const MANUFACTURER_CONSUMER = 'inventory.manufacturer';
 const MANUFACTURER_FACTS = { [EventType.SupplyChanged]: [1], [EventType.SettlementApplied]: [1] } as const;
 
-export function registerManufacturerConsumer(bus: EventBus, deps: InventoryDeps): void {
+export function registerManufacturerConsumer(bus: EventTransport, deps: InventoryDeps): void {
   bus.consume(MANUFACTURER_CONSUMER, MANUFACTURER_FACTS, (events, manager) => {
     const sql = sqlOf(manager);
     return retryOnConflict(sql, deps.logger, 'supply batch', () => applyManufacturerBatch(sql, events, deps));

@@ -6,7 +6,7 @@
  * It never closes the round itself (see rounds/round-watch.ts).
  */
 import { causedBy } from '@distribution/contracts';
-import { outboxPart, type EventBus } from '@distribution/events';
+import { outboxPart, type EventTransport } from '@distribution/events';
 import { runTogether, sqlOf, type Sql } from '@distribution/db';
 import { applyRequests, productsTouched, type ReservationRequest } from '../domain/reservation.js';
 import { holdStockWriterLock } from '../db/locks.js';
@@ -23,7 +23,7 @@ import { stockChangeEvents } from './stock-events.js';
 import { liveAnnouncements } from '../live/announce.js';
 
 export const ORDERS_CONSUMER = 'inventory.orders';
-export function registerOrderConsumer(bus: EventBus, deps: InventoryDeps): void {
+export function registerOrderConsumer(bus: EventTransport, deps: InventoryDeps): void {
   bus.consume(ORDERS_CONSUMER, ORDER_REQUESTS, (events, manager) => {
     const requests = events.map(readOrderRequest);
     const sql = sqlOf(manager);

@@ -6,7 +6,7 @@
  */
 import { sqlOf, type EntityManager, type Sql } from '@distribution/db';
 import { EventType, type RoundClosedV1 } from '@distribution/contracts';
-import { recordEvents, type DomainEvent, type EventBus, type NewEvent } from '@distribution/events';
+import { recordEvents, type DomainEvent, type EventTransport, type NewEvent } from '@distribution/events';
 import type { Logger } from '@distribution/logging';
 import { insertSettlement, lockProducts, setSupplies } from '../db/settlements.js';
 import { recordSupplyMovements, type SupplyMovement } from '../db/products.js';
@@ -22,7 +22,7 @@ export interface SettlementDependencies {
   logger: Logger;
 }
 
-export function registerSettlementConsumer(bus: EventBus, deps: SettlementDependencies): void {
+export function registerSettlementConsumer(bus: EventTransport, deps: SettlementDependencies): void {
   bus.consume(SETTLEMENT_CONSUMER, { [EventType.RoundClosed]: [1] }, (events, manager) => applyRoundClosed(events, manager, deps));
 }
 

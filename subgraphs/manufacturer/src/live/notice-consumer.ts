@@ -5,7 +5,7 @@
  * batch from announcing twice). It changes no table: notices are live news, not state.
  */
 import { sqlOf, type Sql } from '@distribution/db';
-import type { EventBus } from '@distribution/events';
+import type { EventTransport } from '@distribution/events';
 import type { Logger } from '@distribution/logging';
 import { makersOf } from '../db/products.js';
 import { announceNotices } from './notices.js';
@@ -13,7 +13,7 @@ import { isRecent, noticesOf, readStockFact, STOCK_FACTS, type StockEvent, type 
 
 export const NOTICES_CONSUMER = 'manufacturer.notices';
 
-export function registerNoticeConsumer(bus: EventBus, deps: { logger: Logger }): void {
+export function registerNoticeConsumer(bus: EventTransport, deps: { logger: Logger }): void {
   bus.consume(NOTICES_CONSUMER, STOCK_FACTS, (events, manager) => announceStockNotices(sqlOf(manager), events, deps));
 }
 

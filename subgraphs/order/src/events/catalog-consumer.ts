@@ -4,14 +4,14 @@
  * told what left (Cart.removedLines, pruneCart).
  */
 import { EventType } from '@distribution/contracts';
-import type { EventBus } from '@distribution/events';
+import type { EventTransport } from '@distribution/events';
 import { sqlOf } from '@distribution/db';
 import { recordAvailability, recordSupplyFacts, type AvailabilityFacts, type SupplyFacts } from '../db/catalog.js';
 import { removeDiscontinuedFromCarts } from '../db/cart-removals.js';
 
 export const CATALOG_CONSUMER = 'order.catalog';
 
-export function registerCatalogConsumer(bus: EventBus): void {
+export function registerCatalogConsumer(bus: EventTransport): void {
   bus.consume(CATALOG_CONSUMER, { [EventType.SupplyChanged]: [1], [EventType.AvailabilityChanged]: [1] }, async (events, manager) => {
     // Each producer's events arrive in commit order, so within a batch the last word per product wins.
     const supply = new Map<string, SupplyFacts>();

@@ -6,7 +6,7 @@
  * Answers about whole orders are applied in runs, one statement per run, in bus order.
  */
 import { EventType, type StockReservedV1 } from '@distribution/contracts';
-import type { DomainEvent, EventBus } from '@distribution/events';
+import type { DomainEvent, EventTransport } from '@distribution/events';
 import { sqlOf, type Sql } from '@distribution/db';
 import type { Logger } from '@distribution/logging';
 import { OrderStatus } from '../domain/order-lifecycle.js';
@@ -20,7 +20,7 @@ export const OUTCOME_CONSUMER = 'order.outcomes';
 const OUTCOMES = { [EventType.StockReserved]: [1], [EventType.StockRejected]: [1, 2], [EventType.StockReleased]: [1], [EventType.RoundClosed]: [1] } as const;
 type Outcome = DomainEvent<keyof typeof OUTCOMES>;
 
-export function registerOutcomeConsumer(bus: EventBus, logger: Logger): void {
+export function registerOutcomeConsumer(bus: EventTransport, logger: Logger): void {
   bus.consume(OUTCOME_CONSUMER, OUTCOMES, async (events, manager) => {
     const sql = sqlOf(manager);
     const changed = new Set<string>();
