@@ -17,7 +17,7 @@ const apiSchemaSdl = printSchema(Supergraph.build(readFileSync('gateway/supergra
 const graphQLConfig = {
   projects: {
     ...Object.fromEntries(SUBGRAPHS.map((name) => [name, { schema: `subgraphs/${name}/src/schema.graphql` }])),
-    operations: { schema: apiSchemaSdl, documents: 'client-examples/operations/*.graphql' },
+    operations: { schema: apiSchemaSdl, documents: 'client-examples/operations/**/*.graphql' },
   },
 };
 
@@ -71,7 +71,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['client-examples/operations/*.graphql'],
+    files: ['client-examples/operations/**/*.graphql'],
     languageOptions: { parser: graphqlPlugin.parser, parserOptions: { graphQLConfig } },
     plugins: { '@graphql-eslint': graphqlPlugin },
     rules: {

@@ -1,0 +1,13 @@
+/**
+ * Which TypeScript type a resolver's parent is, per GraphQL type: the record the subgraph's data
+ * access returns (cut from its TypeORM entities), not the GraphQL shape. Paths are relative to the
+ * generated file (subgraphs/<name>/src/generated/).
+ */
+import type { SubgraphName } from './outputs.js';
+
+export const SUBGRAPH_MAPPERS: Record<SubgraphName, Record<string, string>> = {
+  account: {},
+  inventory: {},
+  manufacturer: {},
+  order: {},
+};
