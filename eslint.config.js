@@ -22,7 +22,7 @@ const graphQLConfig = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.data/**', 'coverage/**', 'test-artifacts/**', 'bench/results/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.data/**', 'coverage/**', 'test-artifacts/**', 'bench/results/**', '**/generated/**'] },
 
   {
     files: ['**/*.{ts,tsx,js,mjs}'],

@@ -9,7 +9,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildASTSchema, parse, printSchema, type DocumentNode } from 'graphql';
+import { Kind, parse, printSchema, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { Supergraph } from '@apollo/federation-internals';
 import { codegen } from '@graphql-codegen/core';
 import type { CodegenPlugin, Types } from '@graphql-codegen/plugin-helpers';
@@ -28,7 +28,18 @@ const pluginMap: Record<string, CodegenPlugin> = {
   'typescript-operations': operationsPlugin,
   'typed-document-node': typedDocumentPlugin,
   'fragment-matcher': fragmentMatcherPlugin,
+  'operation-kinds': { plugin: operationKinds },
 };
+
+/** `OperationKinds`: each operation's name and kind, so that a client by name runs a query as a query. */
+function operationKinds(_schema: unknown, documents: Types.DocumentFile[]): string {
+  const kinds = documents
+    .flatMap((file) => file.document?.definitions ?? [])
+    .filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && Boolean(d.name))
+    .map((d) => `  ${d.name!.value}: '${d.operation}';`)
+    .sort();
+  return `\n/** Each operation's name and kind. */\nexport interface OperationKinds {\n${kinds.join('\n')}\n}\n`;
+}
 
 /**
  * The federation directives the subgraph schemas import through @link. graphql-js does not know
@@ -69,7 +80,6 @@ async function subgraphTypes(root: string, name: SubgraphName): Promise<string> 
   return generate({
     filename: subgraphTypesPath(name),
     schema,
-    schemaAst: buildASTSchema(schema),
     documents: [],
     plugins: [{ typescript: {} }, { 'typescript-resolvers': {} }],
     config: {
@@ -112,22 +122,20 @@ export async function generatedFiles(root: string): Promise<Map<string, string>>
   const files = new Map<string, string>();
   for (const name of SUBGRAPHS) files.set(subgraphTypesPath(name), await subgraphTypes(root, name));
 
-  const schemaAst = apiSchema(root);
-  const schema = parse(printSchema(schemaAst));
+  // Printed and parsed again: codegen builds its own schema (under vitest, a GraphQLSchema made by this
+  // module's graphql could be another instance of the package than the one codegen checks it with).
+  const schema = parse(printSchema(apiSchema(root)));
   const documents = operationDocuments(root);
   files.set(
     OPERATIONS_TYPES_PATH,
     await generate({
       filename: OPERATIONS_TYPES_PATH,
       schema,
-      schemaAst,
       documents,
-      plugins: [{ typescript: {} }, { 'typescript-operations': {} }, { 'typed-document-node': {} }],
+      plugins: [{ 'typescript-operations': {} }, { 'typed-document-node': {} }, { 'operation-kinds': {} }],
       config: {
         useTypeImports: true,
         enumsAsTypes: true,
-        // Only what operations need: their enums, inputs and scalars, not every type of the API.
-        onlyOperationTypes: true,
         scalars: { Money: 'string' },
         // The selection's own __typename only where it is asked for: results match what the server sends.
         skipTypename: true,
@@ -141,7 +149,6 @@ export async function generatedFiles(root: string): Promise<Map<string, string>>
     await generate({
       filename: POSSIBLE_TYPES_PATH,
       schema,
-      schemaAst,
       documents: [],
       plugins: [{ 'fragment-matcher': {} }],
       config: { apolloClientVersion: 3, useExplicitTyping: true },

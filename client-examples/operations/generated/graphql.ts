@@ -4,169 +4,6 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
-export type Maybe<T> = T | null;
-export type InputMaybe<T> = Maybe<T>;
-/** All built-in and custom scalars, mapped to their actual values */
-export type Scalars = {
-  ID: { input: string; output: string; }
-  String: { input: string; output: string; }
-  Boolean: { input: boolean; output: boolean; }
-  Int: { input: number; output: number; }
-  Float: { input: number; output: number; }
-  /** An exact amount of money with two decimals, sent as a string like "12.50". */
-  Money: { input: string; output: string; }
-};
-
-export type AccountRole =
-  | 'CUSTOMER'
-  | 'MANUFACTURER'
-  | 'OPERATOR';
-
-export type BusRepairAction =
-  | 'RETRIED'
-  | 'RETRY_FAILED'
-  | 'DISCARDED';
-
-export type CartLineProblem =
-  | 'INSUFFICIENT_STOCK'
-  | 'OUT_OF_STOCK'
-  | 'DISCONTINUED';
-
-export type ChangePasswordInput = {
-  currentPassword: Scalars['String']['input'];
-  newPassword: Scalars['String']['input'];
-};
-
-export type CreateManufacturerLoginInput = {
-  manufacturerId: Scalars['ID']['input'];
-  email: Scalars['String']['input'];
-  password: Scalars['String']['input'];
-};
-
-export type CreateProductInput = {
-  /** Required for an operator; a manufacturer creates products for itself. */
-  manufacturerId?: InputMaybe<Scalars['ID']['input']>;
-  sku: Scalars['String']['input'];
-  name: Scalars['String']['input'];
-  category: Scalars['String']['input'];
-  unitPrice: Scalars['Money']['input'];
-  initialSupply?: InputMaybe<Scalars['Int']['input']>;
-};
-
-export type ManufacturerNoticeKind =
-  /** A customer's order took these units (reserved now; they are sold for good when the round closes, and SETTLED books them). */
-  | 'SOLD'
-  /** The distributor has no unit of this product left in the round. */
-  | 'DEPLETED'
-  /** The closed round's sales of this manufacturer were booked: see settlement. */
-  | 'SETTLED';
-
-export type OrderLineInput = {
-  productId: Scalars['ID']['input'];
-  quantity: Scalars['Int']['input'];
-};
-
-export type OrderRejectionReason =
-  | 'INSUFFICIENT_STOCK'
-  | 'UNKNOWN_PRODUCT'
-  | 'NO_OPEN_ROUND'
-  /** Inventory never got the order before it was overdue (ORDER_RESOLUTION_TIMEOUT_MS): nothing was reserved, and nothing will be. */
-  | 'TIMED_OUT';
-
-export type OrderStatus =
-  | 'PENDING'
-  | 'CONFIRMED'
-  | 'REJECTED'
-  | 'CANCELLED'
-  | 'FULFILLED';
-
-export type ParkedEventOutcome =
-  /** The consumer applied it; it is no longer parked. */
-  | 'APPLIED'
-  /** The consumer refused it again; it stays parked with the new error. */
-  | 'FAILED_AGAIN'
-  /** Given up for good; nothing will apply it. */
-  | 'DISCARDED';
-
-export type PlaceOrderInput = {
-  /** The lines to order (one per product), or leave out and set fromCart. */
-  lines?: InputMaybe<Array<OrderLineInput>>;
-  /** Order the cart's lines; the cart is emptied when the order is written. */
-  fromCart?: InputMaybe<Scalars['Boolean']['input']>;
-  /** 8 to 100 characters, chosen by the client: the same key from the same customer always means the same order. */
-  idempotencyKey: Scalars['String']['input'];
-};
-
-export type ProductFilter = {
-  /** Exact category, as listed by `categories`. */
-  category?: InputMaybe<Scalars['String']['input']>;
-  manufacturerId?: InputMaybe<Scalars['ID']['input']>;
-  /** Case-insensitive text found in the name or the SKU (at most 100 characters). */
-  search?: InputMaybe<Scalars['String']['input']>;
-  includeDiscontinued?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-export type RefreshSessionInput = {
-  refreshToken: Scalars['String']['input'];
-};
-
-export type RegisterCustomerInput = {
-  name: Scalars['String']['input'];
-  email: Scalars['String']['input'];
-  /** At least 10 characters, not one of the most common passwords; spaces and symbols are welcome. */
-  password: Scalars['String']['input'];
-};
-
-export type RegisterManufacturerInput = {
-  name: Scalars['String']['input'];
-};
-
-export type RoundCloseReason =
-  | 'OPERATOR'
-  | 'PERIOD_ENDED'
-  | 'DEPLETED';
-
-export type RoundStatus =
-  | 'OPEN'
-  /** Closed; waiting for every manufacturer that sold to settle. */
-  | 'CLOSED'
-  | 'SETTLED';
-
-export type SignInInput = {
-  email: Scalars['String']['input'];
-  password: Scalars['String']['input'];
-};
-
-export type SignOutInput = {
-  refreshToken: Scalars['String']['input'];
-};
-
-export type StockMovementKind =
-  /** A new round pulled the manufacturer's supply into stock. */
-  | 'ROUND_OPENED_SUPPLY'
-  /** New production (or a new product) arrived during an open round. */
-  | 'SUPPLY_IN'
-  /** Units promised to an order. */
-  | 'RESERVE'
-  /** Promised units given back (cancellation or a smaller order line). */
-  | 'RELEASE'
-  /** Promised units sold when the round closed. */
-  | 'SALE'
-  /** Unpromised units taken out (discontinued product, or last round's leftovers when a round opens). */
-  | 'WITHDRAWN';
-
-export type StockStatus =
-  | 'IN_STOCK'
-  /** 0 < available <= lowStockThreshold */
-  | 'LOW'
-  | 'DEPLETED';
-
-export type UpdateProductInput = {
-  name?: InputMaybe<Scalars['String']['input']>;
-  category?: InputMaybe<Scalars['String']['input']>;
-  unitPrice?: InputMaybe<Scalars['Money']['input']>;
-};
-
 export type AccountRole =
   | 'CUSTOMER'
   | 'MANUFACTURER'
@@ -689,3 +526,50 @@ export const SettlementsDocument = {"kind":"Document","definitions":[{"kind":"Op
 export const SignInDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SignIn"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SignInInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"signIn"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SessionTokens"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SessionTokens"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Session"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessToken"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"refreshToken"}},{"kind":"Field","name":{"kind":"Name","value":"refreshExpiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"subject"}}]}}]} as unknown as DocumentNode<SignInMutation, SignInMutationVariables>;
 export const SignOutDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SignOut"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SignOutInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"signOut"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}]}]}}]} as unknown as DocumentNode<SignOutMutation, SignOutMutationVariables>;
 export const StockMovementsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"StockMovements"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"productId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"50"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stockMovements"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"productId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"productId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"roundNumber"}},{"kind":"Field","name":{"kind":"Name","value":"orderId"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"NextPage"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"NextPage"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PageInfo"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]} as unknown as DocumentNode<StockMovementsQuery, StockMovementsQueryVariables>;
+
+/** Each operation's name and kind. */
+export interface OperationKinds {
+  AddToCart: 'mutation';
+  BusStatus: 'query';
+  CancelOrder: 'mutation';
+  Categories: 'query';
+  ChangeOrderLine: 'mutation';
+  ChangePassword: 'mutation';
+  CloseRound: 'mutation';
+  CreateManufacturerLogin: 'mutation';
+  CreateProduct: 'mutation';
+  CurrentRound: 'query';
+  Customers: 'query';
+  Manufacturers: 'query';
+  MyCart: 'query';
+  MyOrders: 'query';
+  MyProducts: 'query';
+  MyPurchases: 'query';
+  Offers: 'query';
+  OnAvailabilityChanged: 'subscription';
+  OnLowStock: 'subscription';
+  OnManufacturerNotices: 'subscription';
+  OnOrderStatusChanged: 'subscription';
+  OnRoundChanged: 'subscription';
+  OnStockDepleted: 'subscription';
+  OpenRound: 'mutation';
+  Order: 'query';
+  Orders: 'query';
+  PlaceOrder: 'mutation';
+  PlaceOrderFromCart: 'mutation';
+  Produce: 'mutation';
+  Product: 'query';
+  Products: 'query';
+  PruneCart: 'mutation';
+  RefreshSession: 'mutation';
+  RegisterCustomer: 'mutation';
+  RegisterManufacturer: 'mutation';
+  RemoveFromCart: 'mutation';
+  Rounds: 'query';
+  SetCartLineQuantity: 'mutation';
+  SetLowStockThreshold: 'mutation';
+  Settlements: 'query';
+  SignIn: 'mutation';
+  SignOut: 'mutation';
+  StockMovements: 'query';
+}

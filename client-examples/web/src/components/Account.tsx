@@ -2,17 +2,16 @@ import { useState, type FormEvent } from 'react';
 import { useMutation } from '@apollo/client/react';
 import { REGISTER_CUSTOMER, SIGN_IN, SIGN_OUT } from '../operations';
 import { setSession, useSession, type Session } from '../session';
+import type { SessionTokensFragment } from '../../../operations/generated/graphql';
 
-type Tokens = { accessToken: string; expiresAt: string; refreshToken: string };
-type Registered = { registerCustomer: Tokens & { customer: { id: string; name: string } } };
-type SignedIn = { signIn: Tokens & { role: string; subject: string } };
+type Tokens = Pick<SessionTokensFragment, 'accessToken' | 'expiresAt' | 'refreshToken'>;
 
 /** Sign in or register as a customer (the session is kept in localStorage), or sign out. */
 export function Account() {
   const session = useSession();
   const [mode, setMode] = useState<'signIn' | 'register'>('signIn');
-  const [register, registering] = useMutation<Registered>(REGISTER_CUSTOMER);
-  const [signIn, signingIn] = useMutation<SignedIn>(SIGN_IN);
+  const [register, registering] = useMutation(REGISTER_CUSTOMER);
+  const [signIn, signingIn] = useMutation(SIGN_IN);
   const [signOut] = useMutation(SIGN_OUT);
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
@@ -49,7 +48,7 @@ export function Account() {
         return null;
       });
       const registered = result?.data?.registerCustomer;
-      if (registered) start(registered, registered.customer.id, registered.customer.name);
+      if (registered) start(registered, registered.customer.id, registered.customer.name ?? name);
       return;
     }
     const result = await signIn({ variables: { input: { email, password } } }).catch((error: Error) => {

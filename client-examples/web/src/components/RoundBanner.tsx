@@ -2,12 +2,11 @@ import { useEffect, useState } from 'react';
 import { useQuery } from '@apollo/client/react';
 import { CURRENT_ROUND, ON_ROUND_CHANGED } from '../operations';
 import { pollWhen, useLiveSubscription } from '../live';
-import type { Round } from '../types';
 
 /** The current round in one line; it follows roundChanged (or asks every few seconds). */
 export function RoundBanner() {
   const mode = useLiveSubscription(ON_ROUND_CHANGED, { onData: () => void refetch() });
-  const { data, refetch } = useQuery<{ currentRound: Round | null }>(CURRENT_ROUND, { pollInterval: pollWhen(mode, 3000) });
+  const { data, refetch } = useQuery(CURRENT_ROUND, { pollInterval: pollWhen(mode, 3000) });
   const round = data?.currentRound;
   const now = useNow(1000);
   if (!round)
