@@ -9,5 +9,14 @@ export const SUBGRAPH_MAPPERS: Record<SubgraphName, Record<string, string>> = {
   account: {},
   inventory: {},
   manufacturer: {},
-  order: {},
+  order: {
+    Customer: '../db/records.js#CustomerRecord',
+    Cart: '{ customerId: string }',
+    CartLine: '../db/records.js#CartLineRecord',
+    RemovedCartLine: '../db/cart-removals.js#CartRemovalRecord',
+    Order: '../db/records.js#OrderRecord',
+    OrderLine: '../db/records.js#OrderLineRecord',
+    StockShortage: '../db/records.js#ShortageRecord',
+    Purchase: '../db/records.js#PurchaseRecord',
+  },
 };
