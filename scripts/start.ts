@@ -8,6 +8,7 @@ import { locateDatabase, EMBEDDED_DATA_DIR, type DatabaseLocation } from '@distr
 import { createLogger } from '@distribution/logging';
 import { DEVELOPMENT_DEFAULTS, env as kinds, loadConfig } from '@distribution/config';
 import { stopOnSignals } from '@distribution/server';
+import { startTracing } from '@distribution/tracing';
 import { loadSigningKeys } from '@distribution/account';
 import { startLocalNetwork } from './local-network.js';
 import { DEMO_OPERATOR } from './sample-data.js';
@@ -23,6 +24,9 @@ const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
 const milliseconds = (name: string) => (env[name] ? Number(env[name]) : undefined);
 const rounds = roundSettings(process.argv.slice(2), env);
 
+// Every service runs in this process: one tracer provider, each service's spans under its own tracer name.
+// Off unless OTEL_TRACES_EXPORTER names an exporter (README, Operations).
+const tracing = startTracing(env.OTEL_SERVICE_NAME ?? 'distribution-network');
 let database: DatabaseLocation | null = null;
 let network: Awaited<ReturnType<typeof startLocalNetwork>> | null = null;
 // The services, then the database. Ctrl-C does not reach the embedded Postgres (it runs in a process
@@ -31,6 +35,7 @@ let network: Awaited<ReturnType<typeof startLocalNetwork>> | null = null;
 const stopAll = async () => {
   try {
     await network?.stop();
+    await tracing?.stop();
   } finally {
     await database?.embedded?.stop();
   }

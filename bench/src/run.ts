@@ -1,11 +1,13 @@
 /**
  * `npm run bench` (full, the record: < 20 min on 2 cores) and `npm run bench -- --quick` (< 1 min,
  * the smoke check). Options: `--only=gateway,reservations,live,nplus1,startup` runs a subset;
- * `--out=<dir>` writes the result file elsewhere. Every part is bounded in time and count,
+ * `--out=<dir>` writes the result file elsewhere; `--tracing` runs our gateway and the subgraphs with
+ * tracing on (OTLP/HTTP to a sink that discards it: otlp-sink.ts). Every part is bounded in time and count,
  * loopback only; the whole run stops itself at its deadline.
  */
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '@distribution/db';
@@ -72,6 +74,18 @@ const watchdog = setTimeout(() => {
 }, deadlineMs);
 watchdog.unref();
 
+// `--tracing`: our gateway and the subgraph host (never the other gateways) trace every request and
+// export every span over OTLP/HTTP to a sink in a process of its own, which discards them.
+if (args.includes('--tracing')) {
+  const sink = spawn(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'src', 'otlp-sink.ts'), '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  process.once('exit', () => sink.kill());
+  const url = await new Promise<string>((resolve, reject) => {
+    sink.once('exit', (code) => reject(new Error(`the OTLP sink exited (${code})`)));
+    sink.stdout.once('data', (chunk: Buffer) => resolve(/http:\/\/\S+/.exec(chunk.toString())![0]));
+  });
+  Object.assign(process.env, { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: url });
+  log(`tracing on: spans go to the OTLP sink at ${url}`);
+}
 log(`${quick ? 'quick' : 'full'} run: ${[...only].join(', ')}; scratch ${path.relative(process.cwd(), tmpDir)}`);
 const postgres = await startEmbeddedPostgres({ dataDir: path.join(tmpDir, 'postgres'), port: 0, persistent: false });
 let network: BenchNetwork | null = null;

@@ -13,6 +13,7 @@ import { GraphQLError } from 'graphql';
 import { createTokenVerifier } from '@distribution/auth';
 import { createLogger, requestIdFrom, REQUEST_ID_HEADER, type Logger } from '@distribution/logging';
 import { isProduction } from '@distribution/config';
+import { traceHttpRequest } from '@distribution/tracing';
 import { startMetricsServer, type RunningMetricsServer } from '@distribution/server';
 import { inputHygienePlugin } from '@distribution/server/input-hygiene';
 import type { GatewayContext } from './context.js';
@@ -220,6 +221,20 @@ export async function startGateway(
     const url = new URL(req.url ?? '/', 'http://localhost');
     const context: GatewayContext = { requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]), identity: null, clientAddress: rateLimits.addressOf(req), requestLog: {} };
     res.setHeader(REQUEST_ID_HEADER, context.requestId);
+    const isGraphQL = url.pathname === GRAPHQL_PATH;
+    // A GraphQL request is a server span in the caller's trace (its traceparent header), named by its operation.
+    if (isGraphQL)
+      return traceHttpRequest(
+        'gateway',
+        req,
+        res,
+        () => serve(req, res, url, context, started),
+        () => context.requestLog.operationName ?? undefined,
+      );
+    return serve(req, res, url, context, started);
+  }
+
+  async function serve(req: IncomingMessage, res: ServerResponse, url: URL, context: GatewayContext, started: number): Promise<void> {
     const isGraphQL = url.pathname === GRAPHQL_PATH;
     res.once('close', () => {
       // Probes are frequent and boring: only GraphQL traffic is logged at info.

@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import { identityToHeaders } from '@distribution/auth';
 import { ErrorCode } from '@distribution/errors';
 import { REQUEST_ID_HEADER } from '@distribution/logging';
+import { traceOutgoingCall } from '@distribution/tracing';
 import type { GatewayContext } from './context.js';
 import { DEFAULT_SUBGRAPH_TIMEOUT_MS, SubgraphTimeoutError, postToSubgraph, type SubgraphHttpResponse } from './subgraph-http.js';
 import { dedupeRepresentations, spreadEntities } from './representations.js';
@@ -104,7 +105,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
     const incoming = 'incomingRequestContext' in options ? options.incomingRequestContext : undefined;
     const operationType = incoming?.operation?.operation;
-    const send = () => postToSubgraph(this.endpoint, headers, body, this.timeoutMs);
+    // A client span per call sent (a shared read: the first caller's), its traceparent in the headers.
+    const send = () =>
+      traceOutgoingCall('gateway', `subgraph ${this.serviceName}`, headers, () => postToSubgraph(this.endpoint, headers, body, this.timeoutMs), {
+        'peer.service': this.serviceName,
+      });
     let parsed: GatewayResponse;
     let response: SubgraphHttpResponse;
     try {

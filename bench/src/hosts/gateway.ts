@@ -61,6 +61,9 @@ function listen(server: Server): Promise<number> {
 
 async function startOurs() {
   const { startGateway } = await import('@distribution/gateway');
+  // Traced when the run's environment says so (OTEL_TRACES_EXPORTER, bench/README.md "Tracing off and on"); never the other gateways.
+  const { startTracing } = await import('@distribution/tracing');
+  startTracing('gateway');
   const gateway = await startGateway(
     {
       port: 0,

@@ -8,6 +8,7 @@ import { startManufacturerService } from '@distribution/manufacturer';
 import { startInventoryService } from '@distribution/inventory';
 import { startOrderService } from '@distribution/order';
 import { startAccountService } from '@distribution/account';
+import { startTracing } from '@distribution/tracing';
 import { benchKeys } from '../signing.js';
 import { memoryNow, serveChild } from '../processes.js';
 
@@ -29,6 +30,8 @@ export interface SubgraphHostInfo {
 const settings = JSON.parse(process.env.BENCH_SUBGRAPHS ?? '{}') as SubgraphHostSettings;
 
 await serveChild<SubgraphHostInfo>(async () => {
+  // Traced when the run's environment says so (OTEL_TRACES_EXPORTER, bench/README.md "Tracing off and on").
+  startTracing('subgraphs');
   const common = (name: keyof SubgraphHostSettings['ports']) => ({
     databaseUrl: settings.databaseUrl,
     port: settings.ports[name],

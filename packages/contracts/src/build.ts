@@ -14,10 +14,25 @@ declare const checked: unique symbol;
 /** An event a builder made, so its payload is known to fit the contract. */
 export type Built<E> = E & { readonly [checked]: true };
 
+/**
+ * Envelope, not payload: the W3C `traceparent` of what caused an event, so that its consumers
+ * continue that trace (PROTOCOL.md, "Envelope"). Optional: without it the outbox writes the span
+ * running at the time, or nothing when tracing is off.
+ */
+export interface TraceContext {
+  readonly traceparent?: string | null;
+}
+
 /** Any event ready for the outbox (or the events of types `T`). */
 export type NewEvent<T extends EventType = EventType> = {
   [K in T]: { [V in VersionOf<K>]: Built<ContractEventOf<K, V>> }[VersionOf<K>];
-}[T];
+}[T] &
+  TraceContext;
+
+/** `event`, continuing the trace `traceparent` names: a batch that answers many requests gives each answer its cause's. */
+export function causedBy<E extends NewEvent>(event: E, traceparent: string | null | undefined): E {
+  return traceparent ? { ...event, traceparent } : event;
+}
 
 /** A producer built a payload its own contract refuses: a bug in that producer, never sent. */
 export class EventContractBroken extends Error {

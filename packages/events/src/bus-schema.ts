@@ -32,7 +32,9 @@ export async function ensureBusSchema(url: string, timeouts?: Partial<DatabaseTi
         occurred_at timestamptz NOT NULL,
         published_at timestamptz NOT NULL DEFAULT now()
       );
-      CREATE INDEX IF NOT EXISTS events_type_position ON bus.events (type, position);`);
+      CREATE INDEX IF NOT EXISTS events_type_position ON bus.events (type, position);
+      -- The W3C trace context each event was written in (added later: a bus created before gets it here).
+      ALTER TABLE bus.events ADD COLUMN IF NOT EXISTS traceparent text;`);
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [BUS_APPEND_LOCK + 1]).catch(() => {});
     await client.end();

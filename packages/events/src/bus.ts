@@ -11,9 +11,10 @@ import { BUS_APPEND_LOCK, busChannel, ensureBusSchema } from './bus-schema.js';
 import { PostgresListener } from './listener.js';
 import { announceParking } from './parking-notice.js';
 import type { InboxEntity, OutboxEntity } from './entities.js';
+import { traceEventBatch, traceRelayed } from '@distribution/tracing';
 
 /** A row of bus.events: an outbox row as the relay appended it, with its bus position and source (bigint position: a string). */
-type BusEventColumns = Columns<OutboxEntity, 'eventId' | 'type' | 'version' | 'payload' | 'occurredAt'> & { position: string; source: string };
+type BusEventColumns = Columns<OutboxEntity, 'eventId' | 'type' | 'version' | 'payload' | 'occurredAt' | 'traceparent'> & { position: string; source: string };
 
 /** Applies a batch of events inside the consumer's transaction; throwing rolls the batch back. */
 export type EventHandler<E> = (events: E[], manager: EntityManager) => Promise<void>;
@@ -181,26 +182,30 @@ export class EventBus {
       const [{ waiting }] = await this.db.query<{ waiting: boolean }>('SELECT EXISTS (SELECT 1 FROM outbox) AS waiting');
       if (!waiting) return false;
     }
+    const started = Date.now();
     return this.db.transaction(async (m) => {
       // Positions become visible in commit order: appends of every service take turns, and
       // replicas of one service too, which keeps the service's own order.
       await m.query('SELECT pg_advisory_xact_lock($1)', [BUS_APPEND_LOCK]);
       // Move and announce in one statement: rows leave the outbox in id order, get bus positions
       // in that order, and each event type's channel is notified once (delivered at commit).
-      const moved = returnedRows<Pick<OutboxEntity, 'type'> & { events: number }>(
+      const moved = returnedRows<Pick<OutboxEntity, 'type'> & { events: number; traces: string[] }>(
         await m.query(
           `WITH moved AS (
            DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT $1)
-           RETURNING id, event_id, type, version, payload, occurred_at
+           RETURNING id, event_id, type, version, payload, occurred_at, traceparent
          ), appended AS (
-           INSERT INTO bus.events (event_id, type, version, source, payload, occurred_at)
-           SELECT event_id, type, version, $2, payload, occurred_at FROM moved ORDER BY id
-           RETURNING type
+           INSERT INTO bus.events (event_id, type, version, source, payload, occurred_at, traceparent)
+           SELECT event_id, type, version, $2, payload, occurred_at, traceparent FROM moved ORDER BY id
+           RETURNING type, traceparent
          )
-         SELECT type, count(*)::int AS events, pg_notify($3 || type, '') FROM appended GROUP BY type`,
+         SELECT type, count(*)::int AS events, array_remove(array_agg(DISTINCT traceparent), NULL) AS traces, pg_notify($3 || type, '')
+         FROM appended GROUP BY type`,
           [this.batchSize, this.db.schema, busChannel('')],
         ),
       );
+      // A publish span in the trace of every event that carries one (none when tracing is off).
+      traceRelayed(this.db.schema, started, moved);
       const total = moved.reduce((sum, row) => sum + row.events, 0);
       return total === this.batchSize;
     });
@@ -224,7 +229,7 @@ export class EventBus {
         // The cursor row lock makes replicas of one consumer take turns, keeping bus order.
         const rows: BusEventColumns[] = await m.query(
           `WITH cursor AS (SELECT position FROM event_cursor WHERE consumer = $1 FOR UPDATE)
-             SELECT e.position, e.event_id, e.type, e.version, e.source, e.payload, e.occurred_at
+             SELECT e.position, e.event_id, e.type, e.version, e.source, e.payload, e.occurred_at, e.traceparent
              FROM bus.events e, cursor WHERE e.position > cursor.position AND e.type = ANY($2)
              ORDER BY e.position LIMIT $3`,
           [consumer.name, consumer.types, limit],
@@ -249,11 +254,13 @@ export class EventBus {
             payload: r.payload,
             occurredAt: new Date(r.occurred_at).toISOString(),
             position: Number(r.position),
+            traceparent: r.traceparent,
           }));
         attempt.first = received[0] ?? null;
         const { events, unreadable } = readThroughContract(received, consumer.accepts);
         if (unreadable.length) await this.parkUnreadable(m, consumer, unreadable);
-        if (events.length) await consumer.handler(events, m);
+        // The batch continues the trace of each event it applies; each event the handler gets names its consumer span (traceEventBatch).
+        if (events.length) await traceEventBatch(this.db.schema, consumer.name, received, (continuing) => consumer.handler(continuing(events as BusEvent[]), m));
         consumer.singleStep = false;
         return rows.length === limit;
       });

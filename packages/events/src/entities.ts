@@ -26,6 +26,10 @@ export class OutboxEntity {
 
   @Column('timestamptz', { name: 'occurred_at', default: () => 'now()' })
   occurredAt!: Date;
+
+  /** The W3C trace context the event was written in (OutboxTraceparent1768000000000); null when nothing was traced. */
+  @Column('text', { nullable: true })
+  traceparent!: string | null;
 }
 
 /** How far on the bus a consumer has applied events. */

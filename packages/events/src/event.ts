@@ -15,6 +15,8 @@ export interface BusEvent {
   occurredAt: string;
   /** Position on the bus, increasing in commit order. */
   position: number;
+  /** The W3C trace context it was written in (PROTOCOL.md, "Envelope"): its consumers continue that trace. */
+  traceparent?: string | null;
 }
 
 /** An event a consumer receives (of the types `T`): its payload read and typed by the contract. */

@@ -8,6 +8,7 @@ export type { ListenOptions } from './listener.js';
 export { ensureBusSchema, busChannel } from './bus-schema.js';
 export type { RegisteredConsumer } from './bus.js';
 export { BusRepairLog1767000000000 } from './repair-migration.js';
+export { OutboxTraceparent1768000000000 } from './trace-migration.js';
 export { consumerHealth, BACKLOG_COUNT_LIMIT } from './bus-status.js';
 export type { ConsumerHealth } from './bus-status.js';
 export { listParkedEvents, findParkedEvent, retryParkedEvent, discardParkedEvent, recentRepairs, MAX_PAYLOAD_CHARACTERS } from './parked-events.js';

@@ -1,6 +1,7 @@
 /** Writing events in the same transaction as the change they announce. */
 import { randomUUID } from 'node:crypto';
 import type { Sql, StatementPart } from '@distribution/db';
+import { currentTraceparent } from '@distribution/tracing';
 import type { NewEvent } from './event.js';
 
 export const outboxChannel = (schema: string) => `outbox_${schema}`;
@@ -27,13 +28,23 @@ export const recordEvent = (manager: Pick<Sql, 'query'>, schema: string, event: 
  */
 export function outboxStatementParts(schema: string, events: readonly NewEvent[], firstParam: number, condition = 'true') {
   const ids = events.map(() => randomUUID());
-  const [a, b, c, d, channel] = [0, 1, 2, 3, 4].map((i) => `$${firstParam + i}`);
+  const [a, b, c, d, channel, t] = [0, 1, 2, 3, 4, 5].map((i) => `$${firstParam + i}`);
+  // An event continues the trace of what caused it: its own traceparent when the producer gave one
+  // (a batch answering many requests), else the span running now (null when nothing is traced).
+  const traced = currentTraceparent() ?? null;
   return {
     ids,
-    cte: `INSERT INTO outbox (event_id, type, version, payload)
-       SELECT * FROM unnest(${a}::uuid[], ${b}::text[], ${c}::int[], ${d}::jsonb[]) WHERE ${condition}`,
+    cte: `INSERT INTO outbox (event_id, type, version, payload, traceparent)
+       SELECT * FROM unnest(${a}::uuid[], ${b}::text[], ${c}::int[], ${d}::jsonb[], ${t}::text[]) WHERE ${condition}`,
     notify: `pg_notify(${channel}, '')`,
-    params: [ids, events.map((e) => e.type), events.map((e) => e.version), events.map((e) => JSON.stringify(e.payload)), outboxChannel(schema)],
+    params: [
+      ids,
+      events.map((e) => e.type),
+      events.map((e) => e.version),
+      events.map((e) => JSON.stringify(e.payload)),
+      outboxChannel(schema),
+      events.map((e) => e.traceparent ?? traced),
+    ],
   };
 }
 

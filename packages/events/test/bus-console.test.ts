@@ -8,6 +8,7 @@ import {
   BusRepairLog1767000000000,
   EventBus,
   EventTables1700000000000,
+  OutboxTraceparent1768000000000,
   consumerHealth,
   discardParkedEvent,
   listParkedEvents,
@@ -58,8 +59,12 @@ describe('the bus console: health, parked events, retry and discard', () => {
 
   beforeAll(async () => {
     url = await createTestDatabase('bus_console');
-    producer = await openServiceDatabase({ url, schema: 'producer', migrations: [EventTables1700000000000] });
-    consumer = await openServiceDatabase({ url, schema: 'consumer', migrations: [EventTables1700000000000, AppliedTable1700000000001, BusRepairLog1767000000000] });
+    producer = await openServiceDatabase({ url, schema: 'producer', migrations: [EventTables1700000000000, OutboxTraceparent1768000000000] });
+    consumer = await openServiceDatabase({
+      url,
+      schema: 'consumer',
+      migrations: [EventTables1700000000000, OutboxTraceparent1768000000000, AppliedTable1700000000001, BusRepairLog1767000000000],
+    });
     await migrate(producer);
     await migrate(consumer);
     relay = new EventBus({ database: producer, logger, pollIntervalMs: 20 });

@@ -4,7 +4,7 @@ import { openServiceDatabase, migrate, type ServiceDatabase } from '@distributio
 import { createLogger } from '@distribution/logging';
 import { createTestDatabase, eventually } from '@distribution/testkit';
 import { EventParseError, EventType, orderPlaced, roundOpened, roundSettled } from '@distribution/contracts';
-import { EventBus, EventTables1700000000000, recordEvent, recordEvents, type DomainEvent } from '@distribution/events';
+import { EventBus, EventTables1700000000000, OutboxTraceparent1768000000000, recordEvent, recordEvents, type DomainEvent } from '@distribution/events';
 
 class AppliedTable1700000000001 {
   name = 'AppliedTable1700000000001';
@@ -22,8 +22,8 @@ describe('the outbox event bus', () => {
 
   beforeAll(async () => {
     url = await createTestDatabase('events');
-    producer = await openServiceDatabase({ url, schema: 'producer', migrations: [EventTables1700000000000] });
-    consumer = await openServiceDatabase({ url, schema: 'consumer', migrations: [EventTables1700000000000, AppliedTable1700000000001] });
+    producer = await openServiceDatabase({ url, schema: 'producer', migrations: [EventTables1700000000000, OutboxTraceparent1768000000000] });
+    consumer = await openServiceDatabase({ url, schema: 'consumer', migrations: [EventTables1700000000000, OutboxTraceparent1768000000000, AppliedTable1700000000001] });
     await migrate(producer);
     await migrate(consumer);
   });
@@ -109,7 +109,7 @@ describe('the outbox event bus', () => {
   });
 
   it('wakes only the consumers of the appended event type', async () => {
-    const bystander = await openServiceDatabase({ url, schema: 'bystander', migrations: [EventTables1700000000000] });
+    const bystander = await openServiceDatabase({ url, schema: 'bystander', migrations: [EventTables1700000000000, OutboxTraceparent1768000000000] });
     await migrate(bystander);
     const relay = new EventBus({ database: producer, logger, pollIntervalMs: 60_000 });
     const heard: string[] = [];

@@ -8,7 +8,7 @@ import { openServiceDatabase, migrate, type ServiceDatabase } from '@distributio
 import { createLogger } from '@distribution/logging';
 import { createTestDatabase, eventually } from '@distribution/testkit';
 import { EventType, roundOpened, roundSettled } from '@distribution/contracts';
-import { EventBus, EventTables1700000000000, recordEvents, type DomainEvent } from '@distribution/events';
+import { EventBus, EventTables1700000000000, OutboxTraceparent1768000000000, recordEvents, type DomainEvent } from '@distribution/events';
 
 class AppliedLog1700000000001 {
   name = 'AppliedLog1700000000001';
@@ -32,9 +32,9 @@ describe('exactly once with replicas', () => {
 
   beforeAll(async () => {
     url = await createTestDatabase('exactly_once');
-    producer = await openServiceDatabase({ url, schema: 'producer', migrations: [EventTables1700000000000] });
-    other = await openServiceDatabase({ url, schema: 'other', migrations: [EventTables1700000000000] });
-    consumer = await openServiceDatabase({ url, schema: 'consumer', migrations: [EventTables1700000000000, AppliedLog1700000000001] });
+    producer = await openServiceDatabase({ url, schema: 'producer', migrations: [EventTables1700000000000, OutboxTraceparent1768000000000] });
+    other = await openServiceDatabase({ url, schema: 'other', migrations: [EventTables1700000000000, OutboxTraceparent1768000000000] });
+    consumer = await openServiceDatabase({ url, schema: 'consumer', migrations: [EventTables1700000000000, OutboxTraceparent1768000000000, AppliedLog1700000000001] });
     await migrate(producer);
     await migrate(other);
     await migrate(consumer);

@@ -2,6 +2,7 @@
 import { ConfigError } from '@distribution/config';
 import { locateDatabase, type DatabaseLocation } from '@distribution/db';
 import { createLogger, type Logger } from '@distribution/logging';
+import { startTracing } from '@distribution/tracing';
 
 /**
  * Calls `stop` once on SIGINT or SIGTERM, then exits. Repeated signals are ignored: Ctrl-C reaches
@@ -53,7 +54,10 @@ export async function runServiceProcess<C extends { logLevel: string; databaseUr
   }
   const logger = createLogger(options.name, config.logLevel);
   let database: DatabaseLocation | null = null;
+  let tracing: ReturnType<typeof startTracing> = null;
   try {
+    // Off unless OTEL_TRACES_EXPORTER names an exporter (@distribution/tracing).
+    tracing = startTracing(options.name);
     if (options.usesDatabase !== false) {
       database = await locateDatabase(
         { ...process.env, DATABASE_URL: config.databaseUrl },
@@ -67,6 +71,7 @@ export async function runServiceProcess<C extends { logLevel: string; databaseUr
     stopOnSignals(
       async () => {
         await service.stop();
+        await tracing?.stop();
         await database?.embedded?.stop();
       },
       { logger },

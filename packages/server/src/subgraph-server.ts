@@ -12,6 +12,7 @@ import { WebSocketServer } from 'ws';
 import { hasInternalCredential, identityFromHeaders, type Identity } from '@distribution/auth';
 import { formatErrorForClient } from '@distribution/errors';
 import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from '@distribution/logging';
+import { traceHttpRequest } from '@distribution/tracing';
 import { serveGraphQL } from './http-graphql.js';
 import { inputHygienePlugin } from './input-hygiene.js';
 import { serveGraphQLOverWebSocket } from './ws-graphql.js';
@@ -124,17 +125,20 @@ export async function startSubgraph<C extends RequestContext>(options: SubgraphO
     }
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
     const started = performance.now();
-    serveGraphQL(
-      apollo,
-      req,
-      res,
-      async () =>
-        options.createContext({
-          identity: identityFromHeaders(req.headers),
-          requestId,
-          logger: logger.child({ requestId }),
-        }) as Promise<C & BaseContext>,
-      { [REQUEST_ID_HEADER]: requestId },
+    // A server span in the gateway's trace (the traceparent header it sent).
+    traceHttpRequest(options.name, req, res, () =>
+      serveGraphQL(
+        apollo,
+        req,
+        res,
+        async () =>
+          options.createContext({
+            identity: identityFromHeaders(req.headers),
+            requestId,
+            logger: logger.child({ requestId }),
+          }) as Promise<C & BaseContext>,
+        { [REQUEST_ID_HEADER]: requestId },
+      ),
     )
       .then(() => logger.debug({ requestId, ms: Math.round(performance.now() - started) }, 'request'))
       .catch((error) => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, openServiceDatabase, sqlOf, type ServiceDatabase } from '@distribution/db';
 import { roundClosed as roundClosedEvent, stockDepleted, stockReserved } from '@distribution/contracts';
-import { EventBus, EventTables1700000000000, recordEvents, type DomainEvent, type NewEvent } from '@distribution/events';
+import { EventBus, EventTables1700000000000, OutboxTraceparent1768000000000, recordEvents, type DomainEvent, type NewEvent } from '@distribution/events';
 import { identityToHeaders, type Identity } from '@distribution/auth';
 import { createLogger } from '@distribution/logging';
 import type { RunningService } from '@distribution/server';
@@ -18,7 +18,7 @@ const NOTICES = `subscription($m: ID) { manufacturerNotices(manufacturerId: $m) 
 
 /** Plays the inventory service: stock events written to its outbox and relayed by its own bus. */
 async function startFakeInventory(url: string) {
-  const database = await openServiceDatabase({ url, schema: 'inventory_fake', migrations: [EventTables1700000000000] });
+  const database = await openServiceDatabase({ url, schema: 'inventory_fake', migrations: [EventTables1700000000000, OutboxTraceparent1768000000000] });
   await migrate(database);
   const bus = new EventBus({ database, logger: createLogger('inventory-fake', 'silent'), pollIntervalMs: 20 });
   await bus.start();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { migrate, openServiceDatabase, type ServiceDatabase } from '@distribution/db';
 import { EventType, parseEvent, roundClosed, type RoundClosedV1 } from '@distribution/contracts';
-import { EventBus, EventTables1700000000000, recordEvents } from '@distribution/events';
+import { EventBus, EventTables1700000000000, OutboxTraceparent1768000000000, recordEvents } from '@distribution/events';
 import { createLogger } from '@distribution/logging';
 import { eventually } from '@distribution/testkit';
 import { applyRoundClosed, SETTLEMENT_CONSUMER } from '../src/events/round-closed.js';
@@ -9,7 +9,7 @@ import { OPERATOR, manufacturerUser, startHarness, type Harness } from './suppor
 
 /** Plays the inventory service: RoundClosed events written to its outbox and relayed by its own bus. */
 async function startFakeInventory(url: string) {
-  const database = await openServiceDatabase({ url, schema: 'inventory_fake', migrations: [EventTables1700000000000] });
+  const database = await openServiceDatabase({ url, schema: 'inventory_fake', migrations: [EventTables1700000000000, OutboxTraceparent1768000000000] });
   await migrate(database);
   const bus = new EventBus({ database, logger: createLogger('inventory-fake', 'silent'), pollIntervalMs: 50 });
   await bus.start();

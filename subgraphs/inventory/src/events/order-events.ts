@@ -5,6 +5,7 @@
  * announces the outcomes and stock changes in the same transaction (the writes in one statement).
  * It never closes the round itself (see rounds/round-watch.ts).
  */
+import { causedBy } from '@distribution/contracts';
 import { outboxPart, type EventBus } from '@distribution/events';
 import { runTogether, sqlOf, type Sql } from '@distribution/db';
 import { applyRequests, productsTouched, type ReservationRequest } from '../domain/reservation.js';
@@ -26,12 +27,20 @@ export function registerOrderConsumer(bus: EventBus, deps: InventoryDeps): void 
   bus.consume(ORDERS_CONSUMER, ORDER_REQUESTS, (events, manager) => {
     const requests = events.map(readOrderRequest);
     const sql = sqlOf(manager);
-    return retryOnConflict(sql, deps.logger, 'reservation batch', () => applyReservationBatch(sql, requests, deps));
+    // Each answer continues the trace of the order it answers (a batch holds orders of many requests).
+    const causes = new Map(events.flatMap((e) => (e.traceparent ? [[e.payload.orderId, e.traceparent] as const] : [])));
+    return retryOnConflict(sql, deps.logger, 'reservation batch', () => applyReservationBatch(sql, requests, deps, causes));
   });
 }
 
 /** Applies a batch of order requests in the caller's transaction. */
-export async function applyReservationBatch(sql: Sql, requests: ReservationRequest[], deps: InventoryDeps): Promise<void> {
+export async function applyReservationBatch(
+  sql: Sql,
+  requests: ReservationRequest[],
+  deps: InventoryDeps,
+  /** Per order id, the traceparent of the event that asked (its outcome continues that trace). */
+  causes: ReadonlyMap<string, string> = new Map(),
+): Promise<void> {
   await holdStockWriterLock(sql);
   const round = await openRound(sql);
   const roundNumber = round?.number ?? null;
@@ -41,7 +50,7 @@ export async function applyReservationBatch(sql: Sql, requests: ReservationReque
   const stock = await lockStock(sql, productsTouched(requests, reservations), deps.defaultThreshold);
 
   const result = applyRequests({ roundNumber, stock, reservations, pastReservations: records.reservations, rejections: records.rejections }, requests);
-  const events = [...result.outcomes.map(outcomeEvent), ...stockChangeEvents(result.changes)];
+  const events = [...result.outcomes.map((o) => causedBy(outcomeEvent(o), causes.get(o.orderId))), ...stockChangeEvents(result.changes)];
   // Every write of the batch, its events and their live announcements: ONE statement, one round trip.
   await runTogether(sql, [
     stockUpdate(result.changes.map((c) => c.after)),

@@ -9,7 +9,7 @@ import { entities } from '../../src/db/entities/index.js';
 import { openServiceDatabase, migrate, type ServiceDatabase } from '@distribution/db';
 import * as contract from '@distribution/contracts';
 import type { SupplyChangeReason } from '@distribution/contracts';
-import { EventBus, EventTables1700000000000, recordEvents, type NewEvent } from '@distribution/events';
+import { EventBus, EventTables1700000000000, OutboxTraceparent1768000000000, recordEvents, type NewEvent } from '@distribution/events';
 import { identityToHeaders, Role, type Identity } from '@distribution/auth';
 import { createLogger, type Logger } from '@distribution/logging';
 import { eventually, graphqlClient } from '@distribution/testkit';
@@ -43,7 +43,7 @@ export interface FakeProducer {
 
 /** A producer schema with an outbox and a running relay, as a real service has. */
 export async function startFakeProducer(url: string, schema: 'order_fake' | 'manufacturer_fake', logger = quietLogger()): Promise<FakeProducer> {
-  const database = await openServiceDatabase({ url, schema, migrations: [EventTables1700000000000] });
+  const database = await openServiceDatabase({ url, schema, migrations: [EventTables1700000000000, OutboxTraceparent1768000000000] });
   await migrate(database);
   const bus = new EventBus({ database, logger, pollIntervalMs: 20 });
   await bus.start();

@@ -8,22 +8,34 @@
 import type { PostgresListener } from '@distribution/events';
 import type { Logger } from '@distribution/logging';
 import type { Sql } from '@distribution/db';
+import { currentTraceparent, withSpan } from '@distribution/tracing';
 
 export const ORDER_CHANGED_CHANNEL = 'order_outcome';
 /** Waiters re-check at least this often, so a lost connection or NOTIFY costs latency, not an answer. */
 const RECHECK_MS = 500;
 
+/**
+ * Announces, at commit, that these orders changed. The payload is the order id, followed by a space
+ * and the W3C traceparent of the change when it was traced: the subscription delivery that it
+ * causes continues that trace.
+ */
 export async function announceOrderChanges(sql: Sql, orderIds: Iterable<string>): Promise<void> {
   const ids = [...new Set(orderIds)];
   if (ids.length === 0) return;
-  await sql.query(`SELECT pg_notify('${ORDER_CHANGED_CHANNEL}', id) FROM unnest($1::text[]) AS id`, [ids]);
+  await sql.query(`SELECT pg_notify('${ORDER_CHANGED_CHANNEL}', id || coalesce(' ' || $2::text, '')) FROM unnest($1::text[]) AS id`, [ids, currentTraceparent() ?? null]);
 }
 
+/** Called after a committed change of an order, with the traceparent of the change when it was traced. */
+type OnChange = (traceparent?: string) => void;
+
 export class OrderSignals {
-  private readonly watchers = new Map<string, Set<() => void>>();
+  private readonly watchers = new Map<string, Set<OnChange>>();
   private listening: Promise<void> | null = null;
   // One function for every attempt: the listener keeps callbacks by identity, so a retried LISTEN adds none twice.
-  private readonly onPayload = (orderId: string) => this.wake(orderId);
+  private readonly onPayload = (payload: string) => {
+    const [orderId, traceparent] = payload.split(' ', 2);
+    this.wake(orderId!, traceparent);
+  };
   private readonly onResumed = () => this.wakeAll();
 
   constructor(
@@ -32,7 +44,7 @@ export class OrderSignals {
   ) {}
 
   /** Calls `onChange` after every committed change of the order; resolves (with the stop function) once listening. */
-  async watch(orderId: string, onChange: () => void): Promise<() => void> {
+  async watch(orderId: string, onChange: OnChange): Promise<() => void> {
     let set = this.watchers.get(orderId);
     if (!set) this.watchers.set(orderId, (set = new Set()));
     set.add(onChange);
@@ -76,8 +88,8 @@ export class OrderSignals {
     return new OrderChangeStream(this, orderId, load, rules);
   }
 
-  private wake(orderId: string) {
-    for (const callback of [...(this.watchers.get(orderId) ?? [])]) callback();
+  private wake(orderId: string, traceparent?: string) {
+    for (const callback of [...(this.watchers.get(orderId) ?? [])]) callback(traceparent);
   }
 
   private wakeAll() {
@@ -159,6 +171,8 @@ class OrderChangeStream<T> implements AsyncIterableIterator<T> {
   /** A last value was sent: the next read ends the stream. */
   private ending = false;
   private sent: string | null = null;
+  /** The traceparent of the change that woke it, when traced: the read and delivery it causes join that trace. */
+  private cause: string | undefined;
   private waiting: (() => void) | null = null;
   private stop: (() => void) | null = null;
   private readonly started: Promise<void>;
@@ -170,15 +184,16 @@ class OrderChangeStream<T> implements AsyncIterableIterator<T> {
     private readonly rules: ChangeRules<T>,
   ) {
     this.started = signals
-      .watch(orderId, () => this.signal())
+      .watch(orderId, (traceparent) => this.signal(traceparent))
       .then((stop) => {
         if (this.finished) stop();
         else this.stop = stop;
       });
   }
 
-  private signal() {
+  private signal(traceparent?: string) {
     this.pending = true;
+    this.cause = traceparent ?? this.cause;
     const waiting = this.waiting;
     this.waiting = null;
     waiting?.();
@@ -194,7 +209,9 @@ class OrderChangeStream<T> implements AsyncIterableIterator<T> {
         });
       if (this.finished) return { value: undefined, done: true };
       this.pending = false;
-      const value = await this.load();
+      const cause = this.cause;
+      this.cause = undefined;
+      const value = cause ? await withSpan('order', 'deliver orderStatusChanged', this.load, { traceparent: cause }) : await this.load();
       if (this.finished) return { value: undefined, done: true };
       const fingerprint = this.rules.fingerprint(value);
       if (fingerprint === this.sent) continue; // woken, but nothing a subscriber sees changed

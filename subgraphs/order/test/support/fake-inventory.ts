@@ -4,7 +4,7 @@
  */
 import { migrate, openServiceDatabase, type ServiceDatabase } from '@distribution/db';
 import { EventType, stockRejected, stockReleased, stockReserved } from '@distribution/contracts';
-import { EventBus, EventTables1700000000000, recordEvents, type DomainEvent, type NewEvent } from '@distribution/events';
+import { EventBus, EventTables1700000000000, OutboxTraceparent1768000000000, recordEvents, type DomainEvent, type NewEvent } from '@distribution/events';
 import type { Logger } from '@distribution/logging';
 
 const SCHEMA = 'inventory_fake';
@@ -30,7 +30,7 @@ export class FakeInventory {
   ) {}
 
   static async start(url: string, logger: Logger): Promise<FakeInventory> {
-    const database = await openServiceDatabase({ url, schema: SCHEMA, migrations: [EventTables1700000000000], poolSize: 5 });
+    const database = await openServiceDatabase({ url, schema: SCHEMA, migrations: [EventTables1700000000000, OutboxTraceparent1768000000000], poolSize: 5 });
     await migrate(database);
     const bus = new EventBus({ database, logger, pollIntervalMs: 50 });
     const inventory = new FakeInventory(database, bus);

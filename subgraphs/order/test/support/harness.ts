@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { migrate, openServiceDatabase, type ServiceDatabase } from '@distribution/db';
 import { availabilityChanged, supplyChanged } from '@distribution/contracts';
-import { EventBus, EventTables1700000000000, recordEvents } from '@distribution/events';
+import { EventBus, EventTables1700000000000, OutboxTraceparent1768000000000, recordEvents } from '@distribution/events';
 import { Role, identityToHeaders, type Identity } from '@distribution/auth';
 import { createLogger } from '@distribution/logging';
 import { createTestDatabase, eventually, graphqlClient, type GraphQLResponse } from '@distribution/testkit';
@@ -56,7 +56,7 @@ export async function startHarness(label: string, options: { placeOrderWaitMs?: 
     resolutionTimeoutMs: options.resolutionTimeoutMs,
   });
   const inventory = await FakeInventory.start(url, logger);
-  const manufacturerDb = await openServiceDatabase({ url, schema: 'manufacturer_fake', migrations: [EventTables1700000000000], poolSize: 3 });
+  const manufacturerDb = await openServiceDatabase({ url, schema: 'manufacturer_fake', migrations: [EventTables1700000000000, OutboxTraceparent1768000000000], poolSize: 3 });
   await migrate(manufacturerDb);
   const manufacturerRelay = new EventBus({ database: manufacturerDb, logger, pollIntervalMs: 50 });
   await manufacturerRelay.start();

@@ -1,5 +1,5 @@
 /** The order service's migrations, in the order they run (the event tables first). */
-import { BusRepairLog1767000000000, EventTables1700000000000 } from '@distribution/events';
+import { BusRepairLog1767000000000, EventTables1700000000000, OutboxTraceparent1768000000000 } from '@distribution/events';
 import { OrderTables1700000300000 } from './1700000300000-order-tables.js';
 import { OrderResolution1767000000002 } from './1767000000002-order-resolution.js';
 import { CartRemovals1767000000003 } from './1767000000003-cart-removals.js';
@@ -13,4 +13,5 @@ export const migrations = [
   BusRepairLog1767000000000,
   OrderResolution1767000000002,
   CartRemovals1767000000003,
+  OutboxTraceparent1768000000000,
 ];
