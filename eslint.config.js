@@ -17,12 +17,12 @@ const apiSchemaSdl = printSchema(Supergraph.build(readFileSync('gateway/supergra
 const graphQLConfig = {
   projects: {
     ...Object.fromEntries(SUBGRAPHS.map((name) => [name, { schema: `subgraphs/${name}/src/schema.graphql` }])),
-    operations: { schema: apiSchemaSdl, documents: ['client-examples/operations/*.graphql', 'client-examples/web/src/console/operations/*.graphql'] },
+    operations: { schema: apiSchemaSdl, documents: ['client-examples/operations/**/*.graphql', 'client-examples/web/src/console/operations/*.graphql'] },
   },
 };
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.data/**', 'coverage/**', 'test-artifacts/**', 'bench/results/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.data/**', 'coverage/**', 'test-artifacts/**', 'bench/results/**', '**/generated/**'] },
 
   {
     files: ['**/*.{ts,tsx,js,mjs}'],
@@ -71,7 +71,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['client-examples/operations/*.graphql', 'client-examples/web/src/console/operations/*.graphql'],
+    files: ['client-examples/operations/**/*.graphql', 'client-examples/web/src/console/operations/*.graphql'],
     languageOptions: { parser: graphqlPlugin.parser, parserOptions: { graphQLConfig } },
     plugins: { '@graphql-eslint': graphqlPlugin },
     rules: {

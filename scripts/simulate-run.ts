@@ -61,13 +61,15 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const timer = setTimeout(() => stop.abort(), options.durationMs);
   options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
   const observer = createApi({ url: options.gatewayUrl });
-  const feeds: Record<string, EventRecorder> = Object.fromEntries(
-    [
-      ['availabilityChanged', 'OnAvailabilityChanged'],
-      ['stockDepleted', 'OnStockDepleted'],
-      ['lowStock', 'OnLowStock'],
-      ['roundChanged', 'OnRoundChanged'],
-    ].map(([field, op]) => [field, recordEvents(observer, op!)]),
+  const feeds: Record<string, EventRecorder<unknown>> = Object.fromEntries(
+    (
+      [
+        ['availabilityChanged', 'OnAvailabilityChanged'],
+        ['stockDepleted', 'OnStockDepleted'],
+        ['lowStock', 'OnLowStock'],
+        ['roundChanged', 'OnRoundChanged'],
+      ] as const
+    ).map(([field, op]) => [field, recordEvents(observer, op)]),
   );
   let round = '';
   const progress = startProgress(options, stats, feeds, () => round);
@@ -123,7 +125,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   return { stats, readback, ok, text: summary(stats, readback, options) };
 }
 
-function startProgress(options: SimulationOptions, stats: SimulationStats, feeds: Record<string, EventRecorder>, round: () => string) {
+function startProgress(options: SimulationOptions, stats: SimulationStats, feeds: Record<string, EventRecorder<unknown>>, round: () => string) {
   const out = options.progress;
   if (!out) return { stop() {} };
   const tty = Boolean(out.isTTY);

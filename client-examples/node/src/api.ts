@@ -3,12 +3,12 @@
  * for queries and mutations, a graphql-ws client for subscriptions. The operations are the files
  * in client-examples/operations, named without `.graphql`.
  */
-import { ApolloClient, HttpLink, InMemoryCache, gql, type DocumentNode, type OperationVariables } from '@apollo/client';
+import { ApolloClient, HttpLink, InMemoryCache, type DocumentNode, type OperationVariables } from '@apollo/client';
 import { SetContextLink } from '@apollo/client/link/context';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { operation } from '../../operations/index.js';
-import { POSSIBLE_TYPES } from '../../operations/possible-types.js';
+import { operation, operationDocument, type OperationName, type OperationNameOf, type ResultOf, type VariablesOf } from '../../operations/index.js';
+import possibleTypes from '../../operations/generated/possible-types.js';
 import type { SessionKeeper } from './session.js';
 
 export const DEFAULT_GATEWAY_URL = 'http://localhost:4000/graphql';
@@ -26,10 +26,16 @@ export interface ApiOptions {
 export type SubscriptionEvent<T> = { data: T } | { errors: ReadonlyArray<{ message: string }> };
 
 export interface Api {
-  query<T = any>(name: string, variables?: OperationVariables): Promise<T>;
-  mutate<T = any>(name: string, variables?: OperationVariables): Promise<T>;
+  /** Runs a query or mutation file by name: its result and variables are typed from the file (generated/graphql.ts). */
+  query<N extends OperationNameOf<'query'>>(name: N, variables?: VariablesOf<N>): Promise<ResultOf<N>>;
+  mutate<N extends OperationNameOf<'mutation'>>(name: N, variables?: VariablesOf<N>): Promise<ResultOf<N>>;
   /** Runs until the server completes it or `signal` aborts; calls `onEvent` for each event. */
-  subscribe<T = any>(name: string, variables: OperationVariables, onEvent: (event: SubscriptionEvent<T>) => void, signal?: AbortSignal): Promise<void>;
+  subscribe<N extends OperationNameOf<'subscription'>>(
+    name: N,
+    variables: VariablesOf<N>,
+    onEvent: (event: SubscriptionEvent<ResultOf<N>>) => void,
+    signal?: AbortSignal,
+  ): Promise<void>;
   /** Same API as another caller (e.g. a customer after registering). */
   withToken(token: string): Api;
   /** Same API, signed in with a session that keeps itself fresh. */
@@ -38,12 +44,8 @@ export interface Api {
   close(): Promise<void>;
 }
 
-const documents = new Map<string, DocumentNode>();
-function document(name: string): DocumentNode {
-  let doc = documents.get(name);
-  if (!doc) documents.set(name, (doc = gql(operation(name))));
-  return doc;
-}
+// Apollo Client's own generics want each document's exact type; the Api's signature carries it instead.
+const document = (name: OperationName): DocumentNode => operationDocument(name);
 
 /** ws://host/graphql for http://host/graphql (wss for https). */
 export function subscriptionUrl(httpUrl: string): string {
@@ -58,7 +60,7 @@ export function createApi(options: ApiOptions): Api {
   };
   const apollo = new ApolloClient({
     link: new SetContextLink(async (previous) => ({ headers: { ...previous.headers, ...(await authorization()) } })).concat(new HttpLink({ uri: options.url, fetch })),
-    cache: new InMemoryCache({ possibleTypes: POSSIBLE_TYPES }),
+    cache: new InMemoryCache({ possibleTypes: possibleTypes.possibleTypes }),
     // A command-line run reads each thing once: no normalised cache to keep consistent.
     defaultOptions: { query: { fetchPolicy: 'no-cache' }, mutate: { fetchPolicy: 'no-cache' } },
   });
@@ -77,12 +79,12 @@ export function createApi(options: ApiOptions): Api {
 
   return {
     async query(name, variables) {
-      const result = await apollo.query({ query: document(name), variables });
-      return result.data as any;
+      const result = await apollo.query({ query: document(name), variables: variables as OperationVariables | undefined });
+      return result.data as ResultOf<typeof name>;
     },
     async mutate(name, variables) {
-      const result = await apollo.mutate({ mutation: document(name), variables });
-      return result.data as any;
+      const result = await apollo.mutate({ mutation: document(name), variables: variables as OperationVariables | undefined });
+      return result.data as ResultOf<typeof name>;
     },
     subscribe(name, variables, onEvent, signal) {
       return new Promise<void>((resolve, reject) => {
@@ -96,9 +98,9 @@ export function createApi(options: ApiOptions): Api {
           else resolve();
         };
         const dispose = wsClient().subscribe(
-          { query: operation(name), variables },
+          { query: operation(name), variables: variables as Record<string, unknown> },
           {
-            next: (result) => onEvent(result.errors?.length ? { errors: result.errors } : { data: result.data as any }),
+            next: (result) => onEvent(result.errors?.length ? { errors: result.errors } : { data: result.data as ResultOf<typeof name> }),
             error: (error) => finish(Array.isArray(error) ? new SubscriptionRefused(name, error) : error instanceof Error ? error : new Error(describeCloseEvent(error))),
             complete: () => finish(),
           },

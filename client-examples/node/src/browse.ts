@@ -1,17 +1,11 @@
 /** `npm run example -- browse`: what is on offer, category by category, with each manufacturer's stock. */
+import type { OffersQuery } from '../../operations/generated/graphql.js';
 import { createApi } from './api.js';
 import type { ExampleOptions } from './options.js';
 import { formatTable } from './table.js';
 
-export interface Offer {
-  id: string;
-  sku: string;
-  name: string;
-  category: string;
-  unitPrice: string;
-  manufacturer: { id: string; name: string };
-  stock: { available: number; onHand: number; reserved: number; status: string };
-}
+/** One manufacturer's offer of a product, as the Offers operation answers it. */
+export type Offer = OffersQuery['offers'][number];
 
 export interface BrowseResult {
   round: { number: number; status: string } | null;

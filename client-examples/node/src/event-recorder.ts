@@ -1,7 +1,8 @@
 /** Keeps a subscription's events in memory and waits for the one you expect (tests, the simulator's counts). */
+import type { OperationNameOf, ResultOf, VariablesOf } from '../../operations/index.js';
 import { SubscriptionRefused, type Api } from './api.js';
 
-export interface EventRecorder<T = any> {
+export interface EventRecorder<T> {
   /** Data of every event so far, oldest first. */
   readonly events: T[];
   /** Set when the gateway refused the subscription (e.g. a field it does not serve yet). */
@@ -14,14 +15,16 @@ export interface EventRecorder<T = any> {
   stop(): Promise<void>;
 }
 
-export function recordEvents<T = any>(api: Api, operationName: string, variables: Record<string, unknown> = {}): EventRecorder<T> {
+/** Records the events of the subscription file `operationName`: their data is typed from the file. */
+export function recordEvents<N extends OperationNameOf<'subscription'>>(api: Api, operationName: N, variables = {} as VariablesOf<N>): EventRecorder<ResultOf<N>> {
+  type T = ResultOf<N>;
   const events: T[] = [];
   const waiters = new Set<() => void>();
   const stop = new AbortController();
   const state: { refused: SubscriptionRefused | null; error: Error | null } = { refused: null, error: null };
   const wake = () => waiters.forEach((w) => w());
   const done = api
-    .subscribe<T>(
+    .subscribe(
       operationName,
       variables,
       (event) => {

@@ -32,7 +32,7 @@ export async function manufacturer(options: ExampleOptions & { email?: string; p
   try {
     const mine = (await api.query('MyProducts', { manufacturerId: id })).manufacturer;
     if (!mine) throw new Error(`No manufacturer ${id}`);
-    const products: any[] = mine.products.edges.map((e: any) => e.node);
+    const products = mine.products.edges.map((e) => e.node);
     print(`${mine.name} (${id})\n`);
     print(
       formatTable(
@@ -58,12 +58,12 @@ export async function manufacturer(options: ExampleOptions & { email?: string; p
       print(`\nProduced ${quantity} × ${after.name}: supply ${target.supply} -> ${after.supply} (the distributor's open round takes it in).`);
     }
 
-    const settlements: any[] = (await api.query('Settlements', { manufacturerId: id, first: 10 })).manufacturer.settlements.edges.map((e: any) => e.node);
+    const settlements = (await api.query('Settlements', { manufacturerId: id, first: 10 })).manufacturer?.settlements.edges.map((e) => e.node) ?? [];
     print('\nSettlements');
     print(formatTable(settlements.map((s) => ({ round: s.roundNumber, 'units sold': s.unitsSold, revenue: s.revenue, booked: s.appliedAt }))));
     for (const s of settlements.slice(0, 3)) {
       print(`\nRound ${s.roundNumber}`);
-      print(formatTable(s.lines.map((l: any) => ({ product: l.product.name, 'units sold': l.unitsSold, revenue: l.revenue }))));
+      print(formatTable(s.lines.map((l) => ({ product: l.product.name, 'units sold': l.unitsSold, revenue: l.revenue }))));
     }
     return { manufacturerId: id, produced, settlements: settlements.length };
   } finally {

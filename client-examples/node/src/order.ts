@@ -40,13 +40,13 @@ export async function order(options: ExampleOptions & { category?: string; quant
     const added = (await customer.mutate('AddToCart', { productId: offer.id, quantity })).addToCart;
     if (added.__typename === 'InsufficientStock') {
       print('Someone was faster; the cart stays as it was:');
-      print(formatTable(added.lines.map((l: any) => ({ product: l.product.name, requested: l.requested, available: l.available }))));
+      print(formatTable(added.lines.map((l) => ({ product: l.product.name, requested: l.requested, available: l.available }))));
       return { customerId, outcome: 'InsufficientStock', order: null };
     }
     print('\nCart');
     print(
       formatTable(
-        added.lines.map((l: any) => ({
+        added.lines.map((l) => ({
           product: l.product.name,
           manufacturer: l.product.manufacturer.name,
           quantity: l.quantity,
@@ -64,7 +64,7 @@ export async function order(options: ExampleOptions & { category?: string; quant
     print('');
     if (result.__typename === 'InsufficientStock') {
       print('Not enough stock any more; nothing was ordered:');
-      print(formatTable(result.lines.map((l: any) => ({ product: l.product.name, requested: l.requested, available: l.available }))));
+      print(formatTable(result.lines.map((l) => ({ product: l.product.name, requested: l.requested, available: l.available }))));
       return { customerId, outcome: result.__typename, order: null };
     }
     if (result.__typename === 'RoundNotOpen') {
@@ -73,13 +73,13 @@ export async function order(options: ExampleOptions & { category?: string; quant
     }
     let status: string = result.status;
     print(`Order ${result.id}: ${status}, total ${result.total}`);
-    print(formatTable(result.lines.map((l: any) => ({ product: l.product.name, quantity: l.quantity, price: l.unitPrice, 'line total': l.lineTotal }))));
+    print(formatTable(result.lines.map((l) => ({ product: l.product.name, quantity: l.quantity, price: l.unitPrice, 'line total': l.lineTotal }))));
     if (status === 'PENDING') status = await awaitOutcome(customer, result.id, print);
     if (status === 'REJECTED') print('Inventory rejected it: the stock went to someone else first.');
 
-    const mine = (await customer.query('MyOrders', { first: 5 })).me.orders.edges.map((e: any) => e.node);
+    const mine = (await customer.query('MyOrders', { first: 5 })).me?.orders.edges.map((e) => e.node) ?? [];
     print('\nMy orders');
-    print(formatTable(mine.map((o: any) => ({ order: o.id, status: o.status, total: o.total, round: o.roundNumber, placed: o.placedAt }))));
+    print(formatTable(mine.map((o) => ({ order: o.id, status: o.status, total: o.total, round: o.roundNumber, placed: o.placedAt }))));
     return { customerId, outcome: 'Order', order: { id: result.id, status, total: result.total } };
   } finally {
     // Signing out ends the session on the server too.
@@ -122,7 +122,7 @@ async function awaitOutcome(api: Api, orderId: string, print: (text: string) => 
     if (!(error instanceof SubscriptionRefused)) throw error;
     while (status === 'PENDING' && !stop.signal.aborted) {
       await sleep(500, stop.signal);
-      status = (await api.query('Order', { id: orderId })).order.status;
+      status = (await api.query('Order', { id: orderId })).order?.status ?? status;
     }
     print(`  now ${status}`);
   } finally {

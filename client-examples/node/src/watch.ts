@@ -3,8 +3,8 @@
  * as they happen, until Ctrl-C or the time is up. Where the gateway does not serve a subscription
  * yet, it asks again every second instead and prints what changed.
  */
+import type { OperationNameOf, ResultOf } from '../../operations/index.js';
 import { createApi, SubscriptionRefused, type Api } from './api.js';
-import type { Offer } from './browse.js';
 import { sleep, type ExampleOptions } from './options.js';
 import { formatTable } from './table.js';
 
@@ -15,21 +15,24 @@ export interface WatchResult {
   refused: string[];
 }
 
-interface Feed {
-  operation: string;
+interface Feed<N extends OperationNameOf<'subscription'>> {
+  operation: N;
   kind: string;
-  describe(data: any): string;
+  describe(data: ResultOf<N>): string;
 }
 
-const FEEDS: Feed[] = [
-  {
+/** A feed, its `describe` typed by its operation. */
+const feed = <N extends OperationNameOf<'subscription'>>(f: Feed<N>) => f as unknown as Feed<OperationNameOf<'subscription'>>;
+
+const FEEDS = [
+  feed({
     operation: 'OnAvailabilityChanged',
     kind: 'availability',
     describe: ({ availabilityChanged: s }) => `${productLabel(s.product)}: ${s.available} available (${s.reserved} of ${s.onHand} reserved), ${s.status}`,
-  },
-  { operation: 'OnStockDepleted', kind: 'depleted', describe: ({ stockDepleted: n }) => `${productLabel(n.product)} ran out in round ${n.roundNumber}` },
-  { operation: 'OnLowStock', kind: 'low stock', describe: ({ lowStock: s }) => `${productLabel(s.product)}: only ${s.available} left` },
-  { operation: 'OnRoundChanged', kind: 'round', describe: ({ roundChanged: r }) => `round ${r.number} ${r.status}${r.closeReason ? ` (${r.closeReason})` : ''}` },
+  }),
+  feed({ operation: 'OnStockDepleted', kind: 'depleted', describe: ({ stockDepleted: n }) => `${productLabel(n.product)} ran out in round ${n.roundNumber}` }),
+  feed({ operation: 'OnLowStock', kind: 'low stock', describe: ({ lowStock: s }) => `${productLabel(s.product)}: only ${s.available} left` }),
+  feed({ operation: 'OnRoundChanged', kind: 'round', describe: ({ roundChanged: r }) => `round ${r.number} ${r.status}${r.closeReason ? ` (${r.closeReason})` : ''}` }),
 ];
 
 const productLabel = (p: { name: string; manufacturer?: { name: string } }) => (p.manufacturer ? `${p.name} (${p.manufacturer.name})` : p.name);
@@ -97,7 +100,7 @@ async function pollAvailability(api: Api, category: string | undefined, interval
   while (!signal.aborted) {
     const categories: string[] = category ? [category] : (await api.query('Categories')).categories;
     for (const c of categories) {
-      for (const o of (await api.query('Offers', { category: c })).offers as Offer[]) {
+      for (const o of (await api.query('Offers', { category: c })).offers) {
         const before = last.get(o.id);
         last.set(o.id, o.stock.available);
         if (first || before === o.stock.available) continue;

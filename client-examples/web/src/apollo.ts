@@ -8,7 +8,7 @@ import { SetContextLink } from '@apollo/client/link/context';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { getMainDefinition } from '@apollo/client/utilities';
 import { createClient } from 'graphql-ws';
-import { POSSIBLE_TYPES } from '../../operations/possible-types';
+import possibleTypes from '../../operations/generated/possible-types';
 import { GRAPHQL_URL } from './endpoint';
 import { freshAccessToken, getSession, onSessionChange } from './session';
 
@@ -43,7 +43,7 @@ export function createApolloClient(): ApolloClient {
   const client = new ApolloClient({
     link,
     cache: new InMemoryCache({
-      possibleTypes: POSSIBLE_TYPES,
+      possibleTypes: possibleTypes.possibleTypes,
       typePolicies: {
         // Stock has no id of its own: it belongs to its product, and live events update it in place.
         Product: { fields: { stock: { merge: true } } },

@@ -4,17 +4,21 @@
  */
 import { useState } from 'react';
 import { useSubscription } from '@apollo/client/react';
-import type { DocumentNode } from '@apollo/client';
+import type { OperationVariables, TypedDocumentNode } from '@apollo/client';
 
 export type LiveMode = 'live' | 'polling';
 
-export function useLiveSubscription<T = any>(document: DocumentNode, options: { variables?: Record<string, unknown>; skip?: boolean; onData?: (data: T) => void } = {}): LiveMode {
+export function useLiveSubscription<TData, TVariables extends OperationVariables>(
+  document: TypedDocumentNode<TData, TVariables>,
+  options: { variables?: TVariables; skip?: boolean; onData?: (data: TData) => void } = {},
+): LiveMode {
   const [failed, setFailed] = useState(false);
-  useSubscription<T>(document, {
+  // Apollo's overloads tie `variables` to whether the document requires any; the signature above already did.
+  useSubscription(document as TypedDocumentNode<TData, OperationVariables>, {
     variables: options.variables,
     skip: options.skip || failed,
     onData: ({ data }) => {
-      if (data.data) options.onData?.(data.data as T);
+      if (data.data) options.onData?.(data.data as TData);
     },
     onError: () => setFailed(true),
   });

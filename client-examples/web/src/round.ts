@@ -9,16 +9,17 @@ import { useQuery } from '@apollo/client/react';
 import { CURRENT_ROUND, ON_ROUND_CHANGED } from './operations';
 import { pollWhen, useLiveSubscription, type LiveMode } from './live';
 import type { Round } from './types';
+import type { OnRoundChangedSubscription } from '../../operations/generated/graphql';
 
-export function useCurrentRound<R extends Pick<Round, 'number'> = Round>(onChange?: (round: R) => void): { round: R | null; mode: LiveMode } {
+export function useCurrentRound(onChange?: (round: OnRoundChangedSubscription['roundChanged']) => void): { round: Round | null; mode: LiveMode } {
   const shown = useRef<number | null>(null);
-  const mode = useLiveSubscription<{ roundChanged: R }>(ON_ROUND_CHANGED, {
+  const mode = useLiveSubscription(ON_ROUND_CHANGED, {
     onData: ({ roundChanged }) => {
       if (roundChanged.number !== shown.current) void refetch().catch(() => undefined);
       onChange?.(roundChanged);
     },
   });
-  const { data, refetch } = useQuery<{ currentRound: R | null }>(CURRENT_ROUND, { pollInterval: pollWhen(mode, 3000) });
+  const { data, refetch } = useQuery(CURRENT_ROUND, { pollInterval: pollWhen(mode, 3000) });
   const round = data?.currentRound ?? null;
   shown.current = round?.number ?? null;
   return { round, mode };

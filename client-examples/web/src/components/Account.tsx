@@ -3,10 +3,9 @@ import { useMutation } from '@apollo/client/react';
 import { REGISTER_CUSTOMER, SIGN_IN, SIGN_OUT } from '../operations';
 import { goTo, VIEW_OF_ROLE } from '../route';
 import { setSession, useSession, type Role, type Session } from '../session';
+import type { SessionTokensFragment } from '../../../operations/generated/graphql';
 
-type Tokens = { accessToken: string; expiresAt: string; refreshToken: string };
-type Registered = { registerCustomer: Tokens & { customer: { id: string; name: string } } };
-type SignedIn = { signIn: Tokens & { role: Role; subject: string } };
+type Tokens = Pick<SessionTokensFragment, 'accessToken' | 'expiresAt' | 'refreshToken'>;
 
 /**
  * Sign in (any role: the page then shows that role's view) or register as a customer (the session is
@@ -15,8 +14,8 @@ type SignedIn = { signIn: Tokens & { role: Role; subject: string } };
 export function Account({ canRegister = true }: { canRegister?: boolean }) {
   const session = useSession();
   const [mode, setMode] = useState<'signIn' | 'register'>('signIn');
-  const [register, registering] = useMutation<Registered>(REGISTER_CUSTOMER);
-  const [signIn, signingIn] = useMutation<SignedIn>(SIGN_IN);
+  const [register, registering] = useMutation(REGISTER_CUSTOMER);
+  const [signIn, signingIn] = useMutation(SIGN_IN);
   const [signOut] = useMutation(SIGN_OUT);
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
@@ -54,7 +53,7 @@ export function Account({ canRegister = true }: { canRegister?: boolean }) {
         return null;
       });
       const registered = result?.data?.registerCustomer;
-      if (registered) start(registered, 'CUSTOMER', registered.customer.id, registered.customer.name);
+      if (registered) start(registered, 'CUSTOMER', registered.customer.id, registered.customer.name ?? name);
       return;
     }
     const result = await signIn({ variables: { input: { email, password } } }).catch((error: Error) => {

@@ -2,8 +2,11 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useMutation, useQuery } from '@apollo/client/react';
 import { MY_CART, ON_AVAILABILITY_CHANGED, PLACE_ORDER_FROM_CART, REMOVE_FROM_CART, SET_CART_LINE_QUANTITY } from '../operations';
 import { useLiveSubscription } from '../live';
-import type { Cart as CartData, CartLine, Shortage } from '../types';
-import { PrunedDialog, useCartPruning, type RemovedLine } from './CartPruning';
+import type { CartLine } from '../types';
+import type { MyCartQuery, OnAvailabilityChangedSubscription } from '../../../operations/generated/graphql';
+import { PrunedDialog, useCartPruning } from './CartPruning';
+
+type StockEvent = OnAvailabilityChangedSubscription;
 
 const PROBLEMS: Record<NonNullable<CartLine['problem']>, (line: CartLine) => string> = {
   INSUFFICIENT_STOCK: (l) => `only ${l.available} available`,
@@ -17,15 +20,9 @@ const PROBLEMS: Record<NonNullable<CartLine['problem']>, (line: CartLine) => str
  */
 const CATCH_UP_PAUSES_MS = [0, 100, 200, 400, 800, 1600, 2000, 2000, 2000, 2000];
 
-type CartQuery = { me: { cart: CartData & { removedLines?: RemovedLine[] } } | null };
-type StockEvent = { availabilityChanged: { product: { id: string }; available: number } };
-
-type CheckoutResult =
-  { __typename: 'Order'; id: string; status: string } | { __typename: 'InsufficientStock'; lines: Shortage[] } | { __typename: 'RoundNotOpen'; message: string };
-
 /** The cart, checked against stock whenever stock of one of its products changes; checkout orders it. */
 export function Cart() {
-  const { data, refetch, startPolling, stopPolling } = useQuery<CartQuery>(MY_CART);
+  const { data, refetch, startPolling, stopPolling } = useQuery(MY_CART);
   const cart = data?.me?.cart;
   const key = (cart?.lines ?? [])
     .map((l) => l.product.id)
@@ -34,13 +31,13 @@ export function Cart() {
   const productIds = useMemo(() => (key ? key.split(',') : []), [key]);
   // Any change to the stock of a product in the cart may make a line unservable: read the cart again.
   const followStock = useCatchingUp(refetch);
-  const mode = useLiveSubscription<StockEvent>(ON_AVAILABILITY_CHANGED, { variables: { productIds }, skip: productIds.length === 0, onData: followStock });
+  const mode = useLiveSubscription(ON_AVAILABILITY_CHANGED, { variables: { productIds }, skip: productIds.length === 0, onData: followStock });
   useEffect(() => {
     if (mode === 'polling') startPolling(2000);
     else stopPolling();
   }, [mode, startPolling, stopPolling]);
 
-  const [placeOrder, { loading }] = useMutation<{ placeOrder: CheckoutResult }>(PLACE_ORDER_FROM_CART, { refetchQueries: ['MyCart', 'MyOrders'] });
+  const [placeOrder, { loading }] = useMutation(PLACE_ORDER_FROM_CART, { refetchQueries: ['MyCart', 'MyOrders'] });
   const [outcome, setOutcome] = useState<string | null>(null);
   const pruning = useCartPruning(cart?.removedLines);
   // One key per checkout attempt: a retry after a lost answer returns the same order, never a second one.
@@ -103,7 +100,7 @@ export function Cart() {
  * may still show the stock before. So after an event the cart is read again until every line shows
  * the figure last announced for its product (a newer event starts over; a bounded number of reads).
  */
-function useCatchingUp(refetch: () => Promise<{ data?: CartQuery }>): (event: StockEvent) => void {
+function useCatchingUp(refetch: () => Promise<{ data?: MyCartQuery }>): (event: StockEvent) => void {
   const announced = useRef(new Map<string, number>());
   const generation = useRef(0);
   useEffect(

@@ -5,11 +5,8 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { useMutation } from '@apollo/client/react';
-import { gql } from '@apollo/client';
+import { PRUNE_CART } from '../operations';
 import type { CartLine } from '../types';
-
-// The shared operation file (client-examples/operations/PruneCart.graphql), loaded as ../operations.ts loads the others.
-const PRUNE_CART = gql(Object.values(import.meta.glob('../../../operations/PruneCart.graphql', { query: '?raw', import: 'default', eager: true }) as Record<string, string>)[0]!);
 
 export interface RemovedLine {
   product: { id: string; name: string };
@@ -30,7 +27,7 @@ const WHY: Record<RemovedLine['reason'], string> = {
  * out (`removedLines`), it prunes by itself once, so the customer is told of them (and they are forgotten).
  */
 export function useCartPruning(removedByDistributor: RemovedLine[] | undefined) {
-  const [pruneCart, { loading }] = useMutation<{ pruneCart: { removed: RemovedLine[] } }>(PRUNE_CART, { refetchQueries: ['MyCart'] });
+  const [pruneCart, { loading }] = useMutation(PRUNE_CART, { refetchQueries: ['MyCart'] });
   const [removed, setRemoved] = useState<RemovedLine[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const prune = async () => {

@@ -4,7 +4,7 @@ import { CATEGORIES } from '../operations';
 
 /** The categories on offer as tabs; picks the first one when nothing is picked yet. */
 export function Categories({ selected, onSelect }: { selected: string | null; onSelect: (category: string) => void }) {
-  const { data, error } = useQuery<{ categories: string[] }>(CATEGORIES);
+  const { data, error } = useQuery(CATEGORIES);
   const categories = data?.categories ?? [];
   useEffect(() => {
     if (!selected && categories[0]) onSelect(categories[0]);

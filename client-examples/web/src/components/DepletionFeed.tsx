@@ -1,17 +1,14 @@
 import { useState } from 'react';
 import { ON_STOCK_DEPLETED } from '../operations';
 import { useLiveSubscription } from '../live';
+import type { OnStockDepletedSubscription } from '../../../operations/generated/graphql';
 
-interface Notice {
-  product: { id: string; name: string; manufacturer: { name: string } };
-  roundNumber: number;
-  at: string;
-}
+type Notice = OnStockDepletedSubscription['stockDepleted'];
 
 /** Products running out, as it happens (the latest first). */
 export function DepletionFeed() {
   const [notices, setNotices] = useState<Notice[]>([]);
-  const mode = useLiveSubscription<{ stockDepleted: Notice }>(ON_STOCK_DEPLETED, { onData: ({ stockDepleted }) => setNotices((n) => [stockDepleted, ...n].slice(0, 10)) });
+  const mode = useLiveSubscription(ON_STOCK_DEPLETED, { onData: ({ stockDepleted }) => setNotices((n) => [stockDepleted, ...n].slice(0, 10)) });
   return (
     <section className="depletions" data-testid="depletions" data-mode={mode}>
       <h2>Sold out</h2>

@@ -2,13 +2,13 @@ import { useState } from 'react';
 import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
 import { ADD_TO_CART, OFFERS, ON_AVAILABILITY_CHANGED } from '../operations';
 import { pollWhen, useLiveSubscription } from '../live';
-import type { Offer, Shortage, Stock } from '../types';
+import type { Offer } from '../types';
 import { LiveBadge } from './LiveBadge';
 
 /** The same goods from every manufacturer of a category, with stock that follows every order live. */
 export function Offers({ category, signedIn }: { category: string; signedIn: boolean }) {
   const client = useApolloClient();
-  const mode = useLiveSubscription<{ availabilityChanged: Stock & { product: { id: string } } }>(ON_AVAILABILITY_CHANGED, {
+  const mode = useLiveSubscription(ON_AVAILABILITY_CHANGED, {
     variables: { category },
     onData: ({ availabilityChanged: { product, ...stock } }) => {
       // The event is the product's new stock: write it where the offers list reads it.
@@ -18,7 +18,7 @@ export function Offers({ category, signedIn }: { category: string; signedIn: boo
       });
     },
   });
-  const { data, error } = useQuery<{ offers: Offer[] }>(OFFERS, { variables: { category }, pollInterval: pollWhen(mode, 1000) });
+  const { data, error } = useQuery(OFFERS, { variables: { category }, pollInterval: pollWhen(mode, 1000) });
   if (error) return <p className="error">{error.message}</p>;
   return (
     <div>
@@ -46,7 +46,7 @@ export function Offers({ category, signedIn }: { category: string; signedIn: boo
 }
 
 function OfferRow({ offer, signedIn }: { offer: Offer; signedIn: boolean }) {
-  const [addToCart, { loading }] = useMutation<{ addToCart: { __typename: string; lines: Shortage[] } }>(ADD_TO_CART, { refetchQueries: ['MyCart'] });
+  const [addToCart, { loading }] = useMutation(ADD_TO_CART, { refetchQueries: ['MyCart'] });
   const [message, setMessage] = useState<string | null>(null);
   const add = async () => {
     setMessage(null);

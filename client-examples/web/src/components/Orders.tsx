@@ -8,7 +8,7 @@ const FINAL = new Set(['REJECTED', 'CANCELLED', 'FULFILLED']);
 
 /** The customer's latest orders; each one still open follows its status live. */
 export function Orders() {
-  const { data, startPolling, stopPolling } = useQuery<{ me: { orders: { edges: Array<{ node: Order }> } } | null }>(MY_ORDERS, { variables: { first: 8 } });
+  const { data, startPolling, stopPolling } = useQuery(MY_ORDERS, { variables: { first: 8 } });
   const orders = data?.me?.orders.edges.map((e) => e.node) ?? [];
   const [polling, setPolling] = useState(false);
   const onMode = useCallback((mode: LiveMode) => {

@@ -1,10 +1,9 @@
 import { useNow } from '../now';
 import { useCurrentRound } from '../round';
-import type { Round } from '../types';
 
 /** The current round in one line; it follows roundChanged (or asks every few seconds). */
 export function RoundBanner() {
-  const { round } = useCurrentRound<Round>();
+  const { round } = useCurrentRound();
   const now = useNow(1000);
   if (!round)
     return (

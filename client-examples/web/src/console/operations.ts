@@ -1,32 +1,30 @@
 /**
  * The operations only the operator's console and the manufacturer's view use, one `.graphql` file each
- * under ./operations (loaded as the page loads the shared ones in ../operations.ts); the shared files
- * of client-examples/operations they also use are re-exported here.
+ * under ./operations (loaded as text, as the page loaded the shared ones before codegen); the shared
+ * files of client-examples/operations they also use are re-exported here as their typed documents.
  */
 import { gql, type DocumentNode } from '@apollo/client';
 
+export {
+  BusStatusDocument as BUS_STATUS,
+  OpenRoundDocument as OPEN_ROUND,
+  CloseRoundDocument as CLOSE_ROUND,
+  MyProductsDocument as MY_PRODUCTS,
+  ProduceDocument as PRODUCE,
+  SettlementsDocument as SETTLEMENTS,
+} from '../../../operations/generated/graphql';
+
 const files = import.meta.glob('./operations/*.graphql', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
-const shared = import.meta.glob('../../../operations/{BusStatus,CloseRound,MyProducts,OpenRound,Produce,Settlements}.graphql', {
-  query: '?raw',
-  import: 'default',
-  eager: true,
-}) as Record<string, string>;
 
 function op(name: string): DocumentNode {
-  const text = files[`./operations/${name}.graphql`] ?? shared[`../../../operations/${name}.graphql`];
+  const text = files[`./operations/${name}.graphql`];
   if (!text) throw new Error(`No operation ${name}`);
   return gql(text);
 }
 
 export type BusService = 'inventory' | 'order' | 'manufacturer';
 
-export const BUS_STATUS = op('BusStatus');
-export const OPEN_ROUND = op('OpenRound');
-export const CLOSE_ROUND = op('CloseRound');
 export const ROUND_SALES = op('RoundSales');
-export const MY_PRODUCTS = op('MyProducts');
-export const PRODUCE = op('Produce');
-export const SETTLEMENTS = op('Settlements');
 export const ON_MANUFACTURER_NOTICES = op('OnMyManufacturerNotices');
 
 /** Per service: retry and discard of its parked events, and the notices of what its consumers park. */

@@ -10,7 +10,7 @@ import type { StockFigure } from './types';
 
 export function useLiveStock(): { stock: StockFigure[]; mode: LiveMode } {
   const [byProduct, setByProduct] = useState<ReadonlyMap<string, StockFigure>>(new Map());
-  const mode = useLiveSubscription<{ availabilityChanged: StockFigure }>(ON_AVAILABILITY_CHANGED, {
+  const mode = useLiveSubscription(ON_AVAILABILITY_CHANGED, {
     onData: ({ availabilityChanged }) => setByProduct((previous) => new Map(previous).set(availabilityChanged.product.id, availabilityChanged)),
   });
   const stock = [...byProduct.values()].sort((a, b) => a.product.name.localeCompare(b.product.name) || a.product.id.localeCompare(b.product.id));

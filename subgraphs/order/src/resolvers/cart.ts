@@ -11,6 +11,7 @@ import { cartLineState, removeCartLine, setCartLine } from '../db/carts.js';
 import type { CartLineRecord } from '../db/records.js';
 import { insufficientStock, type InsufficientStockResult } from './results.js';
 import { product } from './orders.js';
+import type { MutationAddToCartArgs, MutationRemoveFromCartArgs, MutationSetCartLineQuantityArgs } from '../generated/resolvers-types.js';
 
 interface CartRef {
   customerId: string;
@@ -51,14 +52,14 @@ async function setLine(m: Sql, customerId: string, productId: string, wanted: (c
 
 export const cartResolvers = {
   Mutation: {
-    addToCart: async (_: unknown, args: { productId: string; quantity: number }, ctx: OrderContext) => {
+    addToCart: async (_: unknown, args: MutationAddToCartArgs, ctx: OrderContext) => {
       requireCustomerRole(ctx.identity);
       const productId = productIdArgument(args.productId);
       const problem = checkQuantity(args.quantity);
       if (problem) throw badUserInput(problem, { field: 'quantity' });
       return changeCart(ctx, async (m, customerId) => (await setLine(m, customerId, productId, (current) => current + args.quantity)) ?? cartOf(customerId));
     },
-    setCartLineQuantity: async (_: unknown, args: { productId: string; quantity: number }, ctx: OrderContext) => {
+    setCartLineQuantity: async (_: unknown, args: MutationSetCartLineQuantityArgs, ctx: OrderContext) => {
       requireCustomerRole(ctx.identity);
       const productId = productIdArgument(args.productId);
       const problem = checkQuantity(args.quantity, { zeroRemoves: true });
@@ -71,7 +72,7 @@ export const cartResolvers = {
         return (await setLine(m, customerId, productId, () => args.quantity)) ?? cartOf(customerId);
       });
     },
-    removeFromCart: async (_: unknown, args: { productId: string }, ctx: OrderContext) => {
+    removeFromCart: async (_: unknown, args: MutationRemoveFromCartArgs, ctx: OrderContext) => {
       requireCustomerRole(ctx.identity);
       const productId = productIdArgument(args.productId);
       return changeCart(ctx, async (m, customerId) => {

@@ -3,7 +3,8 @@ import type { OrderContext } from '../context.js';
 import { assertMaySeeCustomer, requireCustomerRole } from '../access.js';
 import { isUuid } from '@distribution/db';
 import type { CustomerRecord, PurchaseRecord } from '../db/records.js';
-import { orderConnection, type OrdersArgs } from './orders.js';
+import { orderConnection } from './orders.js';
+import type { CustomerOrdersArgs } from '../generated/resolvers-types.js';
 
 export const customerResolvers = {
   Query: {
@@ -16,7 +17,7 @@ export const customerResolvers = {
       return isUuid(ref.id) ? { id: ref.id.toLowerCase() } : null;
     },
     cart: (customer: CustomerRecord) => ({ customerId: customer.id }),
-    orders: (customer: CustomerRecord, args: OrdersArgs, ctx: OrderContext) => orderConnection(ctx, args, customer.id),
+    orders: (customer: CustomerRecord, args: CustomerOrdersArgs, ctx: OrderContext) => orderConnection(ctx, args, customer.id),
     purchases: (customer: CustomerRecord, _: unknown, ctx: OrderContext): Promise<PurchaseRecord[]> => ctx.loaders.purchases.load(customer.id),
     orderCount: (customer: CustomerRecord, _: unknown, ctx: OrderContext): Promise<number> => ctx.loaders.orderCounts.load(customer.id),
   },

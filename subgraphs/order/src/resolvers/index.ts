@@ -8,8 +8,10 @@ import { orderChangeResolvers } from './order-changes.js';
 import { subscriptionResolvers } from './subscriptions.js';
 import { byTypename } from './results.js';
 import { pruneCartResolvers } from './prune-cart.js';
+import type { Resolvers } from '../generated/resolvers-types.js';
 
-export const resolvers = {
+/** Checked against the types generated from schema.graphql (npm run codegen). */
+export const resolvers: Resolvers = {
   Money: MoneyScalar,
   Query: { ...customerResolvers.Query, ...orderResolvers.Query },
   Mutation: { ...cartResolvers.Mutation, ...pruneCartResolvers.Mutation, ...placeOrderResolvers.Mutation, ...orderChangeResolvers.Mutation },
@@ -22,6 +24,6 @@ export const resolvers = {
   OrderLine: orderResolvers.OrderLine,
   StockShortage: orderResolvers.StockShortage,
   Purchase: orderResolvers.Purchase,
-  PlaceOrderResult: byTypename,
-  AddToCartResult: byTypename,
+  PlaceOrderResult: byTypename<'Order' | 'InsufficientStock' | 'RoundNotOpen'>(),
+  AddToCartResult: byTypename<'Cart' | 'InsufficientStock'>(),
 };

@@ -15,6 +15,7 @@ import { announceOrderChanges } from '../events/order-signals.js';
 import { orderCancelled, orderLineChangeRequested } from '@distribution/contracts';
 import { asOrder, changeResultOf } from './results.js';
 import { currentOrder } from './place-order.js';
+import type { MutationCancelOrderArgs, MutationChangeOrderLineArgs } from '../generated/resolvers-types.js';
 
 function idArgument(value: string, field: string): string {
   if (!isUuid(value)) throw badUserInput(`${field} is not a valid id`, { field });
@@ -31,7 +32,7 @@ async function lockOwnOrder(m: Sql, orderId: string, customerId: string): Promis
 
 export const orderChangeResolvers = {
   Mutation: {
-    cancelOrder: async (_: unknown, args: { id: string }, ctx: OrderContext) => {
+    cancelOrder: async (_: unknown, args: MutationCancelOrderArgs, ctx: OrderContext) => {
       const customerId = requireCustomerRole(ctx.identity);
       const orderId = idArgument(args.id, 'id');
       await ctx.database.transaction(async (manager) => {
@@ -54,7 +55,7 @@ export const orderChangeResolvers = {
       return decided ?? (await currentOrder(ctx, orderId));
     },
 
-    changeOrderLine: async (_: unknown, args: { orderId: string; productId: string; quantity: number }, ctx: OrderContext) => {
+    changeOrderLine: async (_: unknown, args: MutationChangeOrderLineArgs, ctx: OrderContext) => {
       const customerId = requireCustomerRole(ctx.identity);
       const orderId = idArgument(args.orderId, 'orderId');
       const productId = idArgument(args.productId, 'productId');

@@ -5,12 +5,12 @@ import { decodeCursor, encodeCursor, pageSize, toConnection } from '@distributio
 import type { OrderContext } from '../context.js';
 import { assertMaySeeOrder, requireOrderReader } from '../access.js';
 import { isUuid } from '@distribution/db';
-import type { OrderStatus } from '../domain/order-lifecycle.js';
 import { hasShortage } from '../domain/place-order-result.js';
 import { orderPage } from '../db/orders.js';
 import type { OrderLineRecord, OrderRecord, ShortageRecord } from '../db/records.js';
+import type { CustomerOrdersArgs, QueryOrderArgs, QueryOrdersArgs } from '../generated/resolvers-types.js';
 
-export const product = (productId: string) => ({ __typename: 'Product', id: productId });
+export const product = (productId: string) => ({ __typename: 'Product' as const, id: productId });
 
 /** Loads an order the caller may see: NOT_FOUND when there is none (malformed ids too), FORBIDDEN when it is another's. */
 export async function visibleOrder(ctx: OrderContext, id: string): Promise<OrderRecord> {
@@ -21,11 +21,8 @@ export async function visibleOrder(ctx: OrderContext, id: string): Promise<Order
   return order;
 }
 
-export interface OrdersArgs {
-  first?: number | null;
-  after?: string | null;
-  status?: OrderStatus | null;
-}
+/** The arguments of Query.orders and Customer.orders (the same three). */
+export type OrdersArgs = QueryOrdersArgs | CustomerOrdersArgs;
 
 /** A page of orders, newest first; `customerId` limits it to one customer's orders. */
 export async function orderConnection(ctx: OrderContext, args: OrdersArgs, customerId?: string) {
@@ -45,8 +42,8 @@ const ownOrAll = (who: Identity) => (who.role === Role.Operator ? undefined : cu
 
 export const orderResolvers = {
   Query: {
-    order: (_: unknown, { id }: { id: string }, ctx: OrderContext) => visibleOrder(ctx, id),
-    orders: (_: unknown, args: OrdersArgs, ctx: OrderContext) => {
+    order: (_: unknown, { id }: QueryOrderArgs, ctx: OrderContext) => visibleOrder(ctx, id),
+    orders: (_: unknown, args: QueryOrdersArgs, ctx: OrderContext) => {
       const who = requireOrderReader(ctx.identity);
       return orderConnection(ctx, args, ownOrAll(who));
     },

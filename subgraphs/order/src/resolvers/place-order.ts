@@ -16,14 +16,9 @@ import { insertPendingOrder, orderByKey, ordersByIds } from '../db/orders.js';
 import type { OrderRecord } from '../db/records.js';
 import { orderPlaced } from '@distribution/contracts';
 import { placeOrderResultOf } from './results.js';
+import type { MutationPlaceOrderArgs } from '../generated/resolvers-types.js';
 
 type Request = Extract<ReturnType<typeof checkPlaceOrderRequest>, { ok: true }>;
-
-interface PlaceOrderInput {
-  lines?: RequestedLine[] | null;
-  fromCart?: boolean | null;
-  idempotencyKey: string;
-}
 
 /** The order as committed now, bypassing the request's loaders (which may hold an older copy). */
 export async function currentOrder(ctx: OrderContext, id: string): Promise<OrderRecord> {
@@ -109,7 +104,7 @@ function isUnknownCustomer(error: unknown): boolean {
 
 export const placeOrderResolvers = {
   Mutation: {
-    placeOrder: async (_: unknown, { input }: { input: PlaceOrderInput }, ctx: OrderContext) => {
+    placeOrder: async (_: unknown, { input }: MutationPlaceOrderArgs, ctx: OrderContext) => {
       const customerId = requireCustomerRole(ctx.identity);
       const customer = { id: customerId, subject: ctx.identity!.sub };
       const request = checkPlaceOrderRequest(input);

@@ -35,5 +35,10 @@ export function changeResultOf(change: OrderChangeRecord, order: OrderRecord): P
   return resultKindOf({ status: 'REJECTED', rejectionReason: change.rejectionReason }) === 'RoundNotOpen' ? roundNotOpen() : insufficientStock(change.rejectionLines ?? []);
 }
 
-/** Resolves union members from the `__typename` each result carries. */
-export const byTypename = { __resolveType: (value: { __typename: string }) => value.__typename };
+/**
+ * Resolves a union's members from the `__typename` each result carries (the builders above set it;
+ * a cart is answered as `{ __typename: 'Cart', ... }`). `Member` names the union's members.
+ */
+export function byTypename<Member extends string>(): { __resolveType: (value: object) => Member } {
+  return { __resolveType: (value) => (value as { __typename: Member }).__typename };
+}

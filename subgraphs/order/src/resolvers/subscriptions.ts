@@ -8,6 +8,7 @@ import { isFinal } from '../domain/order-lifecycle.js';
 import { orderLinesOf, ordersByIds } from '../db/orders.js';
 import type { OrderLineRecord, OrderRecord } from '../db/records.js';
 import { visibleOrder } from './orders.js';
+import type { SubscriptionOrderStatusChangedArgs } from '../generated/resolvers-types.js';
 
 /** One event: the order with its lines, read together (the lines are part of what a subscriber sees). */
 interface OrderState {
@@ -23,7 +24,7 @@ async function orderState(ctx: OrderContext, orderId: string): Promise<OrderStat
 export const subscriptionResolvers = {
   Subscription: {
     orderStatusChanged: {
-      subscribe: async (_: unknown, { orderId }: { orderId: string }, ctx: OrderContext) => {
+      subscribe: async (_: unknown, { orderId }: SubscriptionOrderStatusChangedArgs, ctx: OrderContext) => {
         const order = await visibleOrder(ctx, orderId);
         return ctx.signals.changesOf(order.id, () => orderState(ctx, order.id), {
           // Every column and line: a change a subscriber can see (cancellationRequested, a line, updatedAt) is a new state.

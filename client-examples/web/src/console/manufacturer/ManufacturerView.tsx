@@ -8,7 +8,6 @@ import { useApolloClient, useQuery } from '@apollo/client/react';
 import { LiveBadge } from '../../components/LiveBadge';
 import { ON_AVAILABILITY_CHANGED } from '../../operations';
 import { useLiveSubscription } from '../../live';
-import type { Stock } from '../../types';
 import { MY_PRODUCTS } from '../operations';
 import { StockChart } from '../StockChart';
 import type { ManufacturerProduct } from '../types';
@@ -23,7 +22,7 @@ export function ManufacturerView({ manufacturerId }: { manufacturerId: string })
   const { data, error } = useQuery<MyProducts>(MY_PRODUCTS, { variables: { manufacturerId } });
   const products = useMemo(() => data?.manufacturer?.products.edges.map((e) => e.node) ?? [], [data]);
   const productIds = useMemo(() => products.map((p) => p.id), [products]);
-  const mode = useLiveSubscription<{ availabilityChanged: Stock & { product: { id: string } } }>(ON_AVAILABILITY_CHANGED, {
+  const mode = useLiveSubscription(ON_AVAILABILITY_CHANGED, {
     variables: { productIds },
     skip: productIds.length === 0,
     onData: ({ availabilityChanged: { product, ...stock } }) => {

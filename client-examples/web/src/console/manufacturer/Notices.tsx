@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { OperationVariables } from '@apollo/client';
 import { useApolloClient } from '@apollo/client/react';
 import { LiveBadge } from '../../components/LiveBadge';
 import { useLiveSubscription } from '../../live';
@@ -11,7 +12,7 @@ const LATEST = 20;
 export function Notices() {
   const client = useApolloClient();
   const [notices, setNotices] = useState<ManufacturerNotice[]>([]);
-  const mode = useLiveSubscription<{ manufacturerNotices: ManufacturerNotice }>(ON_MANUFACTURER_NOTICES, {
+  const mode = useLiveSubscription<{ manufacturerNotices: ManufacturerNotice }, OperationVariables>(ON_MANUFACTURER_NOTICES, {
     onData: ({ manufacturerNotices: notice }) => {
       setNotices((previous) => [notice, ...previous].slice(0, LATEST));
       // A settlement booked is a new row of the settlements list, and lower supply.

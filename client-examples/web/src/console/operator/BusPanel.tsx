@@ -4,6 +4,7 @@
  * few seconds; a consumer that parks an event says so at once (the bus notices), which reads them again.
  */
 import { useState } from 'react';
+import type { OperationVariables } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
 import { useLiveSubscription } from '../../live';
 import { BUS_REPAIRS, BUS_STATUS, type BusService } from '../operations';
@@ -64,6 +65,6 @@ export function BusPanel() {
 
 /** Follows one service's bus notices (a subscription per service: the API has one field each). */
 function BusNotices({ service, onNotice }: { service: BusService; onNotice: (notice: BusNotice) => void }) {
-  useLiveSubscription<Record<string, BusNotice>>(BUS_REPAIRS[service].notices, { onData: (data) => onNotice(data[`${service}BusNotices`]!) });
+  useLiveSubscription<Record<string, BusNotice>, OperationVariables>(BUS_REPAIRS[service].notices, { onData: (data) => onNotice(data[`${service}BusNotices`]!) });
   return null;
 }

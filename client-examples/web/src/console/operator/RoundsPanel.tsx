@@ -7,24 +7,15 @@ import { useApolloClient, useMutation } from '@apollo/client/react';
 import { LiveBadge } from '../../components/LiveBadge';
 import { useNow } from '../../now';
 import { useCurrentRound } from '../../round';
+import type { Round } from '../../types';
 import { CLOSE_ROUND, OPEN_ROUND } from '../operations';
 
-interface CurrentRound {
-  number: number;
-  status: 'OPEN' | 'CLOSED' | 'SETTLED';
-  openedAt: string;
-  endsAt: string;
-  closedAt: string | null;
-  closeReason: string | null;
-  nextOpeningAt: string | null;
-}
-
-const STATUS_TEXT: Record<CurrentRound['status'], string> = { OPEN: 'open', CLOSED: 'closed, manufacturers settling', SETTLED: 'settled' };
+const STATUS_TEXT: Record<Round['status'], string> = { OPEN: 'open', CLOSED: 'closed, manufacturers settling', SETTLED: 'settled' };
 
 export function RoundsPanel() {
   const client = useApolloClient();
   // A round that closes has its sales: the chart reads them again.
-  const { round, mode } = useCurrentRound<CurrentRound>(() => void client.refetchQueries({ include: ['RoundSales'] }));
+  const { round, mode } = useCurrentRound(() => void client.refetchQueries({ include: ['RoundSales'] }));
   // Their answers stay out of the cache: one that arrives after a later roundChanged event (a round
   // settles within a second of closing) would put the older status back. The events tell the status;
   // a round opened is a new current round, read again.

@@ -1,0 +1,22 @@
+/**
+ * Which TypeScript type a resolver's parent is, per GraphQL type: the record the subgraph's data
+ * access returns (cut from its TypeORM entities), not the GraphQL shape. Paths are relative to the
+ * generated file (subgraphs/<name>/src/generated/).
+ */
+import type { SubgraphName } from './outputs.js';
+
+export const SUBGRAPH_MAPPERS: Record<SubgraphName, Record<string, string>> = {
+  account: {},
+  inventory: {},
+  manufacturer: {},
+  order: {
+    Customer: '../db/records.js#CustomerRecord',
+    Cart: '{ customerId: string }',
+    CartLine: '../db/records.js#CartLineRecord',
+    RemovedCartLine: '../db/cart-removals.js#CartRemovalRecord',
+    Order: '../db/records.js#OrderRecord',
+    OrderLine: '../db/records.js#OrderLineRecord',
+    StockShortage: '../db/records.js#ShortageRecord',
+    Purchase: '../db/records.js#PurchaseRecord',
+  },
+};
