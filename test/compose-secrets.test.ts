@@ -100,6 +100,7 @@ describe.skipIf(!hasDockerCompose)(hasDockerCompose ? 'docker-compose config' : 
     POSTGRES_PASSWORD: randomBytes(32).toString('hex'),
     OPERATOR_EMAIL: 'operator@example.com',
     OPERATOR_PASSWORD: randomBytes(16).toString('hex'),
+    GF_SECURITY_ADMIN_PASSWORD: randomBytes(16).toString('hex'),
   };
 
   it('accepts the file once the secrets are set, and passes them through as given', async () => {
@@ -115,7 +116,8 @@ describe.skipIf(!hasDockerCompose)(hasDockerCompose ? 'docker-compose config' : 
     expect(resolved.services.account!.environment).toMatchObject({ ACCOUNT_SIGNING_KEYS: secrets.ACCOUNT_SIGNING_KEYS, OPERATOR_PASSWORD: secrets.OPERATOR_PASSWORD });
     expect(resolved.services.order!.environment.DATABASE_URL).toBe(`postgres://distribution:${secrets.POSTGRES_PASSWORD}@postgres:5432/distribution`);
     expect(resolved.services.postgres!.environment.POSTGRES_PASSWORD).toBe(secrets.POSTGRES_PASSWORD);
-    expect(resolved.services.gateway!.expose).toEqual(['9464']);
+    expect(resolved.services.gateway!.expose).toEqual(['4000', '9464']);
+    expect(resolved.services.grafana!.environment.GF_SECURITY_ADMIN_PASSWORD).toBe(secrets.GF_SECURITY_ADMIN_PASSWORD);
   });
 
   it.each(Object.keys(secrets))('refuses to start without %s, naming it', async (missing) => {

@@ -23,6 +23,10 @@ interface ComposeService {
   depends_on?: string[] | Record<string, { condition?: string }>;
   ports?: Array<string | number | { published?: string | number; target?: number }>;
   expose?: Array<string | number>;
+  deploy?: { replicas?: number };
+  labels?: Record<string, string>;
+  command?: string | string[];
+  volumes?: string[];
 }
 
 const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')) as { services: Record<string, ComposeService> };
@@ -112,19 +116,41 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('starts the gateway once every subgraph is healthy, and publishes only the gateway', () => {
+  it('starts the gateway once every subgraph is healthy; only Traefik publishes :4000, and ops pages only on 127.0.0.1', () => {
     const dependsOn = dependencies(compose.services.gateway);
     for (const { name } of subgraphs) expect(dependsOn[name]?.condition, name).toBe('service_healthy');
-    expect(compose.services.gateway.ports?.map(String)).toContain('4000:4000');
-    for (const { name } of subgraphs) expect(compose.services[name].ports, name).toBeUndefined();
+    expect(compose.services.traefik?.ports?.map(String)).toContain('4000:4000');
+    // Two gateway replicas cannot share a host port: Traefik is the one entry.
+    for (const { name } of apps) expect(compose.services[name].ports, name).toBeUndefined();
+    for (const [name, service] of Object.entries(compose.services)) {
+      if (name === 'traefik') continue;
+      for (const port of service.ports ?? []) expect(String(port), name).toMatch(/^127\.0\.0\.1:/);
+    }
+    const others = (compose.services.traefik?.ports ?? []).map(String).filter((port) => port !== '4000:4000');
+    for (const port of others) expect(port).toMatch(/^127\.0\.0\.1:/);
   });
 
-  it("keeps the gateway's metrics port on the compose network: exposed, never published", () => {
-    const service = compose.services.gateway;
+  it('runs two replicas of each subgraph and of the gateway, the gateways behind Traefik', () => {
+    for (const { name } of apps) expect(compose.services[name].deploy?.replicas, name).toBe(2);
+    const labels = compose.services.gateway.labels ?? {};
+    expect(labels['traefik.enable']).toBe('true');
+    expect(labels['traefik.http.services.gateway.loadbalancer.server.port']).toBe('4000');
+    expect(labels['traefik.http.services.gateway.loadbalancer.healthcheck.path']).toBe('/readyz');
+    expect(compose.services.traefik?.command).toContain('--providers.docker.exposedByDefault=false');
+  });
+
+  it.each(['manufacturer', 'inventory', 'order', 'account', 'gateway'])('keeps the %s metrics port on the compose network: exposed, never published', (name) => {
+    const service = compose.services[name];
     const metricsPort = String((service.environment as Record<string, unknown>).METRICS_PORT);
     expect(metricsPort).toMatch(/^\d+$/);
     expect(service.expose?.map(String)).toContain(metricsPort);
-    expect(service.ports?.map(String)).toEqual(['4000:4000']);
+    expect(service.ports).toBeUndefined();
+  });
+
+  it('keeps the database, Prometheus and Grafana data in volumes', () => {
+    expect(compose.services.postgres.volumes).toContain('postgres-data:/var/lib/postgresql/data');
+    expect(compose.services.prometheus?.volumes).toContain('prometheus-data:/prometheus');
+    expect(compose.services.grafana?.volumes).toContain('grafana-data:/var/lib/grafana');
   });
 });
 

@@ -36,6 +36,14 @@ export class PostgresListener {
     private readonly timeouts: Partial<DatabaseTimeouts> = {},
   ) {}
 
+  /**
+   * False while the connection is lost (or not made yet) though someone listens: a NOTIFY sent now
+   * reaches no one, so the service is not ready (its /readyz says so until LISTEN is back).
+   */
+  get listening(): boolean {
+    return !this.stopped && (this.channels.size === 0 || this.client !== null);
+  }
+
   /** Calls `callback` with each payload sent on `channel`; returns the function that stops it. */
   async listen(channel: string, callback: Callback, options: ListenOptions = {}): Promise<() => Promise<void>> {
     let subscribers = this.channels.get(channel);

@@ -107,7 +107,8 @@ export async function startService<C extends RequestContext>(definition: Service
     publicRoutes: definition.publicRoutes,
     observeRequest: metrics.registry ? metrics.graphqlRequest : undefined,
     isReady: async () => {
-      if (!accepting) return false;
+      // The event listener too: without its LISTEN connection, events and order outcomes wait for the next poll.
+      if (!accepting || !listener.listening) return false;
       await database.query('SELECT 1');
       return true;
     },
