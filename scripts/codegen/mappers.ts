@@ -6,7 +6,9 @@
 import type { SubgraphName } from './outputs.js';
 
 export const SUBGRAPH_MAPPERS: Record<SubgraphName, Record<string, string>> = {
-  account: {},
+  account: {
+    Customer: '../db/accounts.js#AccountRecord',
+  },
   inventory: {},
   manufacturer: {},
   order: {
