@@ -10,7 +10,13 @@ export const SUBGRAPH_MAPPERS: Record<SubgraphName, Record<string, string>> = {
     Customer: '../db/accounts.js#AccountRecord',
   },
   inventory: {},
-  manufacturer: {},
+  manufacturer: {
+    Manufacturer: '../db/records.js#Manufacturer as ManufacturerRecord',
+    Product: '../db/records.js#Product as ProductRecord',
+    Settlement: '../db/records.js#Settlement as SettlementRecord',
+    SettlementLine: '../db/records.js#SettlementLine as SettlementLineRecord',
+    ManufacturerNotice: '../live/notices.js#Notice',
+  },
   order: {
     Customer: '../db/records.js#CustomerRecord',
     Cart: '{ customerId: string }',
