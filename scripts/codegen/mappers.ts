@@ -9,7 +9,14 @@ export const SUBGRAPH_MAPPERS: Record<SubgraphName, Record<string, string>> = {
   account: {
     Customer: '../db/accounts.js#AccountRecord',
   },
-  inventory: {},
+  inventory: {
+    Product: '{ id: string }',
+    StockItem: '../domain/stock.js#StockRow',
+    DistributionRound: '../db/records.js#Round',
+    RoundSale: '../domain/rounds.js#RoundSale as RoundSaleRecord',
+    StockMovement: '../db/records.js#MovementEntry',
+    DepletionNotice: '../live/notifications.js#DepletionFact',
+  },
   manufacturer: {
     Manufacturer: '../db/records.js#Manufacturer as ManufacturerRecord',
     Product: '../db/records.js#Product as ProductRecord',
