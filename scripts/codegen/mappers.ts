@@ -6,9 +6,24 @@
 import type { SubgraphName } from './outputs.js';
 
 export const SUBGRAPH_MAPPERS: Record<SubgraphName, Record<string, string>> = {
-  account: {},
-  inventory: {},
-  manufacturer: {},
+  account: {
+    Customer: '../db/accounts.js#AccountRecord',
+  },
+  inventory: {
+    Product: '{ id: string }',
+    StockItem: '../domain/stock.js#StockRow',
+    DistributionRound: '../db/records.js#Round',
+    RoundSale: '../domain/rounds.js#RoundSale as RoundSaleRecord',
+    StockMovement: '../db/records.js#MovementEntry',
+    DepletionNotice: '../live/notifications.js#DepletionFact',
+  },
+  manufacturer: {
+    Manufacturer: '../db/records.js#Manufacturer as ManufacturerRecord',
+    Product: '../db/records.js#Product as ProductRecord',
+    Settlement: '../db/records.js#Settlement as SettlementRecord',
+    SettlementLine: '../db/records.js#SettlementLine as SettlementLineRecord',
+    ManufacturerNotice: '../live/notices.js#Notice',
+  },
   order: {
     Customer: '../db/records.js#CustomerRecord',
     Cart: '{ customerId: string }',

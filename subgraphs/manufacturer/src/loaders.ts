@@ -69,3 +69,13 @@ export function createLoaders(database: Sql) {
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+/**
+ * A row a non-null field points at, which a foreign key guarantees exists. Should it be missing
+ * anyway, the field fails with an error, as graphql-js fails a null in a non-null field.
+ */
+export async function existing<V>(loading: Promise<V | null>, what: string): Promise<V> {
+  const value = await loading;
+  if (value === null) throw new Error(`${what} is missing although a foreign key refers to it`);
+  return value;
+}

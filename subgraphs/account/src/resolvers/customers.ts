@@ -5,18 +5,13 @@ import { decodeCursor, encodeCursor, pageSize, toConnection } from '@distributio
 import { assertMaySeeCustomer } from '../access.js';
 import type { AccountContext } from '../context.js';
 import { customerPage, type AccountRecord } from '../db/accounts.js';
+import type { QueryCustomersArgs } from '../generated/resolvers-types.js';
 
 const MAX_SEARCH = 100;
 
-interface CustomersArgs {
-  first?: number | null;
-  after?: string | null;
-  search?: string | null;
-}
-
 export const customerResolvers = {
   Query: {
-    customers: async (_: unknown, args: CustomersArgs, ctx: AccountContext) => {
+    customers: async (_: unknown, args: QueryCustomersArgs, ctx: AccountContext) => {
       requireRole(ctx.identity, Role.Operator);
       const limit = pageSize(args.first);
       const search = args.search?.trim() || undefined;

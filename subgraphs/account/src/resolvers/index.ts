@@ -2,8 +2,10 @@
 import { customerResolvers } from './customers.js';
 import { registrationResolvers } from './registration.js';
 import { sessionResolvers } from './sessions.js';
+import type { Resolvers } from '../generated/resolvers-types.js';
 
-export const resolvers = {
+/** Checked against the types generated from schema.graphql (npm run codegen). */
+export const resolvers: Resolvers = {
   Query: { ...customerResolvers.Query },
   Mutation: { ...registrationResolvers.Mutation, ...sessionResolvers.Mutation },
   Customer: customerResolvers.Customer,

@@ -4,20 +4,10 @@ import { isUuid, sqlOf } from '@distribution/db';
 import { badUserInput, conflict } from '@distribution/errors';
 import type { AccountContext } from '../context.js';
 import { createAccount } from '../db/accounts.js';
+import type { MutationCreateManufacturerLoginArgs, MutationRegisterCustomerArgs } from '../generated/resolvers-types.js';
 import { checkedEmail, checkedName, passwordProblem } from '../domain/credentials.js';
 import { hashPassword } from '../passwords.js';
 import { issueSession, sessionFields } from '../sessions/issue.js';
-
-interface RegisterCustomerInput {
-  name: string;
-  email: string;
-  password: string;
-}
-interface CreateManufacturerLoginInput {
-  manufacturerId: string;
-  email: string;
-  password: string;
-}
 
 /** The email and password, checked (BAD_USER_INPUT naming the field otherwise). */
 function credentials(input: { email: string; password: string }): { email: string; password: string } {
@@ -30,7 +20,7 @@ function credentials(input: { email: string; password: string }): { email: strin
 
 export const registrationResolvers = {
   Mutation: {
-    registerCustomer: async (_: unknown, { input }: { input: RegisterCustomerInput }, ctx: AccountContext) => {
+    registerCustomer: async (_: unknown, { input }: MutationRegisterCustomerArgs, ctx: AccountContext) => {
       const name = checkedName(input.name);
       if (!name) throw badUserInput('name must be 1 to 200 characters', { field: 'name' });
       const { email, password } = credentials(input);
@@ -47,7 +37,7 @@ export const registrationResolvers = {
       });
     },
 
-    createManufacturerLogin: async (_: unknown, { input }: { input: CreateManufacturerLoginInput }, ctx: AccountContext) => {
+    createManufacturerLogin: async (_: unknown, { input }: MutationCreateManufacturerLoginArgs, ctx: AccountContext) => {
       requireRole(ctx.identity, Role.Operator);
       if (!isUuid(input.manufacturerId)) throw badUserInput('manufacturerId is not a valid id', { field: 'manufacturerId' });
       const { email, password } = credentials(input);
@@ -55,7 +45,7 @@ export const registrationResolvers = {
       const manufacturerId = input.manufacturerId.toLowerCase();
       const account = await createAccount(ctx.database, { email, passwordHash, role: Role.Manufacturer, name: email, subject: manufacturerId });
       if (!account) throw conflict('This email, or this manufacturer, already has a login', { field: 'email' });
-      return { email: account.email, manufacturer: { __typename: 'Manufacturer', id: manufacturerId } };
+      return { email: account.email, manufacturer: { __typename: 'Manufacturer' as const, id: manufacturerId } };
     },
   },
 };

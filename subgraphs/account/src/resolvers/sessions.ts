@@ -7,6 +7,7 @@ import { accountByEmail, accountById, accountBySubject, setPasswordHash, type Ac
 import { revokeAccountFamilies, revokeFamily, revokeFamilyOfToken, useRefreshToken } from '../db/sessions.js';
 import { clearFailures, lockedFor, recordFailure } from '../db/sign-in-failures.js';
 import { EMAIL_MAX_LENGTH, PASSWORD_MAX_LENGTH, passwordProblem } from '../domain/credentials.js';
+import type { MutationChangePasswordArgs, MutationRefreshSessionArgs, MutationSignInArgs, MutationSignOutArgs } from '../generated/resolvers-types.js';
 import { hashPassword, passwordMatches } from '../passwords.js';
 import { REFRESH_TOKEN_FORMAT, issueSession, refreshTokenHash, sessionFields, type IssuedSession } from '../sessions/issue.js';
 
@@ -33,7 +34,7 @@ async function provePassword(ctx: AccountContext, email: string, password: strin
 
 export const sessionResolvers = {
   Mutation: {
-    signIn: async (_: unknown, { input }: { input: { email: string; password: string } }, ctx: AccountContext) => {
+    signIn: async (_: unknown, { input }: MutationSignInArgs, ctx: AccountContext) => {
       const email = input.email.trim();
       // Nothing this long is an account's email or password: refused before any hashing work.
       if (email.length === 0 || email.length > EMAIL_MAX_LENGTH || [...input.password].length > PASSWORD_MAX_LENGTH) throw invalidCredentials();
@@ -41,7 +42,7 @@ export const sessionResolvers = {
       return sessionFields(await issueSession(ctx.database, ctx.settings.keys, ctx.settings, account));
     },
 
-    refreshSession: async (_: unknown, { input }: { input: { refreshToken: string } }, ctx: AccountContext) => {
+    refreshSession: async (_: unknown, { input }: MutationRefreshSessionArgs, ctx: AccountContext) => {
       if (!REFRESH_TOKEN_FORMAT.test(input.refreshToken)) throw staleRefreshToken();
       const { settings } = ctx;
       // The outcome leaves the transaction as a value: a replay's revocation must commit, not roll back with an error.
@@ -62,13 +63,13 @@ export const sessionResolvers = {
       return sessionFields(outcome);
     },
 
-    signOut: async (_: unknown, { input }: { input: { refreshToken: string } }, ctx: AccountContext) => {
+    signOut: async (_: unknown, { input }: MutationSignOutArgs, ctx: AccountContext) => {
       // The same answer whether or not the token meant anything: signing out is never an oracle.
       if (REFRESH_TOKEN_FORMAT.test(input.refreshToken)) await revokeFamilyOfToken(ctx.database, refreshTokenHash(input.refreshToken), 'SIGNED_OUT');
       return true;
     },
 
-    changePassword: async (_: unknown, { input }: { input: { currentPassword: string; newPassword: string } }, ctx: AccountContext) => {
+    changePassword: async (_: unknown, { input }: MutationChangePasswordArgs, ctx: AccountContext) => {
       const who = requireIdentity(ctx.identity);
       const account = await accountBySubject(ctx.database, who.role, who.sub);
       if (!account) throw forbidden('This sign-in has no password here: change it where you signed in');

@@ -6,6 +6,7 @@ import { requireSalesReader } from '../domain/sales-access.js';
 import { availabilityFilter } from './filters.js';
 import { selectsField } from './selection.js';
 import type { DepletionFact } from './notifications.js';
+import type { SubscriptionAvailabilityChangedArgs } from '../generated/resolvers-types.js';
 
 /** Opens a stream; a refusal (BAD_USER_INPUT) passes through, anything unexpected is logged and told plainly. */
 async function watch<T>(ctx: InventoryContext, open: () => Promise<LiveStream<T>>): Promise<LiveStream<T>> {
@@ -27,7 +28,7 @@ function fresh<T>(value: T, _: unknown, ctx: InventoryContext): T {
 export const liveResolvers = {
   Subscription: {
     availabilityChanged: {
-      subscribe: (_: unknown, args: { productIds?: string[] | null; category?: string | null }, ctx: InventoryContext) => {
+      subscribe: (_: unknown, args: SubscriptionAvailabilityChangedArgs, ctx: InventoryContext) => {
         const filter = availabilityFilter(args); // before anything starts: bad input is refused at once
         return watch(ctx, () => ctx.live.availability(filter));
       },
@@ -46,6 +47,6 @@ export const liveResolvers = {
   },
   DepletionNotice: {
     product: (fact: DepletionFact) => ({ id: fact.productId }),
-    manufacturer: (fact: DepletionFact) => ({ __typename: 'Manufacturer', id: fact.manufacturerId }),
+    manufacturer: (fact: DepletionFact) => ({ __typename: 'Manufacturer' as const, id: fact.manufacturerId }),
   },
 };

@@ -4,8 +4,10 @@ import { stockResolvers } from './stock.js';
 import { roundResolvers } from './rounds.js';
 import { ledgerResolvers } from './ledger.js';
 import { liveResolvers } from '../live/resolvers.js';
+import type { Resolvers } from '../generated/resolvers-types.js';
 
-export const resolvers = {
+/** Checked against the types generated from schema.graphql (npm run codegen). */
+export const resolvers: Resolvers = {
   Money: MoneyScalar,
   Product: stockResolvers.Product,
   StockItem: stockResolvers.StockItem,

@@ -6,6 +6,7 @@ import { isUuid } from '@distribution/db';
 import { movementsOf } from '../db/ledger.js';
 import type { MovementEntry } from '../db/records.js';
 import type { InventoryContext } from '../context.js';
+import type { QueryStockMovementsArgs } from '../generated/resolvers-types.js';
 
 export const ledgerResolvers = {
   StockMovement: {
@@ -13,7 +14,7 @@ export const ledgerResolvers = {
     createdAt: (m: MovementEntry) => new Date(m.createdAt).toISOString(),
   },
   Query: {
-    stockMovements: async (_: unknown, args: { productId: string; first?: number | null; after?: string | null }, ctx: InventoryContext) => {
+    stockMovements: async (_: unknown, args: QueryStockMovementsArgs, ctx: InventoryContext) => {
       requireRole(ctx.identity, Role.Operator);
       if (!isUuid(args.productId)) throw badUserInput('productId is not a product id', { argument: 'productId' });
       const limit = pageSize(args.first);

@@ -10,13 +10,15 @@ import type { Round } from '../db/records.js';
 import { openNextRound } from '../rounds/open-round.js';
 import { closeRoundByOperator } from '../rounds/close-round.js';
 import type { InventoryContext } from '../context.js';
+import type { QueryRoundsArgs } from '../generated/resolvers-types.js';
 
-const iso = (date: Date | null) => (date ? new Date(date).toISOString() : null);
+const isoOf = (date: Date) => new Date(date).toISOString();
+const iso = (date: Date | null) => (date ? isoOf(date) : null);
 
 export const roundResolvers = {
   DistributionRound: {
-    openedAt: (round: Round) => iso(round.openedAt),
-    endsAt: (round: Round) => iso(round.endsAt),
+    openedAt: (round: Round) => isoOf(round.openedAt),
+    endsAt: (round: Round) => isoOf(round.endsAt),
     closedAt: (round: Round) => iso(round.closedAt),
     nextOpeningAt: async (round: Round, _: unknown, ctx: InventoryContext) => {
       if ((await ctx.loaders.latestRoundNumber.load(0)) !== round.number) return null;
@@ -30,12 +32,12 @@ export const roundResolvers = {
   },
   RoundSale: {
     product: (sale: RoundSale) => ({ id: sale.productId }),
-    manufacturer: (sale: RoundSale) => ({ __typename: 'Manufacturer', id: sale.manufacturerId }),
+    manufacturer: (sale: RoundSale) => ({ __typename: 'Manufacturer' as const, id: sale.manufacturerId }),
     revenue: (sale: RoundSale) => sale.revenueCents,
   },
   Query: {
     currentRound: (_: unknown, __: unknown, ctx: InventoryContext) => latestRound(ctx.database),
-    rounds: async (_: unknown, args: { first?: number | null; after?: string | null }, ctx: InventoryContext) => {
+    rounds: async (_: unknown, args: QueryRoundsArgs, ctx: InventoryContext) => {
       const limit = pageSize(args.first);
       let before: number | null = null;
       if (args.after != null) {

@@ -7,6 +7,7 @@ import { offersOf } from '../db/products.js';
 import { setLowStockThreshold } from '../stock/set-threshold.js';
 import { MAX_THRESHOLD } from '../settings.js';
 import type { InventoryContext } from '../context.js';
+import type { MutationSetLowStockThresholdArgs, QueryOffersArgs } from '../generated/resolvers-types.js';
 
 const MAX_CATEGORY_LENGTH = 100;
 /** A category is a handful of manufacturers' versions of one good; this only guards the response size. */
@@ -24,7 +25,7 @@ export const stockResolvers = {
     status: (row: StockRow) => stockStatus(availableOf(row), row.lowStockThreshold),
   },
   Query: {
-    offers: async (_: unknown, { category }: { category: string }, ctx: InventoryContext) => {
+    offers: async (_: unknown, { category }: QueryOffersArgs, ctx: InventoryContext) => {
       if (category.trim() === '' || category.length > MAX_CATEGORY_LENGTH) {
         throw badUserInput(`category must be 1 to ${MAX_CATEGORY_LENGTH} characters`, { argument: 'category' });
       }
@@ -34,7 +35,7 @@ export const stockResolvers = {
     },
   },
   Mutation: {
-    setLowStockThreshold: async (_: unknown, { productId, threshold }: { productId: string; threshold: number }, ctx: InventoryContext) => {
+    setLowStockThreshold: async (_: unknown, { productId, threshold }: MutationSetLowStockThresholdArgs, ctx: InventoryContext) => {
       const who = requireRole(ctx.identity, Role.Operator, Role.Manufacturer);
       if (!isUuid(productId)) throw badUserInput('productId is not a product id', { argument: 'productId' });
       if (!Number.isInteger(threshold) || threshold < 0 || threshold > MAX_THRESHOLD) {

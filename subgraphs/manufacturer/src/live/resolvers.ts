@@ -6,11 +6,13 @@ import type { ManufacturerContext } from '../context.js';
 import { noticeScope } from './notice-access.js';
 import type { Notice } from './notices.js';
 import { settlementById } from './settlement.js';
+import { existing } from '../loaders.js';
+import type { SubscriptionManufacturerNoticesArgs } from '../generated/resolvers-types.js';
 
 export const liveResolvers = {
   Subscription: {
     manufacturerNotices: {
-      subscribe: async (_: unknown, { manufacturerId }: { manufacturerId?: string | null }, ctx: ManufacturerContext) => {
+      subscribe: async (_: unknown, { manufacturerId }: SubscriptionManufacturerNoticesArgs, ctx: ManufacturerContext) => {
         const scope = noticeScope(ctx.identity, manufacturerId); // refusals come first, before anything starts
         try {
           if (manufacturerId != null && !(await ctx.loaders.manufacturerById.load(scope!))) throw notFound('Manufacturer', manufacturerId);
@@ -29,7 +31,7 @@ export const liveResolvers = {
     },
   },
   ManufacturerNotice: {
-    manufacturer: (n: Notice, _: unknown, ctx: ManufacturerContext) => ctx.loaders.manufacturerById.load(n.manufacturerId),
+    manufacturer: (n: Notice, _: unknown, ctx: ManufacturerContext) => existing(ctx.loaders.manufacturerById.load(n.manufacturerId), `Manufacturer ${n.manufacturerId}`),
     product: (n: Notice, _: unknown, ctx: ManufacturerContext) => (n.productId ? ctx.loaders.productById.load(n.productId) : null),
     settlement: (n: Notice, _: unknown, ctx: ManufacturerContext) => (n.settlementId ? settlementById(ctx.database, n.settlementId) : null),
   },

@@ -4,8 +4,10 @@ import { Manufacturer, Product, Settlement, SettlementLine } from './entities.js
 import { Mutation } from './mutations.js';
 import { Query } from './queries.js';
 import { liveResolvers } from '../live/resolvers.js';
+import type { Resolvers } from '../generated/resolvers-types.js';
 
-export const resolvers = {
+/** Checked against the types generated from schema.graphql (npm run codegen). */
+export const resolvers: Resolvers = {
   Money: MoneyScalar,
   Query,
   Mutation,

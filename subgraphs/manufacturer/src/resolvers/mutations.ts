@@ -24,16 +24,13 @@ import { insertManufacturer, manufacturerExists } from '../db/manufacturers.js';
 import { addProducedUnits, changeProduct, insertProduct, lockProduct, markDiscontinued, productsByIds, recordSupplyMovements } from '../db/products.js';
 import type { Product } from '../db/records.js';
 import { supplyChanged } from '../events/payloads.js';
-
-interface CreateProductInput {
-  manufacturerId?: string | null;
-  sku: string;
-  name: string;
-  category: string;
-  /** Cents, from the Money scalar. */
-  unitPrice: number;
-  initialSupply?: number | null;
-}
+import type {
+  MutationCreateProductArgs,
+  MutationDiscontinueProductArgs,
+  MutationProduceArgs,
+  MutationRegisterManufacturerArgs,
+  MutationUpdateProductArgs,
+} from '../generated/resolvers-types.js';
 
 /** Later fields of this request see the product as the mutation left it. */
 function remember(ctx: ManufacturerContext, product: Product): Product {
@@ -52,7 +49,7 @@ function productionRefusal(product: Product | undefined, editor: Identity, id: s
 }
 
 export const Mutation = {
-  async registerManufacturer(_: unknown, { input }: { input: { name: string } }, ctx: ManufacturerContext) {
+  async registerManufacturer(_: unknown, { input }: MutationRegisterManufacturerArgs, ctx: ManufacturerContext) {
     requireRole(ctx.identity, Role.Operator);
     const name = validName(input.name);
     const manufacturer = await insertManufacturer(ctx.database, name);
@@ -61,7 +58,7 @@ export const Mutation = {
     return manufacturer;
   },
 
-  async createProduct(_: unknown, { input }: { input: CreateProductInput }, ctx: ManufacturerContext) {
+  async createProduct(_: unknown, { input }: MutationCreateProductArgs, ctx: ManufacturerContext) {
     const editor = requireCatalogEditor(ctx.identity);
     const manufacturerId = ownerOfNewProduct(editor, input.manufacturerId);
     const fields = {
@@ -86,7 +83,7 @@ export const Mutation = {
     return remember(ctx, product);
   },
 
-  async updateProduct(_: unknown, { id, input }: { id: string; input: { name?: string | null; category?: string | null; unitPrice?: number | null } }, ctx: ManufacturerContext) {
+  async updateProduct(_: unknown, { id, input }: MutationUpdateProductArgs, ctx: ManufacturerContext) {
     const editor = requireCatalogEditor(ctx.identity);
     const changes = validProductChanges(input);
     if (!isUuid(id)) throw notFound('Product', id);
@@ -103,7 +100,7 @@ export const Mutation = {
     return remember(ctx, product);
   },
 
-  async discontinueProduct(_: unknown, { id }: { id: string }, ctx: ManufacturerContext) {
+  async discontinueProduct(_: unknown, { id }: MutationDiscontinueProductArgs, ctx: ManufacturerContext) {
     const editor = requireCatalogEditor(ctx.identity);
     if (!isUuid(id)) throw notFound('Product', id);
     const product = await ctx.database.transaction(async (manager) => {
@@ -120,7 +117,7 @@ export const Mutation = {
     return remember(ctx, product);
   },
 
-  async produce(_: unknown, { productId, quantity }: { productId: string; quantity: number }, ctx: ManufacturerContext) {
+  async produce(_: unknown, { productId, quantity }: MutationProduceArgs, ctx: ManufacturerContext) {
     const editor = requireCatalogEditor(ctx.identity);
     const units = validProductionQuantity(quantity);
     if (!isUuid(productId)) throw notFound('Product', productId);
