@@ -2,7 +2,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { parseSimulateArguments, simulate } from '../../scripts/simulate.js';
 
 describe('the traffic simulator', () => {
-  it('runs a short self-contained simulation whose books agree when read back through the API', { timeout: 60_000 }, async () => {
+  it('runs a short self-contained simulation whose books agree when read back through the API', { timeout: 180_000 }, async () => {
     const args = parseSimulateArguments(['--customers', '8', '--duration', '8s', '--manufacturers-produce', '--round-period', '3s', '--self-contained']);
     if (args === 'help') throw new Error('unexpected help');
     const said: string[] = [];
