@@ -1,7 +1,7 @@
 export { startSubgraph } from './subgraph-server.js';
 export { DEFAULT_SUBGRAPH_MAX_DEPTH, depthLimitRule } from './depth-limit.js';
 export type { RequestContext, SubgraphOptions, RunningSubgraph } from './subgraph-server.js';
-export { startService } from './service.js';
+export { startService, commonServiceSettings } from './service.js';
 export type { ServiceDefinition, ServiceSettings, RunningService, ServiceRuntime } from './service.js';
 export { serveGraphQL } from './http-graphql.js';
 export type { HttpContextArgs } from './http-graphql.js';

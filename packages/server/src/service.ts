@@ -149,3 +149,12 @@ function openEventBus(database: ServiceDatabase, listener: PostgresListener, set
   if (transport.name === 'postgres') return new EventBus({ ...common, observer });
   return new NatsEventBus({ ...common, natsUrl: transport.natsUrl, partitions: transport.partitions, stream: transport.stream, subjectRoot: transport.subjectRoot });
 }
+
+/** The settings every service reads the same way from its config; a service's main adds its own. */
+export function commonServiceSettings(
+  config: Omit<ServiceSettings, 'databaseUrl' | 'logger' | 'maxDepth'>,
+  { databaseUrl, logger }: { databaseUrl: string; logger: Logger },
+): ServiceSettings {
+  const { port, metricsPort, internalCredential, eventBatchSize, eventPollIntervalMs, eventTransport, databaseTimeouts } = config;
+  return { databaseUrl, logger, port, metricsPort, internalCredential, eventBatchSize, eventPollIntervalMs, eventTransport, databaseTimeouts };
+}

@@ -1,22 +1,15 @@
 /** `npm start -w @distribution/account`: runs the subgraph until SIGINT/SIGTERM, then stops cleanly. */
 import { KeyRing } from '@distribution/auth';
-import { runServiceProcess } from '@distribution/server';
+import { commonServiceSettings, runServiceProcess } from '@distribution/server';
 import { loadServiceConfig } from './config.js';
 import { loadSigningKeys, startAccountService } from './index.js';
 
 await runServiceProcess({
   name: 'account',
   loadConfig: loadServiceConfig,
-  start: async (config, { databaseUrl, logger }) =>
+  start: async (config, given) =>
     startAccountService({
-      databaseUrl,
-      port: config.port,
-      metricsPort: config.metricsPort,
-      internalCredential: config.internalCredential,
-      logger,
-      eventBatchSize: config.eventBatchSize,
-      eventPollIntervalMs: config.eventPollIntervalMs,
-      eventTransport: config.eventTransport,
+      ...commonServiceSettings(config, given),
       keys: new KeyRing(await loadSigningKeys({ keysJson: config.signingKeys })),
       accessTokenSeconds: config.accessTokenSeconds,
       refreshTokenSeconds: config.refreshTokenSeconds,

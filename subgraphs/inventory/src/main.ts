@@ -1,22 +1,14 @@
 /** `npm start -w @distribution/inventory`: runs the subgraph until SIGINT/SIGTERM, then stops cleanly. */
-import { runServiceProcess } from '@distribution/server';
+import { commonServiceSettings, runServiceProcess } from '@distribution/server';
 import { loadServiceConfig } from './config.js';
 import { startInventoryService } from './index.js';
 
 await runServiceProcess({
   name: 'inventory',
   loadConfig: loadServiceConfig,
-  start: (config, { databaseUrl, logger }) =>
+  start: (config, given) =>
     startInventoryService({
-      databaseUrl,
-      port: config.port,
-      metricsPort: config.metricsPort,
-      internalCredential: config.internalCredential,
-      logger,
-      eventBatchSize: config.eventBatchSize,
-      eventPollIntervalMs: config.eventPollIntervalMs,
-      eventTransport: config.eventTransport,
-      databaseTimeouts: config.databaseTimeouts,
+      ...commonServiceSettings(config, given),
       roundPeriod: config.roundPeriod,
       roundSchedule: config.roundSchedule,
       lowStockThreshold: config.lowStockThreshold,
